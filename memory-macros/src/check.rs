@@ -1,0 +1,148 @@
+//! Checks an annotated function against its spec entry, collecting every error.
+//!
+//! What can be decided from syntax is checked here: the name exists, the number of script
+//! parameters, and each parameter's name. Script types are checked by the expansion
+//! through traits on the Rust types (so aliases and newtypes are judged by what they are).
+
+use proc_macro2::Span;
+
+use crate::item::NativeFn;
+use crate::spec::{Function, Spec};
+
+/// Collects errors so that all of them are reported at once, like serde_derive's `Ctxt`.
+#[derive(Default)]
+pub struct Errors {
+    errors: Vec<syn::Error>,
+}
+
+impl Errors {
+    /// Records one error at `span`.
+    pub fn push(&mut self, span: Span, message: impl std::fmt::Display) {
+        self.errors.push(syn::Error::new(span, message));
+    }
+
+    /// `Ok` if nothing was recorded, else all errors combined into one.
+    pub fn finish(self) -> syn::Result<()> {
+        let mut iter = self.errors.into_iter();
+        match iter.next() {
+            None => Ok(()),
+            Some(mut first) => {
+                first.extend(iter);
+                Err(first)
+            }
+        }
+    }
+}
+
+/// The spec entry named `name`, or an error listing the nearest names.
+pub fn resolve<'s>(spec: &'s Spec, name: &str, display: &str, span: Span) -> syn::Result<&'s Function> {
+    if let Some(function) = spec.function(name) {
+        return Ok(function);
+    }
+    let mut near: Vec<(f64, &str)> = spec
+        .functions()
+        .map(|f| (strsim::jaro_winkler(name, &f.name), f.name.as_str()))
+        .collect();
+    near.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let names: Vec<String> = near.iter().take(3).map(|(_, n)| format!("`{n}`")).collect();
+    Err(syn::Error::new(
+        span,
+        format!(
+            "`{name}` is not in {display}; the nearest names are {}",
+            names.join(", ")
+        ),
+    ))
+}
+
+/// Checks arity and parameter names of `native` against `function`.
+pub fn check(function: &Function, native: &NativeFn) -> syn::Result<()> {
+    let mut errors = Errors::default();
+    let signature = function.signature();
+    let script: Vec<_> = native.script_params().collect();
+    if script.len() != function.params.len() {
+        let span = match script.get(function.params.len()) {
+            Some((name, _)) => name.span(),
+            None => native.params_span(),
+        };
+        errors.push(
+            span,
+            format!(
+                "`{signature}` takes {} script argument{}, but `{}` has {} (a `&Context` parameter does not count)",
+                function.params.len(),
+                plural(function.params.len()),
+                native.ident(),
+                script.len(),
+            ),
+        );
+    }
+    for (index, ((name, _), param)) in script.iter().zip(&function.params).enumerate() {
+        let given = name.to_string();
+        let bare = given.strip_prefix('_').unwrap_or(&given);
+        if bare != param.name {
+            errors.push(
+                name.span(),
+                format!(
+                    "parameter {} is `{}` in the spec, not `{given}`: `{signature}`",
+                    index + 1,
+                    param.name
+                ),
+            );
+        }
+    }
+    errors.finish()
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::item::parse_fn;
+    use crate::spec::parse;
+    use syn::parse_quote;
+
+    fn spec() -> Spec {
+        parse("module m\ngroup m.buf\n  fn write(id: int, data: string) -> bool\n    | W\n  fn read(id: int) -> string\n    | R\n").unwrap()
+    }
+
+    #[test]
+    fn unknown_names_list_the_nearest() {
+        let spec = spec();
+        let error = resolve(&spec, "m.buf.wrte", "spec/m.spec", Span::call_site()).err().unwrap();
+        assert_eq!(
+            error.to_string(),
+            "`m.buf.wrte` is not in spec/m.spec; the nearest names are `m.buf.write`, `m.buf.read`"
+        );
+    }
+
+    #[test]
+    fn counts_script_parameters_without_the_context() {
+        let spec = spec();
+        let function = spec.function("m.buf.write").unwrap();
+        let native = parse_fn(parse_quote! { fn write(ctx: &Context, id: i64) -> bool { true } }).unwrap();
+        assert_eq!(
+            check(function, &native).err().unwrap().to_string(),
+            "`m.buf.write(id: int, data: string) -> bool` takes 2 script arguments, but `write` has 1 \
+             (a `&Context` parameter does not count)"
+        );
+    }
+
+    #[test]
+    fn parameter_names_must_match_with_an_optional_underscore() {
+        let spec = spec();
+        let function = spec.function("m.buf.write").unwrap();
+        let ok = parse_fn(parse_quote! { fn write(_id: i64, data: &str) -> bool { true } }).unwrap();
+        assert!(check(function, &ok).is_ok());
+        let bad = parse_fn(parse_quote! { fn write(handle: i64, bytes: &str) -> bool { true } }).unwrap();
+        let errors: Vec<String> = check(function, &bad).err().unwrap().into_iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            errors,
+            [
+                "parameter 1 is `id` in the spec, not `handle`: `m.buf.write(id: int, data: string) -> bool`",
+                "parameter 2 is `data` in the spec, not `bytes`: `m.buf.write(id: int, data: string) -> bool`",
+            ]
+        );
+    }
+}

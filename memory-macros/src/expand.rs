@@ -1,0 +1,260 @@
+//! Emits the code for a checked native: the function with its spec rustdoc, the typed
+//! glue, the compile-time type checks and the `inventory` registration.
+//!
+//! Generated code names the runtime as `::memory_runtime`, which the runtime crate also
+//! names itself (`extern crate self as memory_runtime`).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
+
+use crate::item::{NativeFn, NativeParam};
+use crate::locate::LoadedSpec;
+use crate::markdown;
+use crate::spec::{Function, ScriptType};
+
+/// `::memory_runtime::ScriptType::Int` etc.
+fn script_type_tokens(ty: ScriptType) -> TokenStream {
+    let variant = match ty {
+        ScriptType::Int => quote!(Int),
+        ScriptType::String => quote!(String),
+        ScriptType::Bool => quote!(Bool),
+        ScriptType::Void => quote!(Void),
+    };
+    quote!(::memory_runtime::ScriptType::#variant)
+}
+
+/// A `::memory_runtime::FnSpec { .. }` literal for one spec function.
+pub fn fn_spec_tokens(function: &Function) -> TokenStream {
+    let name = &function.name;
+    let signature = function.signature();
+    let description = &function.description;
+    let ret = script_type_tokens(function.ret);
+    let params = function.params.iter().map(|p| {
+        let name = &p.name;
+        let ty = script_type_tokens(p.ty);
+        quote!(::memory_runtime::ParamSpec { name: #name, ty: #ty })
+    });
+    quote! {
+        ::memory_runtime::FnSpec {
+            name: #name,
+            signature: #signature,
+            params: &[#(#params),*],
+            ret: #ret,
+            description: #description,
+        }
+    }
+}
+
+/// `const _: &[u8] = include_bytes!(..);` so cargo rebuilds when the spec changes.
+fn rebuild_tracking(loaded: &LoadedSpec) -> TokenStream {
+    match &loaded.absolute {
+        Some(path) => {
+            let path = path.to_string_lossy();
+            quote!(const _: &[u8] = ::core::include_bytes!(#path);)
+        }
+        None => TokenStream::new(),
+    }
+}
+
+/// The whole expansion of `#[native(..)]` on a function that passed `check`.
+pub fn native(function: &Function, native: &NativeFn, loaded: &LoadedSpec) -> TokenStream {
+    let signature = function.signature();
+    let item = &native.item;
+    let ident = native.ident();
+    let doc_head = format!(" `{signature}`");
+    let doc_body = format!(" {}", function.description);
+    let doc_source = format!(" *Bound from `{}` in `{}`.*", function.name, loaded.display);
+    let has_own_docs = item.attrs.iter().any(|a| a.path().is_ident("doc"));
+    let separator = has_own_docs.then(|| quote!(#[doc = ""]));
+
+    let once_marker = format_ident!("__goost_native_bound_once__{}", function.name.replace('.', "__"));
+    let fn_spec = fn_spec_tokens(function);
+    let tracking = rebuild_tracking(loaded);
+
+    let mut type_checks = Vec::new();
+    let mut conversions = Vec::new();
+    let mut call_args = Vec::new();
+    let mut arg_patterns = Vec::new();
+    let mut script_index = 0usize;
+    for param in &native.params {
+        match param {
+            NativeParam::Context => call_args.push(quote!(__goost_ctx)),
+            NativeParam::Script { name, ty } => {
+                let Some(spec_param) = function.params.get(script_index) else {
+                    continue;
+                };
+                let expected = script_type_tokens(spec_param.ty);
+                let message = format!(
+                    "parameter `{}` of `{signature}` is a script `{}`, but `{}` converts from another script type",
+                    spec_param.name,
+                    spec_param.ty.name(),
+                    ty.to_token_stream().to_string().replace(" & ", "&").replace("& ", "&"),
+                );
+                type_checks.push(quote_spanned! {ty.span()=>
+                    const _: () = if !#expected.is(<#ty as ::memory_runtime::FromValue>::TYPE) {
+                        ::core::panic!(#message)
+                    };
+                });
+                let slot = format_ident!("__goost_arg{}", script_index);
+                let index = script_index;
+                arg_patterns.push(slot.clone());
+                let local = format_ident!("__goost_{}", name);
+                conversions.push(quote! {
+                    let #local = <#ty as ::memory_runtime::FromValue>::from_value(#slot)
+                        .ok_or_else(|| ::memory_runtime::Error::argument_type(&__GOOST_SPEC, #index, #slot))?;
+                });
+                call_args.push(quote!(#local));
+                script_index += 1;
+            }
+        }
+    }
+
+    let ret_ty = match &native.ret {
+        Some(ty) => ty.to_token_stream(),
+        None => quote!(()),
+    };
+    let ret_span = native.ret.as_ref().map_or_else(|| native.params_span(), Spanned::span);
+    let ret_expected = script_type_tokens(function.ret);
+    let ret_message = format!(
+        "`{signature}` returns a script `{}`, but `{}` converts to another script type",
+        function.ret.name(),
+        ret_ty.to_string().replace(" < ", "<").replace(" >", ">").replace(" ,", ","),
+    );
+    type_checks.push(quote_spanned! {ret_span=>
+        const _: () = if !#ret_expected.is(<#ret_ty as ::memory_runtime::IntoValue>::TYPE) {
+            ::core::panic!(#ret_message)
+        };
+    });
+    let rust_path = ident.to_string();
+
+    quote! {
+        #[doc = #doc_head]
+        #[doc = ""]
+        #[doc = #doc_body]
+        #[doc = ""]
+        #[doc = #doc_source]
+        #separator
+        #item
+
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! #once_marker { () => {}; }
+
+        const _: () = {
+            #tracking
+            #(#type_checks)*
+
+            static __GOOST_SPEC: ::memory_runtime::FnSpec = #fn_spec;
+
+            fn __goost_glue(
+                __goost_ctx: &::memory_runtime::Context,
+                __goost_args: &[::memory_runtime::Value],
+            ) -> ::core::result::Result<::memory_runtime::Value, ::memory_runtime::Error> {
+                let [#(#arg_patterns),*] = __goost_args else {
+                    return ::core::result::Result::Err(
+                        ::memory_runtime::Error::arity(&__GOOST_SPEC, __goost_args.len()),
+                    );
+                };
+                #(#conversions)*
+                ::memory_runtime::IntoValue::into_value(#ident(#(#call_args),*))
+                    .map_err(|e| e.in_native(&__GOOST_SPEC))
+            }
+
+            ::memory_runtime::__private::inventory::submit! {
+                ::memory_runtime::Native {
+                    spec: &__GOOST_SPEC,
+                    glue: __goost_glue,
+                    rust_path: ::core::concat!(::core::module_path!(), "::", #rust_path),
+                    file: ::core::file!(),
+                    line: ::core::line!(),
+                }
+            }
+        };
+    }
+}
+
+/// The expansion of `module_spec!(..)`: a `ModuleSpec` constant expression.
+pub fn module_spec(loaded: &LoadedSpec) -> TokenStream {
+    let module = &loaded.spec.module;
+    let path = &loaded.display;
+    let functions = loaded.spec.functions().map(fn_spec_tokens);
+    let page = markdown::render(&loaded.spec, &loaded.display);
+    let tracking = rebuild_tracking(loaded);
+    quote! {
+        {
+            #tracking
+            ::memory_runtime::ModuleSpec {
+                module: #module,
+                path: #path,
+                functions: &[#(#functions),*],
+                markdown: #page,
+            }
+        }
+    }
+}
+
+/// A compile error at `span`, as tokens.
+pub fn error_at(span: Span, message: &str) -> TokenStream {
+    syn::Error::new(span, message).to_compile_error()
+}
+
+#[cfg(test)]
+mod golden {
+    //! Golden expansions: each `tests/expand/*.rs` input beside its `.out` expansion,
+    //! formatted with prettyplease. `GOOST_BLESS=1 cargo test -p memory-macros` rewrites
+    //! the `.out` files; review the diff like any other code change.
+
+    use std::path::Path;
+
+    use crate::locate::LoadedSpec;
+
+    fn expand_file(input: &str, loaded: &LoadedSpec) -> String {
+        let file: syn::File = syn::parse_str(input).expect("golden input parses");
+        let mut out = proc_macro2::TokenStream::new();
+        for item in file.items {
+            let syn::Item::Fn(mut item) = item else {
+                panic!("golden inputs hold only annotated functions");
+            };
+            let at = item
+                .attrs
+                .iter()
+                .position(|a| a.path().is_ident("native"))
+                .expect("each golden function has #[native]");
+            let attr = item.attrs.remove(at);
+            let args = attr.meta.require_list().unwrap().tokens.clone();
+            out.extend(crate::native_with_spec(args, quote::quote!(#item), loaded));
+        }
+        let formatted: syn::File = syn::parse2(out).expect("expansion parses as a file");
+        prettyplease::unparse(&formatted)
+    }
+
+    #[test]
+    fn expansions_match_the_committed_golden_files() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expand");
+        let spec_source = std::fs::read_to_string(dir.join("golden.spec")).unwrap();
+        let loaded = LoadedSpec::in_memory(&spec_source, "tests/expand/golden.spec").unwrap();
+        let bless = std::env::var_os("GOOST_BLESS").is_some();
+        let mut inputs: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .collect();
+        inputs.sort();
+        assert!(inputs.len() >= 6, "expected a golden input per signature shape");
+        let mut stale = Vec::new();
+        for input in inputs {
+            let expanded = expand_file(&std::fs::read_to_string(&input).unwrap(), &loaded);
+            let out_path = input.with_extension("out");
+            if bless {
+                std::fs::write(&out_path, &expanded).unwrap();
+            } else if std::fs::read_to_string(&out_path).ok().as_deref() != Some(expanded.as_str()) {
+                stale.push(out_path.display().to_string());
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "expansions differ from the golden files (rerun with GOOST_BLESS=1 and review the diff): {stale:?}"
+        );
+    }
+}

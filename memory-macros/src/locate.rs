@@ -1,0 +1,107 @@
+//! Finding and loading a spec file from the crate being compiled.
+//!
+//! `#[native("memory.buffer.write")]` names its module (`memory`) by the first segment.
+//! The spec is found at `spec/<module>.spec`, looked up from the compiled crate's
+//! `CARGO_MANIFEST_DIR` and then each parent directory in turn (so a workspace member
+//! finds the workspace's `spec/`). `#[native("...", spec = "path")]` names the file
+//! instead, relative to `CARGO_MANIFEST_DIR`.
+//!
+//! The expansion includes the file with `include_bytes!`, so cargo rebuilds the crate
+//! whenever the spec changes.
+
+use std::path::{Path, PathBuf};
+
+use crate::spec::{self, Spec};
+
+/// A parsed spec and where it came from.
+pub struct LoadedSpec {
+    pub spec: Spec,
+    /// The path shown in messages and docs, e.g. `spec/memory.spec`.
+    pub display: String,
+    /// The absolute path, for `include_bytes!` (rebuild tracking); `None` for in-memory specs.
+    pub absolute: Option<PathBuf>,
+}
+
+impl LoadedSpec {
+    /// A spec that did not come from a file (unit tests, golden expansions).
+    #[cfg(test)]
+    pub fn in_memory(source: &str, display: &str) -> Result<LoadedSpec, String> {
+        let spec = spec::parse(source).map_err(|e| e.display_at(display))?;
+        Ok(LoadedSpec {
+            spec,
+            display: display.to_string(),
+            absolute: None,
+        })
+    }
+}
+
+/// Where a macro call says its spec is.
+pub enum SpecRef<'a> {
+    /// Found by module name: `spec/<module>.spec` in the crate dir or a parent.
+    Module(&'a str),
+    /// An explicit path relative to the crate dir.
+    Path(&'a str),
+}
+
+/// Loads the spec for a macro call made in the crate at `manifest_dir`.
+pub fn load(spec_ref: SpecRef<'_>, manifest_dir: &Path) -> Result<LoadedSpec, String> {
+    let (absolute, display) = match spec_ref {
+        SpecRef::Path(path) => (manifest_dir.join(path), path.to_string()),
+        SpecRef::Module(module) => {
+            let relative = format!("spec/{module}.spec");
+            let found = manifest_dir
+                .ancestors()
+                .map(|dir| dir.join(&relative))
+                .find(|candidate| candidate.is_file());
+            match found {
+                Some(path) => (path, relative),
+                None => {
+                    return Err(format!(
+                        "no spec for module `{module}`: looked for `{relative}` in {} and its parents; \
+                         add the file or name it with `spec = \"path/to/{module}.spec\"`",
+                        manifest_dir.display()
+                    ));
+                }
+            }
+        }
+    };
+    let source = std::fs::read_to_string(&absolute)
+        .map_err(|e| format!("cannot read spec `{}`: {e}", absolute.display()))?;
+    let spec = spec::parse(&source).map_err(|e| e.display_at(&display))?;
+    Ok(LoadedSpec {
+        spec,
+        display,
+        absolute: Some(absolute),
+    })
+}
+
+/// The directory of the crate being compiled, as cargo tells the macro.
+pub fn manifest_dir() -> Result<PathBuf, String> {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .ok_or_else(|| "CARGO_MANIFEST_DIR is not set: build with cargo".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_workspace_spec_from_a_member_crate() {
+        let member = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let loaded = load(SpecRef::Module("memory"), member).unwrap();
+        assert_eq!(loaded.display, "spec/memory.spec");
+        assert_eq!(loaded.spec.module, "memory");
+        assert!(loaded.absolute.unwrap().ends_with("spec/memory.spec"));
+    }
+
+    #[test]
+    fn a_missing_module_spec_says_where_it_looked() {
+        let error = load(SpecRef::Module("nosuch"), Path::new("/")).err().unwrap();
+        assert_eq!(
+            error,
+            "no spec for module `nosuch`: looked for `spec/nosuch.spec` in / and its parents; \
+             add the file or name it with `spec = \"path/to/nosuch.spec\"`"
+        );
+    }
+}

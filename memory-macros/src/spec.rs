@@ -1,0 +1,628 @@
+//! The spec file format and its parser: plain functions, no compiler needed.
+//!
+//! A spec is line oriented. Blank lines and lines starting with `--` are ignored.
+//! Every other line starts with a keyword, or with `|` (after any indentation) for a
+//! line of text belonging to the block opened just before it:
+//!
+//! ```text
+//! module memory                       -- the module name, first
+//! summary One line shown under the title.
+//! text                                -- the module's intro; `|` lines follow
+//!   | Paragraph text, markdown allowed.
+//! group memory.buffer                 -- a group of functions
+//!   text                              -- optional intro line(s) of the group
+//!     | A line.
+//!   fn write(id: int, data: string) -> bool     -- `→` is accepted for `->`
+//!     | Append data to the buffer     -- the description: exactly one `|` line
+//! example goost                       -- optional; `|` lines hold the code
+//!   | import memory
+//! ```
+//!
+//! Script types are `int`, `string`, `bool` and `void` (`void` only as a result).
+
+use std::fmt;
+
+/// A script-visible type. The set is closed; the Rust side of each is a trait impl.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScriptType {
+    Int,
+    String,
+    Bool,
+    Void,
+}
+
+impl ScriptType {
+    /// The name used in spec files and signatures.
+    pub fn name(self) -> &'static str {
+        match self {
+            ScriptType::Int => "int",
+            ScriptType::String => "string",
+            ScriptType::Bool => "bool",
+            ScriptType::Void => "void",
+        }
+    }
+
+    fn parse(word: &str) -> Option<ScriptType> {
+        Some(match word {
+            "int" => ScriptType::Int,
+            "string" => ScriptType::String,
+            "bool" => ScriptType::Bool,
+            "void" => ScriptType::Void,
+            _ => return None,
+        })
+    }
+}
+
+/// One parameter of a spec function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Param {
+    pub name: String,
+    pub ty: ScriptType,
+}
+
+/// One function of a group, e.g. `memory.buffer.write`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Function {
+    /// The full dotted name: `memory.buffer.write`.
+    pub name: String,
+    /// The last segment: `write`.
+    pub short: String,
+    pub params: Vec<Param>,
+    pub ret: ScriptType,
+    pub description: String,
+    /// 1-based line of the `fn` keyword.
+    pub line: usize,
+}
+
+impl Function {
+    /// The canonical signature: `memory.buffer.write(id: int, data: string) -> bool`.
+    pub fn signature(&self) -> String {
+        self.signature_with_arrow("->")
+    }
+
+    /// The signature with a chosen arrow (`→` in the generated docs, as the seed page has it).
+    pub fn signature_with_arrow(&self, arrow: &str) -> String {
+        let params: Vec<String> = self
+            .params
+            .iter()
+            .map(|p| format!("{}: {}", p.name, p.ty.name()))
+            .collect();
+        format!(
+            "{}({}) {arrow} {}",
+            self.name,
+            params.join(", "),
+            self.ret.name()
+        )
+    }
+}
+
+/// A group of functions, e.g. `memory.buffer`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    pub name: String,
+    pub text: Vec<String>,
+    pub functions: Vec<Function>,
+}
+
+/// A code example, shown at the end of the generated page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Example {
+    pub lang: String,
+    pub lines: Vec<String>,
+}
+
+/// A whole parsed spec file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spec {
+    pub module: String,
+    pub summary: String,
+    pub text: Vec<String>,
+    pub groups: Vec<Group>,
+    pub example: Option<Example>,
+}
+
+impl Spec {
+    /// Every function of every group, in file order.
+    pub fn functions(&self) -> impl Iterator<Item = &Function> {
+        self.groups.iter().flat_map(|g| g.functions.iter())
+    }
+
+    /// The function with this full dotted name.
+    pub fn function(&self, name: &str) -> Option<&Function> {
+        self.functions().find(|f| f.name == name)
+    }
+}
+
+/// A syntax error at a 1-based line and column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecError {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl SpecError {
+    /// The error as `PATH:LINE:COL: message`.
+    pub fn display_at(&self, path: &str) -> String {
+        format!("{path}:{}:{}: {}", self.line, self.col, self.message)
+    }
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.col, self.message)
+    }
+}
+
+/// Where the `|` lines that follow go.
+enum TextTarget {
+    None,
+    ModuleText,
+    GroupText,
+    Description,
+    Example,
+}
+
+const KEYWORDS: &str = "`module`, `summary`, `text`, `group`, `fn`, `example`, or a `|` text line";
+
+/// Parses a whole spec file.
+pub fn parse(source: &str) -> Result<Spec, SpecError> {
+    let mut spec = Spec {
+        module: String::new(),
+        summary: String::new(),
+        text: Vec::new(),
+        groups: Vec::new(),
+        example: None,
+    };
+    let mut target = TextTarget::None;
+    let mut last_fn_line = 0;
+
+    for (index, raw) in source.lines().enumerate() {
+        let line_no = index + 1;
+        let line = raw.trim_end();
+        let indent = line.len() - line.trim_start().len();
+        let body = line.trim_start();
+        let col_of = |byte: usize| line[..byte].chars().count() + 1;
+        let err = |byte: usize, message: String| SpecError {
+            line: line_no,
+            col: col_of(byte),
+            message,
+        };
+        if body.is_empty() || body.starts_with("--") {
+            continue;
+        }
+        if let Some(text) = body.strip_prefix('|') {
+            let text = text.strip_prefix(' ').unwrap_or(text).to_string();
+            match target {
+                TextTarget::None => {
+                    return Err(err(
+                        indent,
+                        "a `|` text line must follow `text`, `fn` or `example`".into(),
+                    ));
+                }
+                TextTarget::ModuleText => spec.text.push(text),
+                TextTarget::GroupText => last_group(&mut spec).text.push(text),
+                TextTarget::Example => {
+                    if let Some(example) = spec.example.as_mut() {
+                        example.lines.push(text)
+                    }
+                }
+                TextTarget::Description => {
+                    let function = last_group(&mut spec)
+                        .functions
+                        .last_mut()
+                        .expect("a description target always follows a fn");
+                    if !function.description.is_empty() {
+                        return Err(err(
+                            indent,
+                            format!(
+                                "the description of `{}` must be one line (it is a table cell)",
+                                function.name
+                            ),
+                        ));
+                    }
+                    function.description = text;
+                }
+            }
+            continue;
+        }
+        check_description(&spec, last_fn_line)?;
+
+        let (keyword, rest) = match body.find(char::is_whitespace) {
+            Some(at) => (&body[..at], body[at..].trim_start()),
+            None => (body, ""),
+        };
+        let rest_at = line.len() - rest.len();
+        if spec.module.is_empty() && keyword != "module" {
+            return Err(err(
+                indent,
+                format!("the spec must start with `module NAME`, found `{keyword}`"),
+            ));
+        }
+        if matches!(target, TextTarget::Example) {
+            return Err(err(
+                indent,
+                "`example` must be the last block of the spec".into(),
+            ));
+        }
+        match keyword {
+            "module" => {
+                if !spec.module.is_empty() {
+                    return Err(err(indent, "`module` appears twice".into()));
+                }
+                if !is_identifier(rest) {
+                    return Err(err(
+                        rest_at,
+                        format!("expected a module name (letters, digits, `_`), found `{rest}`"),
+                    ));
+                }
+                spec.module = rest.to_string();
+                target = TextTarget::None;
+            }
+            "summary" => {
+                if rest.is_empty() {
+                    return Err(err(rest_at, "`summary` needs its text on the same line".into()));
+                }
+                spec.summary = rest.to_string();
+                target = TextTarget::None;
+            }
+            "text" => {
+                if !rest.is_empty() {
+                    return Err(err(
+                        rest_at,
+                        "`text` stands alone; its lines follow, each starting with `|`".into(),
+                    ));
+                }
+                target = match spec.groups.last() {
+                    None => TextTarget::ModuleText,
+                    Some(group) if group.functions.is_empty() => TextTarget::GroupText,
+                    Some(group) => {
+                        return Err(err(
+                            indent,
+                            format!(
+                                "the `text` of group `{}` must come before its first `fn`",
+                                group.name
+                            ),
+                        ));
+                    }
+                };
+            }
+            "group" => {
+                let prefix = format!("{}.", spec.module);
+                let tail = rest.strip_prefix(&prefix).unwrap_or("");
+                if tail.is_empty() || !tail.split('.').all(is_identifier) {
+                    return Err(err(
+                        rest_at,
+                        format!("expected a group name like `{prefix}NAME`, found `{rest}`"),
+                    ));
+                }
+                if spec.groups.iter().any(|g| g.name == rest) {
+                    return Err(err(rest_at, format!("group `{rest}` is declared twice")));
+                }
+                spec.groups.push(Group {
+                    name: rest.to_string(),
+                    text: Vec::new(),
+                    functions: Vec::new(),
+                });
+                target = TextTarget::None;
+            }
+            "fn" => {
+                let Some(group) = spec.groups.last() else {
+                    return Err(err(indent, "`fn` must be inside a `group`".into()));
+                };
+                let group_name = group.name.clone();
+                let mut function = parse_signature(rest, &group_name)
+                    .map_err(|(offset, message)| err(rest_at + offset, message))?;
+                function.line = line_no;
+                if group.functions.iter().any(|f| f.short == function.short) {
+                    return Err(err(
+                        rest_at,
+                        format!("`{}` is declared twice", function.name),
+                    ));
+                }
+                last_group(&mut spec).functions.push(function);
+                last_fn_line = line_no;
+                target = TextTarget::Description;
+            }
+            "example" => {
+                if !is_identifier(rest) {
+                    return Err(err(
+                        rest_at,
+                        format!("expected the example's language, like `example goost`, found `{rest}`"),
+                    ));
+                }
+                if spec.example.is_some() {
+                    return Err(err(indent, "`example` appears twice".into()));
+                }
+                spec.example = Some(Example {
+                    lang: rest.to_string(),
+                    lines: Vec::new(),
+                });
+                target = TextTarget::Example;
+            }
+            other => {
+                return Err(err(
+                    indent,
+                    format!("unknown keyword `{other}`: expected {KEYWORDS}"),
+                ));
+            }
+        }
+        if keyword != "fn" {
+            last_fn_line = 0;
+        }
+    }
+    check_description(&spec, last_fn_line)?;
+    if spec.module.is_empty() {
+        return Err(SpecError {
+            line: 1,
+            col: 1,
+            message: "the spec is empty: it must start with `module NAME`".into(),
+        });
+    }
+    // Trailing blank text lines of an example are not part of it.
+    if let Some(example) = spec.example.as_mut() {
+        while example.lines.last().is_some_and(|l| l.is_empty()) {
+            example.lines.pop();
+        }
+    }
+    Ok(spec)
+}
+
+/// A `fn` must be followed by its one-line description before the next keyword.
+fn check_description(spec: &Spec, last_fn_line: usize) -> Result<(), SpecError> {
+    if last_fn_line == 0 {
+        return Ok(());
+    }
+    let function = spec.functions().last();
+    match function {
+        Some(f) if f.description.is_empty() => Err(SpecError {
+            line: last_fn_line,
+            col: 1,
+            message: format!(
+                "`{}` has no description: add a `| text` line under it",
+                f.name
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn last_group(spec: &mut Spec) -> &mut Group {
+    spec.groups
+        .last_mut()
+        .expect("group targets are only set once a group exists")
+}
+
+fn is_identifier(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Parses `write(id: int, data: string) -> bool` (or with `→`). Errors carry a byte offset
+/// into `text`.
+fn parse_signature(text: &str, group: &str) -> Result<Function, (usize, String)> {
+    let open = text
+        .find('(')
+        .ok_or((text.len(), "expected `(` after the function name".to_string()))?;
+    let short = text[..open].trim_end();
+    if !is_identifier(short) {
+        return Err((0, format!("expected a function name, found `{short}`")));
+    }
+    let close = text[open..]
+        .find(')')
+        .map(|at| open + at)
+        .ok_or((text.len(), "expected `)` to close the parameter list".to_string()))?;
+    let mut params: Vec<Param> = Vec::new();
+    let inner = &text[open + 1..close];
+    if !inner.trim().is_empty() {
+        let mut offset = open + 1;
+        for piece in inner.split(',') {
+            let lead = piece.len() - piece.trim_start().len();
+            let at = offset + lead;
+            let (name, ty) = piece.split_once(':').ok_or((
+                at,
+                format!("expected `name: type`, found `{}`", piece.trim()),
+            ))?;
+            let name = name.trim();
+            if !is_identifier(name) {
+                return Err((at, format!("expected a parameter name, found `{name}`")));
+            }
+            let ty_at = offset + name.len() + lead + 1 + (ty.len() - ty.trim_start().len());
+            let ty_word = ty.trim();
+            let ty = match ScriptType::parse(ty_word) {
+                Some(ScriptType::Void) => {
+                    return Err((ty_at, format!("parameter `{name}` cannot be `void`")));
+                }
+                Some(ty) => ty,
+                None => return Err((ty_at, unknown_type(ty_word))),
+            };
+            if params.iter().any(|p| p.name == name) {
+                return Err((at, format!("parameter `{name}` appears twice")));
+            }
+            params.push(Param {
+                name: name.to_string(),
+                ty,
+            });
+            offset += piece.len() + 1;
+        }
+    }
+    let after = &text[close + 1..];
+    let arrow_rel = after.len() - after.trim_start().len();
+    let after_trim = after.trim_start();
+    let ret_text = after_trim
+        .strip_prefix("->")
+        .or_else(|| after_trim.strip_prefix('→'))
+        .ok_or((
+            close + 1 + arrow_rel,
+            "expected `->` (or `→`) and a result type after the parameters".to_string(),
+        ))?;
+    let ret_at = text.len() - ret_text.trim_start().len();
+    let ret_word = ret_text.trim();
+    let ret = ScriptType::parse(ret_word).ok_or((ret_at, unknown_type(ret_word)))?;
+    Ok(Function {
+        name: format!("{group}.{short}"),
+        short: short.to_string(),
+        params,
+        ret,
+        description: String::new(),
+        line: 0,
+    })
+}
+
+fn unknown_type(word: &str) -> String {
+    format!("unknown type `{word}`: expected `int`, `string`, `bool` or `void`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = "\
+-- a comment
+module demo
+summary Demo things.
+text
+  | First paragraph.
+  |
+  | Second.
+group demo.math
+  text
+    | Arithmetic.
+  fn add(a: int, b: int) → int
+    | Add two numbers
+  fn greet(name: string) -> void
+    | Say hello
+example goost
+  | import demo
+  | print(demo.math.add(1, 2))
+";
+
+    #[test]
+    fn parses_module_groups_functions_and_example() {
+        let spec = parse(SMALL).unwrap();
+        assert_eq!(spec.module, "demo");
+        assert_eq!(spec.summary, "Demo things.");
+        assert_eq!(spec.text, ["First paragraph.", "", "Second."]);
+        assert_eq!(spec.groups.len(), 1);
+        let group = &spec.groups[0];
+        assert_eq!(group.name, "demo.math");
+        assert_eq!(group.text, ["Arithmetic."]);
+        let add = &group.functions[0];
+        assert_eq!(add.signature(), "demo.math.add(a: int, b: int) -> int");
+        assert_eq!(add.signature_with_arrow("→"), "demo.math.add(a: int, b: int) → int");
+        assert_eq!(add.description, "Add two numbers");
+        assert_eq!(add.line, 11);
+        assert_eq!(group.functions[1].ret, ScriptType::Void);
+        let example = spec.example.unwrap();
+        assert_eq!(example.lang, "goost");
+        assert_eq!(example.lines, ["import demo", "print(demo.math.add(1, 2))"]);
+    }
+
+    fn error_of(source: &str) -> String {
+        parse(source).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn reports_unknown_type_with_its_column() {
+        let source = "module m\ngroup m.g\n  fn f(a: float) -> int\n    | x\n";
+        assert_eq!(
+            error_of(source),
+            "3:11: unknown type `float`: expected `int`, `string`, `bool` or `void`"
+        );
+    }
+
+    #[test]
+    fn reports_missing_arrow() {
+        let source = "module m\ngroup m.g\n  fn f(a: int) int\n    | x\n";
+        assert_eq!(
+            error_of(source),
+            "3:16: expected `->` (or `→`) and a result type after the parameters"
+        );
+    }
+
+    #[test]
+    fn reports_void_parameter_and_duplicate_parameter() {
+        let void = "module m\ngroup m.g\n  fn f(a: void) -> int\n    | x\n";
+        assert_eq!(error_of(void), "3:11: parameter `a` cannot be `void`");
+        let twice = "module m\ngroup m.g\n  fn f(a: int, a: int) -> int\n    | x\n";
+        assert_eq!(error_of(twice), "3:16: parameter `a` appears twice");
+    }
+
+    #[test]
+    fn reports_missing_description() {
+        let source = "module m\ngroup m.g\n  fn f() -> int\n  fn g() -> int\n    | x\n";
+        assert_eq!(
+            error_of(source),
+            "3:1: `m.g.f` has no description: add a `| text` line under it"
+        );
+        let at_end = "module m\ngroup m.g\n  fn f() -> int\n";
+        assert_eq!(
+            error_of(at_end),
+            "3:1: `m.g.f` has no description: add a `| text` line under it"
+        );
+    }
+
+    #[test]
+    fn reports_unknown_keyword_and_misplaced_lines() {
+        assert_eq!(
+            error_of("module m\nfunc f() -> int\n"),
+            format!("2:1: unknown keyword `func`: expected {KEYWORDS}")
+        );
+        assert_eq!(
+            error_of("module m\n| stray\n"),
+            "2:1: a `|` text line must follow `text`, `fn` or `example`"
+        );
+        assert_eq!(
+            error_of("group m.g\n"),
+            "1:1: the spec must start with `module NAME`, found `group`"
+        );
+        assert_eq!(
+            error_of("module m\ngroup other.g\n"),
+            "2:7: expected a group name like `m.NAME`, found `other.g`"
+        );
+        assert_eq!(
+            error_of("module m\ngroup m.g\n  fn f() -> int\n    | a\n    | b\n"),
+            "5:5: the description of `m.g.f` must be one line (it is a table cell)"
+        );
+        assert_eq!(
+            error_of(""),
+            "1:1: the spec is empty: it must start with `module NAME`"
+        );
+    }
+
+    #[test]
+    fn reports_duplicates() {
+        assert_eq!(
+            error_of("module m\ngroup m.g\ngroup m.g\n"),
+            "3:7: group `m.g` is declared twice"
+        );
+        assert_eq!(
+            error_of("module m\ngroup m.g\n fn f() -> int\n  | a\n fn f() -> int\n  | b\n"),
+            "5:5: `m.g.f` is declared twice"
+        );
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let source = "module m\ngroup m.g\n  fn f() → nope\n    | x\n";
+        assert_eq!(
+            error_of(source),
+            "3:12: unknown type `nope`: expected `int`, `string`, `bool` or `void`"
+        );
+    }
+
+    #[test]
+    fn parses_the_memory_spec() {
+        let source = include_str!("../../spec/memory.spec");
+        let spec = parse(source).unwrap();
+        assert_eq!(spec.module, "memory");
+        assert_eq!(spec.functions().count(), 18);
+        assert_eq!(
+            spec.function("memory.buffer.write").unwrap().signature(),
+            "memory.buffer.write(id: int, data: string) -> bool"
+        );
+    }
+}

@@ -1,0 +1,5 @@
+/// Says hello.
+#[native("golden.shapes.greeting")]
+fn greeting() -> String {
+    "hello".to_string()
+}

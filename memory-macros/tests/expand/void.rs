@@ -1,0 +1,2 @@
+#[native("golden.shapes.toggle")]
+fn toggle(_on: bool) {}

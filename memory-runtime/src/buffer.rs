@@ -1,0 +1,121 @@
+//! `memory.buffer`: growable byte buffers, and the six natives over them.
+
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::budget::Budget;
+use crate::context::Object;
+use crate::handle::HandleKind;
+use crate::{native, Context, Error, ErrorKind};
+
+/// A buffer handle as a script passes it (an `int`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct BufferId(pub i64);
+crate::handle_newtype!(BufferId);
+
+/// The smallest capacity a buffer grows to, so tiny appends do not reallocate each time.
+const MIN_CAPACITY: usize = 64;
+
+/// A buffer's contents. Only whole strings are appended, so it is always valid UTF-8.
+#[derive(Debug, Default)]
+pub struct Buffer {
+    data: String,
+}
+
+impl Buffer {
+    /// Appends `data`, growing the capacity (doubling, or exactly what is needed when
+    /// doubling would pass the limit). `Ok(false)` when even the exact growth would pass
+    /// the context's limit: nothing changes then.
+    pub fn write(&mut self, data: &str, budget: &Budget) -> Result<bool, Error> {
+        let len = self.data.len();
+        let capacity = self.data.capacity();
+        let Some(needed) = len.checked_add(data.len()) else {
+            return Ok(false);
+        };
+        if needed > capacity {
+            let doubled = capacity.saturating_mul(2).max(needed).max(MIN_CAPACITY);
+            let target = if budget.try_charge(doubled - capacity).is_ok() {
+                doubled
+            } else if budget.try_charge(needed - capacity).is_ok() {
+                needed
+            } else {
+                return Ok(false);
+            };
+            if self.data.try_reserve_exact(target - len).is_err() {
+                budget.release(target - capacity);
+                return Err(ErrorKind::OutOfMemory {
+                    requested: target,
+                }
+                .into());
+            }
+            let actual = self.data.capacity();
+            if actual > target {
+                budget.force_charge(actual - target);
+            }
+        }
+        self.data.push_str(data);
+        Ok(true)
+    }
+
+    /// The contents, as a new shared string (one copy).
+    pub fn read(&self) -> Arc<str> {
+        Arc::from(self.data.as_str())
+    }
+
+    /// The length in bytes.
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Whether the buffer is empty.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// Empties the buffer; the capacity stays allocated (and charged).
+    pub fn reset(&mut self) {
+        self.data.clear();
+    }
+
+    /// Bytes charged to the context for this buffer: its capacity.
+    pub fn held(&self) -> usize {
+        self.data.capacity()
+    }
+}
+
+/// Allocates an empty buffer (no bytes until the first write).
+#[native("memory.buffer.new")]
+pub fn new(ctx: &Context) -> Result<BufferId, Error> {
+    ctx.insert(Object::Buffer(Mutex::new(Buffer::default())))
+        .map(BufferId)
+}
+
+#[native("memory.buffer.write")]
+pub fn write(ctx: &Context, id: BufferId, data: &str) -> Result<bool, Error> {
+    ctx.with_buffer(id.0, |buffer| buffer.write(data, ctx.budget()))?
+}
+
+#[native("memory.buffer.read")]
+pub fn read(ctx: &Context, id: BufferId) -> Result<Arc<str>, Error> {
+    ctx.with_buffer(id.0, |buffer| buffer.read())
+}
+
+#[native("memory.buffer.reset")]
+pub fn reset(ctx: &Context, id: BufferId) -> Result<(), Error> {
+    ctx.with_buffer(id.0, Buffer::reset)
+}
+
+#[native("memory.buffer.len")]
+pub fn len(ctx: &Context, id: BufferId) -> Result<i64, Error> {
+    // A buffer's length is bounded by isize::MAX, so it always fits an i64.
+    ctx.with_buffer(id.0, |buffer| buffer.len() as i64)
+}
+
+#[native("memory.buffer.free")]
+pub fn free(ctx: &Context, id: BufferId) -> Result<(), Error> {
+    if let Object::Buffer(buffer) = ctx.remove(id.0, HandleKind::Buffer)? {
+        ctx.budget().release(buffer.into_inner().held());
+    }
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! `Context`: everything one script (or tenant) owns: its buffers, pools and memory limit.
+
+use parking_lot::{Mutex, RwLock};
+
+use crate::buffer::Buffer;
+use crate::budget::Budget;
+use crate::handle::{HandleKind, HandleStore, StaleHandle};
+use crate::pool::Pool;
+use crate::{Error, ErrorKind};
+
+/// What a handle names.
+pub(crate) enum Object {
+    Buffer(Mutex<Buffer>),
+    Pool(Mutex<Pool>),
+}
+
+impl Object {
+    fn kind(&self) -> HandleKind {
+        match self {
+            Object::Buffer(_) => HandleKind::Buffer,
+            Object::Pool(_) => HandleKind::Pool,
+        }
+    }
+}
+
+/// The state of one script: its objects and its memory budget. Make one per script or
+/// tenant; natives receive it as `&Context`.
+///
+/// Handles are numbers of this context alone: a context resolves a handle only to its
+/// own objects, so no integer lets one script reach another's buffers.
+///
+/// `Context` is `Send + Sync`. Natives may run on one context from several threads at
+/// once: the handle table is behind a read-write lock (taken for reading on every call,
+/// for writing by `new` and `free`), and each object behind its own mutex, so one
+/// `write` to a buffer is never interleaved with another.
+pub struct Context {
+    objects: RwLock<HandleStore<Object>>,
+    budget: Budget,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context::new()
+    }
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("live_objects", &self.objects.read().len())
+            .field("budget", &self.budget)
+            .finish()
+    }
+}
+
+/// Builds a [`Context`] with settings: `Context::builder().memory_limit(1 << 20).build()`.
+#[derive(Debug, Default, Clone)]
+pub struct ContextBuilder {
+    memory_limit: Option<usize>,
+}
+
+impl ContextBuilder {
+    /// Caps the bytes the context's buffers (by capacity) and pools may hold.
+    pub fn memory_limit(mut self, bytes: usize) -> Self {
+        self.memory_limit = Some(bytes);
+        self
+    }
+
+    /// The context.
+    pub fn build(self) -> Context {
+        Context {
+            objects: RwLock::new(HandleStore::default()),
+            budget: Budget::new(self.memory_limit),
+        }
+    }
+}
+
+fn stale_error(handle: i64, kind: HandleKind, why: StaleHandle) -> Error {
+    match why {
+        StaleHandle::NotAHandle => ErrorKind::NotAHandle { handle, kind },
+        StaleHandle::NeverIssued => ErrorKind::UnknownHandle { handle, kind },
+        StaleHandle::Freed => ErrorKind::FreedHandle { handle },
+    }
+    .into()
+}
+
+fn wrong_kind(handle: i64, expected: HandleKind, actual: HandleKind) -> Error {
+    ErrorKind::WrongKind {
+        handle,
+        expected,
+        actual,
+    }
+    .into()
+}
+
+impl Context {
+    /// A context with no memory limit.
+    pub fn new() -> Context {
+        ContextBuilder::default().build()
+    }
+
+    /// A builder for a context with settings.
+    pub fn builder() -> ContextBuilder {
+        ContextBuilder::default()
+    }
+
+    /// The memory limit in bytes, if any.
+    pub fn memory_limit(&self) -> Option<usize> {
+        self.budget.limit()
+    }
+
+    /// Bytes held by this context's buffers (their capacity) and pools (each string's
+    /// length plus [`pool::ENTRY_OVERHEAD`](crate::pool::ENTRY_OVERHEAD)): what the limit
+    /// is checked against.
+    pub fn memory_in_use(&self) -> usize {
+        self.budget.used()
+    }
+
+    /// Number of live buffers and pools.
+    pub fn live_objects(&self) -> usize {
+        self.objects.read().len()
+    }
+
+    pub(crate) fn budget(&self) -> &Budget {
+        &self.budget
+    }
+
+    pub(crate) fn insert(&self, object: Object) -> Result<i64, Error> {
+        let mut objects = self.objects.write();
+        objects.insert(object).map_err(|_| {
+            ErrorKind::HandlesExhausted {
+                live: objects.len(),
+            }
+            .into()
+        })
+    }
+
+    /// Runs `f` on the buffer behind `handle`, holding its lock.
+    pub(crate) fn with_buffer<R>(
+        &self,
+        handle: i64,
+        f: impl FnOnce(&mut Buffer) -> R,
+    ) -> Result<R, Error> {
+        let objects = self.objects.read();
+        match objects.get(handle) {
+            Ok(Object::Buffer(buffer)) => Ok(f(&mut buffer.lock())),
+            Ok(other) => Err(wrong_kind(handle, HandleKind::Buffer, other.kind())),
+            Err(why) => Err(stale_error(handle, HandleKind::Buffer, why)),
+        }
+    }
+
+    /// Runs `f` on the pool behind `handle`, holding its lock.
+    pub(crate) fn with_pool<R>(&self, handle: i64, f: impl FnOnce(&mut Pool) -> R) -> Result<R, Error> {
+        let objects = self.objects.read();
+        match objects.get(handle) {
+            Ok(Object::Pool(pool)) => Ok(f(&mut pool.lock())),
+            Ok(other) => Err(wrong_kind(handle, HandleKind::Pool, other.kind())),
+            Err(why) => Err(stale_error(handle, HandleKind::Pool, why)),
+        }
+    }
+
+    /// Removes the object behind `handle` if it is of `kind`; anything else is an error
+    /// and changes nothing.
+    pub(crate) fn remove(&self, handle: i64, kind: HandleKind) -> Result<Object, Error> {
+        let mut objects = self.objects.write();
+        match objects.get(handle) {
+            Ok(object) if object.kind() == kind => {}
+            Ok(other) => return Err(wrong_kind(handle, kind, other.kind())),
+            Err(why) => return Err(stale_error(handle, kind, why)),
+        }
+        objects
+            .remove(handle)
+            .map_err(|why| stale_error(handle, kind, why))
+    }
+
+    /// Gives back spare memory of the handle table (part of a GC cycle).
+    pub(crate) fn shrink(&self) {
+        self.objects.write().shrink();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Context>();
+    }
+}

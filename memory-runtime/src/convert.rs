@@ -1,0 +1,132 @@
+//! The Rust side of each script type: [`FromValue`] for parameters, [`IntoValue`] for
+//! results. The `#[native]` macro checks a function's types through these traits, so a
+//! type alias is judged by what it is, and a newtype is one impl away.
+
+use std::sync::Arc;
+
+use crate::{Error, ScriptType, Value};
+
+/// A Rust type a script argument converts into. `TYPE` is the script type it accepts.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a goost script argument type",
+    label = "no script type converts into `{Self}`",
+    note = "script arguments are `i64` (int), `&str`, `String` or `Arc<str>` (string), `bool`, or a type that implements `memory_runtime::FromValue`"
+)]
+pub trait FromValue<'a>: Sized {
+    /// The script type this Rust type accepts.
+    const TYPE: ScriptType;
+    /// The converted value, or `None` if `value` is of another type (the glue reports it).
+    fn from_value(value: &'a Value) -> Option<Self>;
+}
+
+/// A Rust type a native may return. `TYPE` is the script type it becomes.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a goost script result type",
+    label = "`{Self}` does not convert to a script value",
+    note = "script results are `i64` (int), `String`, `Arc<str>` or `&'static str` (string), `bool`, `()` (void), `Result<T, memory_runtime::Error>` of those, or a type that implements `memory_runtime::IntoValue`"
+)]
+pub trait IntoValue {
+    /// The script type this Rust type becomes.
+    const TYPE: ScriptType;
+    /// The script value (an `Err` passes a native's failure through).
+    fn into_value(self) -> Result<Value, Error>;
+}
+
+impl FromValue<'_> for i64 {
+    const TYPE: ScriptType = ScriptType::Int;
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue<'_> for bool {
+    const TYPE: ScriptType = ScriptType::Bool;
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> FromValue<'a> for &'a str {
+    const TYPE: ScriptType = ScriptType::String;
+    fn from_value(value: &'a Value) -> Option<Self> {
+        match value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue<'_> for Arc<str> {
+    const TYPE: ScriptType = ScriptType::String;
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Str(s) => Some(Arc::clone(s)),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue<'_> for String {
+    const TYPE: ScriptType = ScriptType::String;
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Str(s) => Some(s.to_string()),
+            _ => None,
+        }
+    }
+}
+
+impl IntoValue for i64 {
+    const TYPE: ScriptType = ScriptType::Int;
+    fn into_value(self) -> Result<Value, Error> {
+        Ok(Value::Int(self))
+    }
+}
+
+impl IntoValue for bool {
+    const TYPE: ScriptType = ScriptType::Bool;
+    fn into_value(self) -> Result<Value, Error> {
+        Ok(Value::Bool(self))
+    }
+}
+
+impl IntoValue for () {
+    const TYPE: ScriptType = ScriptType::Void;
+    fn into_value(self) -> Result<Value, Error> {
+        Ok(Value::Void)
+    }
+}
+
+impl IntoValue for String {
+    const TYPE: ScriptType = ScriptType::String;
+    fn into_value(self) -> Result<Value, Error> {
+        Ok(Value::Str(self.into()))
+    }
+}
+
+impl IntoValue for Arc<str> {
+    const TYPE: ScriptType = ScriptType::String;
+    fn into_value(self) -> Result<Value, Error> {
+        Ok(Value::Str(self))
+    }
+}
+
+impl IntoValue for &'static str {
+    const TYPE: ScriptType = ScriptType::String;
+    fn into_value(self) -> Result<Value, Error> {
+        Ok(Value::Str(self.into()))
+    }
+}
+
+impl<T: IntoValue> IntoValue for Result<T, Error> {
+    const TYPE: ScriptType = T::TYPE;
+    fn into_value(self) -> Result<Value, Error> {
+        self.and_then(T::into_value)
+    }
+}

@@ -1,0 +1,67 @@
+//! The runtime of goost's `memory` module: the native ABI ([`Value`], [`Native`],
+//! [`Error`]), the [`Registry`] of natives, the per-script [`Context`] with its handle
+//! stores, and the buffer and pool natives.
+//!
+//! Natives are plain Rust functions bound to the spec with [`native`]:
+//!
+//! ```
+//! use memory_runtime::{native, Context, Error};
+//! # mod hidden {}
+//! ```
+//!
+//! See the crate README and `ARCHITECTURE.md` for how the pieces fit.
+
+// Generated code names the runtime `::memory_runtime`, in this crate too.
+extern crate self as memory_runtime;
+
+mod budget;
+mod context;
+mod convert;
+mod error;
+mod native;
+mod registry;
+mod value;
+
+pub mod buffer;
+pub mod handle;
+pub mod pool;
+
+pub use context::{Context, ContextBuilder};
+pub use convert::{FromValue, IntoValue};
+pub use error::{Error, ErrorKind};
+pub use memory_macros::{module_spec, native};
+pub use native::{FnSpec, Glue, ModuleSpec, Native, ParamSpec, ScriptType};
+pub use registry::{Missing, Module, Registry, SpecMismatch};
+pub use value::Value;
+
+/// The spec of the `memory` module (`spec/memory.spec`), compiled in.
+pub static MEMORY_SPEC: ModuleSpec = module_spec!("memory");
+
+/// What generated code needs; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use inventory;
+}
+
+/// Implements [`FromValue`] and [`IntoValue`] for a handle newtype over `i64`, so the
+/// `#[native]` macro sees it as a script `int`.
+#[macro_export]
+macro_rules! handle_newtype {
+    ($name:ident) => {
+        impl $crate::FromValue<'_> for $name {
+            const TYPE: $crate::ScriptType = $crate::ScriptType::Int;
+            fn from_value(value: &$crate::Value) -> ::core::option::Option<Self> {
+                match value {
+                    $crate::Value::Int(n) => ::core::option::Option::Some($name(*n)),
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+        impl $crate::IntoValue for $name {
+            const TYPE: $crate::ScriptType = $crate::ScriptType::Int;
+            fn into_value(self) -> ::core::result::Result<$crate::Value, $crate::Error> {
+                ::core::result::Result::Ok($crate::Value::Int(self.0))
+            }
+        }
+    };
+}

@@ -1,0 +1,265 @@
+//! The registry: every `#[native]` function linked into the program, collected once
+//! from [`inventory`], looked up by full name, and walked as a module tree.
+//!
+//! ```
+//! use memory_runtime::{Context, Registry, Value};
+//!
+//! let registry = Registry::global();
+//! let new = registry.get("memory.buffer.new").unwrap();
+//! let ctx = Context::new();
+//! assert_eq!(new.call(&ctx, &[]).unwrap(), Value::Int(1));
+//! ```
+//!
+//! Natives are registered by static constructors (see the `inventory` crate for the
+//! platforms that run them: Linux, macOS, Windows, and others with `.init_array`).
+//! A native is registered if its crate is linked into the program.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::OnceLock;
+
+use crate::{ModuleSpec, Native, ScriptType};
+
+/// All registered natives, by full name.
+pub struct Registry {
+    by_name: HashMap<&'static str, &'static Native>,
+    /// Natives bound to a name that another native already took.
+    twice: Vec<&'static Native>,
+    roots: BTreeMap<&'static str, Module>,
+}
+
+/// A node of the module tree: `memory`, `memory.buffer`, ...
+#[derive(Default, Debug)]
+pub struct Module {
+    /// Full dotted path of this node.
+    pub path: String,
+    /// Child modules by their last name segment.
+    pub submodules: BTreeMap<&'static str, Module>,
+    /// Natives directly in this node by their last name segment.
+    pub functions: BTreeMap<&'static str, &'static Native>,
+}
+
+impl Registry {
+    /// The program's registry, built from `inventory` on first use.
+    pub fn global() -> &'static Registry {
+        static GLOBAL: OnceLock<Registry> = OnceLock::new();
+        GLOBAL.get_or_init(|| Registry::from_natives(inventory::iter::<Native>))
+    }
+
+    /// A registry of the given natives (hosts and tests may build their own).
+    pub fn from_natives(natives: impl IntoIterator<Item = &'static Native>) -> Registry {
+        let mut all: Vec<&'static Native> = natives.into_iter().collect();
+        // inventory yields in link order; sort so "bound twice" reports are stable.
+        all.sort_by_key(|n| (n.name(), n.file, n.line));
+        let mut registry = Registry {
+            by_name: HashMap::with_capacity(all.len()),
+            twice: Vec::new(),
+            roots: BTreeMap::new(),
+        };
+        for native in all {
+            if registry.by_name.contains_key(native.name()) {
+                registry.twice.push(native);
+                continue;
+            }
+            registry.by_name.insert(native.name(), native);
+            registry.insert_in_tree(native);
+        }
+        registry
+    }
+
+    fn insert_in_tree(&mut self, native: &'static Native) {
+        let mut segments: Vec<&'static str> = native.name().split('.').collect();
+        let Some(function) = segments.pop() else {
+            return;
+        };
+        let Some((&root, rest)) = segments.split_first() else {
+            return;
+        };
+        let mut node = self.roots.entry(root).or_insert_with(|| Module {
+            path: root.to_string(),
+            ..Module::default()
+        });
+        for segment in rest {
+            let path = format!("{}.{segment}", node.path);
+            node = node
+                .submodules
+                .entry(segment)
+                .or_insert_with(|| Module { path, ..Module::default() });
+        }
+        node.functions.insert(function, native);
+    }
+
+    /// The native with this full name, e.g. `memory.buffer.write`.
+    pub fn get(&self, name: &str) -> Option<&'static Native> {
+        self.by_name.get(name).copied()
+    }
+
+    /// The top-level module `name` (what `import name` brings in).
+    pub fn module(&self, name: &str) -> Option<&Module> {
+        self.roots.get(name)
+    }
+
+    /// Every native, sorted by name (one per name; see [`Registry::check_against_spec`]).
+    pub fn natives(&self) -> impl Iterator<Item = &'static Native> + '_ {
+        let mut all: Vec<_> = self.by_name.values().copied().collect();
+        all.sort_by_key(|n| n.name());
+        all.into_iter()
+    }
+
+    /// Registered names closest to `name`, best first (for "did you mean" messages).
+    pub fn nearest(&self, name: &str, count: usize) -> Vec<&'static str> {
+        let mut scored: Vec<(f64, &'static str)> = self
+            .by_name
+            .keys()
+            .map(|n| (strsim::jaro_winkler(name, n), *n))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        scored.into_iter().take(count).map(|(_, n)| n).collect()
+    }
+
+    /// Checks that the natives of `spec.module` and the spec agree exactly: every spec
+    /// function has one native with the same signature, and no native is outside the spec.
+    /// Every disagreement is reported in one [`SpecMismatch`].
+    pub fn check_against_spec(&self, spec: &ModuleSpec) -> Result<(), SpecMismatch> {
+        let prefix = format!("{}.", spec.module);
+        let mut mismatch = SpecMismatch {
+            spec_path: spec.path,
+            ..SpecMismatch::default()
+        };
+        for function in spec.functions {
+            match self.get(function.name) {
+                None => mismatch.missing.push(Missing {
+                    signature: function.signature,
+                    stub: stub(function),
+                }),
+                Some(native) if native.spec.signature != function.signature => {
+                    mismatch.differing.push((native, function.signature))
+                }
+                Some(_) => {}
+            }
+        }
+        for native in self.natives() {
+            let in_spec = spec.functions.iter().any(|f| f.name == native.name());
+            if native.name().starts_with(&prefix) && !in_spec {
+                mismatch.extra.push(native);
+            }
+        }
+        for native in &self.twice {
+            if native.name().starts_with(&prefix) {
+                let first = self.by_name[native.name()];
+                mismatch.twice.push((first, native));
+            }
+        }
+        if mismatch.is_empty() {
+            Ok(())
+        } else {
+            Err(mismatch)
+        }
+    }
+}
+
+/// A spec function with no native, and the Rust to write for it.
+#[derive(Debug)]
+pub struct Missing {
+    /// The spec signature.
+    pub signature: &'static str,
+    /// The annotated Rust stub that binds it.
+    pub stub: String,
+}
+
+/// Everything that disagrees between a registry and a spec.
+#[derive(Debug, Default)]
+pub struct SpecMismatch {
+    /// The spec file, as shown in messages.
+    pub spec_path: &'static str,
+    /// Spec functions with no native.
+    pub missing: Vec<Missing>,
+    /// Natives of the module that the spec does not list.
+    pub extra: Vec<&'static Native>,
+    /// Natives whose compiled signature differs from the spec's (built against another spec).
+    pub differing: Vec<(&'static Native, &'static str)>,
+    /// Pairs of natives bound to the same name (first registered, second).
+    pub twice: Vec<(&'static Native, &'static Native)>,
+}
+
+impl SpecMismatch {
+    fn is_empty(&self) -> bool {
+        self.missing.is_empty() && self.extra.is_empty() && self.differing.is_empty() && self.twice.is_empty()
+    }
+}
+
+impl std::error::Error for SpecMismatch {}
+
+impl fmt::Display for SpecMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the registered natives and {} disagree:", self.spec_path)?;
+        for missing in &self.missing {
+            write!(f, "\n- missing: `{}` has no native; add:", missing.signature)?;
+            for line in missing.stub.lines() {
+                write!(f, "\n      {line}")?;
+            }
+        }
+        for native in &self.extra {
+            write!(
+                f,
+                "\n- extra: `{}` ({} at {}:{}) is not in {}",
+                native.name(),
+                native.rust_path,
+                native.file,
+                native.line,
+                self.spec_path
+            )?;
+        }
+        for (native, signature) in &self.differing {
+            write!(
+                f,
+                "\n- differs: {} at {}:{} was built for `{}`, the spec says `{signature}`",
+                native.rust_path, native.file, native.line, native.spec.signature
+            )?;
+        }
+        for (first, second) in &self.twice {
+            write!(
+                f,
+                "\n- twice: `{}` is bound by {} ({}:{}) and by {} ({}:{})",
+                first.name(),
+                first.rust_path,
+                first.file,
+                first.line,
+                second.rust_path,
+                second.file,
+                second.line
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The Rust function to write for a spec function: `#[native("m.g.f")]` and a signature
+/// with the usual Rust type of each script type.
+fn stub(function: &crate::FnSpec) -> String {
+    let params: Vec<String> = function
+        .params
+        .iter()
+        .map(|p| {
+            let ty = match p.ty {
+                ScriptType::Int => "i64",
+                ScriptType::String => "&str",
+                ScriptType::Bool => "bool",
+                ScriptType::Void => "()",
+            };
+            format!("{}: {ty}", p.name)
+        })
+        .collect();
+    let ret = match function.ret {
+        ScriptType::Int => " -> Result<i64, Error>",
+        ScriptType::String => " -> Result<String, Error>",
+        ScriptType::Bool => " -> Result<bool, Error>",
+        ScriptType::Void => " -> Result<(), Error>",
+    };
+    format!(
+        "#[native(\"{}\")]\nfn {}({}){ret} {{\n    todo!()\n}}",
+        function.name,
+        function.short_name(),
+        params.join(", ")
+    )
+}
