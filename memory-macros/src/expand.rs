@@ -24,6 +24,39 @@ fn script_type_tokens(ty: ScriptType) -> TokenStream {
     quote!(::memory_runtime::ScriptType::#variant)
 }
 
+/// A type as the user wrote it, for messages: `&str`, `Result<Arc<str>, Error>`.
+fn type_text(ty: &impl ToTokens) -> String {
+    ty.to_token_stream()
+        .to_string()
+        .replace("& ", "&")
+        .replace(" < ", "<")
+        .replace(" <", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+        .replace(" :: ", "::")
+}
+
+/// A compile-time check that `actual` (a `TYPE` constant of a Rust type) is `expected`.
+/// Each wrong script type gets its own literal message (`what` + "is a script `int`"),
+/// spanned at the Rust type, because a const panic cannot format.
+fn type_check(actual: TokenStream, expected: ScriptType, span: Span, what: &str) -> TokenStream {
+    let arms = [ScriptType::Int, ScriptType::String, ScriptType::Bool, ScriptType::Void]
+        .into_iter()
+        .filter(|ty| *ty != expected)
+        .map(|ty| {
+            let pattern = script_type_tokens(ty);
+            let message = format!("{what} is a script `{}`", ty.name());
+            quote_spanned!(span=> #pattern => ::core::panic!(#message),)
+        });
+    let expected = script_type_tokens(expected);
+    quote_spanned! {span=>
+        const _: () = match #actual {
+            #expected => {}
+            #(#arms)*
+        };
+    }
+}
+
 /// A `::memory_runtime::FnSpec { .. }` literal for one spec function.
 pub fn fn_spec_tokens(function: &Function) -> TokenStream {
     let name = &function.name;
@@ -85,17 +118,18 @@ pub fn native(function: &Function, native: &NativeFn, loaded: &LoadedSpec) -> To
                     continue;
                 };
                 let expected = script_type_tokens(spec_param.ty);
-                let message = format!(
-                    "parameter `{}` of `{signature}` is a script `{}`, but `{}` converts from another script type",
+                let what = format!(
+                    "parameter `{}` of `{signature}` is a script `{}`, but `{}`",
                     spec_param.name,
                     spec_param.ty.name(),
-                    ty.to_token_stream().to_string().replace(" & ", "&").replace("& ", "&"),
+                    type_text(ty),
                 );
-                type_checks.push(quote_spanned! {ty.span()=>
-                    const _: () = if !#expected.is(<#ty as ::memory_runtime::FromValue>::TYPE) {
-                        ::core::panic!(#message)
-                    };
-                });
+                type_checks.push(type_check(
+                    quote!(<#ty as ::memory_runtime::FromValue>::TYPE),
+                    spec_param.ty,
+                    ty.span(),
+                    &what,
+                ));
                 let slot = format_ident!("__goost_arg{}", script_index);
                 let index = script_index;
                 arg_patterns.push(slot.clone());
@@ -115,17 +149,17 @@ pub fn native(function: &Function, native: &NativeFn, loaded: &LoadedSpec) -> To
         None => quote!(()),
     };
     let ret_span = native.ret.as_ref().map_or_else(|| native.params_span(), Spanned::span);
-    let ret_expected = script_type_tokens(function.ret);
-    let ret_message = format!(
-        "`{signature}` returns a script `{}`, but `{}` converts to another script type",
+    let what = format!(
+        "`{signature}` returns a script `{}`, but `{}`",
         function.ret.name(),
-        ret_ty.to_string().replace(" < ", "<").replace(" >", ">").replace(" ,", ","),
+        type_text(&ret_ty),
     );
-    type_checks.push(quote_spanned! {ret_span=>
-        const _: () = if !#ret_expected.is(<#ret_ty as ::memory_runtime::IntoValue>::TYPE) {
-            ::core::panic!(#ret_message)
-        };
-    });
+    type_checks.push(type_check(
+        quote!(<#ret_ty as ::memory_runtime::IntoValue>::TYPE),
+        function.ret,
+        ret_span,
+        &what,
+    ));
     let rust_path = ident.to_string();
 
     quote! {

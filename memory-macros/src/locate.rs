@@ -4,7 +4,8 @@
 //! The spec is found at `spec/<module>.spec`, looked up from the compiled crate's
 //! `CARGO_MANIFEST_DIR` and then each parent directory in turn (so a workspace member
 //! finds the workspace's `spec/`). `#[native("...", spec = "path")]` names the file
-//! instead, relative to `CARGO_MANIFEST_DIR`.
+//! instead; a relative path is looked up the same way (first hit, from the crate
+//! directory upwards), an absolute one is used as it is.
 //!
 //! The expansion includes the file with `include_bytes!`, so cargo rebuilds the crate
 //! whenever the spec changes.
@@ -45,26 +46,27 @@ pub enum SpecRef<'a> {
 
 /// Loads the spec for a macro call made in the crate at `manifest_dir`.
 pub fn load(spec_ref: SpecRef<'_>, manifest_dir: &Path) -> Result<LoadedSpec, String> {
-    let (absolute, display) = match spec_ref {
-        SpecRef::Path(path) => (manifest_dir.join(path), path.to_string()),
-        SpecRef::Module(module) => {
-            let relative = format!("spec/{module}.spec");
-            let found = manifest_dir
-                .ancestors()
-                .map(|dir| dir.join(&relative))
-                .find(|candidate| candidate.is_file());
-            match found {
-                Some(path) => (path, relative),
-                None => {
-                    return Err(format!(
-                        "no spec for module `{module}`: looked for `{relative}` in {} and its parents; \
-                         add the file or name it with `spec = \"path/to/{module}.spec\"`",
-                        manifest_dir.display()
-                    ));
-                }
-            }
-        }
+    let relative = match spec_ref {
+        SpecRef::Path(path) => path.to_string(),
+        SpecRef::Module(module) => format!("spec/{module}.spec"),
     };
+    let found = manifest_dir
+        .ancestors()
+        .map(|dir| dir.join(&relative))
+        .find(|candidate| candidate.is_file());
+    let Some(absolute) = found else {
+        let hint = match spec_ref {
+            SpecRef::Module(module) => {
+                format!("; add the file or name it with `spec = \"path/to/{module}.spec\"`")
+            }
+            SpecRef::Path(_) => String::new(),
+        };
+        return Err(format!(
+            "no spec at `{relative}` in {} or its parents{hint}",
+            manifest_dir.display()
+        ));
+    };
+    let display = relative;
     let source = std::fs::read_to_string(&absolute)
         .map_err(|e| format!("cannot read spec `{}`: {e}", absolute.display()))?;
     let spec = spec::parse(&source).map_err(|e| e.display_at(&display))?;
@@ -100,7 +102,7 @@ mod tests {
         let error = load(SpecRef::Module("nosuch"), Path::new("/")).err().unwrap();
         assert_eq!(
             error,
-            "no spec for module `nosuch`: looked for `spec/nosuch.spec` in / and its parents; \
+            "no spec at `spec/nosuch.spec` in / or its parents; \
              add the file or name it with `spec = \"path/to/nosuch.spec\"`"
         );
     }

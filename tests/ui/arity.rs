@@ -1,0 +1,8 @@
+use memory_runtime::{native, Context};
+
+#[native("memory.buffer.write")]
+fn write(_ctx: &Context, id: i64) -> bool {
+    id > 0
+}
+
+fn main() {}

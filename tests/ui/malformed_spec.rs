@@ -1,0 +1,8 @@
+use memory_runtime::native;
+
+#[native("broken.math.add", spec = "tests/ui/broken.spec")]
+fn add(a: i64, b: i64) -> i64 {
+    a + b
+}
+
+fn main() {}

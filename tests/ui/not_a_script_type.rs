@@ -1,0 +1,8 @@
+use memory_runtime::native;
+
+#[native("memory.buffer.len")]
+fn len(id: f64) -> i64 {
+    id as i64
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use memory_runtime::{native, Error};
+
+#[native("memory.buffer.len")]
+fn len(id: i64) -> Result<bool, Error> {
+    Ok(id > 0)
+}
+
+fn main() {}
