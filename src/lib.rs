@@ -1,5 +1,8 @@
 //! goost-memory: the `memory` module of the goost scripting language.
 //!
-//! This facade re-exports the runtime ([`memory_runtime`]) for hosts.
+//! This facade re-exports the runtime ([`memory_runtime`]) for hosts, and holds the
+//! pieces of the `goost-memory` command.
+
+pub mod docs;
 
 pub use memory_runtime::*;

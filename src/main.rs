@@ -1,1 +1,86 @@
-fn main() {}
+//! The `goost-memory` command.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use goost_memory::docs::{self, DocsState};
+use goost_memory::{MEMORY_SPEC, Registry};
+
+#[derive(Parser)]
+#[command(
+    name = "goost-memory",
+    version,
+    about = "The goost `memory` module: run scripts, generate its docs, list its natives"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate docs/memory.md from spec/memory.spec.
+    Docs {
+        /// Do not write: exit 1 with a summary if docs/memory.md is stale.
+        #[arg(long)]
+        check: bool,
+        /// The file to write or check.
+        #[arg(long, default_value = docs::DOCS_PATH)]
+        path: PathBuf,
+    },
+    /// List the registered natives with their signatures; exit 1 if they and the spec disagree.
+    Spec,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Docs { check, path } => run_docs(check, &path),
+        Command::Spec => run_spec(),
+    }
+}
+
+fn run_docs(check: bool, path: &std::path::Path) -> ExitCode {
+    if check {
+        return match docs::check(&MEMORY_SPEC, path) {
+            DocsState::Fresh => ExitCode::SUCCESS,
+            DocsState::Missing => {
+                eprintln!("{} is missing: run `goost-memory docs`", path.display());
+                ExitCode::FAILURE
+            }
+            DocsState::Stale(summary) => {
+                eprintln!(
+                    "{} is stale against {}: {summary}; run `goost-memory docs`",
+                    path.display(),
+                    MEMORY_SPEC.path
+                );
+                ExitCode::FAILURE
+            }
+        };
+    }
+    match docs::write(&MEMORY_SPEC, path) {
+        Ok(()) => {
+            println!("wrote {} from {}", path.display(), MEMORY_SPEC.path);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("cannot write {}: {error}", path.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_spec() -> ExitCode {
+    let registry = Registry::global();
+    for native in registry.natives() {
+        println!("{}", native.spec.signature);
+    }
+    match registry.check_against_spec(&MEMORY_SPEC) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(mismatch) => {
+            eprintln!("{mismatch}");
+            ExitCode::FAILURE
+        }
+    }
+}

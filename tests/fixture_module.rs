@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use memory_runtime::{
-    Context, Error, ErrorKind, FnSpec, ModuleSpec, Native, Registry, ScriptType, Value, module_spec,
-    native,
+    Context, Error, ErrorKind, FnSpec, ModuleSpec, Native, Registry, ScriptType, Value,
+    module_spec, native,
 };
 
 static FIXTURE_SPEC: ModuleSpec = module_spec!(path = "tests/fixture/fixture.spec");
@@ -52,11 +52,26 @@ fn call(name: &str, args: &[Value]) -> Result<Value, Error> {
 
 #[test]
 fn every_script_type_round_trips_through_the_glue() {
-    assert_eq!(call("fixture.math.add", &[Value::Int(2), Value::Int(40)]), Ok(Value::Int(42)));
-    assert_eq!(call("fixture.text.shout", &[Value::str("hey")]), Ok(Value::str("HEY")));
-    assert_eq!(call("fixture.text.empty", &[Value::str("")]), Ok(Value::Bool(true)));
-    assert_eq!(call("fixture.logic.not", &[Value::Bool(true)]), Ok(Value::Bool(false)));
-    assert_eq!(call("fixture.logic.touch", &[Value::Int(7)]), Ok(Value::Void));
+    assert_eq!(
+        call("fixture.math.add", &[Value::Int(2), Value::Int(40)]),
+        Ok(Value::Int(42))
+    );
+    assert_eq!(
+        call("fixture.text.shout", &[Value::str("hey")]),
+        Ok(Value::str("HEY"))
+    );
+    assert_eq!(
+        call("fixture.text.empty", &[Value::str("")]),
+        Ok(Value::Bool(true))
+    );
+    assert_eq!(
+        call("fixture.logic.not", &[Value::Bool(true)]),
+        Ok(Value::Bool(false))
+    );
+    assert_eq!(
+        call("fixture.logic.touch", &[Value::Int(7)]),
+        Ok(Value::Void)
+    );
     assert_eq!(TOUCHED.load(Ordering::SeqCst), 7);
 }
 
@@ -108,7 +123,11 @@ fn wrong_argument_counts_quote_the_signature() {
         error.to_string(),
         "fixture.math.add(a: int, b: int) -> int: expects 2 arguments, got 1"
     );
-    let error = call("fixture.logic.not", &[Value::Bool(true), Value::Bool(false)]).unwrap_err();
+    let error = call(
+        "fixture.logic.not",
+        &[Value::Bool(true), Value::Bool(false)],
+    )
+    .unwrap_err();
     assert_eq!(
         error.to_string(),
         "fixture.logic.not(b: bool) -> bool: expects 1 argument, got 2"
@@ -117,10 +136,16 @@ fn wrong_argument_counts_quote_the_signature() {
 
 #[test]
 fn the_module_tree_holds_every_group_and_function() {
-    let module = Registry::global().module("fixture").expect("fixture is a module");
+    let module = Registry::global()
+        .module("fixture")
+        .expect("fixture is a module");
     let groups: Vec<&str> = module.submodules.keys().copied().collect();
     assert_eq!(groups, ["logic", "math", "text"]);
-    let text: Vec<&str> = module.submodules["text"].functions.keys().copied().collect();
+    let text: Vec<&str> = module.submodules["text"]
+        .functions
+        .keys()
+        .copied()
+        .collect();
     assert_eq!(text, ["echo", "empty", "shout"]);
     assert_eq!(module.submodules["text"].path, "fixture.text");
 }
@@ -129,7 +154,9 @@ fn the_module_tree_holds_every_group_and_function() {
 fn the_fixture_spec_and_its_natives_agree() {
     assert_eq!(FIXTURE_SPEC.module, "fixture");
     assert_eq!(FIXTURE_SPEC.functions.len(), 6);
-    Registry::global().check_against_spec(&FIXTURE_SPEC).unwrap();
+    Registry::global()
+        .check_against_spec(&FIXTURE_SPEC)
+        .unwrap();
 }
 
 // Hand-made registrations for the completeness check: an extra native, and a second
@@ -170,7 +197,10 @@ fn the_completeness_check_reports_missing_extra_and_twice_in_one_message() {
         .filter(|n| n.name().starts_with("fixture.") && n.name() != "fixture.text.shout")
         .chain([&EXTRA, twice_of_not]);
     let registry = Registry::from_natives(natives);
-    let report = registry.check_against_spec(&FIXTURE_SPEC).unwrap_err().to_string();
+    let report = registry
+        .check_against_spec(&FIXTURE_SPEC)
+        .unwrap_err()
+        .to_string();
     let line = global.get("fixture.logic.not").unwrap().line;
     let expected = [
         "the registered natives and tests/fixture/fixture.spec disagree:",

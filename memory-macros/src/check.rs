@@ -35,7 +35,12 @@ impl Errors {
 }
 
 /// The spec entry named `name`, or an error listing the nearest names.
-pub fn resolve<'s>(spec: &'s Spec, name: &str, display: &str, span: Span) -> syn::Result<&'s Function> {
+pub fn resolve<'s>(
+    spec: &'s Spec,
+    name: &str,
+    display: &str,
+    span: Span,
+) -> syn::Result<&'s Function> {
     if let Some(function) = spec.function(name) {
         return Ok(function);
     }
@@ -110,7 +115,9 @@ mod tests {
     #[test]
     fn unknown_names_list_the_nearest() {
         let spec = spec();
-        let error = resolve(&spec, "m.buf.wrte", "spec/m.spec", Span::call_site()).err().unwrap();
+        let error = resolve(&spec, "m.buf.wrte", "spec/m.spec", Span::call_site())
+            .err()
+            .unwrap();
         assert_eq!(
             error.to_string(),
             "`m.buf.wrte` is not in spec/m.spec; the nearest names are `m.buf.write`, `m.buf.read`"
@@ -121,7 +128,8 @@ mod tests {
     fn counts_script_parameters_without_the_context() {
         let spec = spec();
         let function = spec.function("m.buf.write").unwrap();
-        let native = parse_fn(parse_quote! { fn write(ctx: &Context, id: i64) -> bool { true } }).unwrap();
+        let native =
+            parse_fn(parse_quote! { fn write(ctx: &Context, id: i64) -> bool { true } }).unwrap();
         assert_eq!(
             check(function, &native).err().unwrap().to_string(),
             "`m.buf.write(id: int, data: string) -> bool` takes 2 script arguments, but `write` has 1 \
@@ -133,10 +141,17 @@ mod tests {
     fn parameter_names_must_match_with_an_optional_underscore() {
         let spec = spec();
         let function = spec.function("m.buf.write").unwrap();
-        let ok = parse_fn(parse_quote! { fn write(_id: i64, data: &str) -> bool { true } }).unwrap();
+        let ok =
+            parse_fn(parse_quote! { fn write(_id: i64, data: &str) -> bool { true } }).unwrap();
         assert!(check(function, &ok).is_ok());
-        let bad = parse_fn(parse_quote! { fn write(handle: i64, bytes: &str) -> bool { true } }).unwrap();
-        let errors: Vec<String> = check(function, &bad).err().unwrap().into_iter().map(|e| e.to_string()).collect();
+        let bad =
+            parse_fn(parse_quote! { fn write(handle: i64, bytes: &str) -> bool { true } }).unwrap();
+        let errors: Vec<String> = check(function, &bad)
+            .err()
+            .unwrap()
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect();
         assert_eq!(
             errors,
             [

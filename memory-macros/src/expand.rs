@@ -5,7 +5,7 @@
 //! names itself (`extern crate self as memory_runtime`).
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned, ToTokens};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::item::{NativeFn, NativeParam};
@@ -40,14 +40,19 @@ fn type_text(ty: &impl ToTokens) -> String {
 /// Each wrong script type gets its own literal message (`what` + "is a script `int`"),
 /// spanned at the Rust type, because a const panic cannot format.
 fn type_check(actual: TokenStream, expected: ScriptType, span: Span, what: &str) -> TokenStream {
-    let arms = [ScriptType::Int, ScriptType::String, ScriptType::Bool, ScriptType::Void]
-        .into_iter()
-        .filter(|ty| *ty != expected)
-        .map(|ty| {
-            let pattern = script_type_tokens(ty);
-            let message = format!("{what} is a script `{}`", ty.name());
-            quote_spanned!(span=> #pattern => ::core::panic!(#message),)
-        });
+    let arms = [
+        ScriptType::Int,
+        ScriptType::String,
+        ScriptType::Bool,
+        ScriptType::Void,
+    ]
+    .into_iter()
+    .filter(|ty| *ty != expected)
+    .map(|ty| {
+        let pattern = script_type_tokens(ty);
+        let message = format!("{what} is a script `{}`", ty.name());
+        quote_spanned!(span=> #pattern => ::core::panic!(#message),)
+    });
     let expected = script_type_tokens(expected);
     quote_spanned! {span=>
         const _: () = match #actual {
@@ -84,7 +89,9 @@ fn rebuild_tracking(loaded: &LoadedSpec) -> TokenStream {
     match &loaded.absolute {
         Some(path) => {
             let path = path.to_string_lossy();
-            quote!(const _: &[u8] = ::core::include_bytes!(#path);)
+            quote!(
+                const _: &[u8] = ::core::include_bytes!(#path);
+            )
         }
         None => TokenStream::new(),
     }
@@ -101,7 +108,10 @@ pub fn native(function: &Function, native: &NativeFn, loaded: &LoadedSpec) -> To
     let has_own_docs = item.attrs.iter().any(|a| a.path().is_ident("doc"));
     let separator = has_own_docs.then(|| quote!(#[doc = ""]));
 
-    let once_marker = format_ident!("__goost_native_bound_once__{}", function.name.replace('.', "__"));
+    let once_marker = format_ident!(
+        "__goost_native_bound_once__{}",
+        function.name.replace('.', "__")
+    );
     let fn_spec = fn_spec_tokens(function);
     let tracking = rebuild_tracking(loaded);
 
@@ -117,7 +127,6 @@ pub fn native(function: &Function, native: &NativeFn, loaded: &LoadedSpec) -> To
                 let Some(spec_param) = function.params.get(script_index) else {
                     continue;
                 };
-                let expected = script_type_tokens(spec_param.ty);
                 let what = format!(
                     "parameter `{}` of `{signature}` is a script `{}`, but `{}`",
                     spec_param.name,
@@ -148,7 +157,10 @@ pub fn native(function: &Function, native: &NativeFn, loaded: &LoadedSpec) -> To
         Some(ty) => ty.to_token_stream(),
         None => quote!(()),
     };
-    let ret_span = native.ret.as_ref().map_or_else(|| native.params_span(), Spanned::span);
+    let ret_span = native
+        .ret
+        .as_ref()
+        .map_or_else(|| native.params_span(), Spanned::span);
     let what = format!(
         "`{signature}` returns a script `{}`, but `{}`",
         function.ret.name(),
@@ -275,14 +287,18 @@ mod golden {
             .filter(|p| p.extension().is_some_and(|e| e == "rs"))
             .collect();
         inputs.sort();
-        assert!(inputs.len() >= 6, "expected a golden input per signature shape");
+        assert!(
+            inputs.len() >= 6,
+            "expected a golden input per signature shape"
+        );
         let mut stale = Vec::new();
         for input in inputs {
             let expanded = expand_file(&std::fs::read_to_string(&input).unwrap(), &loaded);
             let out_path = input.with_extension("out");
             if bless {
                 std::fs::write(&out_path, &expanded).unwrap();
-            } else if std::fs::read_to_string(&out_path).ok().as_deref() != Some(expanded.as_str()) {
+            } else if std::fs::read_to_string(&out_path).ok().as_deref() != Some(expanded.as_str())
+            {
                 stale.push(out_path.display().to_string());
             }
         }

@@ -68,7 +68,7 @@ pub enum NativeParam {
     /// `&Context`: supplied by the glue, not a script argument.
     Context,
     /// A script argument: its binding name and Rust type.
-    Script { name: Ident, ty: Type },
+    Script { name: Ident, ty: Box<Type> },
 }
 
 /// The annotated function, as the checks and the expansion see it.
@@ -83,7 +83,7 @@ impl NativeFn {
     /// The script parameters, in order, with their position among all parameters.
     pub fn script_params(&self) -> impl Iterator<Item = (&Ident, &Type)> {
         self.params.iter().filter_map(|p| match p {
-            NativeParam::Script { name, ty } => Some((name, ty)),
+            NativeParam::Script { name, ty } => Some((name, &**ty)),
             NativeParam::Context => None,
         })
     }
@@ -105,7 +105,9 @@ pub fn parse_fn(item: ItemFn) -> syn::Result<NativeFn> {
     let refuse = |span: Span, what: &str| {
         Err::<NativeFn, _>(syn::Error::new(
             span,
-            format!("a #[native] function cannot be {what}: natives are plain synchronous functions"),
+            format!(
+                "a #[native] function cannot be {what}: natives are plain synchronous functions"
+            ),
         ))
     };
     if let Some(token) = &sig.asyncness {
@@ -138,7 +140,7 @@ pub fn parse_fn(item: ItemFn) -> syn::Result<NativeFn> {
         };
         params.push(NativeParam::Script {
             name,
-            ty: (*typed.ty).clone(),
+            ty: typed.ty.clone(),
         });
     }
     let ret = match &sig.output {

@@ -99,7 +99,9 @@ mod tests {
 
     #[test]
     fn a_missing_module_spec_says_where_it_looked() {
-        let error = load(SpecRef::Module("nosuch"), Path::new("/")).err().unwrap();
+        let error = load(SpecRef::Module("nosuch"), Path::new("/"))
+            .err()
+            .unwrap();
         assert_eq!(
             error,
             "no spec at `spec/nosuch.spec` in / or its parents; \

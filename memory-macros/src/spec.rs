@@ -261,7 +261,10 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
             }
             "summary" => {
                 if rest.is_empty() {
-                    return Err(err(rest_at, "`summary` needs its text on the same line".into()));
+                    return Err(err(
+                        rest_at,
+                        "`summary` needs its text on the same line".into(),
+                    ));
                 }
                 spec.summary = rest.to_string();
                 target = TextTarget::None;
@@ -328,7 +331,9 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                 if !is_identifier(rest) {
                     return Err(err(
                         rest_at,
-                        format!("expected the example's language, like `example goost`, found `{rest}`"),
+                        format!(
+                            "expected the example's language, like `example goost`, found `{rest}`"
+                        ),
                     ));
                 }
                 if spec.example.is_some() {
@@ -404,17 +409,18 @@ fn is_identifier(word: &str) -> bool {
 /// Parses `write(id: int, data: string) -> bool` (or with `→`). Errors carry a byte offset
 /// into `text`.
 fn parse_signature(text: &str, group: &str) -> Result<Function, (usize, String)> {
-    let open = text
-        .find('(')
-        .ok_or((text.len(), "expected `(` after the function name".to_string()))?;
+    let open = text.find('(').ok_or((
+        text.len(),
+        "expected `(` after the function name".to_string(),
+    ))?;
     let short = text[..open].trim_end();
     if !is_identifier(short) {
         return Err((0, format!("expected a function name, found `{short}`")));
     }
-    let close = text[open..]
-        .find(')')
-        .map(|at| open + at)
-        .ok_or((text.len(), "expected `)` to close the parameter list".to_string()))?;
+    let close = text[open..].find(')').map(|at| open + at).ok_or((
+        text.len(),
+        "expected `)` to close the parameter list".to_string(),
+    ))?;
     let mut params: Vec<Param> = Vec::new();
     let inner = &text[open + 1..close];
     if !inner.trim().is_empty() {
@@ -512,7 +518,10 @@ example goost
         assert_eq!(group.text, ["Arithmetic."]);
         let add = &group.functions[0];
         assert_eq!(add.signature(), "demo.math.add(a: int, b: int) -> int");
-        assert_eq!(add.signature_with_arrow("→"), "demo.math.add(a: int, b: int) → int");
+        assert_eq!(
+            add.signature_with_arrow("→"),
+            "demo.math.add(a: int, b: int) → int"
+        );
         assert_eq!(add.description, "Add two numbers");
         assert_eq!(add.line, 11);
         assert_eq!(group.functions[1].ret, ScriptType::Void);

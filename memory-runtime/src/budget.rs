@@ -1,6 +1,7 @@
 //! The memory budget of one context: bytes held by its buffers and pools, against an
 //! optional limit. Charging is one atomic compare-and-swap loop, so the limit holds
-//! exactly even when several threads allocate at once.
+//! exactly even when several threads allocate at once. Every charge and release also
+//! moves the process-wide figure the GC pacer watches ([`crate::gc::held`]).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -39,7 +40,7 @@ impl Budget {
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
                 used.checked_add(bytes).filter(|&total| total <= self.limit)
             })
-            .map(drop)
+            .map(|_| crate::gc::add_held(bytes))
             .map_err(|in_use| ErrorKind::MemoryLimit {
                 requested: bytes,
                 in_use,
@@ -50,11 +51,13 @@ impl Budget {
     /// Charges `bytes` whatever the limit (for allocator rounding beyond a charged request).
     pub fn force_charge(&self, bytes: usize) {
         self.used.fetch_add(bytes, Ordering::Relaxed);
+        crate::gc::add_held(bytes);
     }
 
     /// Gives back `bytes` charged earlier.
     pub fn release(&self, bytes: usize) {
         self.used.fetch_sub(bytes, Ordering::Relaxed);
+        crate::gc::sub_held(bytes);
     }
 }
 

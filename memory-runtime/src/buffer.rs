@@ -7,7 +7,7 @@ use parking_lot::Mutex;
 use crate::budget::Budget;
 use crate::context::Object;
 use crate::handle::HandleKind;
-use crate::{native, Context, Error, ErrorKind};
+use crate::{Context, Error, ErrorKind, gc, native};
 
 /// A buffer handle as a script passes it (an `int`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -44,10 +44,7 @@ impl Buffer {
             };
             if self.data.try_reserve_exact(target - len).is_err() {
                 budget.release(target - capacity);
-                return Err(ErrorKind::OutOfMemory {
-                    requested: target,
-                }
-                .into());
+                return Err(ErrorKind::OutOfMemory { requested: target }.into());
             }
             let actual = self.data.capacity();
             if actual > target {
@@ -87,13 +84,16 @@ impl Buffer {
 /// Allocates an empty buffer (no bytes until the first write).
 #[native("memory.buffer.new")]
 pub fn new(ctx: &Context) -> Result<BufferId, Error> {
-    ctx.insert(Object::Buffer(Mutex::new(Buffer::default())))
-        .map(BufferId)
+    let id = ctx.insert(Object::Buffer(Mutex::new(Buffer::default())))?;
+    gc::pace(ctx);
+    Ok(BufferId(id))
 }
 
 #[native("memory.buffer.write")]
 pub fn write(ctx: &Context, id: BufferId, data: &str) -> Result<bool, Error> {
-    ctx.with_buffer(id.0, |buffer| buffer.write(data, ctx.budget()))?
+    let written = ctx.with_buffer(id.0, |buffer| buffer.write(data, ctx.budget()))??;
+    gc::pace(ctx);
+    Ok(written)
 }
 
 #[native("memory.buffer.read")]

@@ -2,8 +2,8 @@
 
 use parking_lot::{Mutex, RwLock};
 
-use crate::buffer::Buffer;
 use crate::budget::Budget;
+use crate::buffer::Buffer;
 use crate::handle::{HandleKind, HandleStore, StaleHandle};
 use crate::pool::Pool;
 use crate::{Error, ErrorKind};
@@ -150,7 +150,11 @@ impl Context {
     }
 
     /// Runs `f` on the pool behind `handle`, holding its lock.
-    pub(crate) fn with_pool<R>(&self, handle: i64, f: impl FnOnce(&mut Pool) -> R) -> Result<R, Error> {
+    pub(crate) fn with_pool<R>(
+        &self,
+        handle: i64,
+        f: impl FnOnce(&mut Pool) -> R,
+    ) -> Result<R, Error> {
         let objects = self.objects.read();
         match objects.get(handle) {
             Ok(Object::Pool(pool)) => Ok(f(&mut pool.lock())),

@@ -37,7 +37,9 @@ pub enum ErrorKind {
         actual: HandleKind,
     },
     /// The context's memory limit would be passed.
-    #[error("{requested} more bytes would pass the memory limit ({in_use} of {limit} bytes in use)")]
+    #[error(
+        "{requested} more bytes would pass the memory limit ({in_use} of {limit} bytes in use)"
+    )]
     MemoryLimit {
         requested: usize,
         in_use: usize,

@@ -132,7 +132,10 @@ impl<T> HandleStore<T> {
             return Err(StaleHandle::NotAHandle);
         }
         let (index, generation) = decode(handle).ok_or(StaleHandle::NeverIssued)?;
-        let slot = self.slots.get(index as usize).ok_or(StaleHandle::NeverIssued)?;
+        let slot = self
+            .slots
+            .get(index as usize)
+            .ok_or(StaleHandle::NeverIssued)?;
         if generation < slot.generation {
             // Freed at least once since: the slot has moved past this generation (a
             // retired slot sits at RETIRED, past every generation).
@@ -148,7 +151,10 @@ impl<T> HandleStore<T> {
     /// The object behind `handle`.
     pub fn get(&self, handle: i64) -> Result<&T, StaleHandle> {
         let (index, _) = self.locate(handle)?;
-        self.slots[index].value.as_ref().ok_or(StaleHandle::NeverIssued)
+        self.slots[index]
+            .value
+            .as_ref()
+            .ok_or(StaleHandle::NeverIssued)
     }
 
     /// Removes and returns the object behind `handle`; the handle is stale from now on.
@@ -257,6 +263,9 @@ mod tests {
         store.shrink();
         assert_eq!(store.get(b), Err(StaleHandle::Freed));
         assert_eq!(store.get(a), Ok(&1));
-        assert_eq!(store.iter().map(|(h, v)| (h, *v)).collect::<Vec<_>>(), [(1, 1)]);
+        assert_eq!(
+            store.iter().map(|(h, v)| (h, *v)).collect::<Vec<_>>(),
+            [(1, 1)]
+        );
     }
 }

@@ -2,14 +2,21 @@
 //! [`Error`]), the [`Registry`] of natives, the per-script [`Context`] with its handle
 //! stores, and the buffer and pool natives.
 //!
-//! Natives are plain Rust functions bound to the spec with [`native`]:
+//! Natives are plain Rust functions bound to a spec entry with [`native`]; hosts find
+//! them in the [`Registry`] and call them with [`Value`] arguments:
 //!
 //! ```
-//! use memory_runtime::{native, Context, Error};
-//! # mod hidden {}
+//! use memory_runtime::{Context, Registry, Value};
+//!
+//! let registry = Registry::global();
+//! let ctx = Context::new();
+//! let call = |name: &str, args: &[Value]| registry.get(name).unwrap().call(&ctx, args);
+//! let buf = call("memory.buffer.new", &[]).unwrap();
+//! call("memory.buffer.write", &[buf.clone(), Value::str("hello")]).unwrap();
+//! assert_eq!(call("memory.buffer.read", &[buf]).unwrap(), Value::str("hello"));
 //! ```
 //!
-//! See the crate README and `ARCHITECTURE.md` for how the pieces fit.
+//! See the README and `ARCHITECTURE.md` for how the pieces fit.
 
 // Generated code names the runtime `::memory_runtime`, in this crate too.
 extern crate self as memory_runtime;
@@ -22,7 +29,9 @@ mod native;
 mod registry;
 mod value;
 
+pub mod alloc;
 pub mod buffer;
+pub mod gc;
 pub mod handle;
 pub mod pool;
 

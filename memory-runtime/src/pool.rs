@@ -8,7 +8,7 @@ use parking_lot::Mutex;
 use crate::budget::Budget;
 use crate::context::Object;
 use crate::handle::HandleKind;
-use crate::{native, Context, Error, ErrorKind};
+use crate::{Context, Error, ErrorKind, gc, native};
 
 /// A pool handle as a script passes it (an `int`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -75,7 +75,9 @@ pub fn new(ctx: &Context) -> Result<PoolId, Error> {
 
 #[native("memory.pool.intern")]
 pub fn intern(ctx: &Context, id: PoolId, s: &str) -> Result<Arc<str>, Error> {
-    ctx.with_pool(id.0, |pool| pool.intern(s, ctx.budget()))?
+    let pooled = ctx.with_pool(id.0, |pool| pool.intern(s, ctx.budget()))??;
+    gc::pace(ctx);
+    Ok(pooled)
 }
 
 #[native("memory.pool.has")]

@@ -81,10 +81,10 @@ impl Registry {
         });
         for segment in rest {
             let path = format!("{}.{segment}", node.path);
-            node = node
-                .submodules
-                .entry(segment)
-                .or_insert_with(|| Module { path, ..Module::default() });
+            node = node.submodules.entry(segment).or_insert_with(|| Module {
+                path,
+                ..Module::default()
+            });
         }
         node.functions.insert(function, native);
     }
@@ -184,7 +184,10 @@ pub struct SpecMismatch {
 
 impl SpecMismatch {
     fn is_empty(&self) -> bool {
-        self.missing.is_empty() && self.extra.is_empty() && self.differing.is_empty() && self.twice.is_empty()
+        self.missing.is_empty()
+            && self.extra.is_empty()
+            && self.differing.is_empty()
+            && self.twice.is_empty()
     }
 }
 
@@ -194,7 +197,11 @@ impl fmt::Display for SpecMismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "the registered natives and {} disagree:", self.spec_path)?;
         for missing in &self.missing {
-            write!(f, "\n- missing: `{}` has no native; add:", missing.signature)?;
+            write!(
+                f,
+                "\n- missing: `{}` has no native; add:",
+                missing.signature
+            )?;
             for line in missing.stub.lines() {
                 write!(f, "\n      {line}")?;
             }

@@ -1,0 +1,333 @@
+//! Allocator figures: the tracking allocator, glibc's own figures, and the four
+//! `memory.alloc` natives.
+//!
+//! | figure | meaning (unit: bytes unless said) | source |
+//! |---|---|---|
+//! | `alloc`, `heapAlloc` | live heap bytes: allocated and not yet freed | [`Tracking`] if installed (exact, summed over its shards); else glibc `mallinfo2` `uordblks + hblkhd` |
+//! | `totalAlloc` | bytes ever allocated (allocations, plus the growth of reallocations) | [`Tracking`] only; without it, equals `alloc` (the most that can be known) |
+//! | `heapSys` | heap bytes obtained from the OS | glibc `mallinfo2` `arena + hblkhd` (0 where glibc is not the allocator) |
+//! | `sys` | all memory the process obtained from the OS for data | `/proc/self/status` `VmData`, and at least `heapSys` |
+//! | `numGC` | completed GC cycles (count) | [`crate::gc`] |
+//! | `goroutines` | live threads of the process (count) | `/proc/self/status` `Threads` |
+//!
+//! `stats()` adds `heapAlloc`, `heapSys`, `mallocs`, `frees`, `contextBytes` (what the
+//! calling context holds) and `source` (`"tracking"` or `"mallinfo2"`).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
+
+use crossbeam_utils::CachePadded;
+
+use crate::{Context, gc, native};
+
+/// Number of counter shards; threads are spread over them round-robin.
+const SHARDS: usize = 32;
+
+/// One shard of the counters. `live` may go negative in one shard (freed by another
+/// thread than the one that allocated); only the sum means anything.
+struct Shard {
+    live: AtomicI64,
+    total: AtomicU64,
+    allocs: AtomicU64,
+    frees: AtomicU64,
+}
+
+#[allow(clippy::declare_interior_mutable_const)]
+const EMPTY_SHARD: CachePadded<Shard> = CachePadded::new(Shard {
+    live: AtomicI64::new(0),
+    total: AtomicU64::new(0),
+    allocs: AtomicU64::new(0),
+    frees: AtomicU64::new(0),
+});
+
+/// The counters of every [`Tracking`] allocator in the process (there is one global
+/// allocator, so one set). Static, so a thread's counts outlive the thread.
+static SHARD_TABLE: [CachePadded<Shard>; SHARDS] = [EMPTY_SHARD; SHARDS];
+static NEXT_SHARD: AtomicUsize = AtomicUsize::new(0);
+static INSTALLED: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    // Const-initialised and without a destructor: reading it never allocates, and it
+    // stays readable while the thread's other thread-locals are being destroyed.
+    static MY_SHARD: Cell<usize> = const { Cell::new(usize::MAX) };
+}
+
+fn my_shard() -> &'static Shard {
+    let index = MY_SHARD.with(|cell| {
+        let mut index = cell.get();
+        if index == usize::MAX {
+            index = NEXT_SHARD.fetch_add(1, Ordering::Relaxed) % SHARDS;
+            cell.set(index);
+        }
+        index
+    });
+    &SHARD_TABLE[index]
+}
+
+fn record_alloc(size: usize) {
+    let shard = my_shard();
+    shard.live.fetch_add(size as i64, Ordering::Relaxed);
+    shard.total.fetch_add(size as u64, Ordering::Relaxed);
+    shard.allocs.fetch_add(1, Ordering::Relaxed);
+    if !INSTALLED.load(Ordering::Relaxed) {
+        INSTALLED.store(true, Ordering::Relaxed);
+    }
+}
+
+fn record_free(size: usize) {
+    let shard = my_shard();
+    shard.live.fetch_sub(size as i64, Ordering::Relaxed);
+    shard.frees.fetch_add(1, Ordering::Relaxed);
+}
+
+fn record_realloc(old: usize, new: usize) {
+    let shard = my_shard();
+    shard
+        .live
+        .fetch_add(new as i64 - old as i64, Ordering::Relaxed);
+    if new > old {
+        shard.total.fetch_add((new - old) as u64, Ordering::Relaxed);
+    }
+}
+
+/// A `GlobalAlloc` wrapper that counts live bytes, bytes ever allocated, and
+/// allocation and free counts, in per-thread-spread, cache-padded shards (no contended
+/// cache line between threads; folded when read). It never allocates itself.
+///
+/// ```no_run
+/// #[global_allocator]
+/// static GLOBAL: memory_runtime::alloc::Tracking<std::alloc::System> =
+///     memory_runtime::alloc::Tracking::new(std::alloc::System);
+/// ```
+///
+/// A `realloc` is counted as one: live bytes change by the size difference, and a
+/// growth adds to the bytes ever allocated.
+pub struct Tracking<A> {
+    inner: A,
+}
+
+/// The tracking allocator over the system allocator.
+pub type TrackingSystem = Tracking<System>;
+
+impl<A> Tracking<A> {
+    /// Wraps `inner`.
+    pub const fn new(inner: A) -> Self {
+        Tracking { inner }
+    }
+}
+
+impl TrackingSystem {
+    /// The tracking allocator over [`System`].
+    pub const fn system() -> Self {
+        Tracking::new(System)
+    }
+}
+
+// SAFETY: every method forwards to `inner` with the caller's arguments unchanged and
+// returns its result; the counting touches only atomics and a const thread-local, and
+// never allocates, so `inner`'s guarantees are `Tracking`'s.
+unsafe impl<A: GlobalAlloc> GlobalAlloc for Tracking<A> {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract for `alloc` is passed on unchanged.
+        let ptr = unsafe { self.inner.alloc(layout) };
+        if !ptr.is_null() {
+            record_alloc(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract for `alloc_zeroed` is passed on unchanged.
+        let ptr = unsafe { self.inner.alloc_zeroed(layout) };
+        if !ptr.is_null() {
+            record_alloc(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract for `dealloc` is passed on unchanged.
+        unsafe { self.inner.dealloc(ptr, layout) };
+        record_free(layout.size());
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller's contract for `realloc` is passed on unchanged.
+        let new = unsafe { self.inner.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            record_realloc(layout.size(), new_size);
+        }
+        new
+    }
+}
+
+/// The tracking allocator's counters, folded over all shards.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Live bytes.
+    pub live: u64,
+    /// Bytes ever allocated (allocations plus realloc growth).
+    pub total: u64,
+    /// Allocations made.
+    pub allocs: u64,
+    /// Frees made.
+    pub frees: u64,
+}
+
+/// Whether a [`Tracking`] allocator is installed (it has served an allocation).
+pub fn tracking_installed() -> bool {
+    INSTALLED.load(Ordering::Relaxed)
+}
+
+/// The tracking allocator's counters (all zero if it is not installed). Reading walks
+/// the fixed shard table only, never the heap, and stops no thread; a figure read
+/// while other threads allocate is a sum of per-shard figures each exact at its read.
+pub fn counts() -> Counts {
+    let mut counts = Counts::default();
+    let mut live: i64 = 0;
+    for shard in &SHARD_TABLE {
+        live += shard.live.load(Ordering::Relaxed);
+        counts.total += shard.total.load(Ordering::Relaxed);
+        counts.allocs += shard.allocs.load(Ordering::Relaxed);
+        counts.frees += shard.frees.load(Ordering::Relaxed);
+    }
+    counts.live = live.max(0) as u64;
+    counts
+}
+
+/// glibc's own heap figures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MallocInfo {
+    /// Bytes in use: `uordblks + hblkhd`.
+    pub in_use: u64,
+    /// Bytes obtained from the OS: `arena + hblkhd`.
+    pub from_os: u64,
+}
+
+/// glibc `mallinfo2` (all zero where glibc is not the C allocator).
+pub fn malloc_info() -> MallocInfo {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallinfo2 takes no arguments and returns a struct by value; glibc
+        // has had it since 2.33 and it only reads the allocator's own statistics.
+        let info = unsafe { libc::mallinfo2() };
+        MallocInfo {
+            in_use: (info.uordblks + info.hblkhd) as u64,
+            from_os: (info.arena + info.hblkhd) as u64,
+        }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        MallocInfo::default()
+    }
+}
+
+/// Hands free heap memory back to the OS (glibc `malloc_trim(0)`; nothing elsewhere).
+pub fn release_to_os() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of the heap to the OS; 0 asks to keep
+    // no padding. It is thread-safe (it takes each arena's lock).
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Which source the live-heap figure comes from.
+pub fn source() -> &'static str {
+    if tracking_installed() {
+        "tracking"
+    } else {
+        "mallinfo2"
+    }
+}
+
+/// Live heap bytes (see the module table for the source).
+pub fn heap_alloc() -> u64 {
+    if tracking_installed() {
+        counts().live
+    } else {
+        malloc_info().in_use
+    }
+}
+
+/// Bytes ever allocated; without the tracking allocator, the live bytes.
+pub fn total_alloc() -> u64 {
+    if tracking_installed() {
+        let counts = counts();
+        counts.total.max(counts.live)
+    } else {
+        malloc_info().in_use
+    }
+}
+
+/// Heap bytes obtained from the OS.
+pub fn heap_sys() -> u64 {
+    malloc_info().from_os
+}
+
+/// A `kB` field of `/proc/self/status`, in bytes; or a count field as is.
+fn proc_status_field(name: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(name))?;
+    let mut words = line[name.len()..].split_whitespace();
+    let number: u64 = words.next()?.parse().ok()?;
+    Some(match words.next() {
+        Some("kB") => number * 1024,
+        _ => number,
+    })
+}
+
+/// All memory obtained from the OS for data: `VmData`, and at least `heapSys`.
+pub fn sys() -> u64 {
+    proc_status_field("VmData:").unwrap_or(0).max(heap_sys())
+}
+
+/// Live threads of the process (`/proc/self/status` `Threads`; 1 where unreadable).
+pub fn threads() -> u64 {
+    proc_status_field("Threads:").unwrap_or(1)
+}
+
+/// Resident memory of the process in bytes (`VmRSS`), for tests and tools.
+pub fn resident() -> Option<u64> {
+    proc_status_field("VmRSS:")
+}
+
+fn clamp(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+#[native("memory.alloc.stats")]
+pub fn stats(ctx: &Context) -> String {
+    let counts = counts();
+    let alloc = heap_alloc();
+    let json = serde_json::json!({
+        "alloc": alloc,
+        "totalAlloc": total_alloc().max(alloc),
+        "sys": sys(),
+        "numGC": gc::cycles(),
+        "goroutines": threads(),
+        "heapAlloc": alloc,
+        "heapSys": heap_sys(),
+        "mallocs": counts.allocs,
+        "frees": counts.frees,
+        "contextBytes": ctx.memory_in_use(),
+        "source": source(),
+    });
+    json.to_string()
+}
+
+#[native("memory.alloc.heapAlloc")]
+pub fn heap_alloc_native() -> i64 {
+    clamp(heap_alloc())
+}
+
+#[native("memory.alloc.heapSys")]
+pub fn heap_sys_native() -> i64 {
+    clamp(heap_sys())
+}
+
+#[native("memory.alloc.numGC")]
+pub fn num_gc() -> i64 {
+    clamp(gc::cycles())
+}

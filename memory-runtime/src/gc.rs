@@ -1,0 +1,179 @@
+//! GC hooks with Go's meaning, and the three `memory.gc` natives.
+//!
+//! A Rust host has no garbage collector, so a *cycle* here is: the runtime's own
+//! reclamation (the calling context gives back its handle table's spare capacity),
+//! then every collector the host registered with [`register_collector`] (a scripting
+//! engine's own GC, a cache's eviction, ...), then `numGC += 1`, and the pacer's next
+//! goal is set from the bytes held after the cycle.
+//!
+//! # The pacer (GOGC)
+//!
+//! [`set_percent`] has `debug.SetGCPercent`'s meaning: default 100; a negative value
+//! turns the automatic trigger off. The heap it watches is what this module controls:
+//! the bytes held by every context's buffers and pools (see
+//! [`Context::memory_in_use`]). A cycle starts by itself when that passes
+//! `held_after_last_cycle * (1 + pct/100)`, and never below [`MIN_GOAL`] (Go's 4 MiB
+//! floor). The check sits on the allocating paths (`buffer.new`, a `write` that grows
+//! a buffer, an `intern` that adds) and is two atomic loads and a compare when no cycle
+//! is due.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
+
+use parking_lot::{Mutex, RwLock};
+
+use crate::{Context, alloc, native};
+
+/// The smallest heap goal: no automatic cycle starts below 4 MiB held.
+pub const MIN_GOAL: u64 = 4 << 20;
+
+/// The default GC percentage (`GOGC=100`).
+pub const DEFAULT_PERCENT: i64 = 100;
+
+static CYCLES: AtomicU64 = AtomicU64::new(0);
+static PERCENT: AtomicI64 = AtomicI64::new(DEFAULT_PERCENT);
+static GOAL: AtomicU64 = AtomicU64::new(MIN_GOAL);
+/// Bytes held by all contexts' buffers and pools.
+static HELD: AtomicUsize = AtomicUsize::new(0);
+/// Serialises cycles, so two threads over the goal start one cycle, not two.
+static CYCLE_LOCK: Mutex<()> = Mutex::new(());
+
+type Collector = Arc<dyn Fn() + Send + Sync>;
+static COLLECTORS: RwLock<Vec<(u64, Collector)>> = RwLock::new(Vec::new());
+static NEXT_COLLECTOR: AtomicU64 = AtomicU64::new(1);
+
+/// Identifies a registered collector, to remove it again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CollectorId(u64);
+
+/// Registers `collector` to run in every cycle (after the runtime's own reclamation),
+/// on the thread that runs the cycle. It must not start a cycle itself.
+pub fn register_collector(collector: impl Fn() + Send + Sync + 'static) -> CollectorId {
+    let id = NEXT_COLLECTOR.fetch_add(1, Ordering::Relaxed);
+    COLLECTORS.write().push((id, Arc::new(collector)));
+    CollectorId(id)
+}
+
+/// Removes a collector; `false` if it was not registered.
+pub fn unregister_collector(id: CollectorId) -> bool {
+    let mut collectors = COLLECTORS.write();
+    let before = collectors.len();
+    collectors.retain(|(each, _)| *each != id.0);
+    collectors.len() != before
+}
+
+/// Completed cycles.
+pub fn cycles() -> u64 {
+    CYCLES.load(Ordering::Relaxed)
+}
+
+/// The current GC percentage.
+pub fn percent() -> i64 {
+    PERCENT.load(Ordering::Relaxed)
+}
+
+/// Bytes held by all contexts' buffers and pools (the pacer's heap).
+pub fn held() -> u64 {
+    HELD.load(Ordering::Relaxed) as u64
+}
+
+/// The held bytes at which the next automatic cycle starts (`u64::MAX`: never).
+pub fn goal() -> u64 {
+    GOAL.load(Ordering::Relaxed)
+}
+
+pub(crate) fn add_held(bytes: usize) {
+    HELD.fetch_add(bytes, Ordering::Relaxed);
+}
+
+pub(crate) fn sub_held(bytes: usize) {
+    HELD.fetch_sub(bytes, Ordering::Relaxed);
+}
+
+fn goal_for(held_now: u64, percent: i64) -> u64 {
+    if percent < 0 {
+        return u64::MAX;
+    }
+    let growth = u128::from(held_now) * percent as u128 / 100;
+    let goal = u128::from(held_now) + growth;
+    u64::try_from(goal).unwrap_or(u64::MAX).max(MIN_GOAL)
+}
+
+/// Sets the GC percentage and returns the previous one (`debug.SetGCPercent`).
+pub fn set_percent(percent: i64) -> i64 {
+    let previous = PERCENT.swap(percent, Ordering::Relaxed);
+    GOAL.store(goal_for(held(), percent), Ordering::Relaxed);
+    previous
+}
+
+/// Runs one cycle: `ctx`'s own reclamation (if given), every registered collector,
+/// then counts it and sets the next goal.
+pub fn run_cycle(ctx: Option<&Context>) {
+    let _one_at_a_time = CYCLE_LOCK.lock();
+    cycle_locked(ctx);
+}
+
+fn cycle_locked(ctx: Option<&Context>) {
+    if let Some(ctx) = ctx {
+        ctx.shrink();
+    }
+    // Clone the list so a collector may register or unregister others without deadlock.
+    let collectors: Vec<Collector> = COLLECTORS
+        .read()
+        .iter()
+        .map(|(_, c)| Arc::clone(c))
+        .collect();
+    for collector in collectors {
+        collector();
+    }
+    CYCLES.fetch_add(1, Ordering::Relaxed);
+    GOAL.store(goal_for(held(), percent()), Ordering::Relaxed);
+}
+
+/// The pacer's check, on the allocating paths: starts a cycle when the held bytes
+/// passed the goal. Call it with no lock of `ctx` held.
+#[inline]
+pub(crate) fn pace(ctx: &Context) {
+    if held() > goal() {
+        pace_slow(ctx);
+    }
+}
+
+#[cold]
+fn pace_slow(ctx: &Context) {
+    let _one_at_a_time = CYCLE_LOCK.lock();
+    // Another thread may have run the cycle while this one waited for the lock.
+    if held() > goal() {
+        cycle_locked(Some(ctx));
+    }
+}
+
+#[native("memory.gc.run")]
+pub fn run(ctx: &Context) {
+    run_cycle(Some(ctx));
+}
+
+#[native("memory.gc.setPercent")]
+pub fn set_percent_native(pct: i64) -> i64 {
+    set_percent(pct)
+}
+
+#[native("memory.gc.freeOSMemory")]
+pub fn free_os_memory(ctx: &Context) {
+    run_cycle(Some(ctx));
+    alloc::release_to_os();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_goal_grows_by_the_percentage_above_a_floor() {
+        assert_eq!(goal_for(0, 100), MIN_GOAL);
+        assert_eq!(goal_for(10 << 20, 100), 20 << 20);
+        assert_eq!(goal_for(10 << 20, 50), 15 << 20);
+        assert_eq!(goal_for(10 << 20, -1), u64::MAX);
+        assert_eq!(goal_for(u64::MAX, 100), u64::MAX);
+    }
+}
