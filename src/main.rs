@@ -33,6 +33,10 @@ enum Command {
     Spec,
 }
 
+/// The binary counts its heap exactly, so `memory.alloc.*` report the tracking figures.
+#[global_allocator]
+static GLOBAL: goost_memory::alloc::TrackingSystem = goost_memory::alloc::Tracking::system();
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
