@@ -1,6 +1,9 @@
 //! The buffer and pool natives, called through the registry's glue as a host calls
 //! them, with exact results and error texts.
 
+// Handle values are `Value::Int`s: `&[buf.clone()]` reads as the call's argument list.
+#![allow(clippy::cloned_ref_to_slice_refs)]
+
 use std::sync::Arc;
 
 use goost_memory::{Context, Error, MEMORY_SPEC, Registry, Value};
