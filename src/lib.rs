@@ -4,5 +4,6 @@
 //! pieces of the `goost-memory` command.
 
 pub mod docs;
+pub mod host;
 
 pub use memory_runtime::*;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use goost_memory::docs::{self, DocsState};
-use goost_memory::{MEMORY_SPEC, Registry};
+use goost_memory::{Context, MEMORY_SPEC, Registry, host};
 
 #[derive(Parser)]
 #[command(
@@ -20,6 +20,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run a goost script (`-` reads it from standard input).
+    Run {
+        /// The script file, or `-` for standard input.
+        file: String,
+        /// Cap the bytes the script's buffers and pools may hold.
+        #[arg(long, value_name = "BYTES")]
+        memory_limit: Option<usize>,
+    },
     /// Regenerate docs/memory.md from spec/memory.spec.
     Docs {
         /// Do not write: exit 1 with a summary if docs/memory.md is stale.
@@ -40,8 +48,39 @@ static GLOBAL: goost_memory::alloc::TrackingSystem = goost_memory::alloc::Tracki
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Run { file, memory_limit } => run_script(&file, memory_limit),
         Command::Docs { check, path } => run_docs(check, &path),
         Command::Spec => run_spec(),
+    }
+}
+
+fn run_script(file: &str, memory_limit: Option<usize>) -> ExitCode {
+    let source = if file == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map(|_| text)
+    } else {
+        std::fs::read_to_string(file)
+    };
+    let source = match source {
+        Ok(source) => source,
+        Err(error) => {
+            eprintln!("{file}: cannot read the script: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut builder = Context::builder();
+    if let Some(bytes) = memory_limit {
+        builder = builder.memory_limit(bytes);
+    }
+    let ctx = builder.build();
+    let name = if file == "-" { "<stdin>" } else { file };
+    let stdout = std::io::stdout();
+    match host::run(name, &source, &ctx, std::io::BufWriter::new(stdout.lock())) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -1,0 +1,95 @@
+//! The resolved program: names are bound before anything runs. Variables are slots in
+//! one frame, natives are pointers into the registry, so a call costs no lookup.
+
+use crate::{Native, Value};
+
+use super::lexer::Pos;
+
+/// A unary operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unary {
+    Neg,
+    Not,
+}
+
+/// A binary operator (`&&` and `||` short-circuit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Binary {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+impl Binary {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Binary::Or => "||",
+            Binary::And => "&&",
+            Binary::Eq => "==",
+            Binary::Ne => "!=",
+            Binary::Lt => "<",
+            Binary::Le => "<=",
+            Binary::Gt => ">",
+            Binary::Ge => ">=",
+            Binary::Add => "+",
+            Binary::Sub => "-",
+            Binary::Mul => "*",
+            Binary::Div => "/",
+            Binary::Rem => "%",
+        }
+    }
+}
+
+/// The host's own functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    Print,
+    Str,
+    Len,
+}
+
+/// An expression.
+#[derive(Debug)]
+pub enum Expr {
+    Const(Value),
+    /// A variable's slot in the frame.
+    Var(usize),
+    Unary(Unary, Box<Expr>, Pos),
+    Binary(Binary, Box<Expr>, Box<Expr>, Pos),
+    Builtin(Builtin, Vec<Expr>, Pos),
+    Native(&'static Native, Vec<Expr>, Pos),
+}
+
+/// A statement.
+#[derive(Debug)]
+pub enum Stmt {
+    /// `let x = e` and `x = e` both store into a slot.
+    Assign(usize, Expr),
+    Expr(Expr),
+    If(Expr, Vec<Stmt>, Vec<Stmt>, Pos),
+    While(Expr, Vec<Stmt>, Pos),
+    /// `for x in from..to { body }`: slot of `x`, the bounds, the body.
+    For(usize, Expr, Expr, Vec<Stmt>, Pos),
+    Block(Vec<Stmt>),
+    Break,
+    Continue,
+}
+
+/// A whole resolved script.
+#[derive(Debug)]
+pub struct Program {
+    pub body: Vec<Stmt>,
+    /// Number of variable slots the frame needs.
+    pub slots: usize,
+}

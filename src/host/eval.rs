@@ -1,0 +1,263 @@
+//! Runs a resolved [`Program`] on a [`Context`].
+
+use std::io::Write;
+
+use crate::{Context, Value};
+
+use super::HostError;
+use super::ast::{Binary, Builtin, Expr, Program, Stmt, Unary};
+use super::lexer::Pos;
+
+/// How a block ended.
+enum Flow {
+    Normal,
+    Break,
+    Continue,
+}
+
+/// The running state of one script.
+pub struct Machine<'a, W: Write> {
+    ctx: &'a Context,
+    out: W,
+    slots: Vec<Value>,
+    /// Arguments of native calls in progress (reused: a call allocates nothing here).
+    stack: Vec<Value>,
+}
+
+impl<'a, W: Write> Machine<'a, W> {
+    /// A machine with `slots` variable slots, printing to `out`.
+    pub fn new(ctx: &'a Context, out: W) -> Self {
+        Machine {
+            ctx,
+            out,
+            slots: Vec::new(),
+            stack: Vec::new(),
+        }
+    }
+
+    /// Runs a whole program.
+    pub fn run(&mut self, program: &Program) -> Result<(), HostError> {
+        if self.slots.len() < program.slots {
+            self.slots.resize(program.slots, Value::Void);
+        }
+        self.block(&program.body).map(drop)
+    }
+
+    /// Evaluates one expression (the REPL prints its value).
+    pub fn value_of(&mut self, program: &Program) -> Result<Option<Value>, HostError> {
+        if self.slots.len() < program.slots {
+            self.slots.resize(program.slots, Value::Void);
+        }
+        match program.body.as_slice() {
+            [Stmt::Expr(expr)] => self.eval(expr).map(Some),
+            body => self.block(body).map(|_| None),
+        }
+    }
+
+    fn block(&mut self, body: &[Stmt]) -> Result<Flow, HostError> {
+        for stmt in body {
+            match self.statement(stmt)? {
+                Flow::Normal => {}
+                flow => return Ok(flow),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn statement(&mut self, stmt: &Stmt) -> Result<Flow, HostError> {
+        match stmt {
+            Stmt::Assign(slot, expr) => {
+                self.slots[*slot] = self.eval(expr)?;
+            }
+            Stmt::Expr(expr) => {
+                self.eval(expr)?;
+            }
+            Stmt::If(condition, then, otherwise, pos) => {
+                return if self.condition(condition, "if", *pos)? {
+                    self.block(then)
+                } else {
+                    self.block(otherwise)
+                };
+            }
+            Stmt::While(condition, body, pos) => {
+                while self.condition(condition, "while", *pos)? {
+                    if let Flow::Break = self.block(body)? {
+                        break;
+                    }
+                }
+            }
+            Stmt::For(slot, from, to, body, pos) => {
+                let from = self.int(from, "for", *pos)?;
+                let to = self.int(to, "for", *pos)?;
+                for i in from..to {
+                    self.slots[*slot] = Value::Int(i);
+                    if let Flow::Break = self.block(body)? {
+                        break;
+                    }
+                }
+            }
+            Stmt::Block(body) => return self.block(body),
+            Stmt::Break => return Ok(Flow::Break),
+            Stmt::Continue => return Ok(Flow::Continue),
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn condition(&mut self, expr: &Expr, what: &str, pos: Pos) -> Result<bool, HostError> {
+        match self.eval(expr)? {
+            Value::Bool(b) => Ok(b),
+            other => Err(HostError::at(
+                pos,
+                format!(
+                    "`{what}` condition must be a bool, got {}",
+                    other.script_type()
+                ),
+            )),
+        }
+    }
+
+    fn int(&mut self, expr: &Expr, what: &str, pos: Pos) -> Result<i64, HostError> {
+        match self.eval(expr)? {
+            Value::Int(n) => Ok(n),
+            other => Err(HostError::at(
+                pos,
+                format!(
+                    "`{what}` range bounds must be ints, got {}",
+                    other.script_type()
+                ),
+            )),
+        }
+    }
+
+    fn eval(&mut self, expr: &Expr) -> Result<Value, HostError> {
+        match expr {
+            Expr::Const(value) => Ok(value.clone()),
+            Expr::Var(slot) => Ok(self.slots[*slot].clone()),
+            Expr::Unary(op, operand, pos) => {
+                let value = self.eval(operand)?;
+                match (op, value) {
+                    (Unary::Neg, Value::Int(n)) => n
+                        .checked_neg()
+                        .map(Value::Int)
+                        .ok_or_else(|| HostError::at(*pos, format!("integer overflow: -({n})"))),
+                    (Unary::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
+                    (Unary::Neg, other) => Err(HostError::at(
+                        *pos,
+                        format!("`-` expects an int, got {}", other.script_type()),
+                    )),
+                    (Unary::Not, other) => Err(HostError::at(
+                        *pos,
+                        format!("`!` expects a bool, got {}", other.script_type()),
+                    )),
+                }
+            }
+            Expr::Binary(op, left, right, pos) => self.binary(*op, left, right, *pos),
+            Expr::Builtin(builtin, args, pos) => self.builtin(*builtin, args, *pos),
+            Expr::Native(native, args, pos) => {
+                let base = self.stack.len();
+                for arg in args {
+                    let value = self.eval(arg);
+                    match value {
+                        Ok(value) => self.stack.push(value),
+                        Err(error) => {
+                            self.stack.truncate(base);
+                            return Err(error);
+                        }
+                    }
+                }
+                let result = native.call(self.ctx, &self.stack[base..]);
+                self.stack.truncate(base);
+                result.map_err(|error| HostError::at(*pos, error.to_string()))
+            }
+        }
+    }
+
+    fn binary(
+        &mut self,
+        op: Binary,
+        left: &Expr,
+        right: &Expr,
+        pos: Pos,
+    ) -> Result<Value, HostError> {
+        let left = self.eval(left)?;
+        // `&&` and `||` short-circuit.
+        match (op, &left) {
+            (Binary::And, Value::Bool(false)) => return Ok(Value::Bool(false)),
+            (Binary::Or, Value::Bool(true)) => return Ok(Value::Bool(true)),
+            _ => {}
+        }
+        let right = self.eval(right)?;
+        let symbol = op.symbol();
+        let overflow =
+            |a: i64, b: i64| HostError::at(pos, format!("integer overflow: {a} {symbol} {b}"));
+        let value = match (op, &left, &right) {
+            (Binary::Eq, a, b) => Value::Bool(a == b),
+            (Binary::Ne, a, b) => Value::Bool(a != b),
+            (Binary::And | Binary::Or, Value::Bool(_), Value::Bool(b)) => Value::Bool(*b),
+            (Binary::Add, Value::Str(a), Value::Str(b)) => Value::str(format!("{a}{b}")),
+            (Binary::Add, Value::Int(a), Value::Int(b)) => {
+                Value::Int(a.checked_add(*b).ok_or_else(|| overflow(*a, *b))?)
+            }
+            (Binary::Sub, Value::Int(a), Value::Int(b)) => {
+                Value::Int(a.checked_sub(*b).ok_or_else(|| overflow(*a, *b))?)
+            }
+            (Binary::Mul, Value::Int(a), Value::Int(b)) => {
+                Value::Int(a.checked_mul(*b).ok_or_else(|| overflow(*a, *b))?)
+            }
+            (Binary::Div | Binary::Rem, Value::Int(_), Value::Int(0)) => {
+                return Err(HostError::at(
+                    pos,
+                    format!("division by zero in `{symbol}`"),
+                ));
+            }
+            (Binary::Div, Value::Int(a), Value::Int(b)) => {
+                Value::Int(a.checked_div(*b).ok_or_else(|| overflow(*a, *b))?)
+            }
+            (Binary::Rem, Value::Int(a), Value::Int(b)) => {
+                Value::Int(a.checked_rem(*b).ok_or_else(|| overflow(*a, *b))?)
+            }
+            (Binary::Lt, Value::Int(a), Value::Int(b)) => Value::Bool(a < b),
+            (Binary::Le, Value::Int(a), Value::Int(b)) => Value::Bool(a <= b),
+            (Binary::Gt, Value::Int(a), Value::Int(b)) => Value::Bool(a > b),
+            (Binary::Ge, Value::Int(a), Value::Int(b)) => Value::Bool(a >= b),
+            (Binary::Lt, Value::Str(a), Value::Str(b)) => Value::Bool(a < b),
+            (Binary::Le, Value::Str(a), Value::Str(b)) => Value::Bool(a <= b),
+            (Binary::Gt, Value::Str(a), Value::Str(b)) => Value::Bool(a > b),
+            (Binary::Ge, Value::Str(a), Value::Str(b)) => Value::Bool(a >= b),
+            (_, a, b) => {
+                return Err(HostError::at(
+                    pos,
+                    format!(
+                        "`{symbol}` cannot take {} and {}",
+                        a.script_type(),
+                        b.script_type()
+                    ),
+                ));
+            }
+        };
+        Ok(value)
+    }
+
+    fn builtin(&mut self, builtin: Builtin, args: &[Expr], pos: Pos) -> Result<Value, HostError> {
+        let mut values = Vec::with_capacity(args.len());
+        for arg in args {
+            values.push(self.eval(arg)?);
+        }
+        match builtin {
+            Builtin::Print => {
+                let line: Vec<String> = values.iter().map(Value::to_string).collect();
+                writeln!(self.out, "{}", line.join(" "))
+                    .map_err(|e| HostError::at(pos, format!("print: cannot write output: {e}")))?;
+                Ok(Value::Void)
+            }
+            Builtin::Str => Ok(Value::str(values[0].to_string())),
+            Builtin::Len => match &values[0] {
+                Value::Str(s) => Ok(Value::Int(s.len() as i64)),
+                other => Err(HostError::at(
+                    pos,
+                    format!("`len` expects a string, got {}", other.script_type()),
+                )),
+            },
+        }
+    }
+}

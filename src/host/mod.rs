@@ -1,0 +1,59 @@
+//! A small goost host: enough of the language to run scripts that use the module.
+//!
+//! A script is lexed ([`lexer`]), parsed and resolved against the registry in one pass
+//! ([`parser`], into [`ast`]), and only then run ([`eval`]): an unknown name stops it
+//! before any statement runs. The host is a client of the registry like any other.
+
+pub mod ast;
+pub mod eval;
+pub mod lexer;
+pub mod parser;
+
+use std::fmt;
+use std::io::Write;
+
+use crate::{Context, Registry};
+
+pub use lexer::Pos;
+
+/// An error at a place in the script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+impl HostError {
+    /// An error at `pos`.
+    pub fn at(pos: Pos, message: String) -> HostError {
+        HostError { pos, message }
+    }
+
+    /// `FILE:LINE:COL: message`.
+    pub fn display_in(&self, file: &str) -> String {
+        format!(
+            "{file}:{}:{}: {}",
+            self.pos.line, self.pos.col, self.message
+        )
+    }
+}
+
+impl fmt::Display for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.pos.line, self.pos.col, self.message)
+    }
+}
+
+/// Parses and resolves a whole script.
+pub fn load(source: &str, registry: &Registry) -> Result<ast::Program, HostError> {
+    parser::parse(lexer::lex(source)?, registry)
+}
+
+/// Loads and runs `source` on `ctx`, printing to `out`. Errors read
+/// `FILE:LINE:COL: message`, with `file` as the name.
+pub fn run(file: &str, source: &str, ctx: &Context, out: impl Write) -> Result<(), String> {
+    let program = load(source, Registry::global()).map_err(|e| e.display_in(file))?;
+    eval::Machine::new(ctx, out)
+        .run(&program)
+        .map_err(|e| e.display_in(file))
+}

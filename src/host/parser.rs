@@ -1,0 +1,463 @@
+//! Parses tokens into the resolved [`Program`] in one pass: variables become frame
+//! slots (lexical scopes), `import`s are checked, and every `module.path.fn(...)` call
+//! is bound to its registry native, so an unknown name stops the script before it runs.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::{Error, Registry, Value};
+
+use super::HostError;
+use super::ast::{Binary, Builtin, Expr, Program, Stmt, Unary};
+use super::lexer::{Pos, Tok};
+
+/// Deepest nesting of blocks and expressions accepted (deeper is an error, not a stack
+/// overflow).
+pub const MAX_DEPTH: usize = 200;
+
+struct Parser<'r> {
+    tokens: Vec<(Tok, Pos)>,
+    at: usize,
+    registry: &'r Registry,
+    imports: HashSet<String>,
+    scopes: Vec<HashMap<String, usize>>,
+    slots: usize,
+    loops: usize,
+    depth: usize,
+}
+
+/// Parses and resolves a whole script against `registry`.
+pub fn parse(tokens: Vec<(Tok, Pos)>, registry: &Registry) -> Result<Program, HostError> {
+    let mut parser = Parser {
+        tokens,
+        at: 0,
+        registry,
+        imports: HashSet::new(),
+        scopes: vec![HashMap::new()],
+        slots: 0,
+        loops: 0,
+        depth: 0,
+    };
+    let mut body = Vec::new();
+    loop {
+        parser.skip_ends();
+        if parser.peek() == &Tok::Eof {
+            break;
+        }
+        body.push(parser.statement()?);
+    }
+    Ok(Program {
+        body,
+        slots: parser.slots,
+    })
+}
+
+fn describe(tok: &Tok) -> String {
+    match tok {
+        Tok::Int(n) => format!("`{n}`"),
+        Tok::Str(_) => "a string".to_string(),
+        Tok::Ident(name) => format!("`{name}`"),
+        Tok::Sym(s) => format!("`{s}`"),
+        Tok::End => "end of line".to_string(),
+        Tok::Eof => "end of file".to_string(),
+    }
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> &Tok {
+        &self.tokens[self.at].0
+    }
+
+    fn peek_at(&self, ahead: usize) -> &Tok {
+        &self.tokens[(self.at + ahead).min(self.tokens.len() - 1)].0
+    }
+
+    fn pos(&self) -> Pos {
+        self.tokens[self.at].1
+    }
+
+    fn next(&mut self) -> (Tok, Pos) {
+        let token = self.tokens[self.at].clone();
+        if self.at < self.tokens.len() - 1 {
+            self.at += 1;
+        }
+        token
+    }
+
+    fn skip_ends(&mut self) {
+        while self.peek() == &Tok::End {
+            self.next();
+        }
+    }
+
+    fn is(&self, symbol: &str) -> bool {
+        matches!(self.peek(), Tok::Sym(s) if *s == symbol)
+    }
+
+    fn expect(&mut self, symbol: &str) -> Result<Pos, HostError> {
+        if self.is(symbol) {
+            return Ok(self.next().1);
+        }
+        Err(HostError::at(
+            self.pos(),
+            format!("expected `{symbol}`, found {}", describe(self.peek())),
+        ))
+    }
+
+    fn ident(&mut self, what: &str) -> Result<(String, Pos), HostError> {
+        match self.next() {
+            (Tok::Ident(name), pos) => Ok((name, pos)),
+            (other, pos) => Err(HostError::at(
+                pos,
+                format!("expected {what}, found {}", describe(&other)),
+            )),
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), HostError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(HostError::at(
+                self.pos(),
+                format!("nesting is deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    fn declare(&mut self, name: String) -> usize {
+        let slot = self.slots;
+        self.slots += 1;
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.insert(name, slot);
+        }
+        slot
+    }
+
+    fn lookup(&self, name: &str) -> Option<usize> {
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|scope| scope.get(name).copied())
+    }
+
+    /// A statement, and the end of it (newline, `;`, or a closing `}` left in place).
+    fn statement(&mut self) -> Result<Stmt, HostError> {
+        let stmt = self.statement_body()?;
+        match self.peek() {
+            Tok::End => {
+                self.next();
+            }
+            Tok::Eof => {}
+            Tok::Sym("}") => {}
+            other => {
+                return Err(HostError::at(
+                    self.pos(),
+                    format!(
+                        "expected the end of the statement, found {}",
+                        describe(other)
+                    ),
+                ));
+            }
+        }
+        Ok(stmt)
+    }
+
+    fn statement_body(&mut self) -> Result<Stmt, HostError> {
+        let pos = self.pos();
+        match self.peek().clone() {
+            Tok::Sym("import") => {
+                self.next();
+                let (name, at) = self.ident("a module name")?;
+                if self.registry.module(&name).is_none() {
+                    return Err(HostError::at(at, format!("unknown module `{name}`")));
+                }
+                self.imports.insert(name);
+                Ok(Stmt::Block(Vec::new()))
+            }
+            Tok::Sym("let") => {
+                self.next();
+                let (name, _) = self.ident("a variable name")?;
+                self.expect("=")?;
+                let value = self.expression()?;
+                let slot = self.declare(name);
+                Ok(Stmt::Assign(slot, value))
+            }
+            Tok::Ident(name) if matches!(self.peek_at(1), Tok::Sym("=")) => {
+                self.next();
+                self.next();
+                let slot = self.lookup(&name).ok_or_else(|| {
+                    HostError::at(
+                        pos,
+                        format!("unknown variable `{name}`: declare it with `let {name} = ...`"),
+                    )
+                })?;
+                Ok(Stmt::Assign(slot, self.expression()?))
+            }
+            Tok::Sym("if") => self.if_statement(),
+            Tok::Sym("while") => {
+                self.next();
+                let condition = self.expression()?;
+                self.loops += 1;
+                let body = self.block();
+                self.loops -= 1;
+                Ok(Stmt::While(condition, body?, pos))
+            }
+            Tok::Sym("for") => {
+                self.next();
+                let (name, _) = self.ident("a loop variable")?;
+                self.expect("in")?;
+                let from = self.expression()?;
+                self.expect("..")?;
+                let to = self.expression()?;
+                self.scopes.push(HashMap::new());
+                let slot = self.declare(name);
+                self.loops += 1;
+                let body = self.block();
+                self.loops -= 1;
+                self.scopes.pop();
+                Ok(Stmt::For(slot, from, to, body?, pos))
+            }
+            Tok::Sym(word @ ("break" | "continue")) => {
+                self.next();
+                if self.loops == 0 {
+                    return Err(HostError::at(pos, format!("`{word}` outside a loop")));
+                }
+                Ok(if word == "break" {
+                    Stmt::Break
+                } else {
+                    Stmt::Continue
+                })
+            }
+            Tok::Sym("{") => Ok(Stmt::Block(self.block()?)),
+            _ => Ok(Stmt::Expr(self.expression()?)),
+        }
+    }
+
+    fn if_statement(&mut self) -> Result<Stmt, HostError> {
+        let pos = self.expect("if")?;
+        let condition = self.expression()?;
+        let then = self.block()?;
+        let otherwise = if self.is("else") {
+            self.next();
+            if self.is("if") {
+                self.enter()?;
+                let nested = self.if_statement();
+                self.leave();
+                vec![nested?]
+            } else {
+                self.block()?
+            }
+        } else {
+            Vec::new()
+        };
+        Ok(Stmt::If(condition, then, otherwise, pos))
+    }
+
+    fn block(&mut self) -> Result<Vec<Stmt>, HostError> {
+        self.enter()?;
+        self.expect("{")?;
+        self.scopes.push(HashMap::new());
+        let mut body = Vec::new();
+        loop {
+            self.skip_ends();
+            if self.is("}") {
+                self.next();
+                break;
+            }
+            if self.peek() == &Tok::Eof {
+                self.scopes.pop();
+                return Err(HostError::at(
+                    self.pos(),
+                    "expected `}` before the end of file".to_string(),
+                ));
+            }
+            match self.statement() {
+                Ok(stmt) => body.push(stmt),
+                Err(error) => {
+                    self.scopes.pop();
+                    return Err(error);
+                }
+            }
+        }
+        self.scopes.pop();
+        self.leave();
+        Ok(body)
+    }
+
+    fn expression(&mut self) -> Result<Expr, HostError> {
+        self.enter()?;
+        let expr = self.binary(0);
+        self.leave();
+        expr
+    }
+
+    /// Precedence climbing over the levels, loosest first.
+    fn binary(&mut self, level: usize) -> Result<Expr, HostError> {
+        const LEVELS: [&[(&str, Binary)]; 6] = [
+            &[("||", Binary::Or)],
+            &[("&&", Binary::And)],
+            &[("==", Binary::Eq), ("!=", Binary::Ne)],
+            &[
+                ("<", Binary::Lt),
+                ("<=", Binary::Le),
+                (">", Binary::Gt),
+                (">=", Binary::Ge),
+            ],
+            &[("+", Binary::Add), ("-", Binary::Sub)],
+            &[("*", Binary::Mul), ("/", Binary::Div), ("%", Binary::Rem)],
+        ];
+        if level == LEVELS.len() {
+            return self.unary();
+        }
+        let mut left = self.binary(level + 1)?;
+        loop {
+            let Some(&(_, op)) = LEVELS[level].iter().find(|(symbol, _)| self.is(symbol)) else {
+                return Ok(left);
+            };
+            let pos = self.next().1;
+            let right = self.binary(level + 1)?;
+            left = Expr::Binary(op, Box::new(left), Box::new(right), pos);
+        }
+    }
+
+    fn unary(&mut self) -> Result<Expr, HostError> {
+        let op = if self.is("-") {
+            Unary::Neg
+        } else if self.is("!") {
+            Unary::Not
+        } else {
+            return self.primary();
+        };
+        let pos = self.next().1;
+        self.enter()?;
+        let operand = self.unary();
+        self.leave();
+        let operand = operand?;
+        // Fold `-<literal>`: literals are never negative, so this cannot overflow.
+        if let (Unary::Neg, Expr::Const(Value::Int(n))) = (op, &operand) {
+            return Ok(Expr::Const(Value::Int(-n)));
+        }
+        Ok(Expr::Unary(op, Box::new(operand), pos))
+    }
+
+    fn primary(&mut self) -> Result<Expr, HostError> {
+        let (tok, pos) = self.next();
+        match tok {
+            Tok::Int(n) => Ok(Expr::Const(Value::Int(n))),
+            Tok::Str(s) => Ok(Expr::Const(Value::str(s))),
+            Tok::Sym("true") => Ok(Expr::Const(Value::Bool(true))),
+            Tok::Sym("false") => Ok(Expr::Const(Value::Bool(false))),
+            Tok::Sym("(") => {
+                let inner = self.expression()?;
+                self.expect(")")?;
+                Ok(inner)
+            }
+            Tok::Ident(name) if self.is(".") => self.native_call(name, pos),
+            Tok::Ident(name) if self.is("(") => {
+                let builtin = match name.as_str() {
+                    "print" => Builtin::Print,
+                    "str" => Builtin::Str,
+                    "len" => Builtin::Len,
+                    _ => return Err(HostError::at(pos, format!("unknown function `{name}`"))),
+                };
+                let args = self.arguments()?;
+                let wanted = match builtin {
+                    Builtin::Print => None,
+                    Builtin::Str | Builtin::Len => Some(1),
+                };
+                if let Some(wanted) = wanted.filter(|w| *w != args.len()) {
+                    return Err(HostError::at(
+                        pos,
+                        format!("`{name}` takes {wanted} argument, got {}", args.len()),
+                    ));
+                }
+                Ok(Expr::Builtin(builtin, args, pos))
+            }
+            Tok::Ident(name) => self
+                .lookup(&name)
+                .map(Expr::Var)
+                .ok_or_else(|| HostError::at(pos, format!("unknown variable `{name}`"))),
+            other => Err(HostError::at(
+                pos,
+                format!("expected an expression, found {}", describe(&other)),
+            )),
+        }
+    }
+
+    /// `module.path.fn(args)`, bound to its native now.
+    fn native_call(&mut self, first: String, pos: Pos) -> Result<Expr, HostError> {
+        let mut path = first;
+        while self.is(".") {
+            self.next();
+            let (segment, _) = self.ident("a name after `.`")?;
+            path.push('.');
+            path.push_str(&segment);
+        }
+        let module = path.split('.').next().unwrap_or_default();
+        if self.lookup(module).is_some() {
+            return Err(HostError::at(
+                pos,
+                format!("`{module}` is a variable, not a module: `{path}` cannot be called"),
+            ));
+        }
+        if !self.imports.contains(module) {
+            let hint = if self.registry.module(module).is_some() {
+                format!("module `{module}` is not imported: add `import {module}`")
+            } else {
+                format!("unknown module `{module}` in `{path}`")
+            };
+            return Err(HostError::at(pos, hint));
+        }
+        let Some(native) = self.registry.get(&path) else {
+            let near: Vec<String> = self
+                .registry
+                .nearest(&path, 3)
+                .into_iter()
+                .map(|n| format!("`{n}`"))
+                .collect();
+            return Err(HostError::at(
+                pos,
+                format!(
+                    "unknown function `{path}`; the nearest names are {}",
+                    near.join(", ")
+                ),
+            ));
+        };
+        if !self.is("(") {
+            return Err(HostError::at(
+                self.pos(),
+                format!("`{path}` is a function: call it with `(...)`"),
+            ));
+        }
+        let args = self.arguments()?;
+        if args.len() != native.spec.params.len() {
+            return Err(HostError::at(
+                pos,
+                Error::arity(native.spec, args.len()).to_string(),
+            ));
+        }
+        Ok(Expr::Native(native, args, pos))
+    }
+
+    fn arguments(&mut self) -> Result<Vec<Expr>, HostError> {
+        self.expect("(")?;
+        let mut args = Vec::new();
+        if self.is(")") {
+            self.next();
+            return Ok(args);
+        }
+        loop {
+            args.push(self.expression()?);
+            if self.is(",") {
+                self.next();
+                continue;
+            }
+            self.expect(")")?;
+            return Ok(args);
+        }
+    }
+}
