@@ -12,7 +12,7 @@ use super::lexer::{Pos, Tok};
 
 /// Deepest nesting of blocks and expressions accepted (deeper is an error, not a stack
 /// overflow).
-pub const MAX_DEPTH: usize = 200;
+pub const MAX_DEPTH: usize = 64;
 
 struct Parser<'r> {
     tokens: Vec<(Tok, Pos)>,

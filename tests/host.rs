@@ -1,0 +1,296 @@
+//! The goost host: the seed example as the command runs it, each language feature, and
+//! each class of error with its exact `FILE:LINE:COL: message`.
+
+use std::process::Command;
+
+use goost_memory::{Context, host};
+
+/// Runs `source` in a fresh context: its printed output, or the error line.
+fn run(source: &str) -> Result<String, String> {
+    let mut out = Vec::new();
+    host::run("t.goost", source, &Context::new(), &mut out)?;
+    Ok(String::from_utf8(out).expect("output is UTF-8"))
+}
+
+fn output(source: &str) -> String {
+    run(source).unwrap_or_else(|e| panic!("script failed: {e}"))
+}
+
+fn error(source: &str) -> String {
+    match run(source) {
+        Ok(out) => panic!("script succeeded with {out:?}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn the_seed_example_runs_as_written_through_the_command() {
+    let result = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
+        .args(["run", "examples/seed.goost"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&result.stderr), "");
+    assert!(result.status.success());
+    let stdout = String::from_utf8(result.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{stdout}");
+    assert_eq!(&lines[..3], ["hello world", "11", "1"]);
+    let heap: i64 = lines[3].parse().unwrap();
+    assert!(heap > 0);
+}
+
+#[test]
+fn a_script_is_read_from_standard_input_with_dash() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
+        .args(["run", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"print(1 + 2)\nprint(x)\n")
+        .unwrap();
+    let result = child.wait_with_output().unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    // Resolution happens before anything runs: the first print never ran.
+    assert_eq!(String::from_utf8_lossy(&result.stdout), "");
+    assert_eq!(
+        String::from_utf8_lossy(&result.stderr),
+        "<stdin>:2:7: unknown variable `x`\n"
+    );
+}
+
+#[test]
+fn memory_limit_flag_caps_the_scripts_buffers() {
+    let dir = std::env::temp_dir().join(format!("goost-host-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("limit.goost");
+    std::fs::write(
+        &script,
+        "import memory\nlet b = memory.buffer.new()\nprint(memory.buffer.write(b, \"0123456789\"))\nprint(memory.buffer.write(b, \"x\"))\n",
+    )
+    .unwrap();
+    let result = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
+        .args(["run", "--memory-limit", "10"])
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&result.stdout), "true\nfalse\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn variables_blocks_and_lexical_scope() {
+    assert_eq!(
+        output("let x = 1\n{ let x = 2; print(x) }\nprint(x)\nx = 5; print(x)"),
+        "2\n1\n5\n"
+    );
+    assert_eq!(output("let a = 1\n{ a = a + 1 }\nprint(a)"), "2\n");
+}
+
+#[test]
+fn if_else_if_else() {
+    let script = "for i in 0..4 {\n if i == 0 { print(\"zero\") } else if i < 2 { print(\"one\") } else { print(\"many\") }\n}";
+    assert_eq!(output(script), "zero\none\nmany\nmany\n");
+}
+
+#[test]
+fn while_break_and_continue() {
+    let script = "let i = 0\nwhile true {\n i = i + 1\n if i % 2 == 0 { continue }\n if i > 7 { break }\n print(i)\n}";
+    assert_eq!(output(script), "1\n3\n5\n7\n");
+    assert_eq!(
+        output("for i in 0..10 { if i == 3 { break }; print(i) }"),
+        "0\n1\n2\n"
+    );
+}
+
+#[test]
+fn literals_and_escapes() {
+    assert_eq!(
+        output("print(\"a\\tb\\\"c\\\\d\\u{e9}\\u{1F600}\")\nprint(\"x\\ny\")"),
+        "a\tb\"c\\dé😀\nx\ny\n"
+    );
+    assert_eq!(
+        output("print(true, false, 9223372036854775807, -5)"),
+        "true false 9223372036854775807 -5\n"
+    );
+}
+
+#[test]
+fn operators_and_precedence() {
+    assert_eq!(
+        output("print(1 + 2 * 3, (1 + 2) * 3, 7 / 2, 7 % 3, -7 / 2, 10 - 4 - 3)"),
+        "7 9 3 1 -3 3\n"
+    );
+    assert_eq!(
+        output("print(1 < 2 && 2 <= 2, 3 > 4 || 4 >= 4, !true, 1 != 2)"),
+        "true true false true\n"
+    );
+    assert_eq!(
+        output("print(\"ab\" + \"cd\", \"a\" == \"a\", \"a\" < \"b\", 1 == \"1\")"),
+        "abcd true true false\n"
+    );
+    // `&&` and `||` short-circuit: the right side is not evaluated.
+    assert_eq!(
+        output("print(false && 1 / 0 == 0, true || 1 / 0 == 0)"),
+        "false true\n"
+    );
+}
+
+#[test]
+fn builtins_print_str_len() {
+    assert_eq!(output("print()"), "\n");
+    assert_eq!(output("print(str(42) + \"!\", len(\"héllo\"))"), "42! 6\n");
+    assert_eq!(
+        output("import memory\nlet b = memory.buffer.new()\nprint(memory.buffer.reset(b))"),
+        "nil\n"
+    );
+}
+
+#[test]
+fn natives_do_real_work() {
+    let script = "import memory\nlet b = memory.buffer.new()\nfor i in 0..1000 { memory.buffer.write(b, str(i % 10)) }\nprint(memory.buffer.len(b))\nlet p = memory.pool.new()\nfor i in 0..100 { memory.pool.intern(p, \"k\" + str(i % 7)) }\nprint(memory.pool.size(p), memory.pool.has(p, \"k3\"), memory.pool.has(p, \"k7\"))";
+    assert_eq!(output(script), "1000\n7 true false\n");
+}
+
+#[test]
+fn syntax_errors_name_the_place() {
+    assert_eq!(
+        error("let = 5"),
+        "t.goost:1:5: expected a variable name, found `=`"
+    );
+    assert_eq!(
+        error("print(1 +)"),
+        "t.goost:1:10: expected an expression, found `)`"
+    );
+    assert_eq!(
+        error("if true { print(1)"),
+        "t.goost:1:19: expected `}` before the end of file"
+    );
+    assert_eq!(
+        error("print(\"abc"),
+        "t.goost:1:7: unterminated string literal"
+    );
+    assert_eq!(
+        error("print(\"\\q\")"),
+        "t.goost:1:8: unknown escape \\q: expected \\n, \\t, \\\", \\\\ or \\u{...}"
+    );
+    assert_eq!(
+        error("let x = 99999999999999999999"),
+        "t.goost:1:9: integer literal 99999999999999999999 does not fit in an int (i64)"
+    );
+    assert_eq!(
+        error("let x = 1 2"),
+        "t.goost:1:11: expected the end of the statement, found `2`"
+    );
+    assert_eq!(
+        error("let x = 1 # 2"),
+        "t.goost:1:11: unexpected character '#'"
+    );
+    assert_eq!(error("break"), "t.goost:1:1: `break` outside a loop");
+}
+
+#[test]
+fn resolution_errors_stop_the_script_before_it_runs() {
+    assert_eq!(
+        error("print(1)\nprint(y)"),
+        "t.goost:2:7: unknown variable `y`"
+    );
+    assert_eq!(
+        error("print(1)\nmemory.buffer.new()"),
+        "t.goost:2:1: module `memory` is not imported: add `import memory`"
+    );
+    assert_eq!(
+        error("import nosuch"),
+        "t.goost:1:8: unknown module `nosuch`"
+    );
+    assert_eq!(
+        error("import memory\nmemory.buffer.wrte(1, \"x\")"),
+        "t.goost:2:1: unknown function `memory.buffer.wrte`; the nearest names are `memory.buffer.write`, `memory.buffer.reset`, `memory.buffer.free`"
+    );
+    assert_eq!(
+        error("import memory\nmemory.buffer.write(1)"),
+        "t.goost:2:1: memory.buffer.write(id: int, data: string) -> bool: expects 2 arguments, got 1"
+    );
+    assert_eq!(
+        error("y = 1"),
+        "t.goost:1:1: unknown variable `y`: declare it with `let y = ...`"
+    );
+    assert_eq!(error("foo(1)"), "t.goost:1:1: unknown function `foo`");
+    assert_eq!(
+        error("len(1, 2)"),
+        "t.goost:1:1: `len` takes 1 argument, got 2"
+    );
+}
+
+#[test]
+fn runtime_errors_name_the_place() {
+    assert_eq!(
+        error("print(1)\nprint(1 / 0)"),
+        "t.goost:2:9: division by zero in `/`"
+    );
+    assert_eq!(
+        error("print(9223372036854775807 + 1)"),
+        "t.goost:1:27: integer overflow: 9223372036854775807 + 1"
+    );
+    assert_eq!(
+        error("print(1 + true)"),
+        "t.goost:1:9: `+` cannot take int and bool"
+    );
+    assert_eq!(
+        error("if 1 { }"),
+        "t.goost:1:1: `if` condition must be a bool, got int"
+    );
+    assert_eq!(
+        error("print(-true)"),
+        "t.goost:1:7: `-` expects an int, got bool"
+    );
+    assert_eq!(
+        error("print(len(5))"),
+        "t.goost:1:7: `len` expects a string, got int"
+    );
+}
+
+#[test]
+fn native_errors_keep_their_own_text() {
+    let script = "import memory\nlet b = memory.buffer.new()\nmemory.buffer.free(b)\nprint(memory.buffer.read(b))";
+    assert_eq!(
+        error(script),
+        "t.goost:4:7: memory.buffer.read: handle 1 was freed"
+    );
+    assert_eq!(
+        error("import memory\nmemory.buffer.write(\"x\", 1)"),
+        "t.goost:2:1: memory.buffer.write(id: int, data: string) -> bool: argument 1 (id) expects int, got string"
+    );
+}
+
+#[test]
+fn output_printed_before_an_error_is_kept() {
+    let mut out = Vec::new();
+    let result = host::run(
+        "t.goost",
+        "print(\"before\")\nprint(1 / 0)",
+        &Context::new(),
+        &mut out,
+    );
+    assert_eq!(
+        result,
+        Err("t.goost:2:9: division by zero in `/`".to_string())
+    );
+    assert_eq!(String::from_utf8(out).unwrap(), "before\n");
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let deep = format!("print({}1{})", "(".repeat(500), ")".repeat(500));
+    assert_eq!(
+        error(&deep),
+        "t.goost:1:70: nesting is deeper than 64 levels"
+    );
+}
