@@ -1,0 +1,194 @@
+//! The buffer and pool natives through the registry's glue, each beside the same work
+//! done on plain std types in the same run. Ratios are what to read (the machines are
+//! shared and noisy): `cargo bench -p memory-runtime --bench natives`.
+
+use std::collections::HashSet;
+use std::hint::black_box;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use memory_runtime::buffer::{self, BufferId};
+use memory_runtime::{Context, Native, Registry, Value};
+
+/// Buffers are emptied past this size, so long runs do not grow without end.
+const RESET_AT: usize = 1 << 20;
+
+fn native(name: &str) -> &'static Native {
+    Registry::global().get(name).expect("registered")
+}
+
+fn new_buffer(ctx: &Context) -> Value {
+    native("memory.buffer.new").call(ctx, &[]).unwrap()
+}
+
+fn write_small(c: &mut Criterion) {
+    let mut group = c.benchmark_group("buffer.write 6 B");
+    let ctx = Context::new();
+    let buf = new_buffer(&ctx);
+    let write = native("memory.buffer.write");
+    let reset = native("memory.buffer.reset");
+    let len = native("memory.buffer.len");
+    let args = [buf.clone(), Value::str("hello ")];
+    let mut written = 0usize;
+    group.bench_function("glue", |b| {
+        b.iter(|| {
+            black_box(write.call(&ctx, black_box(&args)).unwrap());
+            written += 6;
+            if written >= RESET_AT {
+                reset.call(&ctx, std::slice::from_ref(&buf)).unwrap();
+                written = 0;
+            }
+        })
+    });
+    assert!(matches!(len.call(&ctx, std::slice::from_ref(&buf)), Ok(Value::Int(_))));
+    let mut plain = String::new();
+    let counter = AtomicU64::new(0);
+    group.bench_function("String::push_str + fetch_add", |b| {
+        b.iter(|| {
+            plain.push_str(black_box("hello "));
+            counter.fetch_add(1, Ordering::Relaxed);
+            if plain.len() >= RESET_AT {
+                plain.clear();
+            }
+        })
+    });
+    group.finish();
+}
+
+fn write_large(c: &mut Criterion) {
+    let mut group = c.benchmark_group("buffer.write 64 KiB");
+    group.throughput(criterion::Throughput::Bytes(64 << 10));
+    let ctx = Context::new();
+    let buf = new_buffer(&ctx);
+    let write = native("memory.buffer.write");
+    let reset = native("memory.buffer.reset");
+    let chunk = "x".repeat(64 << 10);
+    let args = [buf.clone(), Value::str(chunk.as_str())];
+    let mut written = 0usize;
+    group.bench_function("glue", |b| {
+        b.iter(|| {
+            black_box(write.call(&ctx, black_box(&args)).unwrap());
+            written += 64 << 10;
+            if written >= 16 * RESET_AT {
+                reset.call(&ctx, std::slice::from_ref(&buf)).unwrap();
+                written = 0;
+            }
+        })
+    });
+    let mut plain: Vec<u8> = Vec::new();
+    group.bench_function("Vec::extend_from_slice", |b| {
+        b.iter(|| {
+            plain.extend_from_slice(black_box(chunk.as_bytes()));
+            if plain.len() >= 16 * RESET_AT {
+                plain.clear();
+            }
+        })
+    });
+    group.finish();
+}
+
+fn read(c: &mut Criterion) {
+    let mut group = c.benchmark_group("buffer.read 1 MiB");
+    let ctx = Context::new();
+    let buf = new_buffer(&ctx);
+    let text = "r".repeat(1 << 20);
+    native("memory.buffer.write")
+        .call(&ctx, &[buf.clone(), Value::str(text.as_str())])
+        .unwrap();
+    let read = native("memory.buffer.read");
+    group.bench_function("glue", |b| b.iter(|| black_box(read.call(&ctx, std::slice::from_ref(&buf)).unwrap())));
+    group.bench_function("String::from(&str)", |b| b.iter(|| black_box(String::from(black_box(text.as_str())))));
+    group.finish();
+}
+
+fn len(c: &mut Criterion) {
+    let mut group = c.benchmark_group("buffer.len");
+    let ctx = Context::new();
+    let buf = new_buffer(&ctx);
+    let Value::Int(id) = buf else { unreachable!() };
+    let len = native("memory.buffer.len");
+    group.bench_function("glue", |b| b.iter(|| black_box(len.call(&ctx, black_box(std::slice::from_ref(&buf))).unwrap())));
+    group.bench_function("direct Rust call", |b| b.iter(|| black_box(buffer::len(&ctx, BufferId(black_box(id))).unwrap())));
+    group.finish();
+}
+
+fn intern(c: &mut Criterion) {
+    let keys: Vec<String> = (0..100_000).map(|i| format!("key-{i:06}-{}", "x".repeat(i % 24))).collect();
+    let mut group = c.benchmark_group("pool.intern hit");
+    let ctx = Context::new();
+    let pool = native("memory.pool.new").call(&ctx, &[]).unwrap();
+    let intern = native("memory.pool.intern");
+    let args: Vec<[Value; 2]> = keys.iter().map(|k| [pool.clone(), Value::str(k.as_str())]).collect();
+    for a in &args {
+        intern.call(&ctx, a).unwrap();
+    }
+    let mut set: HashSet<Arc<str>> = keys.iter().map(|k| Arc::from(k.as_str())).collect();
+    let mut i = 0usize;
+    group.bench_function("glue", |b| {
+        b.iter(|| {
+            i = (i + 1) % args.len();
+            black_box(intern.call(&ctx, &args[i]).unwrap())
+        })
+    });
+    group.bench_function("HashSet<Arc<str>> get", |b| {
+        b.iter(|| {
+            i = (i + 1) % keys.len();
+            black_box(set.get(keys[i].as_str()).cloned())
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("pool.intern miss");
+    group.bench_function("glue", |b| {
+        b.iter_batched(
+            || native("memory.pool.new").call(&ctx, &[]).unwrap(),
+            |pool| {
+                for k in keys.iter().take(1000) {
+                    black_box(intern.call(&ctx, &[pool.clone(), Value::str(k.as_str())]).unwrap());
+                }
+                native("memory.pool.free").call(&ctx, &[pool]).unwrap();
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("HashSet<Arc<str>> insert", |b| {
+        b.iter_batched(
+            HashSet::<Arc<str>>::new,
+            |mut fresh| {
+                for k in keys.iter().take(1000) {
+                    let key: Arc<str> = Arc::from(k.as_str());
+                    black_box(Value::str(Arc::clone(&key)));
+                    fresh.insert(key);
+                }
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    set.clear();
+    group.finish();
+}
+
+fn new_free(c: &mut Criterion) {
+    let mut group = c.benchmark_group("buffer.new + free");
+    let ctx = Context::new();
+    let new = native("memory.buffer.new");
+    let free = native("memory.buffer.free");
+    group.bench_function("glue", |b| {
+        b.iter(|| {
+            let buf = new.call(&ctx, &[]).unwrap();
+            free.call(&ctx, &[buf]).unwrap();
+        })
+    });
+    let mut slots: Vec<Option<Vec<u8>>> = Vec::new();
+    group.bench_function("Vec<Option<Vec<u8>>> push + take", |b| {
+        b.iter(|| {
+            slots.push(Some(Vec::new()));
+            black_box(slots.pop());
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, write_small, write_large, read, len, intern, new_free);
+criterion_main!(benches);
