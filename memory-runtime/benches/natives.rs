@@ -41,7 +41,10 @@ fn write_small(c: &mut Criterion) {
             }
         })
     });
-    assert!(matches!(len.call(&ctx, std::slice::from_ref(&buf)), Ok(Value::Int(_))));
+    assert!(matches!(
+        len.call(&ctx, std::slice::from_ref(&buf)),
+        Ok(Value::Int(_))
+    ));
     let mut plain = String::new();
     let counter = AtomicU64::new(0);
     group.bench_function("String::push_str + fetch_add", |b| {
@@ -97,8 +100,12 @@ fn read(c: &mut Criterion) {
         .call(&ctx, &[buf.clone(), Value::str(text.as_str())])
         .unwrap();
     let read = native("memory.buffer.read");
-    group.bench_function("glue", |b| b.iter(|| black_box(read.call(&ctx, std::slice::from_ref(&buf)).unwrap())));
-    group.bench_function("String::from(&str)", |b| b.iter(|| black_box(String::from(black_box(text.as_str())))));
+    group.bench_function("glue", |b| {
+        b.iter(|| black_box(read.call(&ctx, std::slice::from_ref(&buf)).unwrap()))
+    });
+    group.bench_function("String::from(&str)", |b| {
+        b.iter(|| black_box(String::from(black_box(text.as_str()))))
+    });
     group.finish();
 }
 
@@ -108,18 +115,32 @@ fn len(c: &mut Criterion) {
     let buf = new_buffer(&ctx);
     let Value::Int(id) = buf else { unreachable!() };
     let len = native("memory.buffer.len");
-    group.bench_function("glue", |b| b.iter(|| black_box(len.call(&ctx, black_box(std::slice::from_ref(&buf))).unwrap())));
-    group.bench_function("direct Rust call", |b| b.iter(|| black_box(buffer::len(&ctx, BufferId(black_box(id))).unwrap())));
+    group.bench_function("glue", |b| {
+        b.iter(|| {
+            black_box(
+                len.call(&ctx, black_box(std::slice::from_ref(&buf)))
+                    .unwrap(),
+            )
+        })
+    });
+    group.bench_function("direct Rust call", |b| {
+        b.iter(|| black_box(buffer::len(&ctx, BufferId(black_box(id))).unwrap()))
+    });
     group.finish();
 }
 
 fn intern(c: &mut Criterion) {
-    let keys: Vec<String> = (0..100_000).map(|i| format!("key-{i:06}-{}", "x".repeat(i % 24))).collect();
+    let keys: Vec<String> = (0..100_000)
+        .map(|i| format!("key-{i:06}-{}", "x".repeat(i % 24)))
+        .collect();
     let mut group = c.benchmark_group("pool.intern hit");
     let ctx = Context::new();
     let pool = native("memory.pool.new").call(&ctx, &[]).unwrap();
     let intern = native("memory.pool.intern");
-    let args: Vec<[Value; 2]> = keys.iter().map(|k| [pool.clone(), Value::str(k.as_str())]).collect();
+    let args: Vec<[Value; 2]> = keys
+        .iter()
+        .map(|k| [pool.clone(), Value::str(k.as_str())])
+        .collect();
     for a in &args {
         intern.call(&ctx, a).unwrap();
     }
@@ -145,7 +166,11 @@ fn intern(c: &mut Criterion) {
             || native("memory.pool.new").call(&ctx, &[]).unwrap(),
             |pool| {
                 for k in keys.iter().take(1000) {
-                    black_box(intern.call(&ctx, &[pool.clone(), Value::str(k.as_str())]).unwrap());
+                    black_box(
+                        intern
+                            .call(&ctx, &[pool.clone(), Value::str(k.as_str())])
+                            .unwrap(),
+                    );
                 }
                 native("memory.pool.free").call(&ctx, &[pool]).unwrap();
             },
@@ -190,5 +215,13 @@ fn new_free(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, write_small, write_large, read, len, intern, new_free);
+criterion_group!(
+    benches,
+    write_small,
+    write_large,
+    read,
+    len,
+    intern,
+    new_free
+);
 criterion_main!(benches);

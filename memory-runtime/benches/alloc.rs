@@ -1,0 +1,126 @@
+//! The tracking allocator's overhead, beside plain `System` and a wrapper that counts in
+//! global atomics (what the `stats_alloc` crate does), on an allocation-heavy workload
+//! with 1 and 2 threads; and the cost of reading the figures.
+//! `cargo bench -p memory-runtime --bench alloc`.
+//!
+//! The allocators are called directly through `GlobalAlloc` (one binary has only one
+//! global allocator), so each runs the same code it would run when installed.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use memory_runtime::alloc::{self, Tracking};
+use memory_runtime::{Context, Registry};
+
+/// Counts in four global atomics: every thread hits the same cache lines.
+struct GlobalAtomics<A> {
+    inner: A,
+    live: AtomicU64,
+    total: AtomicU64,
+    allocs: AtomicU64,
+    frees: AtomicU64,
+}
+
+// SAFETY: forwards every call to `inner` unchanged; the counting touches only atomics.
+unsafe impl<A: GlobalAlloc> GlobalAlloc for GlobalAtomics<A> {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract is passed on unchanged.
+        let ptr = unsafe { self.inner.alloc(layout) };
+        self.live.fetch_add(layout.size() as u64, Ordering::Relaxed);
+        self.total
+            .fetch_add(layout.size() as u64, Ordering::Relaxed);
+        self.allocs.fetch_add(1, Ordering::Relaxed);
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract is passed on unchanged.
+        unsafe { self.inner.dealloc(ptr, layout) };
+        self.live.fetch_sub(layout.size() as u64, Ordering::Relaxed);
+        self.frees.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+static TRACKING: Tracking<System> = Tracking::new(System);
+static ATOMICS: GlobalAtomics<System> = GlobalAtomics {
+    inner: System,
+    live: AtomicU64::new(0),
+    total: AtomicU64::new(0),
+    allocs: AtomicU64::new(0),
+    frees: AtomicU64::new(0),
+};
+
+/// 64 allocations of 16..1040 bytes, then their frees in reverse.
+fn workload(allocator: &dyn GlobalAlloc) {
+    let mut ptrs = [(std::ptr::null_mut::<u8>(), Layout::new::<u8>()); 64];
+    for (i, slot) in ptrs.iter_mut().enumerate() {
+        let layout = Layout::from_size_align(16 + (i * 16) % 1024, 8).unwrap();
+        // SAFETY: the layout has a non-zero size.
+        *slot = (unsafe { allocator.alloc(layout) }, layout);
+    }
+    for (ptr, layout) in ptrs.iter().rev() {
+        // SAFETY: each pointer came from this allocator with this layout.
+        unsafe { allocator.dealloc(black_box(*ptr), *layout) };
+    }
+}
+
+fn on_threads(threads: usize, allocator: &'static (dyn GlobalAlloc + Sync), rounds: u64) {
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(move || {
+                for _ in 0..rounds {
+                    workload(allocator);
+                }
+            });
+        }
+    });
+}
+
+fn overhead(c: &mut Criterion) {
+    let contenders: [(&str, &'static (dyn GlobalAlloc + Sync)); 3] = [
+        ("System", &System),
+        ("Tracking", &TRACKING),
+        ("global atomics", &ATOMICS),
+    ];
+    for threads in [1, 2] {
+        let mut group = c.benchmark_group(format!(
+            "alloc-heavy, {threads} thread(s), 1000 rounds of 64 alloc+free"
+        ));
+        for (name, allocator) in contenders {
+            group.bench_function(name, |b| b.iter(|| on_threads(threads, allocator, 1000)));
+        }
+        group.finish();
+    }
+}
+
+fn figures(c: &mut Criterion) {
+    // Make the tracking allocator's figures the live ones for the reads below.
+    workload(&TRACKING);
+    let ctx = Context::new();
+    let heap_alloc = Registry::global().get("memory.alloc.heapAlloc").unwrap();
+    let num_gc = Registry::global().get("memory.alloc.numGC").unwrap();
+    let stats = Registry::global().get("memory.alloc.stats").unwrap();
+    let counter = AtomicU64::new(0);
+    let mut group = c.benchmark_group("reading figures");
+    group.bench_function("AtomicU64::fetch_add", |b| {
+        b.iter(|| counter.fetch_add(1, Ordering::Relaxed))
+    });
+    group.bench_function("alloc::counts (shard fold)", |b| {
+        b.iter(|| black_box(alloc::counts()))
+    });
+    group.bench_function("heapAlloc()", |b| {
+        b.iter(|| black_box(heap_alloc.call(&ctx, &[]).unwrap()))
+    });
+    group.bench_function("numGC()", |b| {
+        b.iter(|| black_box(num_gc.call(&ctx, &[]).unwrap()))
+    });
+    group.bench_function("stats()", |b| {
+        b.iter(|| black_box(stats.call(&ctx, &[]).unwrap()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, overhead, figures);
+criterion_main!(benches);
