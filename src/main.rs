@@ -28,6 +28,12 @@ enum Command {
         #[arg(long, value_name = "BYTES")]
         memory_limit: Option<usize>,
     },
+    /// An interactive prompt: each expression's value is printed; errors do not end it.
+    Repl {
+        /// Cap the bytes the session's buffers and pools may hold.
+        #[arg(long, value_name = "BYTES")]
+        memory_limit: Option<usize>,
+    },
     /// Regenerate docs/memory.md from spec/memory.spec.
     Docs {
         /// Do not write: exit 1 with a summary if docs/memory.md is stale.
@@ -49,8 +55,24 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Run { file, memory_limit } => run_script(&file, memory_limit),
+        Command::Repl { memory_limit } => match host::repl::run(&context(memory_limit)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("{message}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Docs { check, path } => run_docs(check, &path),
         Command::Spec => run_spec(),
+    }
+}
+
+/// A fresh context, with the memory limit if one was given.
+fn context(memory_limit: Option<usize>) -> Context {
+    let builder = Context::builder();
+    match memory_limit {
+        Some(bytes) => builder.memory_limit(bytes).build(),
+        None => builder.build(),
     }
 }
 
@@ -68,11 +90,7 @@ fn run_script(file: &str, memory_limit: Option<usize>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mut builder = Context::builder();
-    if let Some(bytes) = memory_limit {
-        builder = builder.memory_limit(bytes);
-    }
-    let ctx = builder.build();
+    let ctx = context(memory_limit);
     let name = if file == "-" { "<stdin>" } else { file };
     let stdout = std::io::stdout();
     match host::run(name, &source, &ctx, std::io::BufWriter::new(stdout.lock())) {

@@ -294,3 +294,35 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         "t.goost:1:70: nesting is deeper than 64 levels"
     );
 }
+
+#[test]
+fn the_repl_prints_values_and_keeps_going_after_an_error() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
+        .args(["repl", "--memory-limit", "100"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = "import memory\nlet b = memory.buffer.new()\nmemory.buffer.write(b, \"abc\")\nnope\n\
+                 while memory.buffer.len(b) < 6 {\n memory.buffer.write(b, \"x\")\n}\nmemory.buffer.read(b)\n\
+                 memory.buffer.write(b, \"0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789\")\n\
+                 print(1 + 2, \"three\")\n";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let result = child.wait_with_output().unwrap();
+    assert!(result.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&result.stdout),
+        "true\nabcxxx\nfalse\n3 three\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&result.stderr),
+        "<repl>:1:1: unknown variable `nope`\n"
+    );
+}

@@ -8,6 +8,7 @@ pub mod ast;
 pub mod eval;
 pub mod lexer;
 pub mod parser;
+pub mod repl;
 
 use std::fmt;
 use std::io::Write;

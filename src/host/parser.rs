@@ -14,26 +14,51 @@ use super::lexer::{Pos, Tok};
 /// overflow).
 pub const MAX_DEPTH: usize = 64;
 
-struct Parser<'r> {
-    tokens: Vec<(Tok, Pos)>,
-    at: usize,
-    registry: &'r Registry,
+/// What a script has declared so far: its imports, its variables by scope, and how
+/// many frame slots they use. A REPL keeps one across entries.
+#[derive(Clone, Debug)]
+pub struct Names {
     imports: HashSet<String>,
     scopes: Vec<HashMap<String, usize>>,
     slots: usize,
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Names {
+            imports: HashSet::new(),
+            scopes: vec![HashMap::new()],
+            slots: 0,
+        }
+    }
+}
+
+struct Parser<'r, 'n> {
+    tokens: Vec<(Tok, Pos)>,
+    at: usize,
+    registry: &'r Registry,
+    names: &'n mut Names,
     loops: usize,
     depth: usize,
 }
 
 /// Parses and resolves a whole script against `registry`.
 pub fn parse(tokens: Vec<(Tok, Pos)>, registry: &Registry) -> Result<Program, HostError> {
+    parse_with(tokens, registry, &mut Names::default())
+}
+
+/// Parses and resolves more of a script, with the names declared by earlier parts.
+/// On error `names` may hold part of this input's declarations: keep a copy to restore.
+pub fn parse_with(
+    tokens: Vec<(Tok, Pos)>,
+    registry: &Registry,
+    names: &mut Names,
+) -> Result<Program, HostError> {
     let mut parser = Parser {
         tokens,
         at: 0,
         registry,
-        imports: HashSet::new(),
-        scopes: vec![HashMap::new()],
-        slots: 0,
+        names,
         loops: 0,
         depth: 0,
     };
@@ -47,7 +72,7 @@ pub fn parse(tokens: Vec<(Tok, Pos)>, registry: &Registry) -> Result<Program, Ho
     }
     Ok(Program {
         body,
-        slots: parser.slots,
+        slots: parser.names.slots,
     })
 }
 
@@ -62,7 +87,7 @@ fn describe(tok: &Tok) -> String {
     }
 }
 
-impl Parser<'_> {
+impl Parser<'_, '_> {
     fn peek(&self) -> &Tok {
         &self.tokens[self.at].0
     }
@@ -129,16 +154,17 @@ impl Parser<'_> {
     }
 
     fn declare(&mut self, name: String) -> usize {
-        let slot = self.slots;
-        self.slots += 1;
-        if let Some(scope) = self.scopes.last_mut() {
+        let slot = self.names.slots;
+        self.names.slots += 1;
+        if let Some(scope) = self.names.scopes.last_mut() {
             scope.insert(name, slot);
         }
         slot
     }
 
     fn lookup(&self, name: &str) -> Option<usize> {
-        self.scopes
+        self.names
+            .scopes
             .iter()
             .rev()
             .find_map(|scope| scope.get(name).copied())
@@ -175,7 +201,7 @@ impl Parser<'_> {
                 if self.registry.module(&name).is_none() {
                     return Err(HostError::at(at, format!("unknown module `{name}`")));
                 }
-                self.imports.insert(name);
+                self.names.imports.insert(name);
                 Ok(Stmt::Block(Vec::new()))
             }
             Tok::Sym("let") => {
@@ -213,12 +239,12 @@ impl Parser<'_> {
                 let from = self.expression()?;
                 self.expect("..")?;
                 let to = self.expression()?;
-                self.scopes.push(HashMap::new());
+                self.names.scopes.push(HashMap::new());
                 let slot = self.declare(name);
                 self.loops += 1;
                 let body = self.block();
                 self.loops -= 1;
-                self.scopes.pop();
+                self.names.scopes.pop();
                 Ok(Stmt::For(slot, from, to, body?, pos))
             }
             Tok::Sym(word @ ("break" | "continue")) => {
@@ -260,7 +286,7 @@ impl Parser<'_> {
     fn block(&mut self) -> Result<Vec<Stmt>, HostError> {
         self.enter()?;
         self.expect("{")?;
-        self.scopes.push(HashMap::new());
+        self.names.scopes.push(HashMap::new());
         let mut body = Vec::new();
         loop {
             self.skip_ends();
@@ -269,7 +295,7 @@ impl Parser<'_> {
                 break;
             }
             if self.peek() == &Tok::Eof {
-                self.scopes.pop();
+                self.names.scopes.pop();
                 return Err(HostError::at(
                     self.pos(),
                     "expected `}` before the end of file".to_string(),
@@ -278,12 +304,12 @@ impl Parser<'_> {
             match self.statement() {
                 Ok(stmt) => body.push(stmt),
                 Err(error) => {
-                    self.scopes.pop();
+                    self.names.scopes.pop();
                     return Err(error);
                 }
             }
         }
-        self.scopes.pop();
+        self.names.scopes.pop();
         self.leave();
         Ok(body)
     }
@@ -404,7 +430,7 @@ impl Parser<'_> {
                 format!("`{module}` is a variable, not a module: `{path}` cannot be called"),
             ));
         }
-        if !self.imports.contains(module) {
+        if !self.names.imports.contains(module) {
             let hint = if self.registry.module(module).is_some() {
                 format!("module `{module}` is not imported: add `import {module}`")
             } else {
