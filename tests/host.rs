@@ -326,3 +326,36 @@ fn the_repl_prints_values_and_keeps_going_after_an_error() {
         "<repl>:1:1: unknown variable `nope`\n"
     );
 }
+
+#[test]
+fn each_example_prints_its_committed_output() {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut checked = Vec::new();
+    for entry in std::fs::read_dir(&examples).unwrap() {
+        let script = entry.unwrap().path();
+        let expected = script.with_extension("out");
+        if script.extension().is_none_or(|e| e != "goost") || !expected.exists() {
+            continue;
+        }
+        let result = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
+            .arg("run")
+            .arg(&script)
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&result.stderr),
+            "",
+            "{}",
+            script.display()
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&result.stdout),
+            std::fs::read_to_string(&expected).unwrap(),
+            "{}",
+            script.display()
+        );
+        checked.push(script.file_stem().unwrap().to_string_lossy().into_owned());
+    }
+    checked.sort();
+    assert_eq!(checked, ["build_string", "dedup_words", "heap_watch"]);
+}
