@@ -48,8 +48,15 @@ enum Command {
 }
 
 /// The binary counts its heap exactly, so `memory.alloc.*` report the tracking figures.
+#[cfg(not(feature = "jemalloc"))]
 #[global_allocator]
 static GLOBAL: goost_memory::alloc::TrackingSystem = goost_memory::alloc::Tracking::system();
+
+/// With the `jemalloc` feature: jemalloc under the tracking allocator.
+#[cfg(feature = "jemalloc")]
+#[global_allocator]
+static GLOBAL: goost_memory::alloc::Tracking<goost_memory::alloc::Jemalloc> =
+    goost_memory::alloc::Tracking::new(goost_memory::alloc::Jemalloc);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

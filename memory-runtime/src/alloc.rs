@@ -3,15 +3,24 @@
 //!
 //! | figure | meaning (unit: bytes unless said) | source |
 //! |---|---|---|
-//! | `alloc`, `heapAlloc` | live heap bytes: allocated and not yet freed | [`Tracking`] if installed (exact, summed over its shards); else glibc `mallinfo2` `uordblks + hblkhd` |
+//! | `alloc`, `heapAlloc` | live heap bytes: allocated and not yet freed | [`Tracking`] if installed (exact, summed over its shards); else jemalloc `stats.allocated` (feature `jemalloc`, when jemalloc is the allocator); else glibc `mallinfo2` `uordblks + hblkhd` |
 //! | `totalAlloc` | bytes ever allocated (allocations, plus the growth of reallocations) | [`Tracking`] only; without it, equals `alloc` (the most that can be known) |
-//! | `heapSys` | heap bytes obtained from the OS | glibc `mallinfo2` `arena + hblkhd` (0 where glibc is not the allocator) |
+//! | `heapSys` | heap bytes obtained from the OS | jemalloc `stats.mapped` (feature `jemalloc`, when jemalloc is the allocator); else glibc `mallinfo2` `arena + hblkhd` (0 where glibc is not the allocator) |
 //! | `sys` | all memory the process obtained from the OS for data | `/proc/self/status` `VmData`, and at least `heapSys` |
 //! | `numGC` | completed GC cycles (count) | [`crate::gc`] |
 //! | `goroutines` | live threads of the process (count) | `/proc/self/status` `Threads` |
 //!
 //! `stats()` adds `heapAlloc`, `heapSys`, `mallocs`, `frees`, `contextBytes` (what the
-//! calling context holds) and `source` (`"tracking"` or `"mallinfo2"`).
+//! calling context holds) and `source` (`"tracking"`, `"jemalloc"` or `"mallinfo2"`: where
+//! `alloc` comes from).
+//!
+//! With the `jemalloc` feature, install jemalloc under the tracking allocator:
+//!
+//! ```ignore
+//! #[global_allocator]
+//! static GLOBAL: memory_runtime::alloc::Tracking<memory_runtime::alloc::Jemalloc> =
+//!     memory_runtime::alloc::Tracking::new(memory_runtime::alloc::Jemalloc);
+//! ```
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -223,8 +232,60 @@ pub fn malloc_info() -> MallocInfo {
     }
 }
 
-/// Hands free heap memory back to the OS (glibc `malloc_trim(0)`; nothing elsewhere).
+/// jemalloc's figures, read when jemalloc is the process's allocator.
+#[cfg(feature = "jemalloc")]
+mod jemalloc {
+    use tikv_jemalloc_ctl::{epoch, stats};
+
+    /// `(allocated, mapped)` after refreshing jemalloc's cached statistics, or `None`
+    /// when jemalloc has allocated nothing (it is linked but not the allocator).
+    pub fn figures() -> Option<(u64, u64)> {
+        epoch::advance().ok()?;
+        let allocated = stats::allocated::read().ok()? as u64;
+        let mapped = stats::mapped::read().ok()? as u64;
+        (allocated > 0).then_some((allocated, mapped))
+    }
+
+    /// Purges every arena's unused dirty pages back to the OS.
+    pub fn purge() {
+        // `arena.<MALLCTL_ARENAS_ALL>.purge`: MALLCTL_ARENAS_ALL is 4096.
+        let name = b"arena.4096.purge\0";
+        // SAFETY: `name` is a NUL-terminated control name; purge neither reads nor
+        // writes a value, so every other argument is null/zero, as jemalloc requires.
+        unsafe {
+            tikv_jemalloc_sys::mallctl(
+                name.as_ptr().cast(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                0,
+            );
+        }
+    }
+}
+
+/// jemalloc, for `#[global_allocator]` (feature `jemalloc`).
+#[cfg(feature = "jemalloc")]
+pub use tikv_jemallocator::Jemalloc;
+
+#[cfg(feature = "jemalloc")]
+fn jemalloc_figures() -> Option<(u64, u64)> {
+    jemalloc::figures()
+}
+
+#[cfg(not(feature = "jemalloc"))]
+fn jemalloc_figures() -> Option<(u64, u64)> {
+    None
+}
+
+/// Hands free heap memory back to the OS: jemalloc purges every arena when it is the
+/// allocator (feature `jemalloc`); otherwise glibc `malloc_trim(0)`; nothing elsewhere.
 pub fn release_to_os() {
+    #[cfg(feature = "jemalloc")]
+    if jemalloc_figures().is_some() {
+        jemalloc::purge();
+        return;
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free pages of the heap to the OS; 0 asks to keep
     // no padding. It is thread-safe (it takes each arena's lock).
@@ -233,10 +294,12 @@ pub fn release_to_os() {
     }
 }
 
-/// Which source the live-heap figure comes from.
+/// Which source the live-heap figure comes from: `tracking`, `jemalloc` or `mallinfo2`.
 pub fn source() -> &'static str {
     if tracking_installed() {
         "tracking"
+    } else if jemalloc_figures().is_some() {
+        "jemalloc"
     } else {
         "mallinfo2"
     }
@@ -246,6 +309,8 @@ pub fn source() -> &'static str {
 pub fn heap_alloc() -> u64 {
     if tracking_installed() {
         counts().live
+    } else if let Some((allocated, _)) = jemalloc_figures() {
+        allocated
     } else {
         malloc_info().in_use
     }
@@ -257,13 +322,16 @@ pub fn total_alloc() -> u64 {
         let counts = counts();
         counts.total.max(counts.live)
     } else {
-        malloc_info().in_use
+        heap_alloc()
     }
 }
 
 /// Heap bytes obtained from the OS.
 pub fn heap_sys() -> u64 {
-    malloc_info().from_os
+    match jemalloc_figures() {
+        Some((_, mapped)) => mapped,
+        None => malloc_info().from_os,
+    }
 }
 
 /// A `kB` field of `/proc/self/status`, in bytes; or a count field as is.
