@@ -359,3 +359,38 @@ fn each_example_prints_its_committed_output() {
     checked.sort();
     assert_eq!(checked, ["build_string", "dedup_words", "heap_watch"]);
 }
+
+#[test]
+fn spec_lists_the_registered_natives_and_agrees_with_the_spec() {
+    let result = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
+        .arg("spec")
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let stdout = String::from_utf8(result.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 18);
+    assert_eq!(lines[0], "memory.alloc.heapAlloc() -> int");
+    assert!(lines.contains(&"memory.buffer.write(id: int, data: string) -> bool"));
+    assert_eq!(lines[17], "memory.pool.size(id: int) -> int");
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for sub in ["run", "repl", "docs", "spec"] {
+        let result = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
+            .args([sub, "--help"])
+            .output()
+            .unwrap();
+        assert!(result.status.success());
+        let help = String::from_utf8(result.stdout).unwrap();
+        assert!(
+            help.contains(&format!("Usage: goost-memory {sub}")),
+            "{help}"
+        );
+    }
+}
