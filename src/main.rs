@@ -27,6 +27,9 @@ enum Command {
         /// Cap the bytes the script's buffers and pools may hold.
         #[arg(long, value_name = "BYTES")]
         memory_limit: Option<usize>,
+        /// Stop the script with an error after this many loop iterations.
+        #[arg(long, value_name = "N")]
+        max_steps: Option<u64>,
     },
     /// An interactive prompt: each expression's value is printed; errors do not end it.
     Repl {
@@ -61,7 +64,11 @@ static GLOBAL: goost_memory::alloc::Tracking<goost_memory::alloc::Jemalloc> =
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Run { file, memory_limit } => run_script(&file, memory_limit),
+        Command::Run {
+            file,
+            memory_limit,
+            max_steps,
+        } => run_script(&file, memory_limit, max_steps.unwrap_or(u64::MAX)),
         Command::Repl { memory_limit } => match host::repl::run(&context(memory_limit)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
@@ -83,7 +90,7 @@ fn context(memory_limit: Option<usize>) -> Context {
     }
 }
 
-fn run_script(file: &str, memory_limit: Option<usize>) -> ExitCode {
+fn run_script(file: &str, memory_limit: Option<usize>, max_steps: u64) -> ExitCode {
     let source = if file == "-" {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map(|_| text)
@@ -100,7 +107,13 @@ fn run_script(file: &str, memory_limit: Option<usize>) -> ExitCode {
     let ctx = context(memory_limit);
     let name = if file == "-" { "<stdin>" } else { file };
     let stdout = std::io::stdout();
-    match host::run(name, &source, &ctx, std::io::BufWriter::new(stdout.lock())) {
+    match host::run_limited(
+        name,
+        &source,
+        &ctx,
+        std::io::BufWriter::new(stdout.lock()),
+        max_steps,
+    ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("{message}");

@@ -130,8 +130,18 @@ impl Model {
     }
 
     fn resolve(&self, h: &Handle) -> i64 {
-        let live_buffers: Vec<i64> = self.buffer_order.iter().copied().filter(|h| self.buffers.contains_key(h)).collect();
-        let live_pools: Vec<i64> = self.pool_order.iter().copied().filter(|h| self.pools.contains_key(h)).collect();
+        let live_buffers: Vec<i64> = self
+            .buffer_order
+            .iter()
+            .copied()
+            .filter(|h| self.buffers.contains_key(h))
+            .collect();
+        let live_pools: Vec<i64> = self
+            .pool_order
+            .iter()
+            .copied()
+            .filter(|h| self.pools.contains_key(h))
+            .collect();
         let fallback = 0x7FFF_0000;
         match h {
             Handle::LiveBuffer(i) => Self::pick(&live_buffers, *i).unwrap_or(fallback),
@@ -156,7 +166,11 @@ impl Model {
         };
         match actual {
             Some(actual) if actual == kind => Ok(()),
-            Some(actual) => Err(ErrorKind::WrongKind { handle, expected: kind, actual }),
+            Some(actual) => Err(ErrorKind::WrongKind {
+                handle,
+                expected: kind,
+                actual,
+            }),
             None if handle <= 0 => Err(ErrorKind::NotAHandle { handle, kind }),
             None if self.freed.contains(&handle) => Err(ErrorKind::FreedHandle { handle }),
             None => Err(ErrorKind::UnknownHandle { handle, kind }),
@@ -190,7 +204,10 @@ impl Model {
 }
 
 fn call(ctx: &Context, name: &str, args: &[Value]) -> Result<Value, Error> {
-    Registry::global().get(name).expect("registered").call(ctx, args)
+    Registry::global()
+        .get(name)
+        .expect("registered")
+        .call(ctx, args)
 }
 
 fn kind_of(result: Result<Value, Error>) -> Result<Value, ErrorKind> {
@@ -233,10 +250,18 @@ fn run_case(limit: Option<usize>, ops: Vec<Op>) -> Result<(), TestCaseError> {
             model.foreign.push(h);
         }
     }
-    call(&other, "memory.buffer.free", &[Value::Int(model.foreign[0])]).unwrap();
+    call(
+        &other,
+        "memory.buffer.free",
+        &[Value::Int(model.foreign[0])],
+    )
+    .unwrap();
     // Whatever an earlier (possibly failed) case left, this case starts with the
     // automatic trigger off, so numGC moves only with this case's cycles.
-    prop_assert!(matches!(call(&ctx, "memory.gc.setPercent", &[Value::Int(-1)]), Ok(Value::Int(_))));
+    prop_assert!(matches!(
+        call(&ctx, "memory.gc.setPercent", &[Value::Int(-1)]),
+        Ok(Value::Int(_))
+    ));
     model.percent = -1;
     model.min_gc = match call(&ctx, "memory.alloc.numGC", &[]) {
         Ok(Value::Int(n)) => n,
@@ -264,13 +289,21 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
     let int = |h: i64| Value::Int(h);
     match op {
         Op::BufNew | Op::PoolNew => {
-            let name = if matches!(op, Op::BufNew) { "memory.buffer.new" } else { "memory.pool.new" };
+            let name = if matches!(op, Op::BufNew) {
+                "memory.buffer.new"
+            } else {
+                "memory.pool.new"
+            };
             let Ok(Value::Int(h)) = call(ctx, name, &[]) else {
                 return Err(TestCaseError::fail(format!("{name} failed")));
             };
             // A new handle is positive and never one issued before.
             prop_assert!(h > 0);
-            prop_assert!(!model.freed.contains(&h) && !model.buffers.contains_key(&h) && !model.pools.contains_key(&h));
+            prop_assert!(
+                !model.freed.contains(&h)
+                    && !model.buffers.contains_key(&h)
+                    && !model.pools.contains_key(&h)
+            );
             if matches!(op, Op::BufNew) {
                 model.buffers.insert(h, (String::new(), 0));
                 model.buffer_order.push(h);
@@ -281,8 +314,14 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
         }
         Op::BufWrite(h, s) => {
             let h = model.resolve(h);
-            let real = kind_of(call(ctx, "memory.buffer.write", &[int(h), Value::str(s.as_str())]));
-            let expected = model.check(h, HandleKind::Buffer).map(|()| Value::Bool(model.write(h, s)));
+            let real = kind_of(call(
+                ctx,
+                "memory.buffer.write",
+                &[int(h), Value::str(s.as_str())],
+            ));
+            let expected = model
+                .check(h, HandleKind::Buffer)
+                .map(|()| Value::Bool(model.write(h, s)));
             prop_assert_eq!(real, expected);
         }
         Op::BufRead(h) | Op::BufLen(h) | Op::BufReset(h) | Op::BufFree(h) => {
@@ -290,38 +329,62 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
             let (name, expected) = match op {
                 Op::BufRead(_) => (
                     "memory.buffer.read",
-                    model.check(h, HandleKind::Buffer).map(|()| Value::str(model.buffers[&h].0.as_str())),
+                    model
+                        .check(h, HandleKind::Buffer)
+                        .map(|()| Value::str(model.buffers[&h].0.as_str())),
                 ),
                 Op::BufLen(_) => (
                     "memory.buffer.len",
-                    model.check(h, HandleKind::Buffer).map(|()| Value::Int(model.buffers[&h].0.len() as i64)),
+                    model
+                        .check(h, HandleKind::Buffer)
+                        .map(|()| Value::Int(model.buffers[&h].0.len() as i64)),
                 ),
-                Op::BufReset(_) => ("memory.buffer.reset", model.check(h, HandleKind::Buffer).map(|()| {
-                    if let Some(entry) = model.buffers.get_mut(&h) {
-                        entry.0.clear();
-                    }
-                    Value::Void
-                })),
-                _ => ("memory.buffer.free", model.check(h, HandleKind::Buffer).map(|()| {
-                    if let Some((_, cap)) = model.buffers.remove(&h) {
-                        model.used -= cap;
-                        model.freed.push(h);
-                    }
-                    Value::Void
-                })),
+                Op::BufReset(_) => (
+                    "memory.buffer.reset",
+                    model.check(h, HandleKind::Buffer).map(|()| {
+                        if let Some(entry) = model.buffers.get_mut(&h) {
+                            entry.0.clear();
+                        }
+                        Value::Void
+                    }),
+                ),
+                _ => (
+                    "memory.buffer.free",
+                    model.check(h, HandleKind::Buffer).map(|()| {
+                        if let Some((_, cap)) = model.buffers.remove(&h) {
+                            model.used -= cap;
+                            model.freed.push(h);
+                        }
+                        Value::Void
+                    }),
+                ),
             };
-            prop_assert_eq!(kind_of(call(ctx, name, &[int(h)])), expected, "{} {}", name, h);
+            prop_assert_eq!(
+                kind_of(call(ctx, name, &[int(h)])),
+                expected,
+                "{} {}",
+                name,
+                h
+            );
         }
         Op::Intern(h, s) => {
             let h = model.resolve(h);
-            let real = kind_of(call(ctx, "memory.pool.intern", &[int(h), Value::str(s.as_str())]));
+            let real = kind_of(call(
+                ctx,
+                "memory.pool.intern",
+                &[int(h), Value::str(s.as_str())],
+            ));
             let expected = model.check(h, HandleKind::Pool).and_then(|()| {
                 if model.pools[&h].contains(s) {
                     return Ok(Value::str(s.as_str()));
                 }
                 let cost = s.len() + POOL_ENTRY_OVERHEAD;
                 if !model.fits(cost) {
-                    return Err(ErrorKind::MemoryLimit { requested: cost, in_use: model.used, limit: model.limit.unwrap_or(0) });
+                    return Err(ErrorKind::MemoryLimit {
+                        requested: cost,
+                        in_use: model.used,
+                        limit: model.limit.unwrap_or(0),
+                    });
                 }
                 model.used += cost;
                 model.pools.get_mut(&h).map(|set| set.insert(s.clone()));
@@ -331,21 +394,38 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
         }
         Op::Has(h, s) => {
             let h = model.resolve(h);
-            let real = kind_of(call(ctx, "memory.pool.has", &[int(h), Value::str(s.as_str())]));
-            let expected = model.check(h, HandleKind::Pool).map(|()| Value::Bool(model.pools[&h].contains(s)));
+            let real = kind_of(call(
+                ctx,
+                "memory.pool.has",
+                &[int(h), Value::str(s.as_str())],
+            ));
+            let expected = model
+                .check(h, HandleKind::Pool)
+                .map(|()| Value::Bool(model.pools[&h].contains(s)));
             prop_assert_eq!(real, expected);
         }
         Op::Size(h) | Op::PoolFree(h) => {
             let h = model.resolve(h);
             let (name, expected) = match op {
-                Op::Size(_) => ("memory.pool.size", model.check(h, HandleKind::Pool).map(|()| Value::Int(model.pools[&h].len() as i64))),
-                _ => ("memory.pool.free", model.check(h, HandleKind::Pool).map(|()| {
-                    if let Some(set) = model.pools.remove(&h) {
-                        model.used -= set.iter().map(|s| s.len() + POOL_ENTRY_OVERHEAD).sum::<usize>();
-                        model.freed.push(h);
-                    }
-                    Value::Void
-                })),
+                Op::Size(_) => (
+                    "memory.pool.size",
+                    model
+                        .check(h, HandleKind::Pool)
+                        .map(|()| Value::Int(model.pools[&h].len() as i64)),
+                ),
+                _ => (
+                    "memory.pool.free",
+                    model.check(h, HandleKind::Pool).map(|()| {
+                        if let Some(set) = model.pools.remove(&h) {
+                            model.used -= set
+                                .iter()
+                                .map(|s| s.len() + POOL_ENTRY_OVERHEAD)
+                                .sum::<usize>();
+                            model.freed.push(h);
+                        }
+                        Value::Void
+                    }),
+                ),
             };
             prop_assert_eq!(kind_of(call(ctx, name, &[int(h)])), expected);
         }
@@ -360,7 +440,11 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
             prop_assert_eq!(parsed["contextBytes"].as_u64(), Some(model.used as u64));
         }
         Op::HeapAlloc | Op::HeapSys => {
-            let name = if matches!(op, Op::HeapAlloc) { "memory.alloc.heapAlloc" } else { "memory.alloc.heapSys" };
+            let name = if matches!(op, Op::HeapAlloc) {
+                "memory.alloc.heapAlloc"
+            } else {
+                "memory.alloc.heapSys"
+            };
             prop_assert!(matches!(call(ctx, name, &[]), Ok(Value::Int(n)) if n >= 0));
         }
         Op::NumGc => {
@@ -376,23 +460,40 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
             }
         }
         Op::GcRun | Op::FreeOsMemory => {
-            let name = if matches!(op, Op::GcRun) { "memory.gc.run" } else { "memory.gc.freeOSMemory" };
+            let name = if matches!(op, Op::GcRun) {
+                "memory.gc.run"
+            } else {
+                "memory.gc.freeOSMemory"
+            };
             prop_assert_eq!(call(ctx, name, &[]), Ok(Value::Void));
             model.min_gc += 1;
         }
         Op::SetPercent(p) => {
-            prop_assert_eq!(call(ctx, "memory.gc.setPercent", &[int(*p)]), Ok(Value::Int(model.percent)));
+            prop_assert_eq!(
+                call(ctx, "memory.gc.setPercent", &[int(*p)]),
+                Ok(Value::Int(model.percent))
+            );
             model.percent = *p;
         }
         Op::WrongType(n, a) => {
-            let with_params: Vec<_> = MEMORY_SPEC.functions.iter().filter(|f| !f.params.is_empty()).collect();
+            let with_params: Vec<_> = MEMORY_SPEC
+                .functions
+                .iter()
+                .filter(|f| !f.params.is_empty())
+                .collect();
             let spec = with_params[n % with_params.len()];
             let bad = a % spec.params.len();
             let args: Vec<Value> = spec
                 .params
                 .iter()
                 .enumerate()
-                .map(|(i, p)| if i == bad { other_than(p.ty) } else { valid_for(p.ty) })
+                .map(|(i, p)| {
+                    if i == bad {
+                        other_than(p.ty)
+                    } else {
+                        valid_for(p.ty)
+                    }
+                })
                 .collect();
             let expected = ErrorKind::ArgumentType {
                 position: bad + 1,
@@ -411,7 +512,10 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
             let args = vec![Value::Int(1); count];
             prop_assert_eq!(
                 kind_of(call(ctx, spec.name, &args)),
-                Err(ErrorKind::Arity { expected: spec.params.len(), got: count })
+                Err(ErrorKind::Arity {
+                    expected: spec.params.len(),
+                    got: count
+                })
             );
         }
     }
@@ -419,7 +523,10 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
 }
 
 fn cases() -> u32 {
-    std::env::var("GOOST_MODEL_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+    std::env::var("GOOST_MODEL_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64)
 }
 
 proptest! {

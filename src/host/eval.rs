@@ -22,6 +22,10 @@ pub struct Machine<'a, W: Write> {
     slots: Vec<Value>,
     /// Arguments of native calls in progress (reused: a call allocates nothing here).
     stack: Vec<Value>,
+    /// Loop iterations run so far, and the most allowed (a script without loops ends by
+    /// itself, so loop iterations are the steps that can run forever).
+    steps: u64,
+    max_steps: u64,
 }
 
 impl<'a, W: Write> Machine<'a, W> {
@@ -32,7 +36,29 @@ impl<'a, W: Write> Machine<'a, W> {
             out,
             slots: Vec::new(),
             stack: Vec::new(),
+            steps: 0,
+            max_steps: u64::MAX,
         }
+    }
+
+    /// Stops the script with an error once it has run `max` loop iterations.
+    pub fn with_max_steps(mut self, max: u64) -> Self {
+        self.max_steps = max;
+        self
+    }
+
+    fn step(&mut self, pos: Pos) -> Result<(), HostError> {
+        self.steps += 1;
+        if self.steps > self.max_steps {
+            return Err(HostError::at(
+                pos,
+                format!(
+                    "step limit reached: {} loop iterations (--max-steps)",
+                    self.max_steps
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Runs a whole program.
@@ -81,6 +107,7 @@ impl<'a, W: Write> Machine<'a, W> {
             }
             Stmt::While(condition, body, pos) => {
                 while self.condition(condition, "while", *pos)? {
+                    self.step(*pos)?;
                     if let Flow::Break = self.block(body)? {
                         break;
                     }
@@ -90,6 +117,7 @@ impl<'a, W: Write> Machine<'a, W> {
                 let from = self.int(from, "for", *pos)?;
                 let to = self.int(to, "for", *pos)?;
                 for i in from..to {
+                    self.step(*pos)?;
                     self.slots[*slot] = Value::Int(i);
                     if let Flow::Break = self.block(body)? {
                         break;

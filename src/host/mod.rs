@@ -53,8 +53,20 @@ pub fn load(source: &str, registry: &Registry) -> Result<ast::Program, HostError
 /// Loads and runs `source` on `ctx`, printing to `out`. Errors read
 /// `FILE:LINE:COL: message`, with `file` as the name.
 pub fn run(file: &str, source: &str, ctx: &Context, out: impl Write) -> Result<(), String> {
+    run_limited(file, source, ctx, out, u64::MAX)
+}
+
+/// [`run`], stopping the script with an error after `max_steps` loop iterations.
+pub fn run_limited(
+    file: &str,
+    source: &str,
+    ctx: &Context,
+    out: impl Write,
+    max_steps: u64,
+) -> Result<(), String> {
     let program = load(source, Registry::global()).map_err(|e| e.display_in(file))?;
     eval::Machine::new(ctx, out)
+        .with_max_steps(max_steps)
         .run(&program)
         .map_err(|e| e.display_in(file))
 }

@@ -1,0 +1,306 @@
+//! Reliability under load: concurrency stress, exhaustion of limits and handles,
+//! isolation between contexts, and the host's step limit.
+
+// Handle values are `Value::Int`s: `&[buf.clone()]` reads as the call's argument list.
+#![allow(clippy::cloned_ref_to_slice_refs)]
+
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use goost_memory::{Context, Error, ErrorKind, Registry, Value, host};
+
+fn call(ctx: &Context, name: &str, args: &[Value]) -> Result<Value, Error> {
+    Registry::global()
+        .get(name)
+        .expect("registered")
+        .call(ctx, args)
+}
+
+const RECORD: usize = 8;
+
+/// 8 threads over one context: private buffers, shared buffers, a shared pool, and a
+/// shared buffer freed while others write to it. Every call succeeds or gets a clear
+/// error; surviving buffers hold exactly the successful writes, none split.
+#[test]
+fn eight_threads_of_mixed_operations_lose_nothing_and_never_hang() {
+    const THREADS: usize = 8;
+    const ROUNDS: usize = 3_000;
+    // A round of the victim's step (round % 6 == 3), halfway.
+    const FREE_AT: usize = 1_503;
+    let ctx = Arc::new(Context::new());
+    let shared: Vec<Value> = (0..2)
+        .map(|_| call(&ctx, "memory.buffer.new", &[]).unwrap())
+        .collect();
+    let victim = call(&ctx, "memory.buffer.new", &[]).unwrap();
+    let pool = call(&ctx, "memory.pool.new", &[]).unwrap();
+    let (done_tx, done_rx) = mpsc::channel();
+    for t in 0..THREADS {
+        let ctx = Arc::clone(&ctx);
+        let shared = shared.clone();
+        let victim = victim.clone();
+        let pool = pool.clone();
+        let done_tx = done_tx.clone();
+        std::thread::spawn(move || {
+            let letter = char::from(b'a' + t as u8);
+            let record: String = std::iter::repeat_n(letter, RECORD - 1)
+                .chain([';'])
+                .collect();
+            let mine = call(&ctx, "memory.buffer.new", &[]).unwrap();
+            let mut shared_writes = [0usize; 2];
+            let mut errors = Vec::new();
+            for round in 0..ROUNDS {
+                let record = Value::str(record.as_str());
+                match round % 6 {
+                    0 | 1 => {
+                        let which = round % 2;
+                        assert_eq!(
+                            call(
+                                &ctx,
+                                "memory.buffer.write",
+                                &[shared[which].clone(), record]
+                            ),
+                            Ok(Value::Bool(true))
+                        );
+                        shared_writes[which] += 1;
+                    }
+                    2 => {
+                        assert_eq!(
+                            call(&ctx, "memory.buffer.write", &[mine.clone(), record]),
+                            Ok(Value::Bool(true))
+                        );
+                    }
+                    3 => {
+                        // Races with the free below: success, or "was freed".
+                        match call(&ctx, "memory.buffer.write", &[victim.clone(), record]) {
+                            Ok(Value::Bool(true)) => {}
+                            Err(e) => errors.push(e),
+                            other => panic!("victim write gave {other:?}"),
+                        }
+                        if t == 0 && round == FREE_AT {
+                            call(&ctx, "memory.buffer.free", &[victim.clone()]).unwrap();
+                        }
+                    }
+                    4 => {
+                        let key = Value::str(format!("k{}", (round / 6) % 50));
+                        let Ok(Value::Str(pooled)) =
+                            call(&ctx, "memory.pool.intern", &[pool.clone(), key.clone()])
+                        else {
+                            panic!("intern failed")
+                        };
+                        assert_eq!(Value::Str(pooled), key);
+                    }
+                    _ => {
+                        let temp = call(&ctx, "memory.buffer.new", &[]).unwrap();
+                        call(
+                            &ctx,
+                            "memory.buffer.write",
+                            &[temp.clone(), Value::str("t")],
+                        )
+                        .unwrap();
+                        call(&ctx, "memory.buffer.free", &[temp]).unwrap();
+                    }
+                }
+            }
+            let my_len = call(&ctx, "memory.buffer.len", &[mine.clone()]).unwrap();
+            assert_eq!(my_len, Value::Int((ROUNDS / 6 * RECORD) as i64));
+            call(&ctx, "memory.buffer.free", &[mine]).unwrap();
+            done_tx.send((shared_writes, errors)).unwrap();
+        });
+    }
+    drop(done_tx);
+    let mut expected = [0usize; 2];
+    let mut victim_errors = 0;
+    for _ in 0..THREADS {
+        let (writes, errors) = done_rx
+            .recv_timeout(Duration::from_secs(120))
+            .expect("a worker neither finished nor panicked within 120 s: deadlock");
+        expected[0] += writes[0];
+        expected[1] += writes[1];
+        victim_errors += errors.len();
+        for e in errors {
+            let Value::Int(h) = victim else {
+                unreachable!()
+            };
+            assert_eq!(e.kind(), &ErrorKind::FreedHandle { handle: h });
+            assert_eq!(
+                e.to_string(),
+                format!("memory.buffer.write: handle {h} was freed")
+            );
+        }
+    }
+    for (which, buf) in shared.iter().enumerate() {
+        let Ok(Value::Str(text)) = call(&ctx, "memory.buffer.read", &[buf.clone()]) else {
+            panic!("read failed")
+        };
+        assert_eq!(text.len(), expected[which] * RECORD);
+        for record in text.split_terminator(';') {
+            let first = record.as_bytes()[0];
+            assert!(
+                record.len() == RECORD - 1 && record.bytes().all(|b| b == first),
+                "split write {record:?}"
+            );
+        }
+    }
+    // Thread 0's own writes after its free fail, whatever the others did.
+    assert!(victim_errors >= (ROUNDS - FREE_AT) / 6);
+    assert_eq!(call(&ctx, "memory.pool.size", &[pool]), Ok(Value::Int(50)));
+    assert_eq!(ctx.live_objects(), 3);
+}
+
+#[test]
+fn a_script_trying_to_take_a_gibibyte_stays_under_its_mebibyte() {
+    const LIMIT: usize = 1 << 20;
+    let ctx = Context::builder().memory_limit(LIMIT).build();
+    let script = "import memory
+let chunk = \"x\"
+for i in 0..16 { chunk = chunk + chunk }
+let taken = 0
+let refused = 0
+let b = memory.buffer.new()
+for i in 0..16384 {
+    if memory.buffer.write(b, chunk) { taken = taken + 1 } else { refused = refused + 1 }
+    if i % 1024 == 0 { b = memory.buffer.new() }
+}
+print(taken, refused)
+";
+    let mut out = Vec::new();
+    host::run("take.goost", script, &ctx, &mut out).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let counts: Vec<usize> = out.split_whitespace().map(|n| n.parse().unwrap()).collect();
+    assert_eq!(counts[0] + counts[1], 16384);
+    assert!(counts[0] * (64 << 10) <= LIMIT, "{out}");
+    assert!(ctx.memory_in_use() <= LIMIT);
+    // The process keeps working: another context allocates freely.
+    let other = Context::new();
+    let b = call(&other, "memory.buffer.new", &[]).unwrap();
+    assert_eq!(
+        call(
+            &other,
+            "memory.buffer.write",
+            &[b, Value::str("x".repeat(2 << 20))]
+        ),
+        Ok(Value::Bool(true))
+    );
+}
+
+#[test]
+fn a_million_handles_live_freed_and_reused_keep_stale_detection() {
+    const N: usize = 1_000_000;
+    let ctx = Context::new();
+    let first: Vec<Value> = (0..N)
+        .map(|_| call(&ctx, "memory.buffer.new", &[]).unwrap())
+        .collect();
+    assert_eq!(first[0], Value::Int(1));
+    assert_eq!(first[N - 1], Value::Int(N as i64));
+    assert_eq!(ctx.live_objects(), N);
+    for h in &first {
+        call(&ctx, "memory.buffer.free", &[h.clone()]).unwrap();
+    }
+    assert_eq!(ctx.live_objects(), 0);
+    let second: Vec<Value> = (0..N)
+        .map(|_| call(&ctx, "memory.buffer.new", &[]).unwrap())
+        .collect();
+    assert_eq!(ctx.live_objects(), N);
+    // Every old handle is stale, every new one is live and distinct from the old ones.
+    for (old, new) in first.iter().zip(&second).step_by(997) {
+        assert_ne!(old, new);
+        let Value::Int(h) = old else { unreachable!() };
+        assert_eq!(
+            call(&ctx, "memory.buffer.len", &[old.clone()])
+                .unwrap_err()
+                .kind(),
+            &ErrorKind::FreedHandle { handle: *h }
+        );
+        assert_eq!(
+            call(&ctx, "memory.buffer.len", &[new.clone()]),
+            Ok(Value::Int(0))
+        );
+    }
+}
+
+#[test]
+fn no_integer_reaches_another_contexts_objects() {
+    let owner = Context::new();
+    let buf = call(&owner, "memory.buffer.new", &[]).unwrap();
+    call(
+        &owner,
+        "memory.buffer.write",
+        &[buf.clone(), Value::str("owned")],
+    )
+    .unwrap();
+    let pool = call(&owner, "memory.pool.new", &[]).unwrap();
+    call(
+        &owner,
+        "memory.pool.intern",
+        &[pool.clone(), Value::str("p")],
+    )
+    .unwrap();
+    let stranger = Context::new();
+    let extremes = [
+        i64::MIN,
+        i64::MIN + 1,
+        -1,
+        i64::MAX,
+        i64::MAX - 1,
+        1 << 32,
+        (1 << 32) | 1,
+        u32::MAX as i64,
+    ];
+    let mut tried = 0;
+    for h in (0..100_000).chain(extremes) {
+        let h = Value::Int(h);
+        for (name, extra) in [
+            ("memory.buffer.read", None),
+            ("memory.buffer.write", Some(Value::str("intruder"))),
+            ("memory.buffer.free", None),
+            ("memory.pool.intern", Some(Value::str("intruder"))),
+            ("memory.pool.free", None),
+        ] {
+            let mut args = vec![h.clone()];
+            args.extend(extra);
+            assert!(
+                call(&stranger, name, &args).is_err(),
+                "{name}({h:?}) succeeded in the stranger's context"
+            );
+            tried += 1;
+        }
+    }
+    assert_eq!(tried, 5 * 100_008);
+    assert_eq!(
+        call(&owner, "memory.buffer.read", &[buf]),
+        Ok(Value::str("owned"))
+    );
+    assert_eq!(
+        call(&owner, "memory.pool.size", &[pool.clone()]),
+        Ok(Value::Int(1))
+    );
+    assert_eq!(
+        call(&owner, "memory.pool.has", &[pool, Value::str("intruder")]),
+        Ok(Value::Bool(false))
+    );
+}
+
+#[test]
+fn a_script_that_loops_forever_is_stopped_by_max_steps() {
+    let mut out = Vec::new();
+    let result = host::run_limited(
+        "loop.goost",
+        "let i = 0\nwhile true {\n  i = i + 1\n}",
+        &Context::new(),
+        &mut out,
+        10_000,
+    );
+    assert_eq!(
+        result,
+        Err("loop.goost:2:1: step limit reached: 10000 loop iterations (--max-steps)".to_string())
+    );
+    let result = host::run_limited(
+        "for.goost",
+        "for i in 0..5 { print(i) }",
+        &Context::new(),
+        &mut out,
+        5,
+    );
+    assert_eq!(result, Ok(()));
+}
