@@ -3,6 +3,9 @@
 //! exactly even when several threads allocate at once. Every charge and release also
 //! moves the process-wide figure the GC pacer watches ([`crate::gc::held`]).
 
+#[cfg(loom)]
+use loom::sync::atomic::{AtomicUsize, Ordering};
+#[cfg(not(loom))]
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::ErrorKind;
@@ -58,6 +61,51 @@ impl Budget {
     pub fn release(&self, bytes: usize) {
         self.used.fetch_sub(bytes, Ordering::Relaxed);
         crate::gc::sub_held(bytes);
+    }
+}
+
+/// Model checks with loom: every interleaving of concurrent charges keeps the limit.
+/// `RUSTFLAGS="--cfg loom" cargo test -p memory-runtime --lib --release budget::loom_models`
+#[cfg(all(test, loom))]
+mod loom_models {
+    use super::*;
+    use loom::sync::Arc;
+
+    #[test]
+    fn two_charges_that_cannot_both_fit_never_both_succeed() {
+        loom::model(|| {
+            let budget = Arc::new(Budget::new(Some(10)));
+            budget.try_charge(4).unwrap();
+            let other = Arc::clone(&budget);
+            let thread = loom::thread::spawn(move || other.try_charge(6).is_ok());
+            let here = budget.try_charge(6).is_ok();
+            let there = thread.join().unwrap();
+            assert!(
+                here ^ there,
+                "exactly one of two 6-byte charges fits in 6 free bytes"
+            );
+            assert_eq!(budget.used(), 10);
+        });
+    }
+
+    #[test]
+    fn a_release_racing_a_charge_never_lets_the_total_pass_the_limit() {
+        loom::model(|| {
+            let budget = Arc::new(Budget::new(Some(10)));
+            budget.try_charge(5).unwrap();
+            let other = Arc::clone(&budget);
+            let thread = loom::thread::spawn(move || {
+                other.release(5);
+                other.try_charge(3).is_ok()
+            });
+            let big = budget.try_charge(8).is_ok();
+            let small = thread.join().unwrap();
+            let expected = if big { 8 } else { 0 } + if small { 3 } else { 0 };
+            assert_eq!(budget.used(), expected);
+            assert!(budget.used() <= 10);
+            // After the release at least one of the two fits; both never do (8 + 3 > 10).
+            assert!(big ^ small);
+        });
     }
 }
 
