@@ -304,3 +304,18 @@ fn a_script_that_loops_forever_is_stopped_by_max_steps() {
     );
     assert_eq!(result, Ok(()));
 }
+
+#[test]
+fn a_string_that_doubles_forever_is_an_error_not_an_abort() {
+    let program = host::load(
+        "let s = \"ab\"\nwhile true {\n  s = s + s\n}",
+        Registry::global(),
+    )
+    .unwrap();
+    let ctx = Context::new();
+    let mut machine = host::eval::Machine::new(&ctx, std::io::sink()).with_max_string(1 << 20);
+    assert_eq!(
+        machine.run(&program).unwrap_err().to_string(),
+        "3:9: string too long: `+` would make 2097152 bytes (limit 1048576)"
+    );
+}

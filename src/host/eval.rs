@@ -26,7 +26,12 @@ pub struct Machine<'a, W: Write> {
     /// itself, so loop iterations are the steps that can run forever).
     steps: u64,
     max_steps: u64,
+    /// The longest string `+` may build, in bytes.
+    max_string: usize,
 }
+
+/// The default longest script string (1 GiB): past it `+` is an error, not an abort.
+pub const DEFAULT_MAX_STRING: usize = 1 << 30;
 
 impl<'a, W: Write> Machine<'a, W> {
     /// A machine with `slots` variable slots, printing to `out`.
@@ -38,7 +43,14 @@ impl<'a, W: Write> Machine<'a, W> {
             stack: Vec::new(),
             steps: 0,
             max_steps: u64::MAX,
+            max_string: DEFAULT_MAX_STRING,
         }
+    }
+
+    /// Caps the strings `+` may build at `bytes`.
+    pub fn with_max_string(mut self, bytes: usize) -> Self {
+        self.max_string = bytes;
+        self
     }
 
     /// Stops the script with an error once it has run `max` loop iterations.
@@ -222,7 +234,22 @@ impl<'a, W: Write> Machine<'a, W> {
             (Binary::Eq, a, b) => Value::Bool(a == b),
             (Binary::Ne, a, b) => Value::Bool(a != b),
             (Binary::And | Binary::Or, Value::Bool(_), Value::Bool(b)) => Value::Bool(*b),
-            (Binary::Add, Value::Str(a), Value::Str(b)) => Value::str(format!("{a}{b}")),
+            (Binary::Add, Value::Str(a), Value::Str(b)) => {
+                let total = a.len().saturating_add(b.len());
+                if total > self.max_string {
+                    return Err(HostError::at(
+                        pos,
+                        format!(
+                            "string too long: `+` would make {total} bytes (limit {})",
+                            self.max_string
+                        ),
+                    ));
+                }
+                let mut joined = String::with_capacity(total);
+                joined.push_str(a);
+                joined.push_str(b);
+                Value::str(joined)
+            }
             (Binary::Add, Value::Int(a), Value::Int(b)) => {
                 Value::Int(a.checked_add(*b).ok_or_else(|| overflow(*a, *b))?)
             }
