@@ -238,12 +238,36 @@ mod jemalloc {
     use tikv_jemalloc_ctl::{epoch, stats};
 
     /// `(allocated, mapped)` after refreshing jemalloc's cached statistics, or `None`
-    /// when jemalloc has allocated nothing (it is linked but not the allocator).
+    /// when jemalloc is linked but not the process's allocator.
     pub fn figures() -> Option<(u64, u64)> {
+        if !is_the_allocator() {
+            return None;
+        }
+        read()
+    }
+
+    fn read() -> Option<(u64, u64)> {
         epoch::advance().ok()?;
         let allocated = stats::allocated::read().ok()? as u64;
         let mapped = stats::mapped::read().ok()? as u64;
-        (allocated > 0).then_some((allocated, mapped))
+        Some((allocated, mapped))
+    }
+
+    /// Whether Rust's allocations go to jemalloc: a 1 MiB probe shows in
+    /// `stats.allocated` only then. Decided once.
+    fn is_the_allocator() -> bool {
+        static ANSWER: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *ANSWER.get_or_init(|| {
+            const PROBE: usize = 1 << 20;
+            let Some((before, _)) = read() else {
+                return false;
+            };
+            let probe = std::hint::black_box(vec![1u8; PROBE]);
+            let after = read().map_or(0, |(allocated, _)| allocated);
+            drop(probe);
+            // Half the probe: other threads may free meanwhile.
+            after >= before + PROBE as u64 / 2
+        })
     }
 
     /// Purges every arena's unused dirty pages back to the OS.

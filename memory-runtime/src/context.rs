@@ -4,6 +4,7 @@ use parking_lot::{Mutex, RwLock};
 
 use crate::budget::Budget;
 use crate::buffer::Buffer;
+use crate::gc::{CollectorId, Collectors};
 use crate::handle::{HandleKind, HandleStore, StaleHandle};
 use crate::pool::Pool;
 use crate::{Error, ErrorKind};
@@ -36,6 +37,7 @@ impl Object {
 pub struct Context {
     objects: RwLock<HandleStore<Object>>,
     budget: Budget,
+    collectors: Collectors,
 }
 
 impl Default for Context {
@@ -71,6 +73,7 @@ impl ContextBuilder {
         Context {
             objects: RwLock::new(HandleStore::default()),
             budget: Budget::new(self.memory_limit),
+            collectors: Collectors::new(),
         }
     }
 }
@@ -119,6 +122,21 @@ impl Context {
     /// Number of live buffers and pools.
     pub fn live_objects(&self) -> usize {
         self.objects.read().len()
+    }
+
+    /// Registers `collector` to run in every GC cycle started on this context (by
+    /// `memory.gc.run()`, `freeOSMemory` or the pacer), e.g. the script engine's own GC.
+    pub fn register_collector(&self, collector: impl Fn() + Send + Sync + 'static) -> CollectorId {
+        self.collectors.register(collector)
+    }
+
+    /// Removes a collector of this context; `false` if it was not registered here.
+    pub fn unregister_collector(&self, id: CollectorId) -> bool {
+        self.collectors.unregister(id)
+    }
+
+    pub(crate) fn collectors(&self) -> &Collectors {
+        &self.collectors
     }
 
     pub(crate) fn budget(&self) -> &Budget {

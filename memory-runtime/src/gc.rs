@@ -2,9 +2,10 @@
 //!
 //! A Rust host has no garbage collector, so a *cycle* here is: the runtime's own
 //! reclamation (the calling context gives back its handle table's spare capacity),
-//! then every collector the host registered with [`register_collector`] (a scripting
-//! engine's own GC, a cache's eviction, ...), then `numGC += 1`, and the pacer's next
-//! goal is set from the bytes held after the cycle.
+//! then the collectors of that context ([`Context::register_collector`]: a script
+//! engine's own GC) and of the process ([`register_collector`]: a cache's eviction,
+//! ...), then `numGC += 1`, and the pacer's next goal is set from the bytes held after
+//! the cycle.
 //!
 //! # The pacer (GOGC)
 //!
@@ -18,9 +19,9 @@
 //! is due.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 
-use parking_lot::{Mutex, RwLock};
+use parking_lot::RwLock;
 
 use crate::{Context, alloc, native};
 
@@ -35,31 +36,71 @@ static PERCENT: AtomicI64 = AtomicI64::new(DEFAULT_PERCENT);
 static GOAL: AtomicU64 = AtomicU64::new(MIN_GOAL);
 /// Bytes held by all contexts' buffers and pools.
 static HELD: AtomicUsize = AtomicUsize::new(0);
-/// Serialises cycles, so two threads over the goal start one cycle, not two.
-static CYCLE_LOCK: Mutex<()> = Mutex::new(());
+/// Set while the pacer's own cycle runs, so threads over the goal start one, not many.
+static PACING: AtomicBool = AtomicBool::new(false);
+static NEXT_COLLECTOR: AtomicU64 = AtomicU64::new(1);
+/// Collectors of the whole process.
+static PROCESS_COLLECTORS: Collectors = Collectors::new();
 
 type Collector = Arc<dyn Fn() + Send + Sync>;
-static COLLECTORS: RwLock<Vec<(u64, Collector)>> = RwLock::new(Vec::new());
-static NEXT_COLLECTOR: AtomicU64 = AtomicU64::new(1);
 
 /// Identifies a registered collector, to remove it again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CollectorId(u64);
 
-/// Registers `collector` to run in every cycle (after the runtime's own reclamation),
-/// on the thread that runs the cycle. It must not start a cycle itself.
-pub fn register_collector(collector: impl Fn() + Send + Sync + 'static) -> CollectorId {
-    let id = NEXT_COLLECTOR.fetch_add(1, Ordering::Relaxed);
-    COLLECTORS.write().push((id, Arc::new(collector)));
-    CollectorId(id)
+/// A list of collectors: the process's, or one context's.
+#[derive(Default)]
+pub struct Collectors(RwLock<Vec<(u64, Collector)>>);
+
+impl std::fmt::Debug for Collectors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Collectors({})", self.0.read().len())
+    }
 }
 
-/// Removes a collector; `false` if it was not registered.
+impl Collectors {
+    /// An empty list.
+    pub const fn new() -> Collectors {
+        Collectors(RwLock::new(Vec::new()))
+    }
+
+    /// Adds `collector`.
+    pub fn register(&self, collector: impl Fn() + Send + Sync + 'static) -> CollectorId {
+        let id = NEXT_COLLECTOR.fetch_add(1, Ordering::Relaxed);
+        self.0.write().push((id, Arc::new(collector)));
+        CollectorId(id)
+    }
+
+    /// Removes a collector; `false` if it was not in this list.
+    pub fn unregister(&self, id: CollectorId) -> bool {
+        let mut list = self.0.write();
+        let before = list.len();
+        list.retain(|(each, _)| *each != id.0);
+        list.len() != before
+    }
+
+    /// Runs every collector. The list is copied first and no lock is held while they
+    /// run, so a collector may register others, and may wait for an engine that is
+    /// itself inside a native (which may be starting a cycle) without deadlock.
+    fn run_all(&self) {
+        let snapshot: Vec<Collector> = self.0.read().iter().map(|(_, c)| Arc::clone(c)).collect();
+        for collector in snapshot {
+            collector();
+        }
+    }
+}
+
+/// Registers `collector` to run in every cycle of the process (after the runtime's own
+/// reclamation), on the thread that runs the cycle. It must not start a cycle itself.
+/// A collector that belongs to one script's engine goes on its context instead:
+/// [`Context::register_collector`].
+pub fn register_collector(collector: impl Fn() + Send + Sync + 'static) -> CollectorId {
+    PROCESS_COLLECTORS.register(collector)
+}
+
+/// Removes a process-wide collector; `false` if it was not registered.
 pub fn unregister_collector(id: CollectorId) -> bool {
-    let mut collectors = COLLECTORS.write();
-    let before = collectors.len();
-    collectors.retain(|(each, _)| *each != id.0);
-    collectors.len() != before
+    PROCESS_COLLECTORS.unregister(id)
 }
 
 /// Completed cycles.
@@ -106,26 +147,15 @@ pub fn set_percent(percent: i64) -> i64 {
     previous
 }
 
-/// Runs one cycle: `ctx`'s own reclamation (if given), every registered collector,
-/// then counts it and sets the next goal.
+/// Runs one cycle: `ctx`'s own reclamation and collectors (if given), every
+/// process-wide collector, then counts it and sets the next goal. Cycles may overlap
+/// (each is counted); no lock is held while collectors run.
 pub fn run_cycle(ctx: Option<&Context>) {
-    let _one_at_a_time = CYCLE_LOCK.lock();
-    cycle_locked(ctx);
-}
-
-fn cycle_locked(ctx: Option<&Context>) {
     if let Some(ctx) = ctx {
         ctx.shrink();
+        ctx.collectors().run_all();
     }
-    // Clone the list so a collector may register or unregister others without deadlock.
-    let collectors: Vec<Collector> = COLLECTORS
-        .read()
-        .iter()
-        .map(|(_, c)| Arc::clone(c))
-        .collect();
-    for collector in collectors {
-        collector();
-    }
+    PROCESS_COLLECTORS.run_all();
     CYCLES.fetch_add(1, Ordering::Relaxed);
     GOAL.store(goal_for(held(), percent()), Ordering::Relaxed);
 }
@@ -141,11 +171,14 @@ pub(crate) fn pace(ctx: &Context) {
 
 #[cold]
 fn pace_slow(ctx: &Context) {
-    let _one_at_a_time = CYCLE_LOCK.lock();
-    // Another thread may have run the cycle while this one waited for the lock.
-    if held() > goal() {
-        cycle_locked(Some(ctx));
+    // One pacer cycle at a time; a thread that finds one running goes on.
+    if PACING.swap(true, Ordering::Acquire) {
+        return;
     }
+    if held() > goal() {
+        run_cycle(Some(ctx));
+    }
+    PACING.store(false, Ordering::Release);
 }
 
 #[native("memory.gc.run")]

@@ -33,6 +33,7 @@ pub mod alloc;
 pub mod buffer;
 pub mod gc;
 pub mod handle;
+pub mod hosts;
 pub mod pool;
 
 pub use context::{Context, ContextBuilder};

@@ -1,0 +1,115 @@
+//! `require("memory")` in Lua 5.4 (mlua, Lua vendored), feature `lua`.
+//!
+//! ```
+//! use memory_runtime::{Context, hosts::lua};
+//!
+//! let vm = mlua::Lua::new();
+//! lua::install(&vm, Context::new()).unwrap();
+//! let len: i64 = vm
+//!     .load(r#"local memory = require("memory")
+//!              local b = memory.buffer.new()
+//!              memory.buffer.write(b, "hello")
+//!              return memory.buffer.len(b)"#)
+//!     .eval()
+//!     .unwrap();
+//! assert_eq!(len, 5);
+//! ```
+//!
+//! Lua integers are `int`s (a float with an integral value is accepted as one), Lua
+//! strings must be UTF-8, booleans are `bool`s, `nil` is `void`. A native's error
+//! becomes a Lua error with the native's own text. Every GC cycle on the context
+//! (`memory.gc.run()`, `freeOSMemory`, the pacer) also runs a full Lua collection.
+
+use std::sync::Arc;
+
+use mlua::{Lua, MultiValue, Table};
+
+use crate::{Context, Module, Native, Registry, ScriptType, Value};
+
+/// Makes `require("memory")` return the module, with its natives running on `ctx`,
+/// and registers Lua's own collector on `ctx`. The Lua state holds the context; the
+/// context holds the Lua state only weakly.
+pub fn install(lua: &Lua, ctx: Context) -> mlua::Result<()> {
+    let root = Registry::global()
+        .module("memory")
+        .ok_or_else(|| mlua::Error::runtime("the memory module is not registered"))?;
+    let weak = lua.weak();
+    ctx.register_collector(move || {
+        if let Some(lua) = weak.try_upgrade() {
+            // A failing collection (an erroring __gc) must not stop the cycle.
+            let _ = lua.gc_collect();
+        }
+    });
+    let table = module_table(lua, root, &Arc::new(ctx))?;
+    lua.register_module("memory", table)
+}
+
+/// A table for `module`: a sub-table per sub-module, a function per native.
+fn module_table(lua: &Lua, module: &Module, ctx: &Arc<Context>) -> mlua::Result<Table> {
+    let table = lua.create_table()?;
+    for (name, sub) in &module.submodules {
+        table.set(*name, module_table(lua, sub, ctx)?)?;
+    }
+    for (name, native) in &module.functions {
+        let native: &'static Native = native;
+        let ctx = Arc::clone(ctx);
+        let function = lua.create_function(move |lua, args: MultiValue| {
+            let values = args
+                .iter()
+                .enumerate()
+                .map(|(index, arg)| from_lua(native, index, arg))
+                .collect::<mlua::Result<Vec<Value>>>()?;
+            let result = native
+                .call(&ctx, &values)
+                .map_err(|error| mlua::Error::runtime(error.to_string()))?;
+            to_lua(lua, result)
+        })?;
+        table.set(*name, function)?;
+    }
+    Ok(table)
+}
+
+fn from_lua(native: &Native, index: usize, value: &mlua::Value) -> mlua::Result<Value> {
+    let fail = |what: String| {
+        mlua::Error::runtime(format!(
+            "{}: argument {} {what}",
+            native.spec.signature,
+            index + 1
+        ))
+    };
+    Ok(match value {
+        mlua::Value::Nil => Value::Void,
+        mlua::Value::Boolean(b) => Value::Bool(*b),
+        mlua::Value::Integer(n) => Value::Int(*n),
+        mlua::Value::Number(f)
+            if f.fract() == 0.0 && *f >= -(2f64.powi(63)) && *f < 2f64.powi(63) =>
+        {
+            Value::Int(*f as i64)
+        }
+        mlua::Value::Number(f) => {
+            return Err(fail(format!(
+                "is the number {f}, which is not an {}",
+                ScriptType::Int
+            )));
+        }
+        mlua::Value::String(s) => match s.to_str() {
+            Ok(text) => Value::str(&*text),
+            Err(_) => return Err(fail("is a Lua string that is not valid UTF-8".to_string())),
+        },
+        other => {
+            return Err(fail(format!(
+                "is a Lua {}, which has no script type",
+                other.type_name()
+            )));
+        }
+    })
+}
+
+fn to_lua(lua: &Lua, value: Value) -> mlua::Result<mlua::Value> {
+    Ok(match value {
+        Value::Void => mlua::Value::Nil,
+        Value::Int(n) => mlua::Value::Integer(n),
+        Value::Bool(b) => mlua::Value::Boolean(b),
+        Value::Str(s) => mlua::Value::String(lua.create_string(&*s)?),
+    })
+}

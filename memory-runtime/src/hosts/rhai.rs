@@ -1,0 +1,114 @@
+//! The module as a Rhai static module, feature `rhai`: scripts call
+//! `memory::buffer::new()` and so on.
+//!
+//! ```
+//! use memory_runtime::{Context, hosts::rhai};
+//!
+//! let mut engine = ::rhai::Engine::new();
+//! rhai::install(&mut engine, Context::new());
+//! let len: i64 = engine
+//!     .eval(r#"let b = memory::buffer::new();
+//!              memory::buffer::write(b, "hello");
+//!              memory::buffer::len(b)"#)
+//!     .unwrap();
+//! assert_eq!(len, 5);
+//! ```
+//!
+//! Every parameter is registered as `Dynamic`, so a wrong argument type reaches the
+//! native's glue and gets its error text; a wrong argument count is Rhai's own
+//! "function not found" (Rhai resolves functions by name and arity).
+//!
+//! Rhai reserves the word `new`, which the spec uses (`memory.buffer.new`):
+//! [`install`] sets a token mapper (Rhai's `on_parse_token`, feature `internals`) that
+//! reads the reserved word `new` as a plain name. It replaces a mapper the host set
+//! before; a host with its own mapper should map `new` the same way and call
+//! [`rhai_module`] itself.
+
+use std::sync::Arc;
+
+use ::rhai::{Dynamic, Engine, EvalAltResult, ImmutableString, Module as RhaiModule, Token};
+
+use crate::{Context, Module, Native, Registry, Value};
+
+type Outcome = Result<Dynamic, Box<EvalAltResult>>;
+
+/// Registers the `memory` module in `engine`, its natives running on `ctx`, and lets
+/// scripts write `memory::buffer::new()` (see the module docs).
+pub fn install(engine: &mut Engine, ctx: Context) {
+    let ctx = Arc::new(ctx);
+    if let Some(root) = Registry::global().module("memory") {
+        engine.register_static_module("memory", rhai_module(root, &ctx).into());
+    }
+    #[allow(deprecated)] // Rhai marks this API volatile, not deprecated.
+    engine.on_parse_token(|token, _, _| match token {
+        Token::Reserved(word) if word.as_str() == "new" => Token::Identifier(word),
+        other => other,
+    });
+}
+
+/// A Rhai module for `module`: a sub-module per sub-module, a function per native.
+pub fn rhai_module(module: &Module, ctx: &Arc<Context>) -> RhaiModule {
+    let mut out = RhaiModule::new();
+    for (name, sub) in &module.submodules {
+        out.set_sub_module(*name, rhai_module(sub, ctx));
+    }
+    for (name, native) in &module.functions {
+        register(&mut out, name, native, Arc::clone(ctx));
+    }
+    out
+}
+
+/// One generic bridge; Rhai needs a closure of the native's arity.
+fn register(out: &mut RhaiModule, name: &str, native: &'static Native, ctx: Arc<Context>) {
+    let call = move |args: Vec<Dynamic>| -> Outcome { bridge(native, &ctx, args) };
+    match native.spec.params.len() {
+        0 => out.set_native_fn(name, move || call(vec![])),
+        1 => out.set_native_fn(name, move |a: Dynamic| call(vec![a])),
+        2 => out.set_native_fn(name, move |a: Dynamic, b: Dynamic| call(vec![a, b])),
+        3 => out.set_native_fn(name, move |a: Dynamic, b: Dynamic, c: Dynamic| {
+            call(vec![a, b, c])
+        }),
+        _ => out.set_native_fn(
+            name,
+            move |a: Dynamic, b: Dynamic, c: Dynamic, d: Dynamic| call(vec![a, b, c, d]),
+        ),
+    };
+}
+
+fn bridge(native: &Native, ctx: &Context, args: Vec<Dynamic>) -> Outcome {
+    let values = args
+        .into_iter()
+        .enumerate()
+        .map(|(index, arg)| from_rhai(native, index, arg))
+        .collect::<Result<Vec<Value>, _>>()?;
+    let result = native
+        .call(ctx, &values)
+        .map_err(|error| error.to_string())?;
+    Ok(match result {
+        Value::Void => Dynamic::UNIT,
+        Value::Int(n) => Dynamic::from_int(n),
+        Value::Bool(b) => Dynamic::from_bool(b),
+        Value::Str(s) => Dynamic::from(ImmutableString::from(&*s)),
+    })
+}
+
+fn from_rhai(native: &Native, index: usize, arg: Dynamic) -> Result<Value, Box<EvalAltResult>> {
+    if arg.is_unit() {
+        return Ok(Value::Void);
+    }
+    if let Ok(n) = arg.as_int() {
+        return Ok(Value::Int(n));
+    }
+    if let Ok(b) = arg.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    match arg.into_immutable_string() {
+        Ok(s) => Ok(Value::str(s.as_str())),
+        Err(type_name) => Err(format!(
+            "{}: argument {} is a Rhai {type_name}, which has no script type",
+            native.spec.signature,
+            index + 1,
+        )
+        .into()),
+    }
+}

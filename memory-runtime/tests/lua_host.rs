@@ -1,0 +1,156 @@
+//! The module in Lua through the generic bridge (feature `lua`).
+#![cfg(feature = "lua")]
+
+use std::sync::{Arc, Mutex};
+
+use memory_runtime::Context;
+use memory_runtime::hosts::lua;
+use mlua::{Lua, MultiValue};
+
+/// A Lua state with the module installed and `print` captured.
+fn lua_with_output() -> (Lua, Arc<Mutex<Vec<String>>>) {
+    let vm = Lua::new();
+    lua::install(&vm, Context::new()).unwrap();
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&lines);
+    let print = vm
+        .create_function(move |_, args: MultiValue| {
+            let parts: Vec<String> = args
+                .iter()
+                .map(|v| v.to_string().unwrap_or_default())
+                .collect();
+            sink.lock().unwrap().push(parts.join("\t"));
+            Ok(())
+        })
+        .unwrap();
+    vm.globals().set("print", print).unwrap();
+    (vm, lines)
+}
+
+#[test]
+fn the_translated_seed_example_prints_the_same_lines() {
+    let (vm, lines) = lua_with_output();
+    vm.load(include_str!("../../examples/seed.lua"))
+        .exec()
+        .unwrap();
+    let lines = lines.lock().unwrap();
+    assert_eq!(&lines[..3], ["hello world", "11", "1"]);
+    assert!(lines[3].parse::<i64>().unwrap() > 0);
+    assert_eq!(lines.len(), 4);
+}
+
+#[test]
+fn every_native_answers_through_the_bridge() {
+    let (vm, _) = lua_with_output();
+    let results: Vec<String> = vm
+        .load(
+            r#"
+            local m = require("memory")
+            local out = {}
+            local function put(v) out[#out + 1] = tostring(v) end
+            local b = m.buffer.new()
+            put(b)
+            put(m.buffer.write(b, "héllo"))
+            put(m.buffer.read(b))
+            put(m.buffer.len(b))
+            put(m.buffer.reset(b))
+            put(m.buffer.len(b))
+            put(m.buffer.free(b))
+            local p = m.pool.new()
+            put(p)
+            put(m.pool.intern(p, "k"))
+            put(m.pool.has(p, "k"))
+            put(m.pool.has(p, "z"))
+            put(m.pool.size(p))
+            put(m.pool.free(p))
+            put(m.alloc.heapAlloc() > 0)
+            put(m.alloc.heapSys() >= 0)
+            local gc = m.alloc.numGC()
+            put(m.gc.run())
+            put(m.alloc.numGC() == gc + 1)
+            put(m.gc.setPercent(100))
+            put(m.gc.freeOSMemory())
+            put(string.sub(m.alloc.stats(), 1, 9))
+            return out
+            "#,
+        )
+        .eval::<Vec<String>>()
+        .unwrap();
+    assert_eq!(
+        results,
+        [
+            "1",
+            "true",
+            "héllo",
+            "6",
+            "nil",
+            "0",
+            "nil",
+            "4294967297",
+            "k",
+            "true",
+            "false",
+            "1",
+            "nil",
+            "true",
+            "true",
+            "nil",
+            "true",
+            "100",
+            "nil",
+            "{\"alloc\":"
+        ]
+    );
+}
+
+#[test]
+fn errors_become_lua_errors_with_the_natives_text() {
+    let (vm, _) = lua_with_output();
+    let message = |script: &str| -> String {
+        let error = vm.load(script).exec().unwrap_err();
+        match error {
+            mlua::Error::CallbackError { cause, .. } => cause.to_string(),
+            other => other.to_string(),
+        }
+    };
+    assert_eq!(
+        message("require('memory').buffer.read(999)"),
+        "runtime error: memory.buffer.read: handle 999 is not a buffer handle: this context never issued it"
+    );
+    assert_eq!(
+        message("require('memory').buffer.write(1)"),
+        "runtime error: memory.buffer.write(id: int, data: string) -> bool: expects 2 arguments, got 1"
+    );
+    assert_eq!(
+        message("local m = require('memory'); m.buffer.write(m.buffer.new(), 5)"),
+        "runtime error: memory.buffer.write(id: int, data: string) -> bool: argument 2 (data) expects string, got int"
+    );
+    assert_eq!(
+        message("require('memory').buffer.len(1.5)"),
+        "runtime error: memory.buffer.len(id: int) -> int: argument 1 is the number 1.5, which is not an int"
+    );
+    assert_eq!(
+        message("require('memory').buffer.len({})"),
+        "runtime error: memory.buffer.len(id: int) -> int: argument 1 is a Lua table, which has no script type"
+    );
+    assert_eq!(
+        message("local m = require('memory'); m.buffer.write(m.buffer.new(), '\\xff')"),
+        "runtime error: memory.buffer.write(id: int, data: string) -> bool: argument 2 is a Lua string that is not valid UTF-8"
+    );
+}
+
+#[test]
+fn gc_run_runs_luas_own_collector() {
+    let (vm, _) = lua_with_output();
+    vm.gc_stop();
+    vm.load("garbage = {} for i = 1, 20000 do garbage[i] = { i, tostring(i) } end garbage = nil")
+        .exec()
+        .unwrap();
+    let before = vm.used_memory();
+    vm.load("require('memory').gc.run()").exec().unwrap();
+    let after = vm.used_memory();
+    assert!(
+        after < before / 2,
+        "Lua memory went from {before} to {after} bytes"
+    );
+}
