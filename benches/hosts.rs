@@ -33,7 +33,11 @@ fn hosts(c: &mut Criterion) {
     let program = host::load(GOOST, Registry::global()).expect("loads");
     let ctx = Context::new();
     group.bench_function("goost host, memory.buffer.write", |b| {
-        b.iter(|| Machine::new(&ctx, std::io::sink()).run(&program).expect("runs"))
+        b.iter(|| {
+            Machine::new(&ctx, std::io::sink())
+                .run(&program)
+                .expect("runs")
+        })
     });
 
     let vm = mlua::Lua::new();
@@ -43,7 +47,9 @@ fn hosts(c: &mut Criterion) {
     group.bench_function("Lua, memory.buffer.write via bridge", |b| {
         b.iter(|| bridge.call::<()>(()).expect("runs"))
     });
-    group.bench_function("Lua, table.concat", |b| b.iter(|| own.call::<i64>(()).expect("runs")));
+    group.bench_function("Lua, table.concat", |b| {
+        b.iter(|| own.call::<i64>(()).expect("runs"))
+    });
 
     let mut engine = rhai::Engine::new();
     rhai_bridge::install(&mut engine, Context::new());
@@ -52,7 +58,9 @@ fn hosts(c: &mut Criterion) {
     group.bench_function("Rhai, memory::buffer::write via bridge", |b| {
         b.iter(|| engine.run_ast(&bridge).expect("runs"))
     });
-    group.bench_function("Rhai, string +=", |b| b.iter(|| engine.eval_ast::<i64>(&own).expect("runs")));
+    group.bench_function("Rhai, string +=", |b| {
+        b.iter(|| engine.eval_ast::<i64>(&own).expect("runs"))
+    });
     group.finish();
 }
 

@@ -3,12 +3,14 @@
 //! with 1 and 2 threads; and the cost of reading the figures.
 //! `cargo bench -p memory-runtime --bench alloc`.
 //!
-//! The allocators are called directly through `GlobalAlloc` (one binary has only one
-//! global allocator), so each runs the same code it would run when installed.
+//! Two workloads: 64 raw allocations and frees through `GlobalAlloc` directly, and a
+//! std workload (strings, vectors, a hash map) through this binary's global allocator,
+//! which forwards to the allocator under test chosen by a switch (one binary has only
+//! one global allocator; the switch costs every contender the same load and branch).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use memory_runtime::alloc::{self, Tracking};
@@ -44,6 +46,55 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for GlobalAtomics<A> {
 }
 
 static TRACKING: Tracking<System> = Tracking::new(System);
+
+/// Which allocator the global allocator forwards to: 0 System, 1 Tracking, 2 atomics.
+static MODE: AtomicU8 = AtomicU8::new(0);
+
+struct Switch;
+
+// SAFETY: forwards to one of three allocators that all hand out System's memory, so a
+// block allocated under one mode may be freed under another.
+unsafe impl GlobalAlloc for Switch {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract is passed on unchanged.
+        unsafe {
+            match MODE.load(Ordering::Relaxed) {
+                0 => System.alloc(layout),
+                1 => TRACKING.alloc(layout),
+                _ => ATOMICS.alloc(layout),
+            }
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract is passed on unchanged.
+        unsafe {
+            match MODE.load(Ordering::Relaxed) {
+                0 => System.dealloc(ptr, layout),
+                1 => TRACKING.dealloc(ptr, layout),
+                _ => ATOMICS.dealloc(ptr, layout),
+            }
+        }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Switch = Switch;
+
+/// Typical allocation-heavy std code: format strings, grow vectors, fill a map.
+fn std_workload() -> usize {
+    let mut map: std::collections::HashMap<String, Vec<u8>> = std::collections::HashMap::new();
+    for i in 0..200 {
+        let key = format!("key-{i}");
+        let mut value = Vec::new();
+        for j in 0..(i % 16) {
+            value.push(j as u8);
+        }
+        map.insert(key, value);
+    }
+    let joined: Vec<String> = map.keys().map(|k| k.to_uppercase()).collect();
+    black_box(joined.len() + map.len())
+}
 static ATOMICS: GlobalAtomics<System> = GlobalAtomics {
     inner: System,
     live: AtomicU64::new(0),
@@ -95,9 +146,39 @@ fn overhead(c: &mut Criterion) {
     }
 }
 
+fn std_code(c: &mut Criterion) {
+    for threads in [1usize, 2] {
+        let mut group = c.benchmark_group(format!("std workload, {threads} thread(s), 20 rounds"));
+        for (mode, name) in [(0u8, "System"), (1, "Tracking"), (2, "global atomics")] {
+            group.bench_function(name, |b| {
+                MODE.store(mode, Ordering::Relaxed);
+                b.iter(|| {
+                    std::thread::scope(|scope| {
+                        for _ in 0..threads {
+                            scope.spawn(|| {
+                                for _ in 0..20 {
+                                    std_workload();
+                                }
+                            });
+                        }
+                    })
+                });
+                MODE.store(0, Ordering::Relaxed);
+            });
+        }
+        group.finish();
+    }
+}
+
 fn figures(c: &mut Criterion) {
-    // Make the tracking allocator's figures the live ones for the reads below.
+    // Make the tracking allocator's figures the live ones for the reads below, with a
+    // second thread live, as a host with goroutines would have.
     workload(&TRACKING);
+    let (stop, parked) = std::sync::mpsc::channel::<()>();
+    let other = std::thread::spawn(move || {
+        workload(&TRACKING);
+        let _ = parked.recv();
+    });
     let ctx = Context::new();
     let heap_alloc = Registry::global().get("memory.alloc.heapAlloc").unwrap();
     let num_gc = Registry::global().get("memory.alloc.numGC").unwrap();
@@ -120,7 +201,9 @@ fn figures(c: &mut Criterion) {
         b.iter(|| black_box(stats.call(&ctx, &[]).unwrap()))
     });
     group.finish();
+    drop(stop);
+    other.join().unwrap();
 }
 
-criterion_group!(benches, overhead, figures);
+criterion_group!(benches, overhead, std_code, figures);
 criterion_main!(benches);

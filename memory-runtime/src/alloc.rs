@@ -24,35 +24,38 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use crossbeam_utils::CachePadded;
 
 use crate::{Context, gc, native};
 
-/// Number of counter shards; threads are spread over them round-robin.
-const SHARDS: usize = 32;
+/// Shards owned by one thread each (the first threads to allocate); later threads share
+/// one more shard.
+const OWNED_SHARDS: usize = 64;
+/// Index of the shard every thread past the first `OWNED_SHARDS` shares.
+const SHARED_SHARD: usize = OWNED_SHARDS;
 
-/// One shard of the counters. `live` may go negative in one shard (freed by another
-/// thread than the one that allocated); only the sum means anything.
+/// One shard of the counters. Live bytes are `allocated - freed`, summed over all
+/// shards (a block may be freed by another thread than the one that allocated it).
 struct Shard {
-    live: AtomicI64,
-    total: AtomicU64,
+    allocated: AtomicU64,
+    freed: AtomicU64,
     allocs: AtomicU64,
     frees: AtomicU64,
 }
 
 #[allow(clippy::declare_interior_mutable_const)]
 const EMPTY_SHARD: CachePadded<Shard> = CachePadded::new(Shard {
-    live: AtomicI64::new(0),
-    total: AtomicU64::new(0),
+    allocated: AtomicU64::new(0),
+    freed: AtomicU64::new(0),
     allocs: AtomicU64::new(0),
     frees: AtomicU64::new(0),
 });
 
 /// The counters of every [`Tracking`] allocator in the process (there is one global
 /// allocator, so one set). Static, so a thread's counts outlive the thread.
-static SHARD_TABLE: [CachePadded<Shard>; SHARDS] = [EMPTY_SHARD; SHARDS];
+static SHARD_TABLE: [CachePadded<Shard>; OWNED_SHARDS + 1] = [EMPTY_SHARD; OWNED_SHARDS + 1];
 static NEXT_SHARD: AtomicUsize = AtomicUsize::new(0);
 static INSTALLED: AtomicBool = AtomicBool::new(false);
 
@@ -62,47 +65,76 @@ thread_local! {
     static MY_SHARD: Cell<usize> = const { Cell::new(usize::MAX) };
 }
 
-fn my_shard() -> &'static Shard {
-    let index = MY_SHARD.with(|cell| {
-        let mut index = cell.get();
-        if index == usize::MAX {
-            index = NEXT_SHARD.fetch_add(1, Ordering::Relaxed) % SHARDS;
-            cell.set(index);
+/// This thread's shard, claimed on its first allocation.
+#[inline(always)]
+fn my_shard() -> usize {
+    MY_SHARD.with(|cell| {
+        let index = cell.get();
+        if index != usize::MAX {
+            return index;
         }
-        index
-    });
-    &SHARD_TABLE[index]
+        let claimed = NEXT_SHARD.fetch_add(1, Ordering::Relaxed).min(SHARED_SHARD);
+        cell.set(claimed);
+        INSTALLED.store(true, Ordering::Relaxed);
+        claimed
+    })
 }
 
-fn record_alloc(size: usize) {
-    let shard = my_shard();
-    shard.live.fetch_add(size as i64, Ordering::Relaxed);
-    shard.total.fetch_add(size as u64, Ordering::Relaxed);
-    shard.allocs.fetch_add(1, Ordering::Relaxed);
-    if !INSTALLED.load(Ordering::Relaxed) {
-        INSTALLED.store(true, Ordering::Relaxed);
+/// Adds `n` to a counter that only this thread writes: a plain load and store (no
+/// locked instruction). Readers on other threads always see a whole value.
+#[inline(always)]
+fn add_owned(counter: &AtomicU64, n: u64) {
+    counter.store(
+        counter.load(Ordering::Relaxed).wrapping_add(n),
+        Ordering::Relaxed,
+    );
+}
+
+/// Adds `bytes` to one byte counter (`allocated` or `freed`) and 1 to one count
+/// (`allocs` or `frees`, when `count` is true) of this thread's shard.
+#[inline(always)]
+fn record(bytes: u64, pick: impl Fn(&Shard) -> (&AtomicU64, &AtomicU64), count: bool) {
+    let index = my_shard();
+    let shard = &SHARD_TABLE[index.min(SHARED_SHARD)];
+    let (byte_counter, event_counter) = pick(shard);
+    if index < SHARED_SHARD {
+        add_owned(byte_counter, bytes);
+        if count {
+            add_owned(event_counter, 1);
+        }
+    } else {
+        byte_counter.fetch_add(bytes, Ordering::Relaxed);
+        if count {
+            event_counter.fetch_add(1, Ordering::Relaxed);
+        }
     }
 }
 
-fn record_free(size: usize) {
-    let shard = my_shard();
-    shard.live.fetch_sub(size as i64, Ordering::Relaxed);
-    shard.frees.fetch_add(1, Ordering::Relaxed);
+#[inline(always)]
+fn record_alloc(size: usize) {
+    record(size as u64, |s| (&s.allocated, &s.allocs), true);
 }
 
+#[inline(always)]
+fn record_free(size: usize) {
+    record(size as u64, |s| (&s.freed, &s.frees), true);
+}
+
+#[inline(always)]
 fn record_realloc(old: usize, new: usize) {
-    let shard = my_shard();
-    shard
-        .live
-        .fetch_add(new as i64 - old as i64, Ordering::Relaxed);
-    if new > old {
-        shard.total.fetch_add((new - old) as u64, Ordering::Relaxed);
+    if new >= old {
+        record((new - old) as u64, |s| (&s.allocated, &s.allocs), false);
+    } else {
+        record((old - new) as u64, |s| (&s.freed, &s.frees), false);
     }
 }
 
 /// A `GlobalAlloc` wrapper that counts live bytes, bytes ever allocated, and
-/// allocation and free counts, in per-thread-spread, cache-padded shards (no contended
-/// cache line between threads; folded when read). It never allocates itself.
+/// allocation and free counts, in cache-padded per-thread shards folded when read. The
+/// first 64 threads to allocate each own a shard and count with plain loads and stores
+/// (no locked instruction, no shared cache line); later threads share one shard and use
+/// `fetch_add`. Shards are static, so a dead thread's counts stay; a dead thread's
+/// shard is not reused. It never allocates itself.
 ///
 /// ```no_run
 /// #[global_allocator]
@@ -110,8 +142,8 @@ fn record_realloc(old: usize, new: usize) {
 ///     memory_runtime::alloc::Tracking::new(std::alloc::System);
 /// ```
 ///
-/// A `realloc` is counted as one: live bytes change by the size difference, and a
-/// growth adds to the bytes ever allocated.
+/// A `realloc` is counted as one resize, neither an allocation nor a free: live bytes
+/// change by the size difference, and a growth adds to the bytes ever allocated.
 pub struct Tracking<A> {
     inner: A,
 }
@@ -194,14 +226,14 @@ pub fn tracking_installed() -> bool {
 /// while other threads allocate is a sum of per-shard figures each exact at its read.
 pub fn counts() -> Counts {
     let mut counts = Counts::default();
-    let mut live: i64 = 0;
+    let mut freed: u64 = 0;
     for shard in &SHARD_TABLE {
-        live += shard.live.load(Ordering::Relaxed);
-        counts.total += shard.total.load(Ordering::Relaxed);
+        counts.total += shard.allocated.load(Ordering::Relaxed);
+        freed += shard.freed.load(Ordering::Relaxed);
         counts.allocs += shard.allocs.load(Ordering::Relaxed);
         counts.frees += shard.frees.load(Ordering::Relaxed);
     }
-    counts.live = live.max(0) as u64;
+    counts.live = counts.total.saturating_sub(freed);
     counts
 }
 

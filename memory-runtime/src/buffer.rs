@@ -2,8 +2,6 @@
 
 use std::sync::Arc;
 
-use parking_lot::Mutex;
-
 use crate::budget::Budget;
 use crate::context::Object;
 use crate::handle::HandleKind;
@@ -84,7 +82,7 @@ impl Buffer {
 /// Allocates an empty buffer (no bytes until the first write).
 #[native("memory.buffer.new")]
 pub fn new(ctx: &Context) -> Result<BufferId, Error> {
-    let id = ctx.insert(Object::Buffer(Mutex::new(Buffer::default())))?;
+    let id = ctx.insert(Object::Buffer(Buffer::default()))?;
     gc::pace(ctx);
     Ok(BufferId(id))
 }
@@ -115,7 +113,7 @@ pub fn len(ctx: &Context, id: BufferId) -> Result<i64, Error> {
 #[native("memory.buffer.free")]
 pub fn free(ctx: &Context, id: BufferId) -> Result<(), Error> {
     if let Object::Buffer(buffer) = ctx.remove(id.0, HandleKind::Buffer)? {
-        ctx.budget().release(buffer.into_inner().held());
+        ctx.budget().release(buffer.held());
     }
     Ok(())
 }

@@ -1,18 +1,16 @@
 //! `Context`: everything one script (or tenant) owns: its buffers, pools and memory limit.
 
-use parking_lot::{Mutex, RwLock};
-
 use crate::budget::Budget;
 use crate::buffer::Buffer;
 use crate::gc::{CollectorId, Collectors};
-use crate::handle::{HandleKind, HandleStore, StaleHandle};
+use crate::handle::{HandleKind, SlotTable, StaleHandle};
 use crate::pool::Pool;
 use crate::{Error, ErrorKind};
 
 /// What a handle names.
 pub(crate) enum Object {
-    Buffer(Mutex<Buffer>),
-    Pool(Mutex<Pool>),
+    Buffer(Buffer),
+    Pool(Pool),
 }
 
 impl Object {
@@ -31,11 +29,11 @@ impl Object {
 /// own objects, so no integer lets one script reach another's buffers.
 ///
 /// `Context` is `Send + Sync`. Natives may run on one context from several threads at
-/// once: the handle table is behind a read-write lock (taken for reading on every call,
-/// for writing by `new` and `free`), and each object behind its own mutex, so one
-/// `write` to a buffer is never interleaved with another.
+/// once: a handle finds its slot without a lock, and each slot has its own lock, held
+/// for the whole operation, so one `write` to a buffer is never interleaved with another
+/// and operations on different objects never wait for each other.
 pub struct Context {
-    objects: RwLock<HandleStore<Object>>,
+    objects: SlotTable<Object>,
     budget: Budget,
     collectors: Collectors,
 }
@@ -49,7 +47,7 @@ impl Default for Context {
 impl std::fmt::Debug for Context {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Context")
-            .field("live_objects", &self.objects.read().len())
+            .field("live_objects", &self.objects.len())
             .field("budget", &self.budget)
             .finish()
     }
@@ -71,7 +69,7 @@ impl ContextBuilder {
     /// The context.
     pub fn build(self) -> Context {
         Context {
-            objects: RwLock::new(HandleStore::default()),
+            objects: SlotTable::default(),
             budget: Budget::new(self.memory_limit),
             collectors: Collectors::new(),
         }
@@ -121,7 +119,7 @@ impl Context {
 
     /// Number of live buffers and pools.
     pub fn live_objects(&self) -> usize {
-        self.objects.read().len()
+        self.objects.len()
     }
 
     /// Registers `collector` to run in every GC cycle started on this context (by
@@ -144,60 +142,56 @@ impl Context {
     }
 
     pub(crate) fn insert(&self, object: Object) -> Result<i64, Error> {
-        let mut objects = self.objects.write();
-        objects.insert(object).map_err(|_| {
+        self.objects.insert(object).map_err(|_| {
             ErrorKind::HandlesExhausted {
-                live: objects.len(),
+                live: self.objects.len(),
             }
             .into()
         })
     }
 
-    /// Runs `f` on the buffer behind `handle`, holding its lock.
+    /// Runs `f` on the buffer behind `handle`, holding its slot's lock.
     pub(crate) fn with_buffer<R>(
         &self,
         handle: i64,
         f: impl FnOnce(&mut Buffer) -> R,
     ) -> Result<R, Error> {
-        let objects = self.objects.read();
-        match objects.get(handle) {
-            Ok(Object::Buffer(buffer)) => Ok(f(&mut buffer.lock())),
-            Ok(other) => Err(wrong_kind(handle, HandleKind::Buffer, other.kind())),
-            Err(why) => Err(stale_error(handle, HandleKind::Buffer, why)),
-        }
+        self.objects
+            .with(handle, |object| match object {
+                Object::Buffer(buffer) => Ok(f(buffer)),
+                other => Err(wrong_kind(handle, HandleKind::Buffer, other.kind())),
+            })
+            .map_err(|why| stale_error(handle, HandleKind::Buffer, why))?
     }
 
-    /// Runs `f` on the pool behind `handle`, holding its lock.
+    /// Runs `f` on the pool behind `handle`, holding its slot's lock.
     pub(crate) fn with_pool<R>(
         &self,
         handle: i64,
         f: impl FnOnce(&mut Pool) -> R,
     ) -> Result<R, Error> {
-        let objects = self.objects.read();
-        match objects.get(handle) {
-            Ok(Object::Pool(pool)) => Ok(f(&mut pool.lock())),
-            Ok(other) => Err(wrong_kind(handle, HandleKind::Pool, other.kind())),
-            Err(why) => Err(stale_error(handle, HandleKind::Pool, why)),
-        }
+        self.objects
+            .with(handle, |object| match object {
+                Object::Pool(pool) => Ok(f(pool)),
+                other => Err(wrong_kind(handle, HandleKind::Pool, other.kind())),
+            })
+            .map_err(|why| stale_error(handle, HandleKind::Pool, why))?
     }
 
     /// Removes the object behind `handle` if it is of `kind`; anything else is an error
     /// and changes nothing.
     pub(crate) fn remove(&self, handle: i64, kind: HandleKind) -> Result<Object, Error> {
-        let mut objects = self.objects.write();
-        match objects.get(handle) {
-            Ok(object) if object.kind() == kind => {}
-            Ok(other) => return Err(wrong_kind(handle, kind, other.kind())),
-            Err(why) => return Err(stale_error(handle, kind, why)),
-        }
-        objects
-            .remove(handle)
-            .map_err(|why| stale_error(handle, kind, why))
+        self.objects
+            .remove_if(handle, |object| match object.kind() {
+                actual if actual == kind => Ok(()),
+                actual => Err(wrong_kind(handle, kind, actual)),
+            })
+            .map_err(|why| stale_error(handle, kind, why))?
     }
 
     /// Gives back spare memory of the handle table (part of a GC cycle).
     pub(crate) fn shrink(&self) {
-        self.objects.write().shrink();
+        self.objects.shrink();
     }
 }
 

@@ -17,10 +17,14 @@
 //! # Why not `slotmap`
 //!
 //! `slotmap`'s keys work the same way, but a stale key and a key never issued look alike
-//! through its API, and our errors tell them apart ("was freed" vs "never issued"); the
-//! store is also the unit that the context's lock guards, so it stays small and plain.
+//! through its API, and our errors tell them apart ("was freed" vs "never issued"); and
+//! a slotmap needs one lock around the whole map, where [`SlotTable`] finds a slot
+//! without a lock (on `boxcar`'s append-only vector) and locks only that slot.
 
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use parking_lot::Mutex;
 
 /// Which kind of object a handle names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -63,21 +67,26 @@ struct Slot<T> {
     value: Option<T>,
 }
 
-/// A generational store of `T` addressed by `i64` handles. Not synchronised: the
-/// context guards it with its lock.
-pub struct HandleStore<T> {
-    slots: Vec<Slot<T>>,
-    /// Vacant slot indices, reused last-freed first.
-    free: Vec<u32>,
-    live: usize,
+/// A generational table of `T` addressed by `i64` handles, safe to share between
+/// threads.
+///
+/// Slots live in a [`boxcar::Vec`]: finding a slot is a few plain loads, lock-free, and
+/// slots never move. Each slot has its own lock, taken for the whole of an operation on
+/// its object, so two operations on one object never interleave, and operations on
+/// different objects never wait for each other. Freed slot indices are reused, newest
+/// first, with the next generation.
+pub struct SlotTable<T> {
+    slots: boxcar::Vec<Mutex<Slot<T>>>,
+    free: Mutex<Vec<u32>>,
+    live: AtomicUsize,
 }
 
-impl<T> Default for HandleStore<T> {
+impl<T> Default for SlotTable<T> {
     fn default() -> Self {
-        HandleStore {
-            slots: Vec::new(),
-            free: Vec::new(),
-            live: 0,
+        SlotTable {
+            slots: boxcar::Vec::new(),
+            free: Mutex::new(Vec::new()),
+            live: AtomicUsize::new(0),
         }
     }
 }
@@ -93,41 +102,59 @@ fn decode(handle: i64) -> Option<(u32, u32)> {
     low.checked_sub(1).map(|index| (index, generation))
 }
 
-impl<T> HandleStore<T> {
+/// Whether a slot at `slot_generation` holding something (`occupied`) is what a handle
+/// of `generation` names.
+fn judge(generation: u32, slot_generation: u32, occupied: bool) -> Result<(), StaleHandle> {
+    if generation < slot_generation {
+        // Freed at least once since: the slot moved past this generation (a retired
+        // slot sits at RETIRED, past every generation).
+        return Err(StaleHandle::Freed);
+    }
+    if generation > slot_generation || !occupied {
+        // A later generation, or this one while vacant: not issued yet.
+        return Err(StaleHandle::NeverIssued);
+    }
+    Ok(())
+}
+
+impl<T> SlotTable<T> {
     /// Number of live objects.
     pub fn len(&self) -> usize {
-        self.live
+        self.live.load(Ordering::Relaxed)
     }
 
-    /// Whether the store holds no live object.
+    /// Whether the table holds no live object.
     pub fn is_empty(&self) -> bool {
-        self.live == 0
+        self.len() == 0
     }
 
     /// Stores `value` and returns its new handle, or gives `value` back when every
     /// slot index (2³² − 1 of them) is live or retired.
-    pub fn insert(&mut self, value: T) -> Result<i64, T> {
-        if let Some(index) = self.free.pop() {
-            let slot = &mut self.slots[index as usize];
-            slot.value = Some(value);
-            self.live += 1;
-            return Ok(encode(index, slot.generation));
+    pub fn insert(&self, value: T) -> Result<i64, T> {
+        let reused = self.free.lock().pop();
+        if let Some(index) = reused {
+            if let Some(slot) = self.slots.get(index as usize) {
+                let mut slot = slot.lock();
+                slot.value = Some(value);
+                self.live.fetch_add(1, Ordering::Relaxed);
+                return Ok(encode(index, slot.generation));
+            }
         }
-        let Ok(index) = u32::try_from(self.slots.len()) else {
-            return Err(value);
-        };
-        if index == u32::MAX {
+        if self.slots.count() >= u32::MAX as usize - 1 {
             return Err(value);
         }
-        self.slots.push(Slot {
+        let index = self.slots.push(Mutex::new(Slot {
             generation: 0,
             value: Some(value),
-        });
-        self.live += 1;
-        Ok(encode(index, 0))
+        }));
+        self.live.fetch_add(1, Ordering::Relaxed);
+        // `count()` was checked above; concurrent pushes may pass it by a few, which
+        // the 2^32 - 1 index space still holds.
+        Ok(encode(index as u32, 0))
     }
 
-    fn locate(&self, handle: i64) -> Result<(usize, u32), StaleHandle> {
+    /// Runs `f` on the object behind `handle`, holding its slot's lock.
+    pub fn with<R>(&self, handle: i64, f: impl FnOnce(&mut T) -> R) -> Result<R, StaleHandle> {
         if handle <= 0 {
             return Err(StaleHandle::NotAHandle);
         }
@@ -136,62 +163,61 @@ impl<T> HandleStore<T> {
             .slots
             .get(index as usize)
             .ok_or(StaleHandle::NeverIssued)?;
-        if generation < slot.generation {
-            // Freed at least once since: the slot has moved past this generation (a
-            // retired slot sits at RETIRED, past every generation).
-            return Err(StaleHandle::Freed);
+        let mut slot = slot.lock();
+        judge(generation, slot.generation, slot.value.is_some())?;
+        match slot.value.as_mut() {
+            Some(value) => Ok(f(value)),
+            None => Err(StaleHandle::NeverIssued),
         }
-        if generation > slot.generation || slot.value.is_none() {
-            // A later generation, or this one while vacant: not issued yet.
+    }
+
+    /// Removes and returns the object behind `handle` if `keep` does not object to it
+    /// (`keep` sees it first and may refuse with its own error, changing nothing).
+    pub fn remove_if<E>(
+        &self,
+        handle: i64,
+        keep: impl FnOnce(&T) -> Result<(), E>,
+    ) -> Result<Result<T, E>, StaleHandle> {
+        if handle <= 0 {
+            return Err(StaleHandle::NotAHandle);
+        }
+        let (index, generation) = decode(handle).ok_or(StaleHandle::NeverIssued)?;
+        let slot = self
+            .slots
+            .get(index as usize)
+            .ok_or(StaleHandle::NeverIssued)?;
+        let mut slot = slot.lock();
+        judge(generation, slot.generation, slot.value.is_some())?;
+        if let Some(Err(refused)) = slot.value.as_ref().map(keep) {
+            return Ok(Err(refused));
+        }
+        let Some(value) = slot.value.take() else {
             return Err(StaleHandle::NeverIssued);
-        }
-        Ok((index as usize, generation))
-    }
-
-    /// The object behind `handle`.
-    pub fn get(&self, handle: i64) -> Result<&T, StaleHandle> {
-        let (index, _) = self.locate(handle)?;
-        self.slots[index]
-            .value
-            .as_ref()
-            .ok_or(StaleHandle::NeverIssued)
-    }
-
-    /// Removes and returns the object behind `handle`; the handle is stale from now on.
-    pub fn remove(&mut self, handle: i64) -> Result<T, StaleHandle> {
-        let (index, _) = self.locate(handle)?;
-        let slot = &mut self.slots[index];
-        let value = slot.value.take().ok_or(StaleHandle::NeverIssued)?;
-        self.live -= 1;
-        if slot.generation < MAX_GENERATION {
-            slot.generation += 1;
-            self.free.push(index as u32);
+        };
+        let reusable = slot.generation < MAX_GENERATION;
+        slot.generation = if reusable {
+            slot.generation + 1
         } else {
-            slot.generation = RETIRED;
+            RETIRED
+        };
+        drop(slot);
+        self.live.fetch_sub(1, Ordering::Relaxed);
+        if reusable {
+            self.free.lock().push(index);
         }
-        Ok(value)
+        Ok(Ok(value))
     }
 
-    /// Every live object with its handle.
-    pub fn iter(&self) -> impl Iterator<Item = (i64, &T)> {
-        self.slots.iter().enumerate().filter_map(|(index, slot)| {
-            slot.value
-                .as_ref()
-                .map(|value| (encode(index as u32, slot.generation), value))
-        })
-    }
-
-    /// Gives back spare capacity of the slot table and the free list (a GC cycle calls
-    /// this). Used slots are never dropped: their generations keep old handles stale.
-    pub fn shrink(&mut self) {
-        self.slots.shrink_to_fit();
-        self.free.shrink_to_fit();
+    /// Gives back the free list's spare capacity (a GC cycle calls this). Slots are never
+    /// dropped: their generations keep old handles stale.
+    pub fn shrink(&self) {
+        self.free.lock().shrink_to_fit();
     }
 
     #[cfg(test)]
-    fn set_generation(&mut self, handle: i64, generation: u32) -> i64 {
+    fn set_generation(&self, handle: i64, generation: u32) -> i64 {
         let (index, _) = decode(handle).unwrap();
-        self.slots[index as usize].generation = generation;
+        self.slots[index as usize].lock().generation = generation;
         encode(index, generation)
     }
 }
@@ -200,72 +226,97 @@ impl<T> HandleStore<T> {
 mod tests {
     use super::*;
 
+    fn get<T: Copy>(table: &SlotTable<T>, handle: i64) -> Result<T, StaleHandle> {
+        table.with(handle, |v| *v)
+    }
+
+    fn remove<T>(table: &SlotTable<T>, handle: i64) -> Result<T, StaleHandle> {
+        table
+            .remove_if(handle, |_| Ok::<(), ()>(()))
+            .map(|r| r.ok().unwrap())
+    }
+
     #[test]
     fn first_handle_is_one_and_handles_count_up() {
-        let mut store = HandleStore::default();
-        assert_eq!(store.insert('a'), Ok(1));
-        assert_eq!(store.insert('b'), Ok(2));
-        assert_eq!(store.get(1), Ok(&'a'));
-        assert_eq!(store.get(2), Ok(&'b'));
-        assert_eq!(store.len(), 2);
+        let table = SlotTable::default();
+        assert_eq!(table.insert('a'), Ok(1));
+        assert_eq!(table.insert('b'), Ok(2));
+        assert_eq!(get(&table, 1), Ok('a'));
+        assert_eq!(get(&table, 2), Ok('b'));
+        assert_eq!(table.len(), 2);
     }
 
     #[test]
     fn a_reused_slot_does_not_revive_the_old_handle() {
-        let mut store = HandleStore::default();
-        let old = store.insert("old").unwrap();
-        assert_eq!(store.remove(old), Ok("old"));
-        let new = store.insert("new").unwrap();
+        let table = SlotTable::default();
+        let old = table.insert("old").unwrap();
+        assert_eq!(remove(&table, old), Ok("old"));
+        let new = table.insert("new").unwrap();
         assert_eq!(new, (1 << 32) | 1);
-        assert_eq!(store.get(old), Err(StaleHandle::Freed));
-        assert_eq!(store.remove(old), Err(StaleHandle::Freed));
-        assert_eq!(store.get(new), Ok(&"new"));
+        assert_eq!(get(&table, old), Err(StaleHandle::Freed));
+        assert_eq!(remove(&table, old), Err(StaleHandle::Freed));
+        assert_eq!(get(&table, new), Ok("new"));
     }
 
     #[test]
     fn tells_zero_negative_never_issued_and_freed_apart() {
-        let mut store = HandleStore::default();
-        let h = store.insert(()).unwrap();
-        assert_eq!(store.get(0), Err(StaleHandle::NotAHandle));
-        assert_eq!(store.get(-1), Err(StaleHandle::NotAHandle));
-        assert_eq!(store.get(i64::MIN), Err(StaleHandle::NotAHandle));
-        assert_eq!(store.get(42), Err(StaleHandle::NeverIssued));
-        assert_eq!(store.get(1 << 32), Err(StaleHandle::NeverIssued));
-        assert_eq!(store.get((5 << 32) | 1), Err(StaleHandle::NeverIssued));
-        assert_eq!(store.get(i64::MAX), Err(StaleHandle::NeverIssued));
-        store.remove(h).unwrap();
-        assert_eq!(store.get(h), Err(StaleHandle::Freed));
+        let table = SlotTable::default();
+        let h = table.insert(()).unwrap();
+        assert_eq!(get(&table, 0), Err(StaleHandle::NotAHandle));
+        assert_eq!(get(&table, -1), Err(StaleHandle::NotAHandle));
+        assert_eq!(get(&table, i64::MIN), Err(StaleHandle::NotAHandle));
+        assert_eq!(get(&table, 42), Err(StaleHandle::NeverIssued));
+        assert_eq!(get(&table, 1 << 32), Err(StaleHandle::NeverIssued));
+        assert_eq!(get(&table, (5 << 32) | 1), Err(StaleHandle::NeverIssued));
+        assert_eq!(get(&table, i64::MAX), Err(StaleHandle::NeverIssued));
+        remove(&table, h).unwrap();
+        assert_eq!(get(&table, h), Err(StaleHandle::Freed));
         // The vacant slot's next generation was never issued.
-        assert_eq!(store.get((1 << 32) | 1), Err(StaleHandle::NeverIssued));
+        assert_eq!(get(&table, (1 << 32) | 1), Err(StaleHandle::NeverIssued));
     }
 
     #[test]
     fn a_slot_at_the_last_generation_is_retired_not_wrapped() {
-        let mut store = HandleStore::default();
-        let h = store.insert(1).unwrap();
-        let last = store.set_generation(h, MAX_GENERATION);
+        let table = SlotTable::default();
+        let h = table.insert(1).unwrap();
+        let last = table.set_generation(h, MAX_GENERATION);
         assert_eq!(last, (i64::from(MAX_GENERATION) << 32) | 1);
         assert!(last > 0);
-        assert_eq!(store.remove(last), Ok(1));
-        assert_eq!(store.get(last), Err(StaleHandle::Freed));
+        assert_eq!(remove(&table, last), Ok(1));
+        assert_eq!(get(&table, last), Err(StaleHandle::Freed));
         // The retired slot is not reused: the next object gets a fresh slot.
-        assert_eq!(store.insert(2), Ok(2));
-        assert_eq!(store.get(1), Err(StaleHandle::Freed));
-        assert_eq!(store.get(last), Err(StaleHandle::Freed));
+        assert_eq!(table.insert(2), Ok(2));
+        assert_eq!(get(&table, 1), Err(StaleHandle::Freed));
+        assert_eq!(get(&table, last), Err(StaleHandle::Freed));
     }
 
     #[test]
-    fn shrink_keeps_freed_slots_stale() {
-        let mut store: HandleStore<u8> = HandleStore::default();
-        let a = store.insert(1).unwrap();
-        let b = store.insert(2).unwrap();
-        store.remove(b).unwrap();
-        store.shrink();
-        assert_eq!(store.get(b), Err(StaleHandle::Freed));
-        assert_eq!(store.get(a), Ok(&1));
-        assert_eq!(
-            store.iter().map(|(h, v)| (h, *v)).collect::<Vec<_>>(),
-            [(1, 1)]
-        );
+    fn a_refused_removal_changes_nothing() {
+        let table = SlotTable::default();
+        let h = table.insert(7).unwrap();
+        assert_eq!(table.remove_if(h, |_| Err("kept")), Ok(Err("kept")));
+        assert_eq!(get(&table, h), Ok(7));
+        assert_eq!(table.len(), 1);
+    }
+
+    #[test]
+    fn threads_inserting_and_removing_never_share_a_handle() {
+        let table = SlotTable::default();
+        std::thread::scope(|scope| {
+            for t in 0..4u64 {
+                let table = &table;
+                scope.spawn(move || {
+                    for i in 0..2_000u64 {
+                        let h = table.insert(t * 1_000_000 + i).unwrap();
+                        assert_eq!(get(table, h), Ok(t * 1_000_000 + i));
+                        if i % 2 == 0 {
+                            assert_eq!(remove(table, h), Ok(t * 1_000_000 + i));
+                            assert_eq!(get(table, h), Err(StaleHandle::Freed));
+                        }
+                    }
+                });
+            }
+        });
+        assert_eq!(table.len(), 4_000);
     }
 }

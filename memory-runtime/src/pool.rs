@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use hashbrown::HashSet;
-use parking_lot::Mutex;
 
 use crate::budget::Budget;
 use crate::context::Object;
@@ -69,8 +68,7 @@ impl Pool {
 
 #[native("memory.pool.new")]
 pub fn new(ctx: &Context) -> Result<PoolId, Error> {
-    ctx.insert(Object::Pool(Mutex::new(Pool::default())))
-        .map(PoolId)
+    ctx.insert(Object::Pool(Pool::default())).map(PoolId)
 }
 
 #[native("memory.pool.intern")]
@@ -93,7 +91,7 @@ pub fn size(ctx: &Context, id: PoolId) -> Result<i64, Error> {
 #[native("memory.pool.free")]
 pub fn free(ctx: &Context, id: PoolId) -> Result<(), Error> {
     if let Object::Pool(pool) = ctx.remove(id.0, HandleKind::Pool)? {
-        ctx.budget().release(pool.into_inner().held());
+        ctx.budget().release(pool.held());
     }
     Ok(())
 }
