@@ -4,8 +4,8 @@
 
 use std::collections::HashSet;
 use std::hint::black_box;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use memory_runtime::buffer::{self, BufferId};
@@ -53,6 +53,19 @@ fn write_small(c: &mut Criterion) {
             counter.fetch_add(1, Ordering::Relaxed);
             if plain.len() >= RESET_AT {
                 plain.clear();
+            }
+        })
+    });
+    // What the Go original does: a map of buffers behind one mutex (fast hasher).
+    let go_style: Mutex<hashbrown::HashMap<i64, Vec<u8>>> = Mutex::new(hashbrown::HashMap::new());
+    go_style.lock().unwrap().insert(1, Vec::new());
+    group.bench_function("Go-style Mutex<HashMap<i64, Vec<u8>>>", |b| {
+        b.iter(|| {
+            let mut map = go_style.lock().unwrap();
+            let buffer = map.get_mut(&black_box(1)).unwrap();
+            buffer.extend_from_slice(black_box(b"hello "));
+            if buffer.len() >= RESET_AT {
+                buffer.clear();
             }
         })
     });
@@ -158,6 +171,25 @@ fn intern(c: &mut Criterion) {
             black_box(set.get(keys[i].as_str()).cloned())
         })
     });
+    let mut interner: string_interner::DefaultStringInterner =
+        string_interner::StringInterner::new();
+    let mut rodeo = lasso::Rodeo::default();
+    for k in &keys {
+        interner.get_or_intern(k.as_str());
+        rodeo.get_or_intern(k.as_str());
+    }
+    group.bench_function("string_interner get_or_intern", |b| {
+        b.iter(|| {
+            i = (i + 1) % keys.len();
+            black_box(interner.get_or_intern(keys[i].as_str()))
+        })
+    });
+    group.bench_function("lasso::Rodeo get_or_intern", |b| {
+        b.iter(|| {
+            i = (i + 1) % keys.len();
+            black_box(rodeo.get_or_intern(keys[i].as_str()))
+        })
+    });
     group.finish();
 
     let mut group = c.benchmark_group("pool.intern miss");
@@ -173,6 +205,18 @@ fn intern(c: &mut Criterion) {
                     );
                 }
                 native("memory.pool.free").call(&ctx, &[pool]).unwrap();
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("lasso::Rodeo get_or_intern (miss)", |b| {
+        b.iter_batched(
+            lasso::Rodeo::default,
+            |mut fresh| {
+                for k in keys.iter().take(1000) {
+                    black_box(fresh.get_or_intern(k.as_str()));
+                }
+                fresh
             },
             BatchSize::SmallInput,
         )
@@ -205,11 +249,11 @@ fn new_free(c: &mut Criterion) {
             free.call(&ctx, &[buf]).unwrap();
         })
     });
-    let mut slots: Vec<Option<Vec<u8>>> = Vec::new();
-    group.bench_function("Vec<Option<Vec<u8>>> push + take", |b| {
+    let mut slab: slab::Slab<Vec<u8>> = slab::Slab::new();
+    group.bench_function("slab::Slab insert + remove", |b| {
         b.iter(|| {
-            slots.push(Some(Vec::new()));
-            black_box(slots.pop());
+            let key = slab.insert(Vec::new());
+            black_box(slab.remove(black_box(key)));
         })
     });
     group.finish();

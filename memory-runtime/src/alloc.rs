@@ -24,16 +24,16 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crossbeam_utils::CachePadded;
 
 use crate::{Context, gc, native};
 
-/// Shards owned by one thread each (the first threads to allocate); later threads share
-/// one more shard.
+/// Shards owned by one live thread each; a thread that finds none free shares one more
+/// shard. A thread gives its shard back when it exits, keeping the counts in it.
 const OWNED_SHARDS: usize = 64;
-/// Index of the shard every thread past the first `OWNED_SHARDS` shares.
+/// Index of the shard threads share when every owned shard is taken.
 const SHARED_SHARD: usize = OWNED_SHARDS;
 
 /// One shard of the counters. Live bytes are `allocated - freed`, summed over all
@@ -56,28 +56,68 @@ const EMPTY_SHARD: CachePadded<Shard> = CachePadded::new(Shard {
 /// The counters of every [`Tracking`] allocator in the process (there is one global
 /// allocator, so one set). Static, so a thread's counts outlive the thread.
 static SHARD_TABLE: [CachePadded<Shard>; OWNED_SHARDS + 1] = [EMPTY_SHARD; OWNED_SHARDS + 1];
-static NEXT_SHARD: AtomicUsize = AtomicUsize::new(0);
+/// Bit `i` set: owned shard `i` belongs to a live thread.
+static TAKEN: AtomicU64 = AtomicU64::new(0);
 static INSTALLED: AtomicBool = AtomicBool::new(false);
+
+/// Gives the thread's shard back when the thread exits.
+struct ShardLease;
+
+impl Drop for ShardLease {
+    fn drop(&mut self) {
+        let index = MY_SHARD.with(|cell| cell.replace(SHARED_SHARD));
+        // From here on this thread (its last thread-local destructors) counts in the
+        // shared shard, so the next owner of `index` is its only writer.
+        if index < OWNED_SHARDS {
+            TAKEN.fetch_and(!(1u64 << index), Ordering::Release);
+        }
+    }
+}
 
 thread_local! {
     // Const-initialised and without a destructor: reading it never allocates, and it
     // stays readable while the thread's other thread-locals are being destroyed.
     static MY_SHARD: Cell<usize> = const { Cell::new(usize::MAX) };
+    // Registered (which may allocate, re-entering the allocator: MY_SHARD is set by
+    // then) on the thread's first allocation; its destructor returns the shard.
+    static LEASE: ShardLease = const { ShardLease };
 }
 
 /// This thread's shard, claimed on its first allocation.
 #[inline(always)]
 fn my_shard() -> usize {
-    MY_SHARD.with(|cell| {
-        let index = cell.get();
-        if index != usize::MAX {
-            return index;
+    let index = MY_SHARD.with(Cell::get);
+    if index != usize::MAX {
+        return index;
+    }
+    claim_shard()
+}
+
+#[cold]
+fn claim_shard() -> usize {
+    let mut taken = TAKEN.load(Ordering::Relaxed);
+    let index = loop {
+        if taken == u64::MAX {
+            break SHARED_SHARD;
         }
-        let claimed = NEXT_SHARD.fetch_add(1, Ordering::Relaxed).min(SHARED_SHARD);
-        cell.set(claimed);
-        INSTALLED.store(true, Ordering::Relaxed);
-        claimed
-    })
+        let bit = (!taken).trailing_zeros() as usize;
+        match TAKEN.compare_exchange_weak(
+            taken,
+            taken | (1 << bit),
+            Ordering::Acquire,
+            Ordering::Relaxed,
+        ) {
+            Ok(_) => break bit,
+            Err(now) => taken = now,
+        }
+    };
+    MY_SHARD.with(|cell| cell.set(index));
+    INSTALLED.store(true, Ordering::Relaxed);
+    if index < OWNED_SHARDS {
+        // Fails only while the thread is being torn down: the shard then stays taken.
+        let _ = LEASE.try_with(|_| ());
+    }
+    index
 }
 
 /// Adds `n` to a counter that only this thread writes: a plain load and store (no
@@ -131,10 +171,11 @@ fn record_realloc(old: usize, new: usize) {
 
 /// A `GlobalAlloc` wrapper that counts live bytes, bytes ever allocated, and
 /// allocation and free counts, in cache-padded per-thread shards folded when read. The
-/// first 64 threads to allocate each own a shard and count with plain loads and stores
-/// (no locked instruction, no shared cache line); later threads share one shard and use
-/// `fetch_add`. Shards are static, so a dead thread's counts stay; a dead thread's
-/// shard is not reused. It never allocates itself.
+/// up to 64 live threads each own a shard and count with plain loads and stores (no
+/// locked instruction, no shared cache line); further threads share one shard and use
+/// `fetch_add`. A thread's shard returns to the pool when it exits, with its counts
+/// (shards are static, so no count is lost). It never allocates itself, beyond what
+/// registering a thread's exit hook may ask of the inner allocator once per thread.
 ///
 /// ```no_run
 /// #[global_allocator]

@@ -113,7 +113,10 @@ pub fn len(ctx: &Context, id: BufferId) -> Result<i64, Error> {
 #[native("memory.buffer.free")]
 pub fn free(ctx: &Context, id: BufferId) -> Result<(), Error> {
     if let Object::Buffer(buffer) = ctx.remove(id.0, HandleKind::Buffer)? {
-        ctx.budget().release(buffer.held());
+        let held = buffer.held();
+        if held > 0 {
+            ctx.budget().release(held);
+        }
     }
     Ok(())
 }

@@ -60,8 +60,14 @@ pub enum ErrorKind {
 ///
 /// Shown as `FUNCTION: what`; argument errors show the whole signature, as in
 /// `memory.buffer.write(id: int, data: string) -> bool: argument 2 (data) expects string, got int`.
+///
+/// One pointer wide (the details are boxed), so a native's `Result<Value, Error>` stays
+/// small on the success path; the box is only allocated when something fails.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
+pub struct Error(Box<Details>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Details {
     origin: Option<&'static str>,
     kind: ErrorKind,
 }
@@ -70,16 +76,16 @@ impl std::error::Error for Error {}
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.origin {
-            Some(origin) => write!(f, "{origin}: {}", self.kind),
-            None => write!(f, "{}", self.kind),
+        match self.0.origin {
+            Some(origin) => write!(f, "{origin}: {}", self.0.kind),
+            None => write!(f, "{}", self.0.kind),
         }
     }
 }
 
 impl From<ErrorKind> for Error {
     fn from(kind: ErrorKind) -> Self {
-        Error { origin: None, kind }
+        Error(Box::new(Details { origin: None, kind }))
     }
 }
 
@@ -91,37 +97,38 @@ impl Error {
 
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
-        &self.kind
+        &self.0.kind
     }
 
     /// The function name or signature the error is reported under, once known.
     pub fn origin(&self) -> Option<&'static str> {
-        self.origin
+        self.0.origin
     }
 
     /// Attributes the error to `spec`'s function, unless it already names one.
+    #[cold]
     pub fn in_native(mut self, spec: &'static FnSpec) -> Error {
-        self.origin.get_or_insert(spec.name);
+        self.0.origin.get_or_insert(spec.name);
         self
     }
 
     /// Wrong argument count for `spec` (reported under its signature).
     #[cold]
     pub fn arity(spec: &'static FnSpec, got: usize) -> Error {
-        Error {
+        Error(Box::new(Details {
             origin: Some(spec.signature),
             kind: ErrorKind::Arity {
                 expected: spec.params.len(),
                 got,
             },
-        }
+        }))
     }
 
     /// Argument `index` (from 0) of `spec` has the wrong type (reported under its signature).
     #[cold]
     pub fn argument_type(spec: &'static FnSpec, index: usize, got: &Value) -> Error {
         let param = &spec.params[index];
-        Error {
+        Error(Box::new(Details {
             origin: Some(spec.signature),
             kind: ErrorKind::ArgumentType {
                 position: index + 1,
@@ -129,6 +136,17 @@ impl Error {
                 expected: param.ty,
                 got: got.script_type(),
             },
-        }
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_is_one_pointer_so_results_stay_small() {
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
+        assert!(std::mem::size_of::<Result<Value, Error>>() <= 24);
     }
 }

@@ -78,7 +78,8 @@ struct Slot<T> {
 pub struct SlotTable<T> {
     slots: boxcar::Vec<Mutex<Slot<T>>>,
     free: Mutex<Vec<u32>>,
-    live: AtomicUsize,
+    /// Slots retired at the last generation (rare): live = slots - free - retired.
+    retired: AtomicUsize,
 }
 
 impl<T> Default for SlotTable<T> {
@@ -86,7 +87,7 @@ impl<T> Default for SlotTable<T> {
         SlotTable {
             slots: boxcar::Vec::new(),
             free: Mutex::new(Vec::new()),
-            live: AtomicUsize::new(0),
+            retired: AtomicUsize::new(0),
         }
     }
 }
@@ -118,9 +119,13 @@ fn judge(generation: u32, slot_generation: u32, occupied: bool) -> Result<(), St
 }
 
 impl<T> SlotTable<T> {
-    /// Number of live objects.
+    /// Number of live objects (derived, so `new` and `free` keep no shared counter).
     pub fn len(&self) -> usize {
-        self.live.load(Ordering::Relaxed)
+        let free = self.free.lock().len();
+        self.slots
+            .count()
+            .saturating_sub(free)
+            .saturating_sub(self.retired.load(Ordering::Relaxed))
     }
 
     /// Whether the table holds no live object.
@@ -136,7 +141,6 @@ impl<T> SlotTable<T> {
             if let Some(slot) = self.slots.get(index as usize) {
                 let mut slot = slot.lock();
                 slot.value = Some(value);
-                self.live.fetch_add(1, Ordering::Relaxed);
                 return Ok(encode(index, slot.generation));
             }
         }
@@ -147,7 +151,6 @@ impl<T> SlotTable<T> {
             generation: 0,
             value: Some(value),
         }));
-        self.live.fetch_add(1, Ordering::Relaxed);
         // `count()` was checked above; concurrent pushes may pass it by a few, which
         // the 2^32 - 1 index space still holds.
         Ok(encode(index as u32, 0))
@@ -201,9 +204,10 @@ impl<T> SlotTable<T> {
             RETIRED
         };
         drop(slot);
-        self.live.fetch_sub(1, Ordering::Relaxed);
         if reusable {
             self.free.lock().push(index);
+        } else {
+            self.retired.fetch_add(1, Ordering::Relaxed);
         }
         Ok(Ok(value))
     }
