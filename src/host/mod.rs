@@ -17,31 +17,38 @@ use crate::{Context, Registry};
 
 pub use lexer::Pos;
 
-/// An error at a place in the script.
+/// An error at a place in the script. One pointer wide, so the evaluator's results stay
+/// small on the path where nothing fails.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HostError {
-    pub pos: Pos,
-    pub message: String,
-}
+pub struct HostError(Box<(Pos, String)>);
 
 impl HostError {
     /// An error at `pos`.
+    #[cold]
     pub fn at(pos: Pos, message: String) -> HostError {
-        HostError { pos, message }
+        HostError(Box::new((pos, message)))
+    }
+
+    /// Where it happened.
+    pub fn pos(&self) -> Pos {
+        self.0.0
+    }
+
+    /// What happened.
+    pub fn message(&self) -> &str {
+        &self.0.1
     }
 
     /// `FILE:LINE:COL: message`.
     pub fn display_in(&self, file: &str) -> String {
-        format!(
-            "{file}:{}:{}: {}",
-            self.pos.line, self.pos.col, self.message
-        )
+        format!("{file}:{self}")
     }
 }
 
 impl fmt::Display for HostError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.pos.line, self.pos.col, self.message)
+        let pos = self.pos();
+        write!(f, "{}:{}: {}", pos.line, pos.col, self.message())
     }
 }
 

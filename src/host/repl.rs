@@ -39,7 +39,7 @@ impl<'a, W: Write> Repl<'a, W> {
     pub fn entry(&mut self, source: &str) -> Result<Entry, HostError> {
         let tokens = match lexer::lex(source) {
             Ok(tokens) => tokens,
-            Err(error) if error.message == "unterminated string literal" => {
+            Err(error) if error.message() == "unterminated string literal" => {
                 return Ok(Entry::Incomplete);
             }
             Err(error) => return Err(error),
