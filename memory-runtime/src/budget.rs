@@ -3,9 +3,9 @@
 //! exactly even when several threads allocate at once. Every charge and release also
 //! moves the process-wide figure the GC pacer watches ([`crate::gc::held`]).
 
-#[cfg(loom)]
+#[cfg(goost_loom)]
 use loom::sync::atomic::{AtomicUsize, Ordering};
-#[cfg(not(loom))]
+#[cfg(not(goost_loom))]
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::ErrorKind;
@@ -65,8 +65,8 @@ impl Budget {
 }
 
 /// Model checks with loom: every interleaving of concurrent charges keeps the limit.
-/// `RUSTFLAGS="--cfg loom" cargo test -p memory-runtime --lib --release budget::loom_models`
-#[cfg(all(test, loom))]
+/// `RUSTFLAGS="--cfg goost_loom" cargo test -p memory-runtime --lib --release budget::loom_models`
+#[cfg(all(test, goost_loom))]
 mod loom_models {
     use super::*;
     use loom::sync::Arc;

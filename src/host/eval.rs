@@ -8,6 +8,25 @@ use super::HostError;
 use super::ast::{Binary, Builtin, Expr, Program, Stmt, Unary};
 use super::lexer::Pos;
 
+/// `a op b` on ints, when it is defined and does not overflow; `None` leaves the case
+/// (errors included) to the general path.
+fn int_op(op: Binary, a: i64, b: i64) -> Option<Value> {
+    Some(match op {
+        Binary::Add => Value::Int(a.checked_add(b)?),
+        Binary::Sub => Value::Int(a.checked_sub(b)?),
+        Binary::Mul => Value::Int(a.checked_mul(b)?),
+        Binary::Div => Value::Int(a.checked_div(b)?),
+        Binary::Rem => Value::Int(a.checked_rem(b)?),
+        Binary::Lt => Value::Bool(a < b),
+        Binary::Le => Value::Bool(a <= b),
+        Binary::Gt => Value::Bool(a > b),
+        Binary::Ge => Value::Bool(a >= b),
+        Binary::Eq => Value::Bool(a == b),
+        Binary::Ne => Value::Bool(a != b),
+        Binary::And | Binary::Or => return None,
+    })
+}
+
 /// How a block ended.
 enum Flow {
     Normal,
@@ -219,6 +238,13 @@ impl<'a, W: Write> Machine<'a, W> {
         right: &Expr,
         pos: Pos,
     ) -> Result<Value, HostError> {
+        // Fast path: both sides a variable or a literal holding ints (loop counters and
+        // bounds), computed without cloning or dropping a `Value`.
+        if let (Some(Value::Int(a)), Some(Value::Int(b))) = (self.peek(left), self.peek(right)) {
+            if let Some(value) = int_op(op, *a, *b) {
+                return Ok(value);
+            }
+        }
         let left = self.eval(left)?;
         // `&&` and `||` short-circuit.
         match (op, &left) {
@@ -291,6 +317,15 @@ impl<'a, W: Write> Machine<'a, W> {
             }
         };
         Ok(value)
+    }
+
+    /// The value of a variable or literal, borrowed; `None` for other expressions.
+    fn peek<'e>(&'e self, expr: &'e Expr) -> Option<&'e Value> {
+        match expr {
+            Expr::Const(value) => Some(value),
+            Expr::Var(slot) => self.slots.get(*slot),
+            _ => None,
+        }
     }
 
     fn builtin(&mut self, builtin: Builtin, args: &[Expr], pos: Pos) -> Result<Value, HostError> {
