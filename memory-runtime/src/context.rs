@@ -8,9 +8,12 @@ use crate::pool::Pool;
 use crate::{Error, ErrorKind};
 
 /// What a handle names.
+///
+/// The pool is boxed: it is larger than a buffer, and every slot is as large as the
+/// largest variant (a slot for a buffer stays near 40 bytes).
 pub(crate) enum Object {
     Buffer(Buffer),
-    Pool(Pool),
+    Pool(Box<Pool>),
 }
 
 impl Object {

@@ -68,7 +68,7 @@ impl Pool {
 
 #[native("memory.pool.new")]
 pub fn new(ctx: &Context) -> Result<PoolId, Error> {
-    ctx.insert(Object::Pool(Pool::default())).map(PoolId)
+    ctx.insert(Object::Pool(Box::default())).map(PoolId)
 }
 
 #[native("memory.pool.intern")]
