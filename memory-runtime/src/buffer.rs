@@ -112,11 +112,5 @@ pub fn len(ctx: &Context, id: BufferId) -> Result<i64, Error> {
 
 #[native("memory.buffer.free")]
 pub fn free(ctx: &Context, id: BufferId) -> Result<(), Error> {
-    if let Object::Buffer(buffer) = ctx.remove(id.0, HandleKind::Buffer)? {
-        let held = buffer.held();
-        if held > 0 {
-            ctx.budget().release(held);
-        }
-    }
-    Ok(())
+    ctx.free(id.0, HandleKind::Buffer)
 }

@@ -23,6 +23,14 @@ impl Object {
             Object::Pool(_) => HandleKind::Pool,
         }
     }
+
+    /// Bytes charged to the context for this object.
+    fn held(&self) -> usize {
+        match self {
+            Object::Buffer(buffer) => buffer.held(),
+            Object::Pool(pool) => pool.held(),
+        }
+    }
 }
 
 /// The state of one script: its objects and its memory budget. Make one per script or
@@ -181,15 +189,22 @@ impl Context {
             .map_err(|why| stale_error(handle, HandleKind::Pool, why))?
     }
 
-    /// Removes the object behind `handle` if it is of `kind`; anything else is an error
-    /// and changes nothing.
-    pub(crate) fn remove(&self, handle: i64, kind: HandleKind) -> Result<Object, Error> {
-        self.objects
+    /// Frees the object behind `handle` if it is of `kind`, giving its bytes back to the
+    /// budget; anything else is an error and changes nothing. The object is dropped after
+    /// its slot's lock is released.
+    pub(crate) fn free(&self, handle: i64, kind: HandleKind) -> Result<(), Error> {
+        let object = self
+            .objects
             .remove_if(handle, |object| match object.kind() {
                 actual if actual == kind => Ok(()),
                 actual => Err(wrong_kind(handle, kind, actual)),
             })
-            .map_err(|why| stale_error(handle, kind, why))?
+            .map_err(|why| stale_error(handle, kind, why))??;
+        let held = object.held();
+        if held > 0 {
+            self.budget.release(held);
+        }
+        Ok(())
     }
 
     /// Gives back spare memory of the handle table (part of a GC cycle).

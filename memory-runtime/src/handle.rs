@@ -24,7 +24,7 @@
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use parking_lot::Mutex;
+use parking_lot::{Mutex, MutexGuard};
 
 /// Which kind of object a handle names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -156,8 +156,8 @@ impl<T> SlotTable<T> {
         Ok(encode(index as u32, 0))
     }
 
-    /// Runs `f` on the object behind `handle`, holding its slot's lock.
-    pub fn with<R>(&self, handle: i64, f: impl FnOnce(&mut T) -> R) -> Result<R, StaleHandle> {
+    /// The locked slot `handle` names, while it holds that handle's object.
+    fn lock_live(&self, handle: i64) -> Result<(MutexGuard<'_, Slot<T>>, u32), StaleHandle> {
         if handle <= 0 {
             return Err(StaleHandle::NotAHandle);
         }
@@ -165,13 +165,16 @@ impl<T> SlotTable<T> {
         let slot = self
             .slots
             .get(index as usize)
-            .ok_or(StaleHandle::NeverIssued)?;
-        let mut slot = slot.lock();
+            .ok_or(StaleHandle::NeverIssued)?
+            .lock();
         judge(generation, slot.generation, slot.value.is_some())?;
-        match slot.value.as_mut() {
-            Some(value) => Ok(f(value)),
-            None => Err(StaleHandle::NeverIssued),
-        }
+        Ok((slot, index))
+    }
+
+    /// Runs `f` on the object behind `handle`, holding its slot's lock.
+    pub fn with<R>(&self, handle: i64, f: impl FnOnce(&mut T) -> R) -> Result<R, StaleHandle> {
+        let (mut slot, _) = self.lock_live(handle)?;
+        slot.value.as_mut().map(f).ok_or(StaleHandle::NeverIssued)
     }
 
     /// Removes and returns the object behind `handle` if `keep` does not object to it
@@ -181,16 +184,7 @@ impl<T> SlotTable<T> {
         handle: i64,
         keep: impl FnOnce(&T) -> Result<(), E>,
     ) -> Result<Result<T, E>, StaleHandle> {
-        if handle <= 0 {
-            return Err(StaleHandle::NotAHandle);
-        }
-        let (index, generation) = decode(handle).ok_or(StaleHandle::NeverIssued)?;
-        let slot = self
-            .slots
-            .get(index as usize)
-            .ok_or(StaleHandle::NeverIssued)?;
-        let mut slot = slot.lock();
-        judge(generation, slot.generation, slot.value.is_some())?;
+        let (mut slot, index) = self.lock_live(handle)?;
         if let Some(Err(refused)) = slot.value.as_ref().map(keep) {
             return Ok(Err(refused));
         }

@@ -90,11 +90,5 @@ pub fn size(ctx: &Context, id: PoolId) -> Result<i64, Error> {
 
 #[native("memory.pool.free")]
 pub fn free(ctx: &Context, id: PoolId) -> Result<(), Error> {
-    if let Object::Pool(pool) = ctx.remove(id.0, HandleKind::Pool)? {
-        let held = pool.held();
-        if held > 0 {
-            ctx.budget().release(held);
-        }
-    }
-    Ok(())
+    ctx.free(id.0, HandleKind::Pool)
 }
