@@ -162,6 +162,7 @@ impl Context {
     }
 
     /// Runs `f` on the buffer behind `handle`, holding its slot's lock.
+    #[inline]
     pub(crate) fn with_buffer<R>(
         &self,
         handle: i64,
@@ -176,6 +177,7 @@ impl Context {
     }
 
     /// Runs `f` on the pool behind `handle`, holding its slot's lock.
+    #[inline]
     pub(crate) fn with_pool<R>(
         &self,
         handle: i64,

@@ -157,6 +157,7 @@ impl<T> SlotTable<T> {
     }
 
     /// The locked slot `handle` names, while it holds that handle's object.
+    #[inline]
     fn lock_live(&self, handle: i64) -> Result<(MutexGuard<'_, Slot<T>>, u32), StaleHandle> {
         if handle <= 0 {
             return Err(StaleHandle::NotAHandle);
@@ -172,6 +173,7 @@ impl<T> SlotTable<T> {
     }
 
     /// Runs `f` on the object behind `handle`, holding its slot's lock.
+    #[inline]
     pub fn with<R>(&self, handle: i64, f: impl FnOnce(&mut T) -> R) -> Result<R, StaleHandle> {
         let (mut slot, _) = self.lock_live(handle)?;
         slot.value.as_mut().map(f).ok_or(StaleHandle::NeverIssued)

@@ -110,6 +110,7 @@ impl Native {
     }
 
     /// Calls the native with script arguments.
+    #[inline]
     pub fn call(&self, ctx: &Context, args: &[Value]) -> Result<Value, Error> {
         (self.glue)(ctx, args)
     }
