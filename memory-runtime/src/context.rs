@@ -168,12 +168,10 @@ impl Context {
         handle: i64,
         f: impl FnOnce(&mut Buffer) -> R,
     ) -> Result<R, Error> {
-        self.objects
-            .with(handle, |object| match object {
-                Object::Buffer(buffer) => Ok(f(buffer)),
-                other => Err(wrong_kind(handle, HandleKind::Buffer, other.kind())),
-            })
-            .map_err(|why| stale_error(handle, HandleKind::Buffer, why))?
+        self.with_object(handle, HandleKind::Buffer, |object| match object {
+            Object::Buffer(buffer) => Some(f(buffer)),
+            Object::Pool(_) => None,
+        })
     }
 
     /// Runs `f` on the pool behind `handle`, holding its slot's lock.
@@ -183,12 +181,27 @@ impl Context {
         handle: i64,
         f: impl FnOnce(&mut Pool) -> R,
     ) -> Result<R, Error> {
+        self.with_object(handle, HandleKind::Pool, |object| match object {
+            Object::Pool(pool) => Some(f(pool)),
+            Object::Buffer(_) => None,
+        })
+    }
+
+    /// Runs `f` on the object behind `handle`; `f` answers `None` when the object is not
+    /// of `kind`, which becomes the wrong-kind error.
+    #[inline]
+    fn with_object<R>(
+        &self,
+        handle: i64,
+        kind: HandleKind,
+        f: impl FnOnce(&mut Object) -> Option<R>,
+    ) -> Result<R, Error> {
         self.objects
-            .with(handle, |object| match object {
-                Object::Pool(pool) => Ok(f(pool)),
-                other => Err(wrong_kind(handle, HandleKind::Pool, other.kind())),
+            .with(handle, |object| {
+                let actual = object.kind();
+                f(object).ok_or_else(|| wrong_kind(handle, kind, actual))
             })
-            .map_err(|why| stale_error(handle, HandleKind::Pool, why))?
+            .map_err(|why| stale_error(handle, kind, why))?
     }
 
     /// Frees the object behind `handle` if it is of `kind`, giving its bytes back to the
