@@ -393,69 +393,130 @@ pub fn release_to_os() {
 
 /// Which source the live-heap figure comes from: `tracking`, `jemalloc` or `mallinfo2`.
 pub fn source() -> &'static str {
-    if tracking_installed() {
+    source_of(tracking_counts(), jemalloc_figures)
+}
+
+/// Live heap bytes (see the module table for the source).
+pub fn heap_alloc() -> u64 {
+    live_of(tracking_counts(), jemalloc_figures)
+}
+
+/// Bytes ever allocated; without the tracking allocator, the live bytes.
+pub fn total_alloc() -> u64 {
+    let tracking = tracking_counts();
+    total_of(tracking, live_of(tracking, jemalloc_figures))
+}
+
+/// Heap bytes obtained from the OS.
+pub fn heap_sys() -> u64 {
+    heap_sys_of(jemalloc_figures())
+}
+
+/// All memory obtained from the OS for data: `VmData`, and at least `heapSys`.
+pub fn sys() -> u64 {
+    let [data] = proc_status(["VmData:"]);
+    data.unwrap_or(0).max(heap_sys())
+}
+
+/// Live threads of the process (`/proc/self/status` `Threads`; 1 where unreadable).
+pub fn threads() -> u64 {
+    let [threads] = proc_status(["Threads:"]);
+    threads.unwrap_or(1)
+}
+
+/// Resident memory of the process in bytes (`VmRSS`), for tests and tools.
+pub fn resident() -> Option<u64> {
+    let [rss] = proc_status(["VmRSS:"]);
+    rss
+}
+
+/// Every figure `stats()` reports, each source read once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Where `alloc` comes from: `tracking`, `jemalloc` or `mallinfo2`.
+    pub source: &'static str,
+    /// Live heap bytes.
+    pub alloc: u64,
+    /// Bytes ever allocated (at least `alloc`).
+    pub total_alloc: u64,
+    /// Heap bytes obtained from the OS.
+    pub heap_sys: u64,
+    /// All memory obtained from the OS for data (at least `heap_sys`).
+    pub sys: u64,
+    /// Live threads of the process.
+    pub threads: u64,
+    /// Allocations and frees counted by the tracking allocator (0 without it).
+    pub mallocs: u64,
+    /// See `mallocs`.
+    pub frees: u64,
+}
+
+/// Reads every figure once: the shards, jemalloc (or glibc), and `/proc/self/status`.
+pub fn snapshot() -> Snapshot {
+    let tracking = tracking_counts();
+    let jemalloc = jemalloc_figures();
+    let alloc = live_of(tracking, || jemalloc);
+    let heap_sys = heap_sys_of(jemalloc);
+    let [data, threads] = proc_status(["VmData:", "Threads:"]);
+    let counts = tracking.unwrap_or_default();
+    Snapshot {
+        source: source_of(tracking, || jemalloc),
+        alloc,
+        total_alloc: total_of(tracking, alloc),
+        heap_sys,
+        sys: data.unwrap_or(0).max(heap_sys),
+        threads: threads.unwrap_or(1),
+        mallocs: counts.allocs,
+        frees: counts.frees,
+    }
+}
+
+/// The tracking allocator's counters, if it is installed.
+fn tracking_counts() -> Option<Counts> {
+    tracking_installed().then(counts)
+}
+
+fn source_of(
+    tracking: Option<Counts>,
+    jemalloc: impl FnOnce() -> Option<(u64, u64)>,
+) -> &'static str {
+    if tracking.is_some() {
         "tracking"
-    } else if jemalloc_figures().is_some() {
+    } else if jemalloc().is_some() {
         "jemalloc"
     } else {
         "mallinfo2"
     }
 }
 
-/// Live heap bytes (see the module table for the source).
-pub fn heap_alloc() -> u64 {
-    if tracking_installed() {
-        counts().live
-    } else if let Some((allocated, _)) = jemalloc_figures() {
-        allocated
-    } else {
-        malloc_info().in_use
+/// Live bytes: tracking, else jemalloc (asked only when needed), else glibc.
+fn live_of(tracking: Option<Counts>, jemalloc: impl FnOnce() -> Option<(u64, u64)>) -> u64 {
+    match tracking {
+        Some(counts) => counts.live,
+        None => jemalloc().map_or_else(|| malloc_info().in_use, |(allocated, _)| allocated),
     }
 }
 
-/// Bytes ever allocated; without the tracking allocator, the live bytes.
-pub fn total_alloc() -> u64 {
-    if tracking_installed() {
-        let counts = counts();
-        counts.total.max(counts.live)
-    } else {
-        heap_alloc()
-    }
+fn total_of(tracking: Option<Counts>, live: u64) -> u64 {
+    tracking.map_or(live, |counts| counts.total).max(live)
 }
 
-/// Heap bytes obtained from the OS.
-pub fn heap_sys() -> u64 {
-    match jemalloc_figures() {
-        Some((_, mapped)) => mapped,
-        None => malloc_info().from_os,
-    }
+fn heap_sys_of(jemalloc: Option<(u64, u64)>) -> u64 {
+    jemalloc.map_or_else(|| malloc_info().from_os, |(_, mapped)| mapped)
 }
 
-/// A `kB` field of `/proc/self/status`, in bytes; or a count field as is.
-fn proc_status_field(name: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(name))?;
-    let mut words = line[name.len()..].split_whitespace();
-    let number: u64 = words.next()?.parse().ok()?;
-    Some(match words.next() {
-        Some("kB") => number * 1024,
-        _ => number,
+/// Fields of `/proc/self/status` (one read): `kB` values in bytes, counts as they are.
+fn proc_status<const N: usize>(names: [&str; N]) -> [Option<u64>; N] {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    names.map(|name| {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let mut words = line[name.len()..].split_whitespace();
+        let number: u64 = words.next()?.parse().ok()?;
+        Some(match words.next() {
+            Some("kB") => number * 1024,
+            _ => number,
+        })
     })
-}
-
-/// All memory obtained from the OS for data: `VmData`, and at least `heapSys`.
-pub fn sys() -> u64 {
-    proc_status_field("VmData:").unwrap_or(0).max(heap_sys())
-}
-
-/// Live threads of the process (`/proc/self/status` `Threads`; 1 where unreadable).
-pub fn threads() -> u64 {
-    proc_status_field("Threads:").unwrap_or(1)
-}
-
-/// Resident memory of the process in bytes (`VmRSS`), for tests and tools.
-pub fn resident() -> Option<u64> {
-    proc_status_field("VmRSS:")
 }
 
 fn clamp(n: u64) -> i64 {
@@ -464,20 +525,19 @@ fn clamp(n: u64) -> i64 {
 
 #[native("memory.alloc.stats")]
 pub fn stats(ctx: &Context) -> String {
-    let counts = counts();
-    let alloc = heap_alloc();
+    let figures = snapshot();
     let json = serde_json::json!({
-        "alloc": alloc,
-        "totalAlloc": total_alloc().max(alloc),
-        "sys": sys(),
+        "alloc": figures.alloc,
+        "totalAlloc": figures.total_alloc,
+        "sys": figures.sys,
         "numGC": gc::cycles(),
-        "goroutines": threads(),
-        "heapAlloc": alloc,
-        "heapSys": heap_sys(),
-        "mallocs": counts.allocs,
-        "frees": counts.frees,
+        "goroutines": figures.threads,
+        "heapAlloc": figures.alloc,
+        "heapSys": figures.heap_sys,
+        "mallocs": figures.mallocs,
+        "frees": figures.frees,
         "contextBytes": ctx.memory_in_use(),
-        "source": source(),
+        "source": figures.source,
     });
     json.to_string()
 }
