@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use hashbrown::HashSet;
+use std::hash::BuildHasher;
+
+use hashbrown::{DefaultHashBuilder, HashTable};
 
 use crate::budget::Budget;
 use crate::context::Object;
@@ -20,34 +22,54 @@ pub const ENTRY_OVERHEAD: usize = 4 * std::mem::size_of::<usize>();
 
 /// A set of interned strings. Each entry is an `Arc<str>`: `intern` hands out clones of
 /// it, so equal strings share one allocation, and handed-out strings outlive the pool.
-#[derive(Debug, Default)]
+/// The table hashes each string once per `intern` (a miss finds the slot and inserts
+/// with the same hash).
+#[derive(Default)]
 pub struct Pool {
-    entries: HashSet<Arc<str>>,
+    entries: HashTable<Arc<str>>,
+    hasher: DefaultHashBuilder,
     held: usize,
+}
+
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pool")
+            .field("len", &self.entries.len())
+            .field("held", &self.held)
+            .finish()
+    }
 }
 
 impl Pool {
     /// The pooled copy of `text`, adding it if new. Adding charges
     /// `text.len() + ENTRY_OVERHEAD` bytes to `budget`, and fails past its limit.
     pub fn intern(&mut self, text: &str, budget: &Budget) -> Result<Arc<str>, Error> {
-        if let Some(pooled) = self.entries.get(text) {
+        let hash = self.hasher.hash_one(text);
+        if let Some(pooled) = self.entries.find(hash, |entry| **entry == *text) {
             return Ok(Arc::clone(pooled));
         }
         let cost = text.len() + ENTRY_OVERHEAD;
         budget.try_charge(cost)?;
-        if self.entries.try_reserve(1).is_err() {
+        let hasher = &self.hasher;
+        if self
+            .entries
+            .try_reserve(1, |entry| hasher.hash_one(&**entry))
+            .is_err()
+        {
             budget.release(cost);
             return Err(ErrorKind::OutOfMemory { requested: cost }.into());
         }
         let pooled: Arc<str> = Arc::from(text);
-        self.entries.insert(Arc::clone(&pooled));
+        self.entries
+            .insert_unique(hash, Arc::clone(&pooled), |entry| hasher.hash_one(&**entry));
         self.held += cost;
         Ok(pooled)
     }
 
     /// Whether `text` is interned.
     pub fn contains(&self, text: &str) -> bool {
-        self.entries.contains(text)
+        let hash = self.hasher.hash_one(text);
+        self.entries.find(hash, |entry| **entry == *text).is_some()
     }
 
     /// Number of interned strings.
