@@ -20,11 +20,25 @@
 //! through its API, and our errors tell them apart ("was freed" vs "never issued"); and
 //! a slotmap needs one lock around the whole map, where [`SlotTable`] finds a slot
 //! without a lock (on `boxcar`'s append-only vector) and locks only that slot.
+//!
+//! # Why a spin lock per slot
+//!
+//! Every native takes one slot lock, so its cost is on every call. A
+//! [`spin::mutex::SpinMutex`] takes one atomic compare-and-swap to lock and a plain
+//! release store to unlock; `parking_lot`'s mutex (used before) takes a second locked
+//! instruction to unlock, because it must find out whether a waiter is parked, and on
+//! this project's machines that second instruction was a third of a `buffer.write`
+//! (BENCHMARKS.md). The critical sections are short and bounded (a copy of the bytes
+//! written or read, one hash-table probe), and a waiter gives up its time slice on each
+//! failed try ([`spin::relax::Yield`]) instead of burning it, so a preempted holder is not
+//! starved of the CPU it needs to finish.
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use parking_lot::{Mutex, MutexGuard};
+/// The lock around each slot and around the free list (see the module docs).
+type Lock<T> = spin::mutex::SpinMutex<T, spin::relax::Yield>;
+type LockGuard<'a, T> = spin::mutex::SpinMutexGuard<'a, T>;
 
 /// Which kind of object a handle names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -76,8 +90,8 @@ struct Slot<T> {
 /// different objects never wait for each other. Freed slot indices are reused, newest
 /// first, with the next generation.
 pub struct SlotTable<T> {
-    slots: boxcar::Vec<Mutex<Slot<T>>>,
-    free: Mutex<Vec<u32>>,
+    slots: boxcar::Vec<Lock<Slot<T>>>,
+    free: Lock<Vec<u32>>,
     /// Slots retired at the last generation (rare): live = slots - free - retired.
     retired: AtomicUsize,
 }
@@ -86,7 +100,7 @@ impl<T> Default for SlotTable<T> {
     fn default() -> Self {
         SlotTable {
             slots: boxcar::Vec::new(),
-            free: Mutex::new(Vec::new()),
+            free: Lock::new(Vec::new()),
             retired: AtomicUsize::new(0),
         }
     }
@@ -147,7 +161,7 @@ impl<T> SlotTable<T> {
         if self.slots.count() >= u32::MAX as usize - 1 {
             return Err(value);
         }
-        let index = self.slots.push(Mutex::new(Slot {
+        let index = self.slots.push(Lock::new(Slot {
             generation: 0,
             value: Some(value),
         }));
@@ -158,7 +172,7 @@ impl<T> SlotTable<T> {
 
     /// The locked slot `handle` names, while it holds that handle's object.
     #[inline]
-    fn lock_live(&self, handle: i64) -> Result<(MutexGuard<'_, Slot<T>>, u32), StaleHandle> {
+    fn lock_live(&self, handle: i64) -> Result<(LockGuard<'_, Slot<T>>, u32), StaleHandle> {
         if handle <= 0 {
             return Err(StaleHandle::NotAHandle);
         }
