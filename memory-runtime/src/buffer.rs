@@ -25,29 +25,38 @@ impl Buffer {
     /// Appends `data`, growing the capacity (doubling, or exactly what is needed when
     /// doubling would pass the limit). `Ok(false)` when even the exact growth would pass
     /// the context's limit: nothing changes then.
+    #[inline]
     pub fn write(&mut self, data: &str, budget: &Budget) -> Result<bool, Error> {
+        if data.len() > self.data.capacity() - self.data.len() {
+            return self.grow_and_write(data, budget);
+        }
+        self.data.push_str(data);
+        Ok(true)
+    }
+
+    /// [`Buffer::write`] when `data` does not fit the capacity: charge, grow, append.
+    #[cold]
+    fn grow_and_write(&mut self, data: &str, budget: &Budget) -> Result<bool, Error> {
         let len = self.data.len();
         let capacity = self.data.capacity();
         let Some(needed) = len.checked_add(data.len()) else {
             return Ok(false);
         };
-        if needed > capacity {
-            let doubled = capacity.saturating_mul(2).max(needed).max(MIN_CAPACITY);
-            let target = if budget.try_charge(doubled - capacity).is_ok() {
-                doubled
-            } else if budget.try_charge(needed - capacity).is_ok() {
-                needed
-            } else {
-                return Ok(false);
-            };
-            if self.data.try_reserve_exact(target - len).is_err() {
-                budget.release(target - capacity);
-                return Err(ErrorKind::OutOfMemory { requested: target }.into());
-            }
-            let actual = self.data.capacity();
-            if actual > target {
-                budget.force_charge(actual - target);
-            }
+        let doubled = capacity.saturating_mul(2).max(needed).max(MIN_CAPACITY);
+        let target = if budget.try_charge(doubled - capacity).is_ok() {
+            doubled
+        } else if budget.try_charge(needed - capacity).is_ok() {
+            needed
+        } else {
+            return Ok(false);
+        };
+        if self.data.try_reserve_exact(target - len).is_err() {
+            budget.release(target - capacity);
+            return Err(ErrorKind::OutOfMemory { requested: target }.into());
+        }
+        let actual = self.data.capacity();
+        if actual > target {
+            budget.force_charge(actual - target);
         }
         self.data.push_str(data);
         Ok(true)
@@ -89,9 +98,15 @@ pub fn new(ctx: &Context) -> Result<BufferId, Error> {
 
 #[native("memory.buffer.write")]
 pub fn write(ctx: &Context, id: BufferId, data: &str) -> Result<bool, Error> {
-    let written = ctx.with_buffer(id.0, |buffer| buffer.write(data, ctx.budget()))??;
-    gc::pace(ctx);
-    Ok(written)
+    let (written, grew) = ctx.with_buffer(id.0, |buffer| {
+        let held = buffer.held();
+        (buffer.write(data, ctx.budget()), buffer.held() != held)
+    })?;
+    if grew {
+        // Only a write that grew the buffer can have moved the pacer's figure.
+        gc::pace(ctx);
+    }
+    written
 }
 
 #[native("memory.buffer.read")]
