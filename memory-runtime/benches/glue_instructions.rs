@@ -1,0 +1,166 @@
+//! Instructions per call for the glue-overhead rows of BENCHMARKS.md, counted by
+//! callgrind through `gungraun`: each benchmark makes one call, on state its setup built
+//! outside the measurement, so the counts repeat exactly from run to run where wall-clock
+//! ratios wobble. Each operation has its baseline beside it in the same group. Fixtures
+//! are boxed, so moving one in and out of a benchmark costs the same few instructions in
+//! every row.
+//!
+//! ```sh
+//! cargo install --version 0.18.2 gungraun-runner   # once; must match the library version
+//! cargo bench -p memory-runtime --bench glue_instructions
+//! ```
+
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use gungraun::{library_benchmark, library_benchmark_group, main};
+use memory_runtime::buffer::{self, BufferId};
+use memory_runtime::{Context, Native, Registry, Value};
+
+/// Keys interned before the hit benchmarks; the one looked up is in the middle.
+const KEYS: usize = 1_000;
+const HIT: usize = KEYS / 2;
+
+fn native(name: &str) -> &'static Native {
+    Registry::global().get(name).expect("registered")
+}
+
+fn key(i: usize) -> String {
+    format!("key-{i:05}-{}", "x".repeat(i % 24))
+}
+
+/// A context with one buffer that already has room for the writes measured.
+struct BufferFixture {
+    ctx: Context,
+    args: [Value; 2],
+    write: &'static Native,
+    len: &'static Native,
+}
+
+fn buffer_fixture() -> Box<BufferFixture> {
+    let ctx = Context::new();
+    let buf = native("memory.buffer.new").call(&ctx, &[]).expect("new");
+    let args = [buf.clone(), Value::str("hello ")];
+    native("memory.buffer.write")
+        .call(&ctx, &[buf.clone(), Value::str("x".repeat(1024))])
+        .expect("write");
+    native("memory.buffer.reset")
+        .call(&ctx, &[buf])
+        .expect("reset");
+    Box::new(BufferFixture {
+        ctx,
+        args,
+        write: native("memory.buffer.write"),
+        len: native("memory.buffer.len"),
+    })
+}
+
+#[library_benchmark]
+#[bench::fixture(buffer_fixture())]
+fn len_glue(f: Box<BufferFixture>) -> Box<BufferFixture> {
+    if let Ok(Value::Int(n)) = f.len.call(&f.ctx, black_box(&f.args[..1])) {
+        black_box(n);
+    }
+    f
+}
+
+#[library_benchmark]
+#[bench::fixture(buffer_fixture())]
+fn len_direct(f: Box<BufferFixture>) -> Box<BufferFixture> {
+    let Value::Int(id) = f.args[0] else {
+        unreachable!("a buffer handle is an int")
+    };
+    if let Ok(n) = buffer::len(&f.ctx, BufferId(black_box(id))) {
+        black_box(n);
+    }
+    f
+}
+
+#[library_benchmark]
+#[bench::fixture(buffer_fixture())]
+fn write_glue(f: Box<BufferFixture>) -> Box<BufferFixture> {
+    if let Ok(Value::Bool(written)) = f.write.call(&f.ctx, black_box(&f.args)) {
+        black_box(written);
+    }
+    f
+}
+
+#[library_benchmark]
+#[bench::fixture(Box::new((String::with_capacity(1024), AtomicU64::new(0))))]
+fn write_push_str_fetch_add(mut f: Box<(String, AtomicU64)>) -> Box<(String, AtomicU64)> {
+    f.0.push_str(black_box("hello "));
+    f.1.fetch_add(1, Ordering::Relaxed);
+    f
+}
+
+/// A pool and the two interners, each holding the same `KEYS` keys.
+struct InternFixture {
+    ctx: Context,
+    args: [Value; 2],
+    intern: &'static Native,
+    interner: string_interner::DefaultStringInterner,
+    rodeo: lasso::Rodeo,
+    key: String,
+}
+
+fn intern_fixture() -> Box<InternFixture> {
+    let ctx = Context::new();
+    let intern = native("memory.pool.intern");
+    let pool = native("memory.pool.new").call(&ctx, &[]).expect("new");
+    let mut interner = string_interner::DefaultStringInterner::new();
+    let mut rodeo = lasso::Rodeo::default();
+    for i in 0..KEYS {
+        let k = key(i);
+        intern
+            .call(&ctx, &[pool.clone(), Value::str(k.as_str())])
+            .expect("intern");
+        interner.get_or_intern(k.as_str());
+        rodeo.get_or_intern(k.as_str());
+    }
+    Box::new(InternFixture {
+        args: [pool, Value::str(key(HIT))],
+        ctx,
+        intern,
+        interner,
+        rodeo,
+        key: key(HIT),
+    })
+}
+
+#[library_benchmark]
+#[bench::fixture(intern_fixture())]
+fn intern_hit_glue(f: Box<InternFixture>) -> Box<InternFixture> {
+    if let Ok(Value::Str(s)) = f.intern.call(&f.ctx, black_box(&f.args)) {
+        black_box(s);
+    }
+    f
+}
+
+#[library_benchmark]
+#[bench::fixture(intern_fixture())]
+fn intern_hit_string_interner(mut f: Box<InternFixture>) -> Box<InternFixture> {
+    black_box(f.interner.get_or_intern(black_box(f.key.as_str())));
+    f
+}
+
+#[library_benchmark]
+#[bench::fixture(intern_fixture())]
+fn intern_hit_lasso(mut f: Box<InternFixture>) -> Box<InternFixture> {
+    black_box(f.rodeo.get_or_intern(black_box(f.key.as_str())));
+    f
+}
+
+library_benchmark_group!(
+    name = len;
+    benchmarks = len_glue, len_direct
+);
+library_benchmark_group!(
+    name = write_6_bytes;
+    benchmarks = write_glue, write_push_str_fetch_add
+);
+library_benchmark_group!(
+    name = intern_hit;
+    benchmarks = intern_hit_glue, intern_hit_string_interner, intern_hit_lasso
+);
+
+main!(library_benchmark_groups = len, write_6_bytes, intern_hit);
