@@ -36,7 +36,9 @@
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The lock around each slot and around the free list (see the module docs).
+use crate::free_list::FreeList;
+
+/// The lock around each slot (see the module docs).
 type Lock<T> = spin::mutex::SpinMutex<T, spin::relax::Yield>;
 type LockGuard<'a, T> = spin::mutex::SpinMutexGuard<'a, T>;
 
@@ -87,11 +89,11 @@ struct Slot<T> {
 /// Slots live in a [`boxcar::Vec`]: finding a slot is a few plain loads, lock-free, and
 /// slots never move. Each slot has its own lock, taken for the whole of an operation on
 /// its object, so two operations on one object never interleave, and operations on
-/// different objects never wait for each other. Freed slot indices are reused, newest
-/// first, with the next generation.
+/// different objects never wait for each other. Freed slot indices are reused with the next
+/// generation, a thread's own recently freed ones first (the `free_list` module).
 pub struct SlotTable<T> {
     slots: boxcar::Vec<Lock<Slot<T>>>,
-    free: Lock<Vec<u32>>,
+    free: FreeList,
     /// Slots retired at the last generation (rare): live = slots - free - retired.
     retired: AtomicUsize,
 }
@@ -100,7 +102,7 @@ impl<T> Default for SlotTable<T> {
     fn default() -> Self {
         SlotTable {
             slots: boxcar::Vec::new(),
-            free: Lock::new(Vec::new()),
+            free: FreeList::default(),
             retired: AtomicUsize::new(0),
         }
     }
@@ -135,7 +137,7 @@ fn judge(generation: u32, slot_generation: u32, occupied: bool) -> Result<(), St
 impl<T> SlotTable<T> {
     /// Number of live objects (derived, so `new` and `free` keep no shared counter).
     pub fn len(&self) -> usize {
-        let free = self.free.lock().len();
+        let free = self.free.len();
         self.slots
             .count()
             .saturating_sub(free)
@@ -150,8 +152,7 @@ impl<T> SlotTable<T> {
     /// Stores `value` and returns its new handle, or gives `value` back when every
     /// slot index (2³² − 1 of them) is live or retired.
     pub fn insert(&self, value: T) -> Result<i64, T> {
-        let reused = self.free.lock().pop();
-        if let Some(index) = reused {
+        if let Some(index) = self.free.pop() {
             if let Some(slot) = self.slots.get(index as usize) {
                 let mut slot = slot.lock();
                 slot.value = Some(value);
@@ -215,7 +216,7 @@ impl<T> SlotTable<T> {
         };
         drop(slot);
         if reusable {
-            self.free.lock().push(index);
+            self.free.push(index);
         } else {
             self.retired.fetch_add(1, Ordering::Relaxed);
         }
@@ -225,7 +226,7 @@ impl<T> SlotTable<T> {
     /// Gives back the free list's spare capacity (a GC cycle calls this). Slots are never
     /// dropped: their generations keep old handles stale.
     pub fn shrink(&self) {
-        self.free.lock().shrink_to_fit();
+        self.free.shrink();
     }
 
     #[cfg(test)]

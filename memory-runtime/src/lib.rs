@@ -25,6 +25,7 @@ mod budget;
 mod context;
 mod convert;
 mod error;
+mod free_list;
 mod native;
 mod registry;
 mod value;
