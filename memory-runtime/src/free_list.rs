@@ -91,11 +91,6 @@ impl FreeList {
         cached + self.shared.lock().len()
     }
 
-    /// Whether no index is free.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Gives back the shared list's spare capacity.
     pub fn shrink(&self) {
         self.shared.lock().shrink_to_fit();
@@ -116,7 +111,7 @@ mod tests {
         assert_eq!(free.pop(), Some(7));
         assert_eq!(free.pop(), Some(3));
         assert_eq!(free.pop(), None);
-        assert!(free.is_empty());
+        assert_eq!(free.len(), 0);
     }
 
     #[test]
