@@ -18,10 +18,10 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 use thread_local::ThreadLocal;
 
+use crate::handle::Lock;
+
 /// Freed indices a thread keeps for itself before it hands half of them to the shared list.
 pub const LOCAL_CAPACITY: usize = 32;
-
-type Lock<T> = spin::mutex::SpinMutex<T, spin::relax::Yield>;
 
 /// One thread's cache. Only its owner thread writes it.
 struct LocalCache {

@@ -38,8 +38,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::free_list::FreeList;
 
-/// The lock around each slot (see the module docs).
-type Lock<T> = spin::mutex::SpinMutex<T, spin::relax::Yield>;
+/// The lock around each slot and the shared free list (see the module docs).
+pub(crate) type Lock<T> = spin::mutex::SpinMutex<T, spin::relax::Yield>;
 type LockGuard<'a, T> = spin::mutex::SpinMutexGuard<'a, T>;
 
 /// Which kind of object a handle names.
