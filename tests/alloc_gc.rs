@@ -5,7 +5,10 @@
 use std::sync::Mutex;
 
 use goost_memory::alloc::Tracking;
-use goost_memory::{Context, Error, Registry, Value, gc};
+use goost_memory::{Context, Value, gc};
+
+mod support;
+use support::call;
 
 #[global_allocator]
 static GLOBAL: Tracking<std::alloc::System> = Tracking::new(std::alloc::System);
@@ -16,10 +19,6 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn call(ctx: &Context, name: &str, args: &[Value]) -> Result<Value, Error> {
-    Registry::global().get(name).unwrap().call(ctx, args)
 }
 
 fn int(ctx: &Context, name: &str, args: &[Value]) -> i64 {

@@ -6,18 +6,10 @@
 
 use std::sync::Arc;
 
-use goost_memory::{Context, Error, MEMORY_SPEC, Registry, Value};
+use goost_memory::{Context, MEMORY_SPEC, Registry, Value};
 
-fn call(ctx: &Context, name: &str, args: &[Value]) -> Result<Value, Error> {
-    Registry::global()
-        .get(name)
-        .unwrap_or_else(|| panic!("{name} is registered"))
-        .call(ctx, args)
-}
-
-fn ok(ctx: &Context, name: &str, args: &[Value]) -> Value {
-    call(ctx, name, args).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
+mod support;
+use support::{call, ok};
 
 fn err(ctx: &Context, name: &str, args: &[Value]) -> String {
     match call(ctx, name, args) {

@@ -10,8 +10,11 @@
 use std::collections::{HashMap, HashSet};
 
 use goost_memory::handle::HandleKind;
-use goost_memory::{Context, Error, ErrorKind, MEMORY_SPEC, Registry, ScriptType, Value};
+use goost_memory::{Context, Error, ErrorKind, MEMORY_SPEC, ScriptType, Value};
 use proptest::prelude::*;
+
+mod support;
+use support::call;
 
 /// Which handle an operation passes, resolved against the model when it runs.
 #[derive(Clone, Debug)]
@@ -201,13 +204,6 @@ impl Model {
         self.buffers.insert(handle, (data + text, new_cap));
         true
     }
-}
-
-fn call(ctx: &Context, name: &str, args: &[Value]) -> Result<Value, Error> {
-    Registry::global()
-        .get(name)
-        .expect("registered")
-        .call(ctx, args)
 }
 
 fn kind_of(result: Result<Value, Error>) -> Result<Value, ErrorKind> {

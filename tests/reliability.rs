@@ -8,14 +8,10 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use goost_memory::{Context, Error, ErrorKind, Registry, Value, host};
+use goost_memory::{Context, ErrorKind, Registry, Value, host};
 
-fn call(ctx: &Context, name: &str, args: &[Value]) -> Result<Value, Error> {
-    Registry::global()
-        .get(name)
-        .expect("registered")
-        .call(ctx, args)
-}
+mod support;
+use support::call;
 
 const RECORD: usize = 8;
 

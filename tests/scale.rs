@@ -7,18 +7,13 @@
 use std::time::Instant;
 
 use goost_memory::alloc::{self, Tracking};
-use goost_memory::{Context, Registry, Value};
+use goost_memory::{Context, Value};
 
 #[global_allocator]
 static GLOBAL: Tracking<std::alloc::System> = Tracking::new(std::alloc::System);
 
-fn call(ctx: &Context, name: &str, args: &[Value]) -> Value {
-    Registry::global()
-        .get(name)
-        .unwrap()
-        .call(ctx, args)
-        .unwrap()
-}
+mod support;
+use support::ok;
 
 /// A distinct 16-byte string for each `i`.
 fn key16(i: usize) -> String {
@@ -31,13 +26,13 @@ fn buffers_at(count: usize) -> (f64, f64, f64) {
     let before = alloc::heap_alloc();
     let start = Instant::now();
     let handles: Vec<Value> = (0..count)
-        .map(|_| call(&ctx, "memory.buffer.new", &[]))
+        .map(|_| ok(&ctx, "memory.buffer.new", &[]))
         .collect();
     let per_new = start.elapsed().as_nanos() as f64 / count as f64;
     let bytes = (alloc::heap_alloc() - before) as f64 / count as f64 - 24.0; // minus our Vec<Value> slot
     let start = Instant::now();
     for h in handles {
-        call(&ctx, "memory.buffer.free", &[h]);
+        ok(&ctx, "memory.buffer.free", &[h]);
     }
     let per_free = start.elapsed().as_nanos() as f64 / count as f64;
     (per_new, per_free, bytes)
@@ -46,18 +41,18 @@ fn buffers_at(count: usize) -> (f64, f64, f64) {
 /// Nanoseconds per intern miss and per hit, and bytes held per string beyond its 16.
 fn pool_at(count: usize) -> (f64, f64, f64) {
     let ctx = Context::new();
-    let pool = call(&ctx, "memory.pool.new", &[]);
+    let pool = ok(&ctx, "memory.pool.new", &[]);
     let keys: Vec<Value> = (0..count).map(|i| Value::str(key16(i))).collect();
     let before = alloc::heap_alloc();
     let start = Instant::now();
     for k in &keys {
-        call(&ctx, "memory.pool.intern", &[pool.clone(), k.clone()]);
+        ok(&ctx, "memory.pool.intern", &[pool.clone(), k.clone()]);
     }
     let per_miss = start.elapsed().as_nanos() as f64 / count as f64;
     let bytes = (alloc::heap_alloc() - before) as f64 / count as f64 - 16.0;
     let start = Instant::now();
     for k in &keys {
-        call(&ctx, "memory.pool.intern", &[pool.clone(), k.clone()]);
+        ok(&ctx, "memory.pool.intern", &[pool.clone(), k.clone()]);
     }
     let per_hit = start.elapsed().as_nanos() as f64 / count as f64;
     (per_miss, per_hit, bytes)
