@@ -39,9 +39,10 @@ struct BufferFixture {
 
 fn buffer_fixture() -> Box<BufferFixture> {
     let ctx = Context::new();
+    let write = native("memory.buffer.write");
     let buf = native("memory.buffer.new").call(&ctx, &[]).expect("new");
     let args = [buf.clone(), Value::str("hello ")];
-    native("memory.buffer.write")
+    write
         .call(&ctx, &[buf.clone(), Value::str("x".repeat(1024))])
         .expect("write");
     native("memory.buffer.reset")
@@ -50,7 +51,7 @@ fn buffer_fixture() -> Box<BufferFixture> {
     Box::new(BufferFixture {
         ctx,
         args,
-        write: native("memory.buffer.write"),
+        write,
         len: native("memory.buffer.len"),
     })
 }
@@ -117,13 +118,14 @@ fn intern_fixture() -> Box<InternFixture> {
         interner.get_or_intern(k.as_str());
         rodeo.get_or_intern(k.as_str());
     }
+    let key = key(HIT);
     Box::new(InternFixture {
-        args: [pool, Value::str(key(HIT))],
+        args: [pool, Value::str(key.as_str())],
         ctx,
         intern,
         interner,
         rodeo,
-        key: key(HIT),
+        key,
     })
 }
 

@@ -20,7 +20,7 @@ fn native(name: &str) -> &'static Native {
 
 // How each glue result is taken: the way a host takes it, by matching the `Value` and
 // keeping its payload, as the baselines keep theirs. (`black_box` on the whole
-// `Result<Value, Error>` adds about 6 ns on this machine whatever the native does: the
+// `Result<Value, Error>` adds about 8 ns on this machine whatever the native does: the
 // `len` group keeps that form as its own row, and BENCHMARKS.md explains it.)
 
 /// The int a glue call returned.
