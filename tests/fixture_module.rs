@@ -1,11 +1,10 @@
 //! The macro binds any module spec: a fixture module with every script type is bound,
 //! registered and called end to end through the registry, with right and wrong arguments.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use memory_runtime::{
-    Context, Error, ErrorKind, FnSpec, ModuleSpec, Native, Registry, ScriptType, Value,
+    ArcStr, Context, Error, ErrorKind, FnSpec, ModuleSpec, Native, Registry, ScriptType, Value,
     module_spec, native,
 };
 
@@ -29,7 +28,7 @@ fn empty(s: String) -> bool {
 }
 
 #[native("fixture.text.echo", spec = "tests/fixture/fixture.spec")]
-fn echo(s: Arc<str>) -> Arc<str> {
+fn echo(s: ArcStr) -> ArcStr {
     s
 }
 
@@ -77,11 +76,12 @@ fn every_script_type_round_trips_through_the_glue() {
 
 #[test]
 fn string_arguments_are_shared_not_copied() {
-    let text: Arc<str> = Arc::from("shared");
-    let Ok(Value::Str(back)) = call("fixture.text.echo", &[Value::Str(Arc::clone(&text))]) else {
+    let text = ArcStr::from("shared");
+    let Ok(Value::Str(back)) = call("fixture.text.echo", &[Value::Str(ArcStr::clone(&text))])
+    else {
         panic!("echo returns a string");
     };
-    assert!(Arc::ptr_eq(&text, &back));
+    assert!(ArcStr::ptr_eq(&text, &back));
 }
 
 #[test]

@@ -125,7 +125,7 @@ struct Model {
     min_gc: i64,
 }
 
-const POOL_ENTRY_OVERHEAD: usize = 32;
+const POOL_ENTRY_OVERHEAD: usize = 24;
 
 impl Model {
     fn pick(list: &[i64], i: usize) -> Option<i64> {

@@ -24,7 +24,7 @@ fn script_type_tokens(ty: ScriptType) -> TokenStream {
     quote!(::memory_runtime::ScriptType::#variant)
 }
 
-/// A type as the user wrote it, for messages: `&str`, `Result<Arc<str>, Error>`.
+/// A type as the user wrote it, for messages: `&str`, `Result<ArcStr, Error>`.
 fn type_text(ty: &impl ToTokens) -> String {
     ty.to_token_stream()
         .to_string()

@@ -1,6 +1,6 @@
 //! `memory.buffer`: growable byte buffers, and the six natives over them.
 
-use std::sync::Arc;
+use arcstr::ArcStr;
 
 use crate::budget::Budget;
 use crate::context::Object;
@@ -63,8 +63,8 @@ impl Buffer {
     }
 
     /// The contents, as a new shared string (one copy).
-    pub fn read(&self) -> Arc<str> {
-        Arc::from(self.data.as_str())
+    pub fn read(&self) -> ArcStr {
+        ArcStr::from(self.data.as_str())
     }
 
     /// The length in bytes.
@@ -110,7 +110,7 @@ pub fn write(ctx: &Context, id: BufferId, data: &str) -> Result<bool, Error> {
 }
 
 #[native("memory.buffer.read")]
-pub fn read(ctx: &Context, id: BufferId) -> Result<Arc<str>, Error> {
+pub fn read(ctx: &Context, id: BufferId) -> Result<ArcStr, Error> {
     ctx.with_buffer(id.0, |buffer| buffer.read())
 }
 

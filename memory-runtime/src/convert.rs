@@ -2,7 +2,7 @@
 //! results. The `#[native]` macro checks a function's types through these traits, so a
 //! type alias is judged by what it is, and a newtype is one impl away.
 
-use std::sync::Arc;
+use arcstr::ArcStr;
 
 use crate::{Error, ScriptType, Value};
 
@@ -10,7 +10,7 @@ use crate::{Error, ScriptType, Value};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a goost script argument type",
     label = "no script type converts into `{Self}`",
-    note = "script arguments are `i64` (int), `&str`, `String` or `Arc<str>` (string), `bool`, or a type that implements `memory_runtime::FromValue`"
+    note = "script arguments are `i64` (int), `&str`, `String` or `ArcStr` (string), `bool`, or a type that implements `memory_runtime::FromValue`"
 )]
 pub trait FromValue<'a>: Sized {
     /// The script type this Rust type accepts.
@@ -23,7 +23,7 @@ pub trait FromValue<'a>: Sized {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a goost script result type",
     label = "`{Self}` does not convert to a script value",
-    note = "script results are `i64` (int), `String`, `Arc<str>` or `&'static str` (string), `bool`, `()` (void), `Result<T, memory_runtime::Error>` of those, or a type that implements `memory_runtime::IntoValue`"
+    note = "script results are `i64` (int), `String`, `ArcStr` or `&'static str` (string), `bool`, `()` (void), `Result<T, memory_runtime::Error>` of those, or a type that implements `memory_runtime::IntoValue`"
 )]
 pub trait IntoValue {
     /// The script type this Rust type becomes.
@@ -62,11 +62,11 @@ impl<'a> FromValue<'a> for &'a str {
     }
 }
 
-impl FromValue<'_> for Arc<str> {
+impl FromValue<'_> for ArcStr {
     const TYPE: ScriptType = ScriptType::String;
     fn from_value(value: &Value) -> Option<Self> {
         match value {
-            Value::Str(s) => Some(Arc::clone(s)),
+            Value::Str(s) => Some(ArcStr::clone(s)),
             _ => None,
         }
     }
@@ -110,7 +110,7 @@ impl IntoValue for String {
     }
 }
 
-impl IntoValue for Arc<str> {
+impl IntoValue for ArcStr {
     const TYPE: ScriptType = ScriptType::String;
     fn into_value(self) -> Result<Value, Error> {
         Ok(Value::Str(self))

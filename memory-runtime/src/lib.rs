@@ -45,6 +45,10 @@ pub use native::{FnSpec, Glue, ModuleSpec, Native, ParamSpec, ScriptType};
 pub use registry::{Missing, Module, Registry, SpecMismatch};
 pub use value::Value;
 
+/// The string type of [`Value::Str`]: a one-word, reference-counted UTF-8 string
+/// (re-exported from `arcstr`, so hosts and natives need not depend on it).
+pub use arcstr::ArcStr;
+
 /// The spec of the `memory` module (`spec/memory.spec`), compiled in.
 pub static MEMORY_SPEC: ModuleSpec = module_spec!("memory");
 

@@ -1,9 +1,8 @@
 //! `memory.pool`: string interning pools, and the five natives over them.
 
-use std::sync::Arc;
-
 use std::hash::BuildHasher;
 
+use arcstr::ArcStr;
 use hashbrown::{DefaultHashBuilder, HashTable};
 
 use crate::budget::Budget;
@@ -16,17 +15,19 @@ use crate::{Context, Error, ErrorKind, gc, native};
 pub struct PoolId(pub i64);
 crate::handle_newtype!(PoolId);
 
-/// Bytes charged per interned string beyond its length: the `Arc`'s two counters and
-/// the table's fat pointer to it (4 words on 64-bit targets).
-pub const ENTRY_OVERHEAD: usize = 4 * std::mem::size_of::<usize>();
+/// Bytes charged per interned string beyond its length: the [`ArcStr`] header (its length
+/// and its count, a word each) and the table's one-word pointer to it (3 words on 64-bit
+/// targets).
+pub const ENTRY_OVERHEAD: usize = 3 * std::mem::size_of::<usize>();
 
-/// A set of interned strings. Each entry is an `Arc<str>`: `intern` hands out clones of
-/// it, so equal strings share one allocation, and handed-out strings outlive the pool.
+/// A set of interned strings. Each entry is an [`ArcStr`], one word in the table: `intern`
+/// hands out clones of it, so equal strings share one allocation, and handed-out strings
+/// outlive the pool.
 /// The table hashes each string once per `intern` (a miss finds the slot and inserts
 /// with the same hash).
 #[derive(Default)]
 pub struct Pool {
-    entries: HashTable<Arc<str>>,
+    entries: HashTable<ArcStr>,
     hasher: DefaultHashBuilder,
     held: usize,
 }
@@ -43,10 +44,10 @@ impl std::fmt::Debug for Pool {
 impl Pool {
     /// The pooled copy of `text`, adding it if new. Adding charges
     /// `text.len() + ENTRY_OVERHEAD` bytes to `budget`, and fails past its limit.
-    pub fn intern(&mut self, text: &str, budget: &Budget) -> Result<Arc<str>, Error> {
+    pub fn intern(&mut self, text: &str, budget: &Budget) -> Result<ArcStr, Error> {
         let hash = self.hasher.hash_one(text);
         if let Some(pooled) = self.entries.find(hash, |entry| **entry == *text) {
-            return Ok(Arc::clone(pooled));
+            return Ok(ArcStr::clone(pooled));
         }
         let cost = text.len() + ENTRY_OVERHEAD;
         budget.try_charge(cost)?;
@@ -59,9 +60,11 @@ impl Pool {
             budget.release(cost);
             return Err(ErrorKind::OutOfMemory { requested: cost }.into());
         }
-        let pooled: Arc<str> = Arc::from(text);
+        let pooled = ArcStr::from(text);
         self.entries
-            .insert_unique(hash, Arc::clone(&pooled), |entry| hasher.hash_one(&**entry));
+            .insert_unique(hash, ArcStr::clone(&pooled), |entry| {
+                hasher.hash_one(&**entry)
+            });
         self.held += cost;
         Ok(pooled)
     }
@@ -94,7 +97,7 @@ pub fn new(ctx: &Context) -> Result<PoolId, Error> {
 }
 
 #[native("memory.pool.intern")]
-pub fn intern(ctx: &Context, id: PoolId, s: &str) -> Result<Arc<str>, Error> {
+pub fn intern(ctx: &Context, id: PoolId, s: &str) -> Result<ArcStr, Error> {
     let pooled = ctx.with_pool(id.0, |pool| pool.intern(s, ctx.budget()))??;
     gc::pace(ctx);
     Ok(pooled)

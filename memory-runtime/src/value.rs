@@ -1,13 +1,18 @@
 //! `Value`: what crosses between a script host and a native.
 
 use std::fmt;
-use std::sync::Arc;
+
+use arcstr::ArcStr;
 
 use crate::native::ScriptType;
 
-/// A script value. Strings are `Arc<str>`: passing one to a native borrows it, and a
-/// native returning an `Arc<str>` (such as a pooled string) hands out a shared pointer,
-/// not a copy.
+/// A script value, two words in size. Strings are [`ArcStr`]: a one-word pointer to a
+/// reference-counted UTF-8 string (its length lives beside the count in the same
+/// allocation). Passing one to a native borrows it, and a native returning an `ArcStr`
+/// (such as a pooled string) hands out a shared pointer, not a copy.
+///
+/// Two words matter: a native's `Result<Value, Error>` is two words as well, so it comes
+/// back in registers rather than through memory (see BENCHMARKS.md).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Value {
     /// The result of a `void` native; scripts print it as `nil`.
@@ -17,7 +22,7 @@ pub enum Value {
     /// A `bool`.
     Bool(bool),
     /// A `string`: UTF-8 text.
-    Str(Arc<str>),
+    Str(ArcStr),
 }
 
 impl Value {
@@ -31,8 +36,9 @@ impl Value {
         }
     }
 
-    /// A string value from anything that turns into `Arc<str>`.
-    pub fn str(text: impl Into<Arc<str>>) -> Value {
+    /// A string value from anything that turns into an [`ArcStr`] (`&str` and `String`
+    /// copy their bytes into a new allocation; an `ArcStr` is moved in).
+    pub fn str(text: impl Into<ArcStr>) -> Value {
         Value::Str(text.into())
     }
 }

@@ -1,4 +1,4 @@
 #[native("golden.shapes.lookup")]
-fn lookup(ctx: &Context, id: PoolId, key: &str) -> Result<Arc<str>, Error> {
+fn lookup(ctx: &Context, id: PoolId, key: &str) -> Result<ArcStr, Error> {
     ctx.lookup(id, key)
 }
