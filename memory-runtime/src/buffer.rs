@@ -97,6 +97,7 @@ pub fn new(ctx: &Context) -> Result<BufferId, Error> {
 }
 
 #[native("memory.buffer.write")]
+#[inline]
 pub fn write(ctx: &Context, id: BufferId, data: &str) -> Result<bool, Error> {
     let (written, grew) = ctx.with_buffer(id.0, |buffer| {
         let held = buffer.held();
@@ -120,6 +121,7 @@ pub fn reset(ctx: &Context, id: BufferId) -> Result<(), Error> {
 }
 
 #[native("memory.buffer.len")]
+#[inline]
 pub fn len(ctx: &Context, id: BufferId) -> Result<i64, Error> {
     // A buffer's length is bounded by isize::MAX, so it always fits an i64.
     ctx.with_buffer(id.0, |buffer| buffer.len() as i64)

@@ -97,6 +97,7 @@ pub fn new(ctx: &Context) -> Result<PoolId, Error> {
 }
 
 #[native("memory.pool.intern")]
+#[inline]
 pub fn intern(ctx: &Context, id: PoolId, s: &str) -> Result<ArcStr, Error> {
     let pooled = ctx.with_pool(id.0, |pool| pool.intern(s, ctx.budget()))??;
     gc::pace(ctx);
