@@ -29,7 +29,9 @@ fn buffers_at(count: usize) -> (f64, f64, f64) {
         .map(|_| ok(&ctx, "memory.buffer.new", &[]))
         .collect();
     let per_new = start.elapsed().as_nanos() as f64 / count as f64;
-    let bytes = (alloc::heap_alloc() - before) as f64 / count as f64 - 24.0; // minus our Vec<Value> slot
+    // Minus our own Vec<Value> slot per handle.
+    let bytes =
+        (alloc::heap_alloc() - before) as f64 / count as f64 - std::mem::size_of::<Value>() as f64;
     let start = Instant::now();
     for h in handles {
         ok(&ctx, "memory.buffer.free", &[h]);
