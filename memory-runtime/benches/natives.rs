@@ -97,6 +97,20 @@ fn write_small(c: &mut Criterion) {
             }
         })
     });
+    // The floor under the glue: our slot table (handle check, per-slot spin lock) around
+    // the same `push_str`, called directly with no `Value`s, no argument checks, no budget.
+    let table = memory_runtime::handle::SlotTable::default();
+    let handle = table.insert(String::new()).unwrap();
+    group.bench_function("SlotTable::with + push_str (no glue)", |b| {
+        b.iter(|| {
+            black_box(table.with(black_box(handle), |text: &mut String| {
+                text.push_str(black_box("hello "));
+                if text.len() >= RESET_AT {
+                    text.clear();
+                }
+            }))
+        })
+    });
     // What the Go original does: a map of buffers behind one mutex (fast hasher).
     let go_style: Mutex<hashbrown::HashMap<i64, Vec<u8>>> = Mutex::new(hashbrown::HashMap::new());
     go_style.lock().unwrap().insert(1, Vec::new());
