@@ -63,6 +63,25 @@ fn new_buffer(ctx: &Context) -> Value {
     native("memory.buffer.new").call(ctx, &[]).unwrap()
 }
 
+/// The time `work` takes over `iters` fresh states, with making each state (`setup`) and
+/// disposing of it (`teardown`) outside the clock.
+fn time_work_only<S>(
+    iters: u64,
+    mut setup: impl FnMut() -> S,
+    mut work: impl FnMut(&mut S),
+    mut teardown: impl FnMut(S),
+) -> Duration {
+    let mut spent = Duration::ZERO;
+    for _ in 0..iters {
+        let mut state = setup();
+        let start = Instant::now();
+        work(&mut state);
+        spent += start.elapsed();
+        teardown(state);
+    }
+    spent
+}
+
 fn write_small(c: &mut Criterion) {
     let mut group = c.benchmark_group("buffer.write 6 B");
     let ctx = Context::new();
@@ -254,60 +273,59 @@ fn intern(c: &mut Criterion) {
     // which a host already holds as values) and dropping or freeing it afterwards are
     // outside the clock for all three, as `iter_batched` leaves lasso's drop outside.
     let mut group = c.benchmark_group("pool.intern miss");
-    let key_values: Vec<Value> = keys
-        .iter()
-        .take(1000)
-        .map(|k| Value::str(k.as_str()))
-        .collect();
+    let miss_keys = &keys[..1000];
+    let key_values: Vec<Value> = miss_keys.iter().map(|k| Value::str(k.as_str())).collect();
     group.bench_function("glue", |b| {
         b.iter_custom(|iters| {
-            let mut spent = Duration::ZERO;
-            for _ in 0..iters {
-                let pool = native("memory.pool.new").call(&ctx, &[]).unwrap();
-                let args: Vec<[Value; 2]> = key_values
-                    .iter()
-                    .map(|k| [pool.clone(), k.clone()])
-                    .collect();
-                let start = Instant::now();
-                for a in &args {
-                    black_box(string(intern.call(&ctx, a)));
-                }
-                spent += start.elapsed();
-                native("memory.pool.free").call(&ctx, &[pool]).unwrap();
-            }
-            spent
+            time_work_only(
+                iters,
+                || {
+                    let pool = native("memory.pool.new").call(&ctx, &[]).unwrap();
+                    let args: Vec<[Value; 2]> = key_values
+                        .iter()
+                        .map(|k| [pool.clone(), k.clone()])
+                        .collect();
+                    (pool, args)
+                },
+                |(_, args)| {
+                    for a in args.iter() {
+                        black_box(string(intern.call(&ctx, a)));
+                    }
+                },
+                |(pool, _)| {
+                    native("memory.pool.free").call(&ctx, &[pool]).unwrap();
+                },
+            )
         })
     });
     group.bench_function("lasso::Rodeo get_or_intern (miss)", |b| {
         b.iter_custom(|iters| {
-            let mut spent = Duration::ZERO;
-            for _ in 0..iters {
-                let mut fresh = lasso::Rodeo::default();
-                let start = Instant::now();
-                for k in keys.iter().take(1000) {
-                    black_box(fresh.get_or_intern(k.as_str()));
-                }
-                spent += start.elapsed();
-                drop(fresh);
-            }
-            spent
+            time_work_only(
+                iters,
+                lasso::Rodeo::default,
+                |fresh| {
+                    for k in miss_keys {
+                        black_box(fresh.get_or_intern(k.as_str()));
+                    }
+                },
+                drop,
+            )
         })
     });
     group.bench_function("HashSet<Arc<str>> insert", |b| {
         b.iter_custom(|iters| {
-            let mut spent = Duration::ZERO;
-            for _ in 0..iters {
-                let mut fresh = HashSet::<Arc<str>>::new();
-                let start = Instant::now();
-                for k in keys.iter().take(1000) {
-                    let key: Arc<str> = Arc::from(k.as_str());
-                    black_box(Arc::clone(&key));
-                    fresh.insert(key);
-                }
-                spent += start.elapsed();
-                drop(fresh);
-            }
-            spent
+            time_work_only(
+                iters,
+                HashSet::<Arc<str>>::new,
+                |fresh| {
+                    for k in miss_keys {
+                        let key: Arc<str> = Arc::from(k.as_str());
+                        black_box(Arc::clone(&key));
+                        fresh.insert(key);
+                    }
+                },
+                drop,
+            )
         })
     });
     set.clear();
