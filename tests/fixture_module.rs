@@ -4,8 +4,8 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use memory_runtime::{
-    ArcStr, Context, Error, ErrorKind, FnSpec, ModuleSpec, Native, Registry, ScriptType, Value,
-    module_spec, native,
+    ArcStr, Context, Error, ErrorKind, FnSpec, GlueResult, ModuleSpec, Native, Registry,
+    ScriptType, Value, module_spec, native,
 };
 
 static FIXTURE_SPEC: ModuleSpec = module_spec!(path = "tests/fixture/fixture.spec");
@@ -169,8 +169,8 @@ static EXTRA_SPEC: FnSpec = FnSpec {
     ret: ScriptType::Int,
     description: "Not in the spec",
 };
-fn unused_glue(_: &Context, _: &[Value]) -> Result<Value, Error> {
-    Ok(Value::Void)
+fn unused_glue(_: &Context, _: &[Value]) -> GlueResult {
+    GlueResult::from(Ok(Value::Void))
 }
 static EXTRA: Native = Native {
     spec: &EXTRA_SPEC,

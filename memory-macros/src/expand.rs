@@ -144,8 +144,13 @@ pub fn native(function: &Function, native: &NativeFn, loaded: &LoadedSpec) -> To
                 arg_patterns.push(slot.clone());
                 let local = format_ident!("__goost_{}", name);
                 conversions.push(quote! {
-                    let #local = <#ty as ::memory_runtime::FromValue>::from_value(#slot)
-                        .ok_or_else(|| ::memory_runtime::Error::argument_type(&__GOOST_SPEC, #index, #slot))?;
+                    let ::core::option::Option::Some(#local) =
+                        <#ty as ::memory_runtime::FromValue>::from_value(#slot)
+                    else {
+                        return ::memory_runtime::GlueResult::err(
+                            ::memory_runtime::Error::argument_type(&__GOOST_SPEC, #index, #slot),
+                        );
+                    };
                 });
                 call_args.push(quote!(#local));
                 script_index += 1;
@@ -196,15 +201,17 @@ pub fn native(function: &Function, native: &NativeFn, loaded: &LoadedSpec) -> To
             fn __goost_glue(
                 __goost_ctx: &::memory_runtime::Context,
                 __goost_args: &[::memory_runtime::Value],
-            ) -> ::core::result::Result<::memory_runtime::Value, ::memory_runtime::Error> {
+            ) -> ::memory_runtime::GlueResult {
                 let [#(#arg_patterns),*] = __goost_args else {
-                    return ::core::result::Result::Err(
+                    return ::memory_runtime::GlueResult::err(
                         ::memory_runtime::Error::arity(&__GOOST_SPEC, __goost_args.len()),
                     );
                 };
                 #(#conversions)*
-                ::memory_runtime::IntoValue::into_value(#ident(#(#call_args),*))
-                    .map_err(|e| e.in_native(&__GOOST_SPEC))
+                ::memory_runtime::GlueResult::from(
+                    ::memory_runtime::IntoValue::into_value(#ident(#(#call_args),*))
+                        .map_err(|e| e.in_native(&__GOOST_SPEC)),
+                )
             }
 
             ::memory_runtime::__private::inventory::submit! {

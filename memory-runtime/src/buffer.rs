@@ -15,6 +15,17 @@ crate::handle_newtype!(BufferId);
 /// The smallest capacity a buffer grows to, so tiny appends do not reallocate each time.
 const MIN_CAPACITY: usize = 64;
 
+/// What [`Buffer::write`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// Appended within the capacity the buffer had.
+    Appended,
+    /// Appended after growing the capacity (more bytes charged to the budget).
+    Grew,
+    /// Not appended: growing would pass the memory limit. Nothing changed.
+    Refused,
+}
+
 /// A buffer's contents. Only whole strings are appended, so it is always valid UTF-8.
 #[derive(Debug, Default)]
 pub struct Buffer {
@@ -23,24 +34,24 @@ pub struct Buffer {
 
 impl Buffer {
     /// Appends `data`, growing the capacity (doubling, or exactly what is needed when
-    /// doubling would pass the limit). `Ok(false)` when even the exact growth would pass
-    /// the context's limit: nothing changes then.
+    /// doubling would pass the limit). [`Written::Refused`] when even the exact growth
+    /// would pass the context's limit: nothing changes then.
     #[inline]
-    pub fn write(&mut self, data: &str, budget: &Budget) -> Result<bool, Error> {
+    pub fn write(&mut self, data: &str, budget: &Budget) -> Result<Written, Error> {
         if data.len() > self.data.capacity() - self.data.len() {
             return self.grow_and_write(data, budget);
         }
         self.data.push_str(data);
-        Ok(true)
+        Ok(Written::Appended)
     }
 
     /// [`Buffer::write`] when `data` does not fit the capacity: charge, grow, append.
     #[cold]
-    fn grow_and_write(&mut self, data: &str, budget: &Budget) -> Result<bool, Error> {
+    fn grow_and_write(&mut self, data: &str, budget: &Budget) -> Result<Written, Error> {
         let len = self.data.len();
         let capacity = self.data.capacity();
         let Some(needed) = len.checked_add(data.len()) else {
-            return Ok(false);
+            return Ok(Written::Refused);
         };
         let doubled = capacity.saturating_mul(2).max(needed).max(MIN_CAPACITY);
         let target = if budget.try_charge(doubled - capacity).is_ok() {
@@ -48,7 +59,7 @@ impl Buffer {
         } else if budget.try_charge(needed - capacity).is_ok() {
             needed
         } else {
-            return Ok(false);
+            return Ok(Written::Refused);
         };
         if self.data.try_reserve_exact(target - len).is_err() {
             budget.release(target - capacity);
@@ -59,7 +70,7 @@ impl Buffer {
             budget.force_charge(actual - target);
         }
         self.data.push_str(data);
-        Ok(true)
+        Ok(Written::Grew)
     }
 
     /// The contents, as a new shared string (one copy).
@@ -99,15 +110,15 @@ pub fn new(ctx: &Context) -> Result<BufferId, Error> {
 #[native("memory.buffer.write")]
 #[inline]
 pub fn write(ctx: &Context, id: BufferId, data: &str) -> Result<bool, Error> {
-    let (written, grew) = ctx.with_buffer(id.0, |buffer| {
-        let held = buffer.held();
-        (buffer.write(data, ctx.budget()), buffer.held() != held)
-    })?;
-    if grew {
-        // Only a write that grew the buffer can have moved the pacer's figure.
-        gc::pace(ctx);
+    match ctx.with_buffer(id.0, |buffer| buffer.write(data, ctx.budget()))?? {
+        Written::Appended => Ok(true),
+        Written::Grew => {
+            // Only a write that grew the buffer can have moved the pacer's figure.
+            gc::pace(ctx);
+            Ok(true)
+        }
+        Written::Refused => Ok(false),
     }
-    written
 }
 
 #[native("memory.buffer.read")]

@@ -87,6 +87,8 @@ impl ContextBuilder {
     }
 }
 
+#[cold]
+#[inline(never)]
 fn stale_error(handle: i64, kind: HandleKind, why: StaleHandle) -> Error {
     match why {
         StaleHandle::NotAHandle => ErrorKind::NotAHandle { handle, kind },
@@ -96,6 +98,8 @@ fn stale_error(handle: i64, kind: HandleKind, why: StaleHandle) -> Error {
     .into()
 }
 
+#[cold]
+#[inline(never)]
 fn wrong_kind(handle: i64, expected: HandleKind, actual: HandleKind) -> Error {
     ErrorKind::WrongKind {
         handle,

@@ -134,6 +134,14 @@ fn judge(generation: u32, slot_generation: u32, occupied: bool) -> Result<(), St
     Ok(())
 }
 
+/// Waits for a slot another thread holds. Out of line, so the uncontended path of every
+/// native (one compare-and-swap) carries no call and keeps its registers free.
+#[cold]
+#[inline(never)]
+fn lock_contended<T>(slot: &Lock<T>) -> LockGuard<'_, T> {
+    slot.lock()
+}
+
 impl<T> SlotTable<T> {
     /// Number of live objects (derived, so `new` and `free` keep no shared counter).
     pub fn len(&self) -> usize {
@@ -181,8 +189,11 @@ impl<T> SlotTable<T> {
         let slot = self
             .slots
             .get(index as usize)
-            .ok_or(StaleHandle::NeverIssued)?
-            .lock();
+            .ok_or(StaleHandle::NeverIssued)?;
+        let slot = match slot.try_lock() {
+            Some(slot) => slot,
+            None => lock_contended(slot),
+        };
         judge(generation, slot.generation, slot.value.is_some())?;
         Ok((slot, index))
     }

@@ -41,7 +41,7 @@ pub use context::{Context, ContextBuilder};
 pub use convert::{FromValue, IntoValue};
 pub use error::{Error, ErrorKind};
 pub use memory_macros::{module_spec, native};
-pub use native::{FnSpec, Glue, ModuleSpec, Native, ParamSpec, ScriptType};
+pub use native::{FnSpec, Glue, GlueResult, ModuleSpec, Native, ParamSpec, ScriptType};
 pub use registry::{Missing, Module, Registry, SpecMismatch};
 pub use value::Value;
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use arcstr::ArcStr;
+
 use crate::{Context, Error, Value};
 
 /// A script-visible type. The set is closed; each Rust type maps to one of these
@@ -86,7 +88,63 @@ pub struct ModuleSpec {
 }
 
 /// The generated glue: converts `args`, calls the Rust function, converts the result.
-pub type Glue = fn(&Context, &[Value]) -> Result<Value, Error>;
+/// Hosts call it through [`Native::call`], which hands back a `Result<Value, Error>`.
+pub type Glue = fn(&Context, &[Value]) -> GlueResult;
+
+/// A native's `Result<Value, Error>` as the glue returns it: in two registers.
+///
+/// A `Result<Value, Error>` is two words, but the compiler returns it through memory
+/// (its `bool` sits at a byte offset of its own, so the layout is not a pair of scalars).
+/// This type holds the same outcome with every payload in the second word, which the
+/// x86-64 and AArch64 calling conventions return in two registers: no store and reload
+/// around every native call. [`Native::call`] turns it back into the `Result`; inlined,
+/// that costs a compare or two.
+#[derive(Debug)]
+pub struct GlueResult(Outcome);
+
+/// One variant per `Value` variant, plus the error, each with a one-word payload.
+#[derive(Debug)]
+enum Outcome {
+    Void,
+    Int(i64),
+    /// `0` or `1`: a one-byte `bool` here would move the pair out of registers.
+    Bool(u64),
+    Str(ArcStr),
+    Err(Error),
+}
+
+impl GlueResult {
+    /// A failed call.
+    #[inline(always)]
+    pub fn err(error: Error) -> GlueResult {
+        GlueResult(Outcome::Err(error))
+    }
+
+    /// The outcome as the native ABI states it.
+    #[inline(always)]
+    pub fn into_result(self) -> Result<Value, Error> {
+        match self.0 {
+            Outcome::Void => Ok(Value::Void),
+            Outcome::Int(n) => Ok(Value::Int(n)),
+            Outcome::Bool(b) => Ok(Value::Bool(b != 0)),
+            Outcome::Str(s) => Ok(Value::Str(s)),
+            Outcome::Err(e) => Err(e),
+        }
+    }
+}
+
+impl From<Result<Value, Error>> for GlueResult {
+    #[inline(always)]
+    fn from(result: Result<Value, Error>) -> GlueResult {
+        GlueResult(match result {
+            Ok(Value::Void) => Outcome::Void,
+            Ok(Value::Int(n)) => Outcome::Int(n),
+            Ok(Value::Bool(b)) => Outcome::Bool(u64::from(b)),
+            Ok(Value::Str(s)) => Outcome::Str(s),
+            Err(e) => Outcome::Err(e),
+        })
+    }
+}
 
 /// A registered native: one `inventory` item per `#[native]` function.
 #[derive(Debug)]
@@ -112,8 +170,51 @@ impl Native {
     /// Calls the native with script arguments.
     #[inline]
     pub fn call(&self, ctx: &Context, args: &[Value]) -> Result<Value, Error> {
-        (self.glue)(ctx, args)
+        (self.glue)(ctx, args).into_result()
     }
 }
 
 inventory::collect!(Native);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_glue_result_gives_back_every_value_and_error_unchanged() {
+        let outcomes = [
+            Ok(Value::Void),
+            Ok(Value::Int(-7)),
+            Ok(Value::Int(i64::MAX)),
+            Ok(Value::Bool(true)),
+            Ok(Value::Bool(false)),
+            Ok(Value::str("pooled")),
+            Err(Error::msg("disk on fire")),
+        ];
+        for outcome in outcomes {
+            assert_eq!(GlueResult::from(outcome.clone()).into_result(), outcome);
+        }
+        assert_eq!(
+            GlueResult::err(Error::msg("no")).into_result(),
+            Err(Error::msg("no"))
+        );
+    }
+
+    #[test]
+    fn a_returned_string_keeps_its_allocation_through_the_glue_result() {
+        let text = ArcStr::from("shared");
+        let Ok(Value::Str(back)) = GlueResult::from(Ok(Value::Str(text.clone()))).into_result()
+        else {
+            panic!("expected the string back");
+        };
+        assert!(ArcStr::ptr_eq(&text, &back));
+    }
+
+    #[test]
+    fn a_glue_result_is_two_words() {
+        assert_eq!(
+            std::mem::size_of::<GlueResult>(),
+            2 * std::mem::size_of::<usize>()
+        );
+    }
+}
