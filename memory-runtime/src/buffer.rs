@@ -38,11 +38,22 @@ impl Buffer {
     /// would pass the context's limit: nothing changes then.
     #[inline]
     pub fn write(&mut self, data: &str, budget: &Budget) -> Result<Written, Error> {
+        if self.append_within_capacity(data) {
+            Ok(Written::Appended)
+        } else {
+            self.grow_and_write(data, budget)
+        }
+    }
+
+    /// Appends `data` if it fits the capacity the buffer holds already (nothing to charge);
+    /// `false`, changing nothing, if it does not.
+    #[inline]
+    pub fn append_within_capacity(&mut self, data: &str) -> bool {
         if data.len() > self.data.capacity() - self.data.len() {
-            return self.grow_and_write(data, budget);
+            return false;
         }
         self.data.push_str(data);
-        Ok(Written::Appended)
+        true
     }
 
     /// [`Buffer::write`] when `data` does not fit the capacity: charge, grow, append.
@@ -110,7 +121,23 @@ pub fn new(ctx: &Context) -> Result<BufferId, Error> {
 #[native("memory.buffer.write")]
 #[inline]
 pub fn write(ctx: &Context, id: BufferId, data: &str) -> Result<bool, Error> {
-    match ctx.with_buffer(id.0, |buffer| buffer.write(data, ctx.budget()))?? {
+    // The common case makes no call but the copy's: a live buffer whose slot no other
+    // thread holds, with room in its capacity. Anything else goes the full way.
+    if ctx.try_with(id.0, |buffer: &mut Buffer| {
+        buffer.append_within_capacity(data)
+    }) == Some(true)
+    {
+        return Ok(true);
+    }
+    write_in_full(ctx, id, data)
+}
+
+/// `write` when the fast path did not append (nothing changed there): waits for the slot,
+/// grows the buffer within the limit, or names what is wrong with the handle.
+#[cold]
+#[inline(never)]
+fn write_in_full(ctx: &Context, id: BufferId, data: &str) -> Result<bool, Error> {
+    match ctx.with(id.0, |buffer: &mut Buffer| buffer.write(data, ctx.budget()))?? {
         Written::Appended => Ok(true),
         Written::Grew => {
             // Only a write that grew the buffer can have moved the pacer's figure.
@@ -123,19 +150,19 @@ pub fn write(ctx: &Context, id: BufferId, data: &str) -> Result<bool, Error> {
 
 #[native("memory.buffer.read")]
 pub fn read(ctx: &Context, id: BufferId) -> Result<ArcStr, Error> {
-    ctx.with_buffer(id.0, |buffer| buffer.read())
+    ctx.with(id.0, |buffer: &mut Buffer| buffer.read())
 }
 
 #[native("memory.buffer.reset")]
 pub fn reset(ctx: &Context, id: BufferId) -> Result<(), Error> {
-    ctx.with_buffer(id.0, Buffer::reset)
+    ctx.with(id.0, Buffer::reset)
 }
 
 #[native("memory.buffer.len")]
 #[inline]
 pub fn len(ctx: &Context, id: BufferId) -> Result<i64, Error> {
     // A buffer's length is bounded by isize::MAX, so it always fits an i64.
-    ctx.with_buffer(id.0, |buffer| buffer.len() as i64)
+    ctx.with(id.0, |buffer: &mut Buffer| buffer.len() as i64)
 }
 
 #[native("memory.buffer.free")]

@@ -33,6 +33,36 @@ impl Object {
     }
 }
 
+/// What a handle of one kind names inside an [`Object`]: a [`Buffer`] or a [`Pool`].
+pub(crate) trait ObjectKind {
+    /// The handle kind, for errors.
+    const KIND: HandleKind;
+    /// `object` as this kind, or `None` if it is of the other kind.
+    fn of(object: &mut Object) -> Option<&mut Self>;
+}
+
+impl ObjectKind for Buffer {
+    const KIND: HandleKind = HandleKind::Buffer;
+    #[inline]
+    fn of(object: &mut Object) -> Option<&mut Buffer> {
+        match object {
+            Object::Buffer(buffer) => Some(buffer),
+            Object::Pool(_) => None,
+        }
+    }
+}
+
+impl ObjectKind for Pool {
+    const KIND: HandleKind = HandleKind::Pool;
+    #[inline]
+    fn of(object: &mut Object) -> Option<&mut Pool> {
+        match object {
+            Object::Pool(pool) => Some(pool),
+            Object::Buffer(_) => None,
+        }
+    }
+}
+
 /// The state of one script: its objects and its memory budget. Make one per script or
 /// tenant; natives receive it as `&Context`.
 ///
@@ -165,47 +195,36 @@ impl Context {
         })
     }
 
-    /// Runs `f` on the buffer behind `handle`, holding its slot's lock.
+    /// Runs `f` on the `T` (a [`Buffer`] or a [`Pool`]) behind `handle`, holding its
+    /// slot's lock. A stale handle or one of the other kind is an error naming it.
     #[inline]
-    pub(crate) fn with_buffer<R>(
+    pub(crate) fn with<T: ObjectKind, R>(
         &self,
         handle: i64,
-        f: impl FnOnce(&mut Buffer) -> R,
-    ) -> Result<R, Error> {
-        self.with_object(handle, HandleKind::Buffer, |object| match object {
-            Object::Buffer(buffer) => Some(f(buffer)),
-            Object::Pool(_) => None,
-        })
-    }
-
-    /// Runs `f` on the pool behind `handle`, holding its slot's lock.
-    #[inline]
-    pub(crate) fn with_pool<R>(
-        &self,
-        handle: i64,
-        f: impl FnOnce(&mut Pool) -> R,
-    ) -> Result<R, Error> {
-        self.with_object(handle, HandleKind::Pool, |object| match object {
-            Object::Pool(pool) => Some(f(pool)),
-            Object::Buffer(_) => None,
-        })
-    }
-
-    /// Runs `f` on the object behind `handle`; `f` answers `None` when the object is not
-    /// of `kind`, which becomes the wrong-kind error.
-    #[inline]
-    fn with_object<R>(
-        &self,
-        handle: i64,
-        kind: HandleKind,
-        f: impl FnOnce(&mut Object) -> Option<R>,
+        f: impl FnOnce(&mut T) -> R,
     ) -> Result<R, Error> {
         self.objects
             .with(handle, |object| {
                 let actual = object.kind();
-                f(object).ok_or_else(|| wrong_kind(handle, kind, actual))
+                T::of(object)
+                    .map(f)
+                    .ok_or_else(|| wrong_kind(handle, T::KIND, actual))
             })
-            .map_err(|why| stale_error(handle, kind, why))?
+            .map_err(|why| stale_error(handle, T::KIND, why))?
+    }
+
+    /// [`Context::with`] when that needs no waiting and raises no error (see
+    /// [`SlotTable::try_with`]); `None`, with `f` not run, otherwise. A native's fast
+    /// path: on `None` it goes the full way through [`Context::with`].
+    #[inline]
+    pub(crate) fn try_with<T: ObjectKind, R>(
+        &self,
+        handle: i64,
+        f: impl FnOnce(&mut T) -> R,
+    ) -> Option<R> {
+        self.objects
+            .try_with(handle, |object| T::of(object).map(f))
+            .flatten()
     }
 
     /// Frees the object behind `handle` if it is of `kind`, giving its bytes back to the

@@ -69,10 +69,16 @@ impl Pool {
         Ok(pooled)
     }
 
+    /// The pooled copy of `text`, if it is interned.
+    #[inline]
+    pub fn get(&self, text: &str) -> Option<&ArcStr> {
+        let hash = self.hasher.hash_one(text);
+        self.entries.find(hash, |entry| **entry == *text)
+    }
+
     /// Whether `text` is interned.
     pub fn contains(&self, text: &str) -> bool {
-        let hash = self.hasher.hash_one(text);
-        self.entries.find(hash, |entry| **entry == *text).is_some()
+        self.get(text).is_some()
     }
 
     /// Number of interned strings.
@@ -99,19 +105,32 @@ pub fn new(ctx: &Context) -> Result<PoolId, Error> {
 #[native("memory.pool.intern")]
 #[inline]
 pub fn intern(ctx: &Context, id: PoolId, s: &str) -> Result<ArcStr, Error> {
-    let pooled = ctx.with_pool(id.0, |pool| pool.intern(s, ctx.budget()))??;
+    // A hit allocates nothing and makes no call: a live pool whose slot no other thread
+    // holds, with `s` in it. Anything else goes the full way.
+    if let Some(Some(pooled)) = ctx.try_with(id.0, |pool: &mut Pool| pool.get(s).cloned()) {
+        return Ok(pooled);
+    }
+    intern_in_full(ctx, id, s)
+}
+
+/// `intern` when the fast path found nothing (it changed nothing): waits for the slot,
+/// adds the string within the limit, or names what is wrong with the handle. Not marked
+/// cold: a script that builds a pool misses on every new string.
+#[inline(never)]
+fn intern_in_full(ctx: &Context, id: PoolId, s: &str) -> Result<ArcStr, Error> {
+    let pooled = ctx.with(id.0, |pool: &mut Pool| pool.intern(s, ctx.budget()))??;
     gc::pace(ctx);
     Ok(pooled)
 }
 
 #[native("memory.pool.has")]
 pub fn has(ctx: &Context, id: PoolId, s: &str) -> Result<bool, Error> {
-    ctx.with_pool(id.0, |pool| pool.contains(s))
+    ctx.with(id.0, |pool: &mut Pool| pool.contains(s))
 }
 
 #[native("memory.pool.size")]
 pub fn size(ctx: &Context, id: PoolId) -> Result<i64, Error> {
-    ctx.with_pool(id.0, |pool| pool.len() as i64)
+    ctx.with(id.0, |pool: &mut Pool| pool.len() as i64)
 }
 
 #[native("memory.pool.free")]
