@@ -123,10 +123,10 @@ pub fn new(ctx: &Context) -> Result<BufferId, Error> {
 pub fn write(ctx: &Context, id: BufferId, data: &str) -> Result<bool, Error> {
     // The common case makes no call but the copy's: a live buffer whose slot no other
     // thread holds, with room in its capacity. Anything else goes the full way.
-    if ctx.try_with(id.0, |buffer: &mut Buffer| {
+    let appended = ctx.try_with(id.0, |buffer: &mut Buffer| {
         buffer.append_within_capacity(data)
-    }) == Some(true)
-    {
+    });
+    if appended == Some(true) {
         return Ok(true);
     }
     write_in_full(ctx, id, data)

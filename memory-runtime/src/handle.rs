@@ -179,9 +179,10 @@ impl<T> SlotTable<T> {
         Ok(encode(index as u32, 0))
     }
 
-    /// The locked slot `handle` names, while it holds that handle's object.
+    /// The slot `handle` points at (not locked, not yet judged), its index, and the
+    /// handle's generation.
     #[inline]
-    fn lock_live(&self, handle: i64) -> Result<(LockGuard<'_, Slot<T>>, u32), StaleHandle> {
+    fn find(&self, handle: i64) -> Result<(&Lock<Slot<T>>, u32, u32), StaleHandle> {
         if handle <= 0 {
             return Err(StaleHandle::NotAHandle);
         }
@@ -190,6 +191,13 @@ impl<T> SlotTable<T> {
             .slots
             .get(index as usize)
             .ok_or(StaleHandle::NeverIssued)?;
+        Ok((slot, index, generation))
+    }
+
+    /// The locked slot `handle` names, while it holds that handle's object.
+    #[inline]
+    fn lock_live(&self, handle: i64) -> Result<(LockGuard<'_, Slot<T>>, u32), StaleHandle> {
+        let (slot, index, generation) = self.find(handle)?;
         let slot = match slot.try_lock() {
             Some(slot) => slot,
             None => lock_contended(slot),
@@ -213,11 +221,8 @@ impl<T> SlotTable<T> {
     /// keeps it in scratch registers (no saves and restores around it).
     #[inline]
     pub fn try_with<R>(&self, handle: i64, f: impl FnOnce(&mut T) -> R) -> Option<R> {
-        if handle <= 0 {
-            return None;
-        }
-        let (index, generation) = decode(handle)?;
-        let mut slot = self.slots.get(index as usize)?.try_lock()?;
+        let (slot, _, generation) = self.find(handle).ok()?;
+        let mut slot = slot.try_lock()?;
         if slot.generation != generation {
             return None;
         }
