@@ -137,7 +137,7 @@ pub fn write(ctx: &Context, id: BufferId, data: &str) -> Result<bool, Error> {
 #[cold]
 #[inline(never)]
 fn write_in_full(ctx: &Context, id: BufferId, data: &str) -> Result<bool, Error> {
-    match ctx.with(id.0, |buffer: &mut Buffer| buffer.write(data, ctx.budget()))?? {
+    match ctx.with_waiting(id.0, |buffer: &mut Buffer| buffer.write(data, ctx.budget()))?? {
         Written::Appended => Ok(true),
         Written::Grew => {
             // Only a write that grew the buffer can have moved the pacer's figure.

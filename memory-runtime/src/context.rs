@@ -197,8 +197,26 @@ impl Context {
 
     /// Runs `f` on the `T` (a [`Buffer`] or a [`Pool`]) behind `handle`, holding its
     /// slot's lock. A stale handle or one of the other kind is an error naming it.
+    ///
+    /// Tries without waiting first ([`Context::try_with`]), inline; a slot another thread
+    /// holds or a bad handle goes to [`Context::with_waiting`], out of line. (`f` is
+    /// `Copy`, as a closure over references is, so the second way can run it.)
     #[inline]
     pub(crate) fn with<T: ObjectKind, R>(
+        &self,
+        handle: i64,
+        f: impl FnOnce(&mut T) -> R + Copy,
+    ) -> Result<R, Error> {
+        match self.try_with(handle, f) {
+            Some(result) => Ok(result),
+            None => self.with_waiting(handle, f),
+        }
+    }
+
+    /// [`Context::with`] the full way: waits for the slot's lock, and names what is wrong
+    /// with the handle. Natives whose own fast path just failed call it directly.
+    #[inline(never)]
+    pub(crate) fn with_waiting<T: ObjectKind, R>(
         &self,
         handle: i64,
         f: impl FnOnce(&mut T) -> R,
@@ -214,8 +232,9 @@ impl Context {
     }
 
     /// [`Context::with`] when that needs no waiting and raises no error (see
-    /// [`SlotTable::try_with`]); `None`, with `f` not run, otherwise. A native's fast
-    /// path: on `None` it goes the full way through [`Context::with`].
+    /// [`SlotTable::try_with`]); `None`, with `f` not run, otherwise. A native with a
+    /// fast path of its own (one that does only part of the work) calls it, and on `None`
+    /// goes the full way through [`Context::with_waiting`].
     #[inline]
     pub(crate) fn try_with<T: ObjectKind, R>(
         &self,

@@ -118,7 +118,7 @@ pub fn intern(ctx: &Context, id: PoolId, s: &str) -> Result<ArcStr, Error> {
 /// cold: a script that builds a pool misses on every new string.
 #[inline(never)]
 fn intern_in_full(ctx: &Context, id: PoolId, s: &str) -> Result<ArcStr, Error> {
-    let pooled = ctx.with(id.0, |pool: &mut Pool| pool.intern(s, ctx.budget()))??;
+    let pooled = ctx.with_waiting(id.0, |pool: &mut Pool| pool.intern(s, ctx.budget()))??;
     gc::pace(ctx);
     Ok(pooled)
 }
