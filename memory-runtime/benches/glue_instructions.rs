@@ -9,17 +9,35 @@
 //! cargo install --version 0.18.2 gungraun-runner   # once; must match the library version
 //! cargo bench -p memory-runtime --bench glue_instructions
 //! ```
+//!
+//! Each of our rows also has a ceiling: about 15% above its count when it was last
+//! measured (BENCHMARKS.md). A count past its ceiling fails the run, and `.ci/run` runs
+//! this bench, so a change that quietly costs instructions on a hot path (an inlining
+//! decision that flips, say) is caught where wall-clock noise would hide it. Lower a
+//! ceiling when a row gets cheaper; raise one only with the reason in the commit.
 
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use gungraun::{library_benchmark, library_benchmark_group, main};
+use gungraun::{
+    Callgrind, EventKind, LibraryBenchmarkConfig, library_benchmark, library_benchmark_group, main,
+};
 use memory_runtime::buffer::{self, BufferId};
 use memory_runtime::{Context, Native, Registry, Value};
 
 /// Keys interned before the hit benchmarks; the one looked up is in the middle.
 const KEYS: usize = 1_000;
 const HIT: usize = KEYS / 2;
+
+/// A benchmark configuration that fails the run when one call takes more than
+/// `instructions` instructions.
+fn ceiling(instructions: u64) -> LibraryBenchmarkConfig {
+    let mut callgrind = Callgrind::default();
+    callgrind.hard_limits([(EventKind::Ir, instructions)]);
+    let mut config = LibraryBenchmarkConfig::default();
+    config.tool(callgrind);
+    config
+}
 
 fn native(name: &str) -> &'static Native {
     Registry::global().get(name).expect("registered")
@@ -57,7 +75,7 @@ fn buffer_fixture() -> Box<BufferFixture> {
 }
 
 #[library_benchmark]
-#[bench::fixture(buffer_fixture())]
+#[bench::fixture(args = (buffer_fixture()), config = ceiling(80))]
 fn len_glue(f: Box<BufferFixture>) -> Box<BufferFixture> {
     if let Ok(Value::Int(n)) = f.len.call(&f.ctx, black_box(&f.args[..1])) {
         black_box(n);
@@ -78,7 +96,7 @@ fn len_direct(f: Box<BufferFixture>) -> Box<BufferFixture> {
 }
 
 #[library_benchmark]
-#[bench::fixture(buffer_fixture())]
+#[bench::fixture(args = (buffer_fixture()), config = ceiling(127))]
 fn write_glue(f: Box<BufferFixture>) -> Box<BufferFixture> {
     if let Ok(Value::Bool(written)) = f.write.call(&f.ctx, black_box(&f.args)) {
         black_box(written);
@@ -130,7 +148,7 @@ fn intern_fixture() -> Box<InternFixture> {
 }
 
 #[library_benchmark]
-#[bench::fixture(intern_fixture())]
+#[bench::fixture(args = (intern_fixture()), config = ceiling(284))]
 fn intern_hit_glue(f: Box<InternFixture>) -> Box<InternFixture> {
     if let Ok(Value::Str(s)) = f.intern.call(&f.ctx, black_box(&f.args)) {
         black_box(s);
@@ -152,6 +170,50 @@ fn intern_hit_lasso(mut f: Box<InternFixture>) -> Box<InternFixture> {
     f
 }
 
+/// A context and the two natives; one buffer made and freed before, so its slot index is
+/// cached for reuse as it is in a running program.
+struct NewFreeFixture {
+    ctx: Context,
+    new: &'static Native,
+    free: &'static Native,
+}
+
+fn new_free_fixture() -> Box<NewFreeFixture> {
+    let fixture = Box::new(NewFreeFixture {
+        ctx: Context::new(),
+        new: native("memory.buffer.new"),
+        free: native("memory.buffer.free"),
+    });
+    let id = fixture.new.call(&fixture.ctx, &[]).expect("new");
+    fixture.free.call(&fixture.ctx, &[id]).expect("free");
+    fixture
+}
+
+#[library_benchmark]
+#[bench::fixture(args = (new_free_fixture()), config = ceiling(322))]
+fn new_free_glue(f: Box<NewFreeFixture>) -> Box<NewFreeFixture> {
+    if let Ok(id) = f.new.call(&f.ctx, &[]) {
+        black_box(f.free.call(&f.ctx, &[black_box(id)]).is_ok());
+    }
+    f
+}
+
+/// A slab that has held one entry, as the pool's fixture has held one buffer.
+fn slab_fixture() -> Box<slab::Slab<Vec<u8>>> {
+    let mut slab = slab::Slab::new();
+    let key = slab.insert(Vec::new());
+    slab.remove(key);
+    Box::new(slab)
+}
+
+#[library_benchmark]
+#[bench::fixture(slab_fixture())]
+fn new_free_slab(mut slab: Box<slab::Slab<Vec<u8>>>) -> Box<slab::Slab<Vec<u8>>> {
+    let key = slab.insert(Vec::new());
+    black_box(slab.remove(black_box(key)));
+    slab
+}
+
 library_benchmark_group!(
     name = len;
     benchmarks = len_glue, len_direct
@@ -165,4 +227,14 @@ library_benchmark_group!(
     benchmarks = intern_hit_glue, intern_hit_string_interner, intern_hit_lasso
 );
 
-main!(library_benchmark_groups = len, write_6_bytes, intern_hit);
+library_benchmark_group!(
+    name = new_free;
+    benchmarks = new_free_glue, new_free_slab
+);
+
+main!(
+    library_benchmark_groups = len,
+    write_6_bytes,
+    intern_hit,
+    new_free
+);

@@ -159,6 +159,7 @@ impl<T> SlotTable<T> {
 
     /// Stores `value` and returns its new handle, or gives `value` back when every
     /// slot index (2³² − 1 of them) is live or retired.
+    #[inline]
     pub fn insert(&self, value: T) -> Result<i64, T> {
         if let Some(index) = self.free.pop() {
             if let Some(slot) = self.slots.get(index as usize) {
@@ -231,6 +232,7 @@ impl<T> SlotTable<T> {
 
     /// Removes and returns the object behind `handle` if `keep` does not object to it
     /// (`keep` sees it first and may refuse with its own error, changing nothing).
+    #[inline]
     pub fn remove_if<E>(
         &self,
         handle: i64,
