@@ -224,9 +224,7 @@ impl<T> SlotTable<T> {
     pub fn try_with<R>(&self, handle: i64, f: impl FnOnce(&mut T) -> R) -> Option<R> {
         let (slot, _, generation) = self.find(handle).ok()?;
         let mut slot = slot.try_lock()?;
-        if slot.generation != generation {
-            return None;
-        }
+        judge(generation, slot.generation, slot.value.is_some()).ok()?;
         slot.value.as_mut().map(f)
     }
 
