@@ -46,25 +46,20 @@ impl Pool {
     /// `text.len() + ENTRY_OVERHEAD` bytes to `budget`, and fails past its limit.
     pub fn intern(&mut self, text: &str, budget: &Budget) -> Result<ArcStr, Error> {
         let hash = self.hasher.hash_one(text);
-        if let Some(pooled) = self.entries.find(hash, |entry| **entry == *text) {
+        if let Some(pooled) = self.find(hash, text) {
             return Ok(ArcStr::clone(pooled));
         }
         let cost = text.len() + ENTRY_OVERHEAD;
         budget.try_charge(cost)?;
         let hasher = &self.hasher;
-        if self
-            .entries
-            .try_reserve(1, |entry| hasher.hash_one(&**entry))
-            .is_err()
-        {
+        let rehash = |entry: &ArcStr| hasher.hash_one(&**entry);
+        if self.entries.try_reserve(1, rehash).is_err() {
             budget.release(cost);
             return Err(ErrorKind::OutOfMemory { requested: cost }.into());
         }
         let pooled = ArcStr::from(text);
         self.entries
-            .insert_unique(hash, ArcStr::clone(&pooled), |entry| {
-                hasher.hash_one(&**entry)
-            });
+            .insert_unique(hash, ArcStr::clone(&pooled), rehash);
         self.held += cost;
         Ok(pooled)
     }
@@ -72,7 +67,12 @@ impl Pool {
     /// The pooled copy of `text`, if it is interned.
     #[inline]
     pub fn get(&self, text: &str) -> Option<&ArcStr> {
-        let hash = self.hasher.hash_one(text);
+        self.find(self.hasher.hash_one(text), text)
+    }
+
+    /// The entry equal to `text`, whose hash is `hash`.
+    #[inline]
+    fn find(&self, hash: u64, text: &str) -> Option<&ArcStr> {
         self.entries.find(hash, |entry| **entry == *text)
     }
 
