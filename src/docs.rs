@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use memory_runtime::ModuleSpec;
+use goost_bind::ModuleSpec;
 
 /// Where the generated page lives, relative to the repository root.
 pub const DOCS_PATH: &str = "docs/memory.md";

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use goost_memory::docs::{self, DocsState};
-use goost_memory::{Context, MEMORY_SPEC, Registry, host};
+use goost_memory::{Context, MEMORY_SPEC, MemoryLimit, Registry, host};
 
 #[derive(Parser)]
 #[command(
@@ -155,7 +155,7 @@ fn run_docs(check: bool, path: &std::path::Path) -> ExitCode {
 fn run_spec() -> ExitCode {
     let registry = Registry::global();
     for native in registry.natives() {
-        println!("{}", native.spec.signature);
+        println!("{}", native.spec().signature);
     }
     match registry.check_against_spec(&MEMORY_SPEC) {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,9 +3,10 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use memory_runtime::{
-    ArcStr, Context, Error, ErrorKind, FnSpec, GlueResult, ModuleSpec, Native, Registry,
-    ScriptType, Value, module_spec, native,
+use goost_memory::__private::{BoundGlue, GlueResult};
+use goost_memory::{
+    ArcStr, Context, Error, ErrorKind, FnSpec, ModuleSpec, Native, Registry, ScriptType, Value,
+    module_spec, native,
 };
 
 static FIXTURE_SPEC: ModuleSpec = module_spec!(path = "tests/fixture/fixture.spec");
@@ -172,25 +173,30 @@ static EXTRA_SPEC: FnSpec = FnSpec {
 fn unused_glue(_: &Context, _: &[Value]) -> GlueResult {
     GlueResult::from(Ok(Value::Void))
 }
-static EXTRA: Native = Native {
-    spec: &EXTRA_SPEC,
-    glue: unused_glue,
-    rust_path: "other_crate::sub",
-    file: "other/src/lib.rs",
-    line: 3,
-};
+fn unused_bind(_: &Context) -> BoundGlue {
+    Box::new(|_| GlueResult::from(Ok(Value::Void)))
+}
+static EXTRA: Native = Native::__new(
+    &EXTRA_SPEC,
+    unused_glue,
+    unused_bind,
+    "other_crate::sub",
+    "other/src/lib.rs",
+    3,
+);
 
 #[test]
 fn the_completeness_check_reports_missing_extra_and_twice_in_one_message() {
     let global = Registry::global();
     let add = global.get("fixture.math.add").unwrap();
-    let twice_of_not = Native {
-        spec: global.get("fixture.logic.not").unwrap().spec,
-        glue: unused_glue,
-        rust_path: "zzz_other_crate::not",
-        file: "zzz/src/lib.rs",
-        line: 9,
-    };
+    let twice_of_not = Native::__new(
+        global.get("fixture.logic.not").unwrap().spec(),
+        unused_glue,
+        unused_bind,
+        "zzz_other_crate::not",
+        "zzz/src/lib.rs",
+        9,
+    );
     let twice_of_not: &'static Native = Box::leak(Box::new(twice_of_not));
     let natives = global
         .natives()
@@ -201,7 +207,7 @@ fn the_completeness_check_reports_missing_extra_and_twice_in_one_message() {
         .check_against_spec(&FIXTURE_SPEC)
         .unwrap_err()
         .to_string();
-    let line = global.get("fixture.logic.not").unwrap().line;
+    let line = global.get("fixture.logic.not").unwrap().line();
     let expected = [
         "the registered natives and tests/fixture/fixture.spec disagree:",
         "- missing: `fixture.text.shout(s: string) -> string` has no native; add:",
@@ -217,5 +223,5 @@ fn the_completeness_check_reports_missing_extra_and_twice_in_one_message() {
     ]
     .join("\n");
     assert_eq!(report, expected);
-    assert_eq!(add.rust_path, "fixture_module::add");
+    assert_eq!(add.rust_path(), "fixture_module::add");
 }

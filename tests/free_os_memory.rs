@@ -1,7 +1,7 @@
 //! `memory.gc.freeOSMemory` hands freed heap back to the OS: resident memory drops.
 //! Alone in its binary, so no other test moves the process's resident size.
 
-use goost_memory::{Context, Registry, Value, alloc};
+use goost_memory::{Context, MemoryContext, Registry, Value, alloc};
 
 #[test]
 fn free_os_memory_drops_resident_memory_after_many_small_buffers_are_freed() {

@@ -4,7 +4,7 @@
 // Handle values are `Value::Int`s: `&[buf.clone()]` reads as the call's argument list.
 #![allow(clippy::cloned_ref_to_slice_refs)]
 
-use goost_memory::{ArcStr, Context, MEMORY_SPEC, Registry, Value};
+use goost_memory::{ArcStr, Context, MEMORY_SPEC, MemoryContext, MemoryLimit, Registry, Value};
 
 mod support;
 use support::{call, ok};

@@ -10,7 +10,10 @@
 use std::collections::{HashMap, HashSet};
 
 use goost_memory::handle::HandleKind;
-use goost_memory::{Context, Error, ErrorKind, MEMORY_SPEC, ScriptType, Value};
+use goost_memory::{
+    Context, Error, ErrorKind, MEMORY_SPEC, MemoryContext, MemoryError, MemoryLimit, ScriptType,
+    Value,
+};
 use proptest::prelude::*;
 
 mod support;
@@ -160,6 +163,11 @@ impl Model {
 
     /// The error a handle of `kind` gets, if any.
     fn check(&self, handle: i64, kind: HandleKind) -> Result<(), ErrorKind> {
+        self.check_handle(handle, kind).map_err(memory)
+    }
+
+    /// The memory module's error for a handle of `kind`, if any.
+    fn check_handle(&self, handle: i64, kind: HandleKind) -> Result<(), MemoryError> {
         let actual = if self.buffers.contains_key(&handle) {
             Some(HandleKind::Buffer)
         } else if self.pools.contains_key(&handle) {
@@ -169,14 +177,14 @@ impl Model {
         };
         match actual {
             Some(actual) if actual == kind => Ok(()),
-            Some(actual) => Err(ErrorKind::WrongKind {
+            Some(actual) => Err(MemoryError::WrongKind {
                 handle,
                 expected: kind,
                 actual,
             }),
-            None if handle <= 0 => Err(ErrorKind::NotAHandle { handle, kind }),
-            None if self.freed.contains(&handle) => Err(ErrorKind::FreedHandle { handle }),
-            None => Err(ErrorKind::UnknownHandle { handle, kind }),
+            None if handle <= 0 => Err(MemoryError::NotAHandle { handle, kind }),
+            None if self.freed.contains(&handle) => Err(MemoryError::FreedHandle { handle }),
+            None => Err(MemoryError::UnknownHandle { handle, kind }),
         }
     }
 
@@ -208,6 +216,11 @@ impl Model {
 
 fn kind_of(result: Result<Value, Error>) -> Result<Value, ErrorKind> {
     result.map_err(|e| e.kind().clone())
+}
+
+/// The kind of error a memory native reports for `error`.
+fn memory(error: MemoryError) -> ErrorKind {
+    Error::from(error).kind().clone()
 }
 
 /// A value of another script type than `ty`.
@@ -376,11 +389,11 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
                 }
                 let cost = s.len() + POOL_ENTRY_OVERHEAD;
                 if !model.fits(cost) {
-                    return Err(ErrorKind::MemoryLimit {
+                    return Err(memory(MemoryError::MemoryLimit {
                         requested: cost,
                         in_use: model.used,
                         limit: model.limit.unwrap_or(0),
-                    });
+                    }));
                 }
                 model.used += cost;
                 model.pools.get_mut(&h).map(|set| set.insert(s.clone()));

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use goost_memory::{Context, ErrorKind, Registry, Value, host};
+use goost_memory::{Context, MemoryContext, MemoryError, MemoryLimit, Registry, Value, host};
 
 mod support;
 use support::call;
@@ -118,7 +118,10 @@ fn eight_threads_of_mixed_operations_lose_nothing_and_never_hang() {
             let Value::Int(h) = victim else {
                 unreachable!()
             };
-            assert_eq!(e.kind(), &ErrorKind::FreedHandle { handle: h });
+            assert_eq!(
+                e.downcast_ref::<MemoryError>(),
+                Some(&MemoryError::FreedHandle { handle: h })
+            );
             assert_eq!(
                 e.to_string(),
                 format!("memory.buffer.write: handle {h} was freed")
@@ -205,8 +208,8 @@ fn a_million_handles_live_freed_and_reused_keep_stale_detection() {
         assert_eq!(
             call(&ctx, "memory.buffer.len", &[old.clone()])
                 .unwrap_err()
-                .kind(),
-            &ErrorKind::FreedHandle { handle: *h }
+                .downcast_ref::<MemoryError>(),
+            Some(&MemoryError::FreedHandle { handle: *h })
         );
         assert_eq!(
             call(&ctx, "memory.buffer.len", &[new.clone()]),

@@ -3,7 +3,7 @@
 #![no_main]
 
 use goost_memory::host::{self, eval::Machine};
-use goost_memory::{Context, Registry};
+use goost_memory::{Context, MemoryLimit, Registry};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,7 +2,7 @@
 //! context: no panic, the limit holds, every error names its function.
 #![no_main]
 
-use goost_memory::{Context, MEMORY_SPEC, Registry, Value};
+use goost_memory::{Context, MEMORY_SPEC, MemoryContext, MemoryLimit, Registry, Value};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -7,7 +7,7 @@
 use proc_macro2::Span;
 
 use crate::item::NativeFn;
-use crate::spec::{Function, Spec};
+use goost_spec::{Function, Spec};
 
 /// Collects errors so that all of them are reported at once, like serde_derive's `Ctxt`.
 #[derive(Default)]
@@ -44,12 +44,8 @@ pub fn resolve<'s>(
     if let Some(function) = spec.function(name) {
         return Ok(function);
     }
-    let mut near: Vec<(f64, &str)> = spec
-        .functions()
-        .map(|f| (strsim::jaro_winkler(name, &f.name), f.name.as_str()))
-        .collect();
-    near.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let names: Vec<String> = near.iter().take(3).map(|(_, n)| format!("`{n}`")).collect();
+    let near = goost_spec::nearest(name, spec.functions().map(|f| f.name.as_str()), 3);
+    let names: Vec<String> = near.iter().map(|n| format!("`{n}`")).collect();
     Err(syn::Error::new(
         span,
         format!(
@@ -72,7 +68,7 @@ pub fn check(function: &Function, native: &NativeFn) -> syn::Result<()> {
         errors.push(
             span,
             format!(
-                "`{signature}` takes {} script argument{}, but `{}` has {} (a `&Context` parameter does not count)",
+                "`{signature}` takes {} script argument{}, but `{}` has {} (`&Context` and state parameters do not count)",
                 function.params.len(),
                 plural(function.params.len()),
                 native.ident(),
@@ -105,7 +101,7 @@ fn plural(n: usize) -> &'static str {
 mod tests {
     use super::*;
     use crate::item::parse_fn;
-    use crate::spec::parse;
+    use goost_spec::parse;
     use syn::parse_quote;
 
     fn spec() -> Spec {
@@ -133,7 +129,7 @@ mod tests {
         assert_eq!(
             check(function, &native).err().unwrap().to_string(),
             "`m.buf.write(id: int, data: string) -> bool` takes 2 script arguments, but `write` has 1 \
-             (a `&Context` parameter does not count)"
+             (`&Context` and state parameters do not count)"
         );
     }
 

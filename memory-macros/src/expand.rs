@@ -1,27 +1,27 @@
 //! Emits the code for a checked native: the function with its spec rustdoc, the typed
 //! glue, the compile-time type checks and the `inventory` registration.
 //!
-//! Generated code names the runtime as `::memory_runtime`, which the runtime crate also
-//! names itself (`extern crate self as memory_runtime`).
+//! Generated code names the binding layer by the path `krate` (see `crate_path`): the
+//! facade `::goost_memory`, the generic layer `::goost_bind`, or what the user set with
+//! `crate = "path"`. Everything it names is at that path's root or in its `__private`.
 
+use goost_spec::{Function, ScriptType, markdown};
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::item::{NativeFn, NativeParam};
 use crate::locate::LoadedSpec;
-use crate::markdown;
-use crate::spec::{Function, ScriptType};
 
-/// `::memory_runtime::ScriptType::Int` etc.
-fn script_type_tokens(ty: ScriptType) -> TokenStream {
+/// `#krate::ScriptType::Int` etc.
+fn script_type_tokens(krate: &syn::Path, ty: ScriptType) -> TokenStream {
     let variant = match ty {
         ScriptType::Int => quote!(Int),
         ScriptType::String => quote!(String),
         ScriptType::Bool => quote!(Bool),
         ScriptType::Void => quote!(Void),
     };
-    quote!(::memory_runtime::ScriptType::#variant)
+    quote!(#krate::ScriptType::#variant)
 }
 
 /// A type as the user wrote it, for messages: `&str`, `Result<ArcStr, Error>`.
@@ -39,21 +39,22 @@ fn type_text(ty: &impl ToTokens) -> String {
 /// A compile-time check that `actual` (a `TYPE` constant of a Rust type) is `expected`.
 /// Each wrong script type gets its own literal message (`what` + "is a script `int`"),
 /// spanned at the Rust type, because a const panic cannot format.
-fn type_check(actual: TokenStream, expected: ScriptType, span: Span, what: &str) -> TokenStream {
-    let arms = [
-        ScriptType::Int,
-        ScriptType::String,
-        ScriptType::Bool,
-        ScriptType::Void,
-    ]
-    .into_iter()
-    .filter(|ty| *ty != expected)
-    .map(|ty| {
-        let pattern = script_type_tokens(ty);
-        let message = format!("{what} is a script `{}`", ty.name());
-        quote_spanned!(span=> #pattern => ::core::panic!(#message),)
-    });
-    let expected = script_type_tokens(expected);
+fn type_check(
+    krate: &syn::Path,
+    actual: TokenStream,
+    expected: ScriptType,
+    span: Span,
+    what: &str,
+) -> TokenStream {
+    let arms = ScriptType::ALL
+        .into_iter()
+        .filter(|ty| *ty != expected)
+        .map(|ty| {
+            let pattern = script_type_tokens(krate, ty);
+            let message = format!("{what} is a script `{}`", ty.name());
+            quote_spanned!(span=> #pattern => ::core::panic!(#message),)
+        });
+    let expected = script_type_tokens(krate, expected);
     quote_spanned! {span=>
         const _: () = match #actual {
             #expected => {}
@@ -62,19 +63,19 @@ fn type_check(actual: TokenStream, expected: ScriptType, span: Span, what: &str)
     }
 }
 
-/// A `::memory_runtime::FnSpec { .. }` literal for one spec function.
-pub fn fn_spec_tokens(function: &Function) -> TokenStream {
+/// A `#krate::FnSpec { .. }` literal for one spec function.
+pub fn fn_spec_tokens(krate: &syn::Path, function: &Function) -> TokenStream {
     let name = &function.name;
     let signature = function.signature();
     let description = &function.description;
-    let ret = script_type_tokens(function.ret);
+    let ret = script_type_tokens(krate, function.ret);
     let params = function.params.iter().map(|p| {
         let name = &p.name;
-        let ty = script_type_tokens(p.ty);
-        quote!(::memory_runtime::ParamSpec { name: #name, ty: #ty })
+        let ty = script_type_tokens(krate, p.ty);
+        quote!(#krate::ParamSpec { name: #name, ty: #ty })
     });
     quote! {
-        ::memory_runtime::FnSpec {
+        #krate::FnSpec {
             name: #name,
             signature: #signature,
             params: &[#(#params),*],
@@ -98,7 +99,12 @@ fn rebuild_tracking(loaded: &LoadedSpec) -> TokenStream {
 }
 
 /// The whole expansion of `#[native(..)]` on a function that passed `check`.
-pub fn native(function: &Function, native: &NativeFn, loaded: &LoadedSpec) -> TokenStream {
+pub fn native(
+    krate: &syn::Path,
+    function: &Function,
+    native: &NativeFn,
+    loaded: &LoadedSpec,
+) -> TokenStream {
     let signature = function.signature();
     let item = &native.item;
     let ident = native.ident();
@@ -112,17 +118,25 @@ pub fn native(function: &Function, native: &NativeFn, loaded: &LoadedSpec) -> To
         "__goost_native_bound_once__{}",
         function.name.replace('.', "__")
     );
-    let fn_spec = fn_spec_tokens(function);
+    let fn_spec = fn_spec_tokens(krate, function);
     let tracking = rebuild_tracking(loaded);
 
     let mut type_checks = Vec::new();
     let mut conversions = Vec::new();
+    let mut state_locals = Vec::new();
+    let mut state_types = Vec::new();
     let mut call_args = Vec::new();
     let mut arg_patterns = Vec::new();
     let mut script_index = 0usize;
     for param in &native.params {
         match param {
             NativeParam::Context => call_args.push(quote!(__goost_ctx)),
+            NativeParam::State { ty } => {
+                let local = format_ident!("__goost_state{}", state_types.len());
+                state_locals.push(local.clone());
+                state_types.push(ty.clone());
+                call_args.push(quote!(#local));
+            }
             NativeParam::Script { name, ty } => {
                 let Some(spec_param) = function.params.get(script_index) else {
                     continue;
@@ -134,7 +148,8 @@ pub fn native(function: &Function, native: &NativeFn, loaded: &LoadedSpec) -> To
                     type_text(ty),
                 );
                 type_checks.push(type_check(
-                    quote!(<#ty as ::memory_runtime::FromValue>::TYPE),
+                    krate,
+                    quote!(<#ty as #krate::FromValue>::TYPE),
                     spec_param.ty,
                     ty.span(),
                     &what,
@@ -145,10 +160,10 @@ pub fn native(function: &Function, native: &NativeFn, loaded: &LoadedSpec) -> To
                 let local = format_ident!("__goost_{}", name);
                 conversions.push(quote! {
                     let ::core::option::Option::Some(#local) =
-                        <#ty as ::memory_runtime::FromValue>::from_value(#slot)
+                        <#ty as #krate::FromValue>::from_value(#slot)
                     else {
-                        return ::memory_runtime::GlueResult::err(
-                            ::memory_runtime::Error::argument_type(&__GOOST_SPEC, #index, #slot),
+                        return #krate::__private::GlueResult::err(
+                            #krate::Error::argument_type(&__GOOST_SPEC, #index, #slot),
                         );
                     };
                 });
@@ -172,12 +187,28 @@ pub fn native(function: &Function, native: &NativeFn, loaded: &LoadedSpec) -> To
         type_text(&ret_ty),
     );
     type_checks.push(type_check(
-        quote!(<#ret_ty as ::memory_runtime::IntoValue>::TYPE),
+        krate,
+        quote!(<#ret_ty as #krate::IntoValue>::TYPE),
         function.ret,
         ret_span,
         &what,
     ));
     let rust_path = ident.to_string();
+    // A bound glue keeps the context only if the function takes it.
+    let takes_context = native
+        .params
+        .iter()
+        .any(|p| matches!(p, NativeParam::Context));
+    let (context_param, context_pass, keep_context, context_kept) = if takes_context {
+        (
+            quote!(__goost_ctx: &#krate::Context,),
+            quote!(__goost_ctx,),
+            quote!(let __goost_kept = ::core::clone::Clone::clone(__goost_ctx);),
+            quote!(&__goost_kept,),
+        )
+    } else {
+        Default::default()
+    };
 
     quote! {
         #[doc = #doc_head]
@@ -196,48 +227,92 @@ pub fn native(function: &Function, native: &NativeFn, loaded: &LoadedSpec) -> To
             #tracking
             #(#type_checks)*
 
-            static __GOOST_SPEC: ::memory_runtime::FnSpec = #fn_spec;
+            static __GOOST_SPEC: #krate::FnSpec = #fn_spec;
 
-            fn __goost_glue(
-                __goost_ctx: &::memory_runtime::Context,
-                __goost_args: &[::memory_runtime::Value],
-            ) -> ::memory_runtime::GlueResult {
+            /// The call once the states are found: arguments in, result out.
+            #[inline(always)]
+            fn __goost_body(
+                #context_param
+                #(#state_locals: &#state_types,)*
+                __goost_args: &[#krate::Value],
+            ) -> #krate::__private::GlueResult {
                 let [#(#arg_patterns),*] = __goost_args else {
-                    return ::memory_runtime::GlueResult::err(
-                        ::memory_runtime::Error::arity(&__GOOST_SPEC, __goost_args.len()),
+                    return #krate::__private::GlueResult::err(
+                        #krate::Error::arity(&__GOOST_SPEC, __goost_args.len()),
                     );
                 };
                 #(#conversions)*
-                ::memory_runtime::GlueResult::from(
-                    ::memory_runtime::IntoValue::into_value(#ident(#(#call_args),*))
-                        .map_err(|e| e.in_native(&__GOOST_SPEC)),
-                )
+                #krate::__private::contained(&__GOOST_SPEC, || {
+                    #krate::__private::GlueResult::from(
+                        #krate::IntoValue::into_value(#ident(#(#call_args),*))
+                            .map_err(|e| e.in_native(&__GOOST_SPEC)),
+                    )
+                })
             }
 
-            ::memory_runtime::__private::inventory::submit! {
-                ::memory_runtime::Native {
-                    spec: &__GOOST_SPEC,
-                    glue: __goost_glue,
-                    rust_path: ::core::concat!(::core::module_path!(), "::", #rust_path),
-                    file: ::core::file!(),
-                    line: ::core::line!(),
-                }
+            /// The glue: finds the states in the context on each call.
+            fn __goost_glue(
+                __goost_ctx: &#krate::Context,
+                __goost_args: &[#krate::Value],
+            ) -> #krate::__private::GlueResult {
+                #(
+                    let ::core::option::Option::Some(#state_locals) =
+                        __goost_ctx.state::<#state_types>()
+                    else {
+                        return #krate::__private::GlueResult::err(#krate::Error::missing_state(
+                            &__GOOST_SPEC,
+                            ::core::any::type_name::<#state_types>(),
+                        ));
+                    };
+                )*
+                __goost_body(#context_pass #(#state_locals,)* __goost_args)
+            }
+
+            /// The glue bound to one context: its states found once, held shared.
+            fn __goost_bind(__goost_ctx: &#krate::Context) -> #krate::__private::BoundGlue {
+                #(
+                    let ::core::option::Option::Some(#state_locals) =
+                        __goost_ctx.state_shared::<#state_types>()
+                    else {
+                        return ::std::boxed::Box::new(|_| {
+                            #krate::__private::GlueResult::err(#krate::Error::missing_state(
+                                &__GOOST_SPEC,
+                                ::core::any::type_name::<#state_types>(),
+                            ))
+                        });
+                    };
+                )*
+                #keep_context
+                ::std::boxed::Box::new(move |__goost_args| {
+                    __goost_body(#context_kept #(&#state_locals,)* __goost_args)
+                })
+            }
+
+            #krate::__private::inventory::submit! {
+                #krate::Native::__new(
+                    &__GOOST_SPEC,
+                    __goost_glue,
+                    __goost_bind,
+                    ::core::concat!(::core::module_path!(), "::", #rust_path),
+                    ::core::file!(),
+                    ::core::line!(),
+                )
             }
         };
     }
 }
 
 /// The expansion of `module_spec!(..)`: a `ModuleSpec` constant expression.
-pub fn module_spec(loaded: &LoadedSpec) -> TokenStream {
+pub fn module_spec(krate: &syn::Path, loaded: &LoadedSpec) -> TokenStream {
     let module = &loaded.spec.module;
     let path = &loaded.display;
-    let functions = loaded.spec.functions().map(fn_spec_tokens);
+    let functions = loaded.spec.functions().map(|f| fn_spec_tokens(krate, f));
     let page = markdown::render(&loaded.spec, &loaded.display);
     let tracking = rebuild_tracking(loaded);
     quote! {
         {
             #tracking
-            ::memory_runtime::ModuleSpec {
+            #krate::ModuleSpec {
                 module: #module,
                 path: #path,
                 functions: &[#(#functions),*],
@@ -276,7 +351,13 @@ mod golden {
                 .expect("each golden function has #[native]");
             let attr = item.attrs.remove(at);
             let args = attr.meta.require_list().unwrap().tokens.clone();
-            out.extend(crate::native_with_spec(args, quote::quote!(#item), loaded));
+            let krate: syn::Path = syn::parse_quote!(::goost_memory);
+            out.extend(crate::native_with_spec(
+                args,
+                quote::quote!(#item),
+                loaded,
+                &krate,
+            ));
         }
         let formatted: syn::File = syn::parse2(out).expect("expansion parses as a file");
         prettyplease::unparse(&formatted)

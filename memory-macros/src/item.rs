@@ -5,10 +5,12 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{FnArg, Ident, ItemFn, LitStr, Pat, ReturnType, Token, Type};
 
-/// `#[native("memory.buffer.write")]` or `#[native("m.g.f", spec = "tests/m.spec")]`.
+/// `#[native("memory.buffer.write")]`, optionally with `spec = "tests/m.spec"` (the spec
+/// file) and `crate = "path"` (where generated code finds the binding layer), in any order.
 pub struct NativeArgs {
     pub name: LitStr,
     pub spec_path: Option<LitStr>,
+    pub crate_path: Option<LitStr>,
 }
 
 impl Parse for NativeArgs {
@@ -19,47 +21,96 @@ impl Parse for NativeArgs {
             ));
         }
         let name: LitStr = input.parse()?;
-        let mut spec_path = None;
-        if input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
-            let key: Ident = input.parse()?;
-            if key != "spec" {
-                return Err(syn::Error::new(
-                    key.span(),
-                    format!("unknown option `{key}`: the only option is `spec = \"path\"`"),
-                ));
-            }
-            input.parse::<Token![=]>()?;
-            spec_path = Some(input.parse()?);
-            input.parse::<Option<Token![,]>>()?;
-        }
-        if !input.is_empty() {
-            return Err(input.error("unexpected tokens after the native's arguments"));
-        }
-        Ok(NativeArgs { name, spec_path })
+        let options = parse_options(input, &["spec", "crate"])?;
+        Ok(NativeArgs {
+            name,
+            spec_path: options.get("spec"),
+            crate_path: options.get("crate"),
+        })
     }
 }
 
-/// A `{module}.spec` path argument of the function-like `module_spec!` macro:
-/// `module_spec!("memory")` or `module_spec!(path = "tests/fixture.spec")`.
-pub enum SpecMacroArgs {
+/// `key = "value"` options after a macro's first argument, each key at most once.
+pub struct Options(Vec<(String, LitStr)>);
+
+impl Options {
+    /// The value given for `key`.
+    pub fn get(&self, key: &str) -> Option<LitStr> {
+        self.0
+            .iter()
+            .find(|(each, _)| each == key)
+            .map(|(_, value)| value.clone())
+    }
+}
+
+/// Reads `, key = "value"` pairs to the end of `input`, allowing only `known` keys.
+fn parse_options(input: ParseStream<'_>, known: &[&str]) -> syn::Result<Options> {
+    let mut options: Vec<(String, LitStr)> = Vec::new();
+    while input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
+        let key = if input.peek(Token![crate]) {
+            let token: Token![crate] = input.parse()?;
+            Ident::new("crate", token.span)
+        } else {
+            input.parse::<Ident>()?
+        };
+        let listed: Vec<String> = known.iter().map(|k| format!("`{k} = \"..\"`")).collect();
+        if !known.iter().any(|k| key == k) {
+            return Err(syn::Error::new(
+                key.span(),
+                format!(
+                    "unknown option `{key}`: the options are {}",
+                    listed.join(" and ")
+                ),
+            ));
+        }
+        if options.iter().any(|(each, _)| key == each) {
+            return Err(syn::Error::new(
+                key.span(),
+                format!("option `{key}` is given twice"),
+            ));
+        }
+        input.parse::<Token![=]>()?;
+        options.push((key.to_string(), input.parse()?));
+    }
+    if !input.is_empty() {
+        return Err(input.error("unexpected tokens after the macro's arguments"));
+    }
+    Ok(Options(options))
+}
+
+/// The arguments of the function-like `module_spec!` macro: `module_spec!("memory")` or
+/// `module_spec!(path = "tests/fixture.spec")`, optionally followed by `crate = "path"`.
+pub struct SpecMacroArgs {
+    pub source: SpecSource,
+    pub crate_path: Option<LitStr>,
+}
+
+/// Where `module_spec!` finds its spec.
+pub enum SpecSource {
     Module(LitStr),
     Path(LitStr),
 }
 
 impl Parse for SpecMacroArgs {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        if input.peek(LitStr) {
-            return Ok(SpecMacroArgs::Module(input.parse()?));
-        }
-        let key: Ident = input.parse()?;
-        if key != "path" {
-            return Err(syn::Error::new(
-                key.span(),
-                "expected a module name (\"memory\") or `path = \"file.spec\"`",
-            ));
-        }
-        input.parse::<Token![=]>()?;
-        Ok(SpecMacroArgs::Path(input.parse()?))
+        let source = if input.peek(LitStr) {
+            SpecSource::Module(input.parse()?)
+        } else {
+            let key: Ident = input.parse()?;
+            if key != "path" {
+                return Err(syn::Error::new(
+                    key.span(),
+                    "expected a module name (\"memory\") or `path = \"file.spec\"`",
+                ));
+            }
+            input.parse::<Token![=]>()?;
+            SpecSource::Path(input.parse()?)
+        };
+        let options = parse_options(input, &["crate"])?;
+        Ok(SpecMacroArgs {
+            source,
+            crate_path: options.get("crate"),
+        })
     }
 }
 
@@ -67,6 +118,9 @@ impl Parse for SpecMacroArgs {
 pub enum NativeParam {
     /// `&Context`: supplied by the glue, not a script argument.
     Context,
+    /// `&T` for a named type `T` (not `str`, not `Context`): the context's module state of
+    /// type `T`, filled by the glue, not a script argument.
+    State { ty: Box<Type> },
     /// A script argument: its binding name and Rust type.
     Script { name: Ident, ty: Box<Type> },
 }
@@ -84,7 +138,7 @@ impl NativeFn {
     pub fn script_params(&self) -> impl Iterator<Item = (&Ident, &Type)> {
         self.params.iter().filter_map(|p| match p {
             NativeParam::Script { name, ty } => Some((name, &**ty)),
-            NativeParam::Context => None,
+            NativeParam::Context | NativeParam::State { .. } => None,
         })
     }
 
@@ -125,9 +179,24 @@ pub fn parse_fn(item: ItemFn) -> syn::Result<NativeFn> {
             FnArg::Receiver(receiver) => return refuse(receiver.span(), "a method"),
             FnArg::Typed(typed) => typed,
         };
-        if is_context_ref(&typed.ty) {
-            params.push(NativeParam::Context);
-            continue;
+        match param_kind(&typed.ty) {
+            ParamKind::Context => {
+                params.push(NativeParam::Context);
+                continue;
+            }
+            ParamKind::State(ty) => {
+                params.push(NativeParam::State {
+                    ty: Box::new(ty.clone()),
+                });
+                continue;
+            }
+            ParamKind::MutableState => {
+                return Err(syn::Error::new(
+                    typed.ty.span(),
+                    "a #[native] state parameter is a shared reference (`&State`): one context may be used from several threads at once, so a state changes through its own locks or atomics",
+                ));
+            }
+            ParamKind::Script => {}
         }
         let name = match &*typed.pat {
             Pat::Ident(pat) if pat.subpat.is_none() && pat.by_ref.is_none() => pat.ident.clone(),
@@ -150,17 +219,42 @@ pub fn parse_fn(item: ItemFn) -> syn::Result<NativeFn> {
     Ok(NativeFn { item, params, ret })
 }
 
-/// `&Context` (any path ending in `Context`, shared reference): supplied by the glue.
-fn is_context_ref(ty: &Type) -> bool {
+/// What a parameter's type makes it.
+enum ParamKind<'t> {
+    /// `&Context`.
+    Context,
+    /// `&T`, `T` a named type other than `str` and `Context`: module state.
+    State(&'t Type),
+    /// `&mut T` of such a type: refused.
+    MutableState,
+    /// Anything else: a script argument.
+    Script,
+}
+
+/// Sorts a parameter by its type's syntax: a shared reference to a path type is the
+/// context (`&Context`, any path ending in `Context`) or a module state (`&GeoState`),
+/// except `&str`, a script string; everything else is a script argument.
+fn param_kind(ty: &Type) -> ParamKind<'_> {
     let Type::Reference(reference) = ty else {
-        return false;
+        return ParamKind::Script;
     };
-    if reference.mutability.is_some() {
-        return false;
+    let Type::Path(path) = &*reference.elem else {
+        return ParamKind::Script;
+    };
+    let Some(last) = path.path.segments.last() else {
+        return ParamKind::Script;
+    };
+    if path.qself.is_some() || last.ident == "str" {
+        return ParamKind::Script;
     }
-    matches!(&*reference.elem, Type::Path(path)
-        if path.qself.is_none()
-        && path.path.segments.last().is_some_and(|s| s.ident == "Context" && s.arguments.is_empty()))
+    match (
+        reference.mutability.is_some(),
+        last.ident == "Context" && last.arguments.is_empty(),
+    ) {
+        (true, _) => ParamKind::MutableState,
+        (false, true) => ParamKind::Context,
+        (false, false) => ParamKind::State(&reference.elem),
+    }
 }
 
 #[cfg(test)]
@@ -169,14 +263,28 @@ mod tests {
     use syn::parse_quote;
 
     #[test]
-    fn context_parameters_are_not_script_parameters() {
+    fn context_and_state_parameters_are_not_script_parameters() {
         let native = parse_fn(parse_quote! {
-            fn write(ctx: &Context, id: BufferId, data: &str) -> bool { true }
+            fn write(ctx: &Context, mem: &MemoryState, id: BufferId, data: &'a str) -> bool { true }
         })
         .unwrap();
         let names: Vec<String> = native.script_params().map(|(n, _)| n.to_string()).collect();
         assert_eq!(names, ["id", "data"]);
         assert!(matches!(native.params[0], NativeParam::Context));
+        assert!(matches!(native.params[1], NativeParam::State { .. }));
+    }
+
+    #[test]
+    fn a_mutable_state_is_refused_with_the_reason() {
+        let error = parse_fn(parse_quote! { fn f(state: &mut GeoState) {} })
+            .err()
+            .unwrap();
+        assert!(
+            error
+                .to_string()
+                .starts_with("a #[native] state parameter is a shared reference"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -201,10 +309,18 @@ mod tests {
         let args: NativeArgs = syn::parse_quote!("m.g.f", spec = "x.spec");
         assert_eq!(args.name.value(), "m.g.f");
         assert_eq!(args.spec_path.unwrap().value(), "x.spec");
-        let bad = syn::parse2::<NativeArgs>(quote::quote!("m.g.f", path = "x"));
+        assert!(args.crate_path.is_none());
+        let args: NativeArgs = syn::parse_quote!("m.g.f", crate = "my::facade", spec = "x.spec");
+        assert_eq!(args.crate_path.unwrap().value(), "my::facade");
+        assert_eq!(args.spec_path.unwrap().value(), "x.spec");
+        let message = |tokens| syn::parse2::<NativeArgs>(tokens).err().unwrap().to_string();
         assert_eq!(
-            bad.err().unwrap().to_string(),
-            "unknown option `path`: the only option is `spec = \"path\"`"
+            message(quote::quote!("m.g.f", path = "x")),
+            "unknown option `path`: the options are `spec = \"..\"` and `crate = \"..\"`"
+        );
+        assert_eq!(
+            message(quote::quote!("m.g.f", spec = "x", spec = "y")),
+            "option `spec` is given twice"
         );
     }
 }

@@ -1,41 +1,44 @@
-//! Procedural macros of goost-memory. Use them through `memory_runtime`, which re-exports
-//! them (`memory_runtime::native`, `memory_runtime::module_spec`).
+//! Procedural macros of goost-memory. Use them through the facade `goost_memory` or the
+//! generic layer `goost_bind`, which re-export them (`goost_bind::native`,
+//! `goost_bind::module_spec`).
 //!
 //! This crate is a thin door: each entry point forwards to plain functions that unit
-//! tests call directly: [`spec`] (parse the spec file) → [`item`] (parse the annotated
-//! function) → [`check`] (compare, collecting every error) → [`expand`] (emit the glue,
-//! docs and registration). [`locate`] says how a crate finds its spec file.
+//! tests call directly: the spec is parsed by the `goost-spec` library → [`item`] (parse
+//! the annotated function) → [`check`] (compare, collecting every error) → [`expand`]
+//! (emit the glue, docs and registration). [`locate`] says how a crate finds its spec
+//! file, and [`crate_path`] how generated code finds the binding layer.
 
 mod check;
+mod crate_path;
 mod expand;
 mod item;
 mod locate;
-mod markdown;
-mod spec;
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as TokenStream2;
-use quote::ToTokens;
 
-use crate::item::{NativeArgs, SpecMacroArgs};
+use crate::item::{NativeArgs, SpecMacroArgs, SpecSource};
 use crate::locate::{LoadedSpec, SpecRef};
 
 /// Binds a plain Rust function to a spec entry: `#[native("memory.buffer.write")]`.
 ///
 /// The function is checked against the entry in `spec/<module>.spec` (found from the
 /// crate's directory upwards; `spec = "path"` names another file): the number of script
-/// parameters (a `&Context` parameter is supplied by the glue), each parameter's name
-/// (a leading `_` is allowed), and each parameter's and the result's script type,
-/// through `FromValue`/`IntoValue` on the Rust types. The function is emitted unchanged,
-/// with rustdoc from the spec, beside its glue and an `inventory` registration.
+/// parameters, each parameter's name (a leading `_` is allowed), and each parameter's
+/// and the result's script type, through `FromValue`/`IntoValue` on the Rust types.
+/// A `&Context` parameter, and a `&T` parameter for a module state `T`, are filled by the
+/// glue and are not script arguments. `crate = "path"` names the crate generated code
+/// uses (by default the facade `goost_memory`, or `goost_bind` when the crate depends
+/// only on that). The function is emitted unchanged, with rustdoc from the spec, beside
+/// its glue and an `inventory` registration.
 #[proc_macro_attribute]
 pub fn native(attr: TokenStream, item: TokenStream) -> TokenStream {
     native_from_file(attr.into(), item.into()).into()
 }
 
-/// The whole spec of a module as a `memory_runtime::ModuleSpec` constant:
-/// `module_spec!("memory")` (found like `#[native]` finds it) or
-/// `module_spec!(path = "tests/fixture.spec")`. It holds every signature (for
+/// The whole spec of a module as a `ModuleSpec` constant: `module_spec!("memory")`
+/// (found like `#[native]` finds it) or `module_spec!(path = "tests/fixture.spec")`,
+/// optionally with `crate = "path"`. It holds every signature (for
 /// `Registry::check_against_spec`) and the generated markdown page.
 #[proc_macro]
 pub fn module_spec(input: TokenStream) -> TokenStream {
@@ -43,44 +46,50 @@ pub fn module_spec(input: TokenStream) -> TokenStream {
         Ok(args) => args,
         Err(error) => return error.to_compile_error().into(),
     };
-    let (literal, by_module) = match &args {
-        SpecMacroArgs::Module(lit) => (lit, true),
-        SpecMacroArgs::Path(lit) => (lit, false),
+    let krate = match crate_path::resolve(args.crate_path.as_ref()) {
+        Ok(krate) => krate,
+        Err(error) => return error.to_compile_error().into(),
     };
-    let value = literal.value();
-    let spec_ref = if by_module {
-        SpecRef::Module(&value)
-    } else {
-        SpecRef::Path(&value)
+    let (literal, spec_ref) = match &args.source {
+        SpecSource::Module(lit) => (lit, SpecRef::Module(lit.value())),
+        SpecSource::Path(lit) => (lit, SpecRef::Path(lit.value())),
     };
-    match locate::manifest_dir().and_then(|dir| locate::load(spec_ref, &dir)) {
-        Ok(loaded) => expand::module_spec(&loaded).into(),
+    match locate::manifest_dir().and_then(|dir| locate::load(&spec_ref, &dir)) {
+        Ok(loaded) => expand::module_spec(&krate, &loaded).into(),
         Err(message) => expand::error_at(literal.span(), &message).into(),
     }
 }
 
 /// `#[native]` with the spec loaded from disk.
 fn native_from_file(attr: TokenStream2, item: TokenStream2) -> TokenStream2 {
-    let args: NativeArgs = match syn::parse2(attr) {
+    let args: NativeArgs = match syn::parse2(attr.clone()) {
         Ok(args) => args,
         Err(error) => return with_item(error, item),
     };
     let name = args.name.value();
-    let module = name.split('.').next().unwrap_or_default().to_string();
-    let path = args.spec_path.as_ref().map(|lit| lit.value());
-    let spec_ref = match &path {
-        Some(path) => SpecRef::Path(path),
-        None => SpecRef::Module(&module),
+    let spec_ref = match &args.spec_path {
+        Some(path) => SpecRef::Path(path.value()),
+        None => SpecRef::Module(name.split('.').next().unwrap_or_default().to_string()),
     };
-    let loaded = match locate::manifest_dir().and_then(|dir| locate::load(spec_ref, &dir)) {
+    let loaded = match locate::manifest_dir().and_then(|dir| locate::load(&spec_ref, &dir)) {
         Ok(loaded) => loaded,
         Err(message) => return with_item(syn::Error::new(args.name.span(), message), item),
     };
-    native_with_spec(args.name.to_token_stream(), item, &loaded)
+    let krate = match crate_path::resolve(args.crate_path.as_ref()) {
+        Ok(krate) => krate,
+        Err(error) => return with_item(error, item),
+    };
+    native_with_spec(attr, item, &loaded, &krate)
 }
 
-/// `#[native]` against an already loaded spec (the golden tests call this).
-fn native_with_spec(attr: TokenStream2, item: TokenStream2, loaded: &LoadedSpec) -> TokenStream2 {
+/// `#[native]` against an already loaded spec, generating code that names the binding
+/// layer `krate` (the golden tests call this).
+fn native_with_spec(
+    attr: TokenStream2,
+    item: TokenStream2,
+    loaded: &LoadedSpec,
+    krate: &syn::Path,
+) -> TokenStream2 {
     let args: NativeArgs = match syn::parse2(attr) {
         Ok(args) => args,
         Err(error) => return with_item(error, item),
@@ -101,7 +110,7 @@ fn native_with_spec(attr: TokenStream2, item: TokenStream2, loaded: &LoadedSpec)
     if let Err(error) = check::check(function, &native) {
         return with_item(error, item);
     }
-    expand::native(function, &native, loaded)
+    expand::native(krate, function, &native, loaded)
 }
 
 /// The errors plus the item unchanged, so that one mistake does not cascade into

@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::spec::{self, Spec};
+use goost_spec::Spec;
 
 /// A parsed spec and where it came from.
 pub struct LoadedSpec {
@@ -27,7 +27,7 @@ impl LoadedSpec {
     /// A spec that did not come from a file (unit tests, golden expansions).
     #[cfg(test)]
     pub fn in_memory(source: &str, display: &str) -> Result<LoadedSpec, String> {
-        let spec = spec::parse(source).map_err(|e| e.display_at(display))?;
+        let spec = goost_spec::parse(source).map_err(|e| e.display_at(display))?;
         Ok(LoadedSpec {
             spec,
             display: display.to_string(),
@@ -37,15 +37,15 @@ impl LoadedSpec {
 }
 
 /// Where a macro call says its spec is.
-pub enum SpecRef<'a> {
+pub enum SpecRef {
     /// Found by module name: `spec/<module>.spec` in the crate dir or a parent.
-    Module(&'a str),
+    Module(String),
     /// An explicit path relative to the crate dir.
-    Path(&'a str),
+    Path(String),
 }
 
 /// Loads the spec for a macro call made in the crate at `manifest_dir`.
-pub fn load(spec_ref: SpecRef<'_>, manifest_dir: &Path) -> Result<LoadedSpec, String> {
+pub fn load(spec_ref: &SpecRef, manifest_dir: &Path) -> Result<LoadedSpec, String> {
     let relative = match spec_ref {
         SpecRef::Path(path) => path.to_string(),
         SpecRef::Module(module) => format!("spec/{module}.spec"),
@@ -69,7 +69,7 @@ pub fn load(spec_ref: SpecRef<'_>, manifest_dir: &Path) -> Result<LoadedSpec, St
     let display = relative;
     let source = std::fs::read_to_string(&absolute)
         .map_err(|e| format!("cannot read spec `{}`: {e}", absolute.display()))?;
-    let spec = spec::parse(&source).map_err(|e| e.display_at(&display))?;
+    let spec = goost_spec::parse(&source).map_err(|e| e.display_at(&display))?;
     Ok(LoadedSpec {
         spec,
         display,
@@ -91,7 +91,7 @@ mod tests {
     #[test]
     fn finds_the_workspace_spec_from_a_member_crate() {
         let member = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let loaded = load(SpecRef::Module("memory"), member).unwrap();
+        let loaded = load(&SpecRef::Module("memory".into()), member).unwrap();
         assert_eq!(loaded.display, "spec/memory.spec");
         assert_eq!(loaded.spec.module, "memory");
         assert!(loaded.absolute.unwrap().ends_with("spec/memory.spec"));
@@ -99,7 +99,7 @@ mod tests {
 
     #[test]
     fn a_missing_module_spec_says_where_it_looked() {
-        let error = load(SpecRef::Module("nosuch"), Path::new("/"))
+        let error = load(&SpecRef::Module("nosuch".into()), Path::new("/"))
             .err()
             .unwrap();
         assert_eq!(

@@ -13,8 +13,8 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use goost_bind::{Context, Registry};
 use memory_runtime::alloc::{self, Tracking};
-use memory_runtime::{Context, Registry};
 
 /// Counts in four global atomics: every thread hits the same cache lines.
 struct GlobalAtomics<A> {

@@ -1,7 +1,9 @@
 //! Instructions per call for the glue-overhead rows of BENCHMARKS.md, counted by
 //! callgrind through `gungraun`: each benchmark makes one call, on state its setup built
 //! outside the measurement, so the counts repeat exactly from run to run where wall-clock
-//! ratios wobble. Each operation has its baseline beside it in the same group. Fixtures
+//! ratios wobble. Natives are called as every host calls them: bound to the context once
+//! (`Native::bind`), so a call finds its module state without a lookup; one row shows the
+//! unbound `Native::call`, which looks the state up on each call. Each operation has its baseline beside it in the same group. Fixtures
 //! are boxed, so moving one in and out of a benchmark costs the same few instructions in
 //! every row.
 //!
@@ -17,13 +19,15 @@
 //! ceiling when a row gets cheaper; raise one only with the reason in the commit.
 
 use std::hint::black_box;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use goost_bind::{BoundNative, Context, Native, Registry, Value};
 use gungraun::{
     Callgrind, EventKind, LibraryBenchmarkConfig, library_benchmark, library_benchmark_group, main,
 };
+use memory_runtime::MemoryState;
 use memory_runtime::buffer::{self, BufferId};
-use memory_runtime::{Context, Native, Registry, Value};
 
 /// Keys interned before the hit benchmarks; the one looked up is in the middle.
 const KEYS: usize = 1_000;
@@ -50,9 +54,12 @@ fn key(i: usize) -> String {
 /// A context with one buffer that already has room for the writes measured.
 struct BufferFixture {
     ctx: Context,
+    /// The memory state, for the direct call (as a host holding it would make it).
+    mem: Arc<MemoryState>,
     args: [Value; 2],
-    write: &'static Native,
-    len: &'static Native,
+    write: BoundNative,
+    len: BoundNative,
+    len_unbound: &'static Native,
 }
 
 fn buffer_fixture() -> Box<BufferFixture> {
@@ -67,17 +74,30 @@ fn buffer_fixture() -> Box<BufferFixture> {
         .call(&ctx, &[buf])
         .expect("reset");
     Box::new(BufferFixture {
+        write: write.bind(&ctx),
+        len: native("memory.buffer.len").bind(&ctx),
+        len_unbound: native("memory.buffer.len"),
+        mem: ctx
+            .state_shared::<MemoryState>()
+            .expect("every context holds a memory state"),
         ctx,
         args,
-        write,
-        len: native("memory.buffer.len"),
     })
 }
 
 #[library_benchmark]
 #[bench::fixture(args = (buffer_fixture()), config = ceiling(80))]
 fn len_glue(f: Box<BufferFixture>) -> Box<BufferFixture> {
-    if let Ok(Value::Int(n)) = f.len.call(&f.ctx, black_box(&f.args[..1])) {
+    if let Ok(Value::Int(n)) = f.len.call(black_box(&f.args[..1])) {
+        black_box(n);
+    }
+    f
+}
+
+#[library_benchmark]
+#[bench::fixture(buffer_fixture())]
+fn len_glue_unbound(f: Box<BufferFixture>) -> Box<BufferFixture> {
+    if let Ok(Value::Int(n)) = f.len_unbound.call(&f.ctx, black_box(&f.args[..1])) {
         black_box(n);
     }
     f
@@ -89,7 +109,7 @@ fn len_direct(f: Box<BufferFixture>) -> Box<BufferFixture> {
     let Value::Int(id) = f.args[0] else {
         unreachable!("a buffer handle is an int")
     };
-    if let Ok(n) = buffer::len(&f.ctx, BufferId(black_box(id))) {
+    if let Ok(n) = buffer::len(&f.mem, BufferId(black_box(id))) {
         black_box(n);
     }
     f
@@ -98,7 +118,7 @@ fn len_direct(f: Box<BufferFixture>) -> Box<BufferFixture> {
 #[library_benchmark]
 #[bench::fixture(args = (buffer_fixture()), config = ceiling(127))]
 fn write_glue(f: Box<BufferFixture>) -> Box<BufferFixture> {
-    if let Ok(Value::Bool(written)) = f.write.call(&f.ctx, black_box(&f.args)) {
+    if let Ok(Value::Bool(written)) = f.write.call(black_box(&f.args)) {
         black_box(written);
     }
     f
@@ -114,9 +134,8 @@ fn write_push_str_fetch_add(mut f: Box<(String, AtomicU64)>) -> Box<(String, Ato
 
 /// A pool and the two interners, each holding the same `KEYS` keys.
 struct InternFixture {
-    ctx: Context,
     args: [Value; 2],
-    intern: &'static Native,
+    intern: BoundNative,
     interner: string_interner::DefaultStringInterner,
     rodeo: lasso::Rodeo,
     key: String,
@@ -139,8 +158,7 @@ fn intern_fixture() -> Box<InternFixture> {
     let key = key(HIT);
     Box::new(InternFixture {
         args: [pool, Value::str(key.as_str())],
-        ctx,
-        intern,
+        intern: intern.bind(&ctx),
         interner,
         rodeo,
         key,
@@ -150,7 +168,7 @@ fn intern_fixture() -> Box<InternFixture> {
 #[library_benchmark]
 #[bench::fixture(args = (intern_fixture()), config = ceiling(284))]
 fn intern_hit_glue(f: Box<InternFixture>) -> Box<InternFixture> {
-    if let Ok(Value::Str(s)) = f.intern.call(&f.ctx, black_box(&f.args)) {
+    if let Ok(Value::Str(s)) = f.intern.call(black_box(&f.args)) {
         black_box(s);
     }
     f
@@ -170,30 +188,29 @@ fn intern_hit_lasso(mut f: Box<InternFixture>) -> Box<InternFixture> {
     f
 }
 
-/// A context and the two natives; one buffer made and freed before, so its slot index is
+/// The two natives bound to a fresh context; one buffer made and freed before, so its slot index is
 /// cached for reuse as it is in a running program.
 struct NewFreeFixture {
-    ctx: Context,
-    new: &'static Native,
-    free: &'static Native,
+    new: BoundNative,
+    free: BoundNative,
 }
 
 fn new_free_fixture() -> Box<NewFreeFixture> {
+    let ctx = Context::new();
     let fixture = Box::new(NewFreeFixture {
-        ctx: Context::new(),
-        new: native("memory.buffer.new"),
-        free: native("memory.buffer.free"),
+        new: native("memory.buffer.new").bind(&ctx),
+        free: native("memory.buffer.free").bind(&ctx),
     });
-    let id = fixture.new.call(&fixture.ctx, &[]).expect("new");
-    fixture.free.call(&fixture.ctx, &[id]).expect("free");
+    let id = fixture.new.call(&[]).expect("new");
+    fixture.free.call(&[id]).expect("free");
     fixture
 }
 
 #[library_benchmark]
 #[bench::fixture(args = (new_free_fixture()), config = ceiling(322))]
 fn new_free_glue(f: Box<NewFreeFixture>) -> Box<NewFreeFixture> {
-    if let Ok(id) = f.new.call(&f.ctx, &[]) {
-        black_box(f.free.call(&f.ctx, &[black_box(id)]).is_ok());
+    if let Ok(id) = f.new.call(&[]) {
+        black_box(f.free.call(&[black_box(id)]).is_ok());
     }
     f
 }
@@ -216,7 +233,7 @@ fn new_free_slab(mut slab: Box<slab::Slab<Vec<u8>>>) -> Box<slab::Slab<Vec<u8>>>
 
 library_benchmark_group!(
     name = len;
-    benchmarks = len_glue, len_direct
+    benchmarks = len_glue, len_glue_unbound, len_direct
 );
 library_benchmark_group!(
     name = write_6_bytes;

@@ -9,8 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use goost_bind::{ArcStr, Context, Error, Native, Registry, Value};
+use memory_runtime::MemoryContext;
 use memory_runtime::buffer::{self, BufferId};
-use memory_runtime::{ArcStr, Context, Error, Native, Registry, Value};
 
 /// Buffers are emptied past this size, so long runs do not grow without end.
 const RESET_AT: usize = 1 << 20;
@@ -214,7 +215,8 @@ fn len(c: &mut Criterion) {
         })
     });
     group.bench_function("direct Rust call", |b| {
-        b.iter(|| black_box(buffer::len(&ctx, BufferId(black_box(id))).unwrap()))
+        let mem = ctx.memory().expect("every context holds a memory state");
+        b.iter(|| black_box(buffer::len(mem, BufferId(black_box(id))).unwrap()))
     });
     group.finish();
 }

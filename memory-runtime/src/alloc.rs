@@ -28,7 +28,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crossbeam_utils::CachePadded;
 
-use crate::{Context, gc, native};
+use goost_bind::native;
+
+use crate::gc;
+use crate::state::MemoryState;
 
 /// Shards owned by one live thread each; a thread that finds none free shares one more
 /// shard. A thread gives its shard back when it exits, keeping the counts in it.
@@ -524,7 +527,7 @@ fn clamp(n: u64) -> i64 {
 }
 
 #[native("memory.alloc.stats")]
-pub fn stats(ctx: &Context) -> String {
+pub fn stats(mem: &MemoryState) -> String {
     let figures = snapshot();
     let json = serde_json::json!({
         "alloc": figures.alloc,
@@ -536,7 +539,7 @@ pub fn stats(ctx: &Context) -> String {
         "heapSys": figures.heap_sys,
         "mallocs": figures.mallocs,
         "frees": figures.frees,
-        "contextBytes": ctx.memory_in_use(),
+        "contextBytes": mem.memory_in_use(),
         "source": figures.source,
     });
     json.to_string()

@@ -8,7 +8,7 @@ use loom::sync::atomic::{AtomicUsize, Ordering};
 #[cfg(not(goost_loom))]
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::ErrorKind;
+use crate::error::MemoryError;
 
 /// Bytes in use and the limit (`usize::MAX` when there is none).
 #[derive(Debug)]
@@ -38,13 +38,13 @@ impl Budget {
 
     /// Charges `bytes` if that keeps the total at or under the limit; otherwise charges
     /// nothing and says why.
-    pub fn try_charge(&self, bytes: usize) -> Result<(), ErrorKind> {
+    pub fn try_charge(&self, bytes: usize) -> Result<(), MemoryError> {
         self.used
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
                 used.checked_add(bytes).filter(|&total| total <= self.limit)
             })
             .map(|_| crate::gc::add_held(bytes))
-            .map_err(|in_use| ErrorKind::MemoryLimit {
+            .map_err(|in_use| MemoryError::MemoryLimit {
                 requested: bytes,
                 in_use,
                 limit: self.limit,
@@ -120,7 +120,7 @@ mod tests {
         assert_eq!(budget.try_charge(4), Ok(()));
         assert_eq!(
             budget.try_charge(1),
-            Err(ErrorKind::MemoryLimit {
+            Err(MemoryError::MemoryLimit {
                 requested: 1,
                 in_use: 10,
                 limit: 10

@@ -2,10 +2,13 @@
 
 use arcstr::ArcStr;
 
+use goost_bind::{Context, Error, native};
+
 use crate::budget::Budget;
-use crate::context::Object;
+use crate::error::MemoryError;
+use crate::gc;
 use crate::handle::HandleKind;
-use crate::{Context, Error, ErrorKind, gc, native};
+use crate::state::{MemoryState, Object};
 
 /// A buffer handle as a script passes it (an `int`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -74,7 +77,7 @@ impl Buffer {
         };
         if self.data.try_reserve_exact(target - len).is_err() {
             budget.release(target - capacity);
-            return Err(ErrorKind::OutOfMemory { requested: target }.into());
+            return Err(MemoryError::OutOfMemory { requested: target }.into());
         }
         let actual = self.data.capacity();
         if actual > target {
@@ -112,32 +115,37 @@ impl Buffer {
 
 /// Allocates an empty buffer (no bytes until the first write).
 #[native("memory.buffer.new")]
-pub fn new(ctx: &Context) -> Result<BufferId, Error> {
-    let id = ctx.insert(Object::Buffer(Buffer::default()))?;
+pub fn new(ctx: &Context, mem: &MemoryState) -> Result<BufferId, Error> {
+    let id = mem.insert(Object::Buffer(Buffer::default()))?;
     gc::pace(ctx);
     Ok(BufferId(id))
 }
 
 #[native("memory.buffer.write")]
 #[inline]
-pub fn write(ctx: &Context, id: BufferId, data: &str) -> Result<bool, Error> {
+pub fn write(ctx: &Context, mem: &MemoryState, id: BufferId, data: &str) -> Result<bool, Error> {
     // The common case makes no call but the copy's: a live buffer whose slot no other
     // thread holds, with room in its capacity. Anything else goes the full way.
-    let appended = ctx.try_with(id.0, |buffer: &mut Buffer| {
+    let appended = mem.try_with(id.0, |buffer: &mut Buffer| {
         buffer.append_within_capacity(data)
     });
     if appended == Some(true) {
         return Ok(true);
     }
-    write_in_full(ctx, id, data)
+    write_in_full(ctx, mem, id, data)
 }
 
 /// `write` when the fast path did not append (nothing changed there): waits for the slot,
 /// grows the buffer within the limit, or names what is wrong with the handle.
 #[cold]
 #[inline(never)]
-fn write_in_full(ctx: &Context, id: BufferId, data: &str) -> Result<bool, Error> {
-    match ctx.with_waiting(id.0, |buffer: &mut Buffer| buffer.write(data, ctx.budget()))?? {
+fn write_in_full(
+    ctx: &Context,
+    mem: &MemoryState,
+    id: BufferId,
+    data: &str,
+) -> Result<bool, Error> {
+    match mem.with_waiting(id.0, |buffer: &mut Buffer| buffer.write(data, mem.budget()))?? {
         Written::Appended => Ok(true),
         Written::Grew => {
             // Only a write that grew the buffer can have moved the pacer's figure.
@@ -149,23 +157,23 @@ fn write_in_full(ctx: &Context, id: BufferId, data: &str) -> Result<bool, Error>
 }
 
 #[native("memory.buffer.read")]
-pub fn read(ctx: &Context, id: BufferId) -> Result<ArcStr, Error> {
-    ctx.with(id.0, |buffer: &mut Buffer| buffer.read())
+pub fn read(mem: &MemoryState, id: BufferId) -> Result<ArcStr, Error> {
+    mem.with(id.0, |buffer: &mut Buffer| buffer.read())
 }
 
 #[native("memory.buffer.reset")]
-pub fn reset(ctx: &Context, id: BufferId) -> Result<(), Error> {
-    ctx.with(id.0, Buffer::reset)
+pub fn reset(mem: &MemoryState, id: BufferId) -> Result<(), Error> {
+    mem.with(id.0, Buffer::reset)
 }
 
 #[native("memory.buffer.len")]
 #[inline]
-pub fn len(ctx: &Context, id: BufferId) -> Result<i64, Error> {
+pub fn len(mem: &MemoryState, id: BufferId) -> Result<i64, Error> {
     // A buffer's length is bounded by isize::MAX, so it always fits an i64.
-    ctx.with(id.0, |buffer: &mut Buffer| buffer.len() as i64)
+    mem.with(id.0, |buffer: &mut Buffer| buffer.len() as i64)
 }
 
 #[native("memory.buffer.free")]
-pub fn free(ctx: &Context, id: BufferId) -> Result<(), Error> {
-    ctx.free(id.0, HandleKind::Buffer)
+pub fn free(mem: &MemoryState, id: BufferId) -> Result<(), Error> {
+    mem.free(id.0, HandleKind::Buffer)
 }

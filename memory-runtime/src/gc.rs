@@ -2,7 +2,7 @@
 //!
 //! A Rust host has no garbage collector, so a *cycle* here is: the runtime's own
 //! reclamation (the calling context gives back its handle table's spare capacity),
-//! then the collectors of that context ([`Context::register_collector`]: a script
+//! then the collectors of that context ([`Context::register_collector`](goost_bind::Context::register_collector): a script
 //! engine's own GC) and of the process ([`register_collector`]: a cache's eviction,
 //! ...), then `numGC += 1`, and the pacer's next goal is set from the bytes held after
 //! the cycle.
@@ -12,18 +12,18 @@
 //! [`set_percent`] has `debug.SetGCPercent`'s meaning: default 100; a negative value
 //! turns the automatic trigger off. The heap it watches is what this module controls:
 //! the bytes held by every context's buffers and pools (see
-//! [`Context::memory_in_use`]). A cycle starts by itself when that passes
+//! [`MemoryContext::memory_in_use`](crate::MemoryContext::memory_in_use)). A cycle starts by itself when that passes
 //! `held_after_last_cycle * (1 + pct/100)`, and never below [`MIN_GOAL`] (Go's 4 MiB
 //! floor). The check sits on the allocating paths (`buffer.new`, a `write` that grows
 //! a buffer, an `intern` that adds) and is two atomic loads and a compare when no cycle
 //! is due.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 
-use parking_lot::RwLock;
+use goost_bind::{CollectorId, Collectors, Context, native};
 
-use crate::{Context, alloc, native};
+use crate::alloc;
+use crate::state::MemoryContext;
 
 /// The smallest heap goal: no automatic cycle starts below 4 MiB held.
 pub const MIN_GOAL: u64 = 4 << 20;
@@ -38,62 +38,13 @@ static GOAL: AtomicU64 = AtomicU64::new(MIN_GOAL);
 static HELD: AtomicUsize = AtomicUsize::new(0);
 /// Set while the pacer's own cycle runs, so threads over the goal start one, not many.
 static PACING: AtomicBool = AtomicBool::new(false);
-static NEXT_COLLECTOR: AtomicU64 = AtomicU64::new(1);
 /// Collectors of the whole process.
 static PROCESS_COLLECTORS: Collectors = Collectors::new();
-
-type Collector = Arc<dyn Fn() + Send + Sync>;
-
-/// Identifies a registered collector, to remove it again.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct CollectorId(u64);
-
-/// A list of collectors: the process's, or one context's.
-#[derive(Default)]
-pub struct Collectors(RwLock<Vec<(u64, Collector)>>);
-
-impl std::fmt::Debug for Collectors {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Collectors({})", self.0.read().len())
-    }
-}
-
-impl Collectors {
-    /// An empty list.
-    pub const fn new() -> Collectors {
-        Collectors(RwLock::new(Vec::new()))
-    }
-
-    /// Adds `collector`.
-    pub fn register(&self, collector: impl Fn() + Send + Sync + 'static) -> CollectorId {
-        let id = NEXT_COLLECTOR.fetch_add(1, Ordering::Relaxed);
-        self.0.write().push((id, Arc::new(collector)));
-        CollectorId(id)
-    }
-
-    /// Removes a collector; `false` if it was not in this list.
-    pub fn unregister(&self, id: CollectorId) -> bool {
-        let mut list = self.0.write();
-        let before = list.len();
-        list.retain(|(each, _)| *each != id.0);
-        list.len() != before
-    }
-
-    /// Runs every collector. The list is copied first and no lock is held while they
-    /// run, so a collector may register others, and may wait for an engine that is
-    /// itself inside a native (which may be starting a cycle) without deadlock.
-    fn run_all(&self) {
-        let snapshot: Vec<Collector> = self.0.read().iter().map(|(_, c)| Arc::clone(c)).collect();
-        for collector in snapshot {
-            collector();
-        }
-    }
-}
 
 /// Registers `collector` to run in every cycle of the process (after the runtime's own
 /// reclamation), on the thread that runs the cycle. It must not start a cycle itself.
 /// A collector that belongs to one script's engine goes on its context instead:
-/// [`Context::register_collector`].
+/// [`Context::register_collector`](goost_bind::Context::register_collector).
 pub fn register_collector(collector: impl Fn() + Send + Sync + 'static) -> CollectorId {
     PROCESS_COLLECTORS.register(collector)
 }
@@ -152,8 +103,10 @@ pub fn set_percent(percent: i64) -> i64 {
 /// (each is counted); no lock is held while collectors run.
 pub fn run_cycle(ctx: Option<&Context>) {
     if let Some(ctx) = ctx {
-        ctx.shrink();
-        ctx.collectors().run_all();
+        if let Some(mem) = ctx.memory() {
+            mem.shrink();
+        }
+        ctx.run_collectors();
     }
     PROCESS_COLLECTORS.run_all();
     CYCLES.fetch_add(1, Ordering::Relaxed);

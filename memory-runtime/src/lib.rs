@@ -1,12 +1,14 @@
-//! The runtime of goost's `memory` module: the native ABI ([`Value`], [`Native`],
-//! [`Error`]), the [`Registry`] of natives, the per-script [`Context`] with its handle
-//! stores, and the buffer and pool natives.
+//! goost's `memory` module: per-context byte buffers and string interning pools behind
+//! generational handles, a memory limit, the tracking allocator and its figures, the GC
+//! hooks with Go's meaning, and the 18 natives bound from `spec/memory.spec`.
 //!
-//! Natives are plain Rust functions bound to a spec entry with [`native`]; hosts find
-//! them in the [`Registry`] and call them with [`Value`] arguments:
+//! The module is bound like any other, through the generic layer [`goost_bind`]: its
+//! state in each context is a [`MemoryState`] (every new context holds a default one
+//! while this crate is linked), which its natives take as `&MemoryState`.
 //!
 //! ```
-//! use memory_runtime::{Context, Registry, Value};
+//! use goost_bind::{Context, Registry, Value};
+//! use memory_runtime::MemoryContext;
 //!
 //! let registry = Registry::global();
 //! let ctx = Context::new();
@@ -14,69 +16,56 @@
 //! let buf = call("memory.buffer.new", &[]).unwrap();
 //! call("memory.buffer.write", &[buf.clone(), Value::str("hello")]).unwrap();
 //! assert_eq!(call("memory.buffer.read", &[buf]).unwrap(), Value::str("hello"));
+//! assert_eq!(ctx.live_objects(), 1);
 //! ```
 //!
 //! See the README and `ARCHITECTURE.md` for how the pieces fit.
 
-// Generated code names the runtime `::memory_runtime`, in this crate too.
-extern crate self as memory_runtime;
-
 mod budget;
-mod context;
-mod convert;
 mod error;
 mod free_list;
-mod native;
-mod registry;
-mod value;
+mod state;
 
 pub mod alloc;
 pub mod buffer;
 pub mod gc;
 pub mod handle;
-pub mod hosts;
 pub mod pool;
 
-pub use context::{Context, ContextBuilder};
-pub use convert::{FromValue, IntoValue};
-pub use error::{Error, ErrorKind};
-pub use memory_macros::{module_spec, native};
-pub use native::{FnSpec, Glue, GlueResult, ModuleSpec, Native, ParamSpec, ScriptType};
-pub use registry::{Missing, Module, Registry, SpecMismatch};
-pub use value::Value;
+pub use error::MemoryError;
+pub use state::{MemoryContext, MemoryLimit, MemoryState};
 
-/// The string type of [`Value::Str`]: a one-word, reference-counted UTF-8 string
-/// (re-exported from `arcstr`, so hosts and natives need not depend on it).
-pub use arcstr::ArcStr;
+/// The bridges to Lua and Rhai live in the generic layer; re-exported here, where
+/// embedders of the memory module found them first.
+pub use goost_bind::hosts;
+
+use goost_bind::{ModuleSpec, module_spec};
 
 /// The spec of the `memory` module (`spec/memory.spec`), compiled in.
 pub static MEMORY_SPEC: ModuleSpec = module_spec!("memory");
 
-/// What generated code needs; not part of the API.
-#[doc(hidden)]
-pub mod __private {
-    pub use inventory;
-}
-
-/// Implements [`FromValue`] and [`IntoValue`] for a handle newtype over `i64`, so the
+/// Implements [`FromValue`](goost_bind::FromValue) and
+/// [`IntoValue`](goost_bind::IntoValue) for a newtype over `i64` (a handle), so the
 /// `#[native]` macro sees it as a script `int`.
-#[macro_export]
 macro_rules! handle_newtype {
     ($name:ident) => {
-        impl $crate::FromValue<'_> for $name {
-            const TYPE: $crate::ScriptType = $crate::ScriptType::Int;
-            fn from_value(value: &$crate::Value) -> ::core::option::Option<Self> {
+        impl ::goost_bind::FromValue<'_> for $name {
+            const TYPE: ::goost_bind::ScriptType = ::goost_bind::ScriptType::Int;
+            fn from_value(value: &::goost_bind::Value) -> ::core::option::Option<Self> {
                 match value {
-                    $crate::Value::Int(n) => ::core::option::Option::Some($name(*n)),
+                    ::goost_bind::Value::Int(n) => ::core::option::Option::Some($name(*n)),
                     _ => ::core::option::Option::None,
                 }
             }
         }
-        impl $crate::IntoValue for $name {
-            const TYPE: $crate::ScriptType = $crate::ScriptType::Int;
-            fn into_value(self) -> ::core::result::Result<$crate::Value, $crate::Error> {
-                ::core::result::Result::Ok($crate::Value::Int(self.0))
+        impl ::goost_bind::IntoValue for $name {
+            const TYPE: ::goost_bind::ScriptType = ::goost_bind::ScriptType::Int;
+            fn into_value(
+                self,
+            ) -> ::core::result::Result<::goost_bind::Value, ::goost_bind::Error> {
+                ::core::result::Result::Ok(::goost_bind::Value::Int(self.0))
             }
         }
     };
 }
+pub(crate) use handle_newtype;

@@ -5,10 +5,13 @@ use std::hash::BuildHasher;
 use arcstr::ArcStr;
 use hashbrown::{DefaultHashBuilder, HashTable};
 
+use goost_bind::{Context, Error, native};
+
 use crate::budget::Budget;
-use crate::context::Object;
+use crate::error::MemoryError;
+use crate::gc;
 use crate::handle::HandleKind;
-use crate::{Context, Error, ErrorKind, gc, native};
+use crate::state::{MemoryState, Object};
 
 /// A pool handle as a script passes it (an `int`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -55,7 +58,7 @@ impl Pool {
         let rehash = |entry: &ArcStr| hasher.hash_one(&**entry);
         if self.entries.try_reserve(1, rehash).is_err() {
             budget.release(cost);
-            return Err(ErrorKind::OutOfMemory { requested: cost }.into());
+            return Err(MemoryError::OutOfMemory { requested: cost }.into());
         }
         let pooled = ArcStr::from(text);
         self.entries
@@ -98,42 +101,42 @@ impl Pool {
 }
 
 #[native("memory.pool.new")]
-pub fn new(ctx: &Context) -> Result<PoolId, Error> {
-    ctx.insert(Object::Pool(Box::default())).map(PoolId)
+pub fn new(mem: &MemoryState) -> Result<PoolId, Error> {
+    mem.insert(Object::Pool(Box::default())).map(PoolId)
 }
 
 #[native("memory.pool.intern")]
 #[inline]
-pub fn intern(ctx: &Context, id: PoolId, s: &str) -> Result<ArcStr, Error> {
+pub fn intern(ctx: &Context, mem: &MemoryState, id: PoolId, s: &str) -> Result<ArcStr, Error> {
     // A hit allocates nothing and makes no call: a live pool whose slot no other thread
     // holds, with `s` in it. Anything else goes the full way.
-    if let Some(Some(pooled)) = ctx.try_with(id.0, |pool: &mut Pool| pool.get(s).cloned()) {
+    if let Some(Some(pooled)) = mem.try_with(id.0, |pool: &mut Pool| pool.get(s).cloned()) {
         return Ok(pooled);
     }
-    intern_in_full(ctx, id, s)
+    intern_in_full(ctx, mem, id, s)
 }
 
 /// `intern` when the fast path found nothing (it changed nothing): waits for the slot,
 /// adds the string within the limit, or names what is wrong with the handle. Not marked
 /// cold: a script that builds a pool misses on every new string.
 #[inline(never)]
-fn intern_in_full(ctx: &Context, id: PoolId, s: &str) -> Result<ArcStr, Error> {
-    let pooled = ctx.with_waiting(id.0, |pool: &mut Pool| pool.intern(s, ctx.budget()))??;
+fn intern_in_full(ctx: &Context, mem: &MemoryState, id: PoolId, s: &str) -> Result<ArcStr, Error> {
+    let pooled = mem.with_waiting(id.0, |pool: &mut Pool| pool.intern(s, mem.budget()))??;
     gc::pace(ctx);
     Ok(pooled)
 }
 
 #[native("memory.pool.has")]
-pub fn has(ctx: &Context, id: PoolId, s: &str) -> Result<bool, Error> {
-    ctx.with(id.0, |pool: &mut Pool| pool.contains(s))
+pub fn has(mem: &MemoryState, id: PoolId, s: &str) -> Result<bool, Error> {
+    mem.with(id.0, |pool: &mut Pool| pool.contains(s))
 }
 
 #[native("memory.pool.size")]
-pub fn size(ctx: &Context, id: PoolId) -> Result<i64, Error> {
-    ctx.with(id.0, |pool: &mut Pool| pool.len() as i64)
+pub fn size(mem: &MemoryState, id: PoolId) -> Result<i64, Error> {
+    mem.with(id.0, |pool: &mut Pool| pool.len() as i64)
 }
 
 #[native("memory.pool.free")]
-pub fn free(ctx: &Context, id: PoolId) -> Result<(), Error> {
-    ctx.free(id.0, HandleKind::Pool)
+pub fn free(mem: &MemoryState, id: PoolId) -> Result<(), Error> {
+    mem.free(id.0, HandleKind::Pool)
 }

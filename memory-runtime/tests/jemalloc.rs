@@ -2,8 +2,8 @@
 //! `cargo test -p memory-runtime --features jemalloc --test jemalloc`.
 #![cfg(feature = "jemalloc")]
 
+use goost_bind::{Context, Registry, Value};
 use memory_runtime::alloc::{self, Jemalloc};
-use memory_runtime::{Context, Registry, Value};
 
 #[global_allocator]
 static GLOBAL: Jemalloc = Jemalloc;

@@ -5,7 +5,7 @@ mod support;
 
 use std::sync::{Arc, Mutex};
 
-use memory_runtime::Context;
+use goost_bind::Context;
 use memory_runtime::hosts::rhai as bridge;
 use rhai::{Dynamic, Engine};
 use support::assert_seed_output;

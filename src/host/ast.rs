@@ -1,5 +1,6 @@
 //! The resolved program: names are bound before anything runs. Variables are slots in
-//! one frame, natives are pointers into the registry, so a call costs no lookup.
+//! one frame; natives are resolved in the registry and numbered, and the machine binds
+//! each to its context once, so a call costs no lookup.
 
 use crate::{Native, Value};
 
@@ -68,7 +69,8 @@ pub enum Expr {
     Unary(Unary, Box<Expr>, Pos),
     Binary(Binary, Box<Expr>, Box<Expr>, Pos),
     Builtin(Builtin, Vec<Expr>, Pos),
-    Native(&'static Native, Vec<Expr>, Pos),
+    /// A call of the program's native number `.0` (an index into [`Program::natives`]).
+    Native(usize, Vec<Expr>, Pos),
 }
 
 /// A statement.
@@ -89,7 +91,10 @@ pub enum Stmt {
 /// A whole resolved script.
 #[derive(Debug)]
 pub struct Program {
+    /// The statements, in order.
     pub body: Vec<Stmt>,
     /// Number of variable slots the frame needs.
     pub slots: usize,
+    /// The natives the program calls, each once, numbered as its calls name them.
+    pub natives: Vec<&'static Native>,
 }

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::{Context, Value};
+use crate::{BoundNative, Context, Value};
 
 use super::HostError;
 use super::ast::{Binary, Builtin, Expr, Program, Stmt, Unary};
@@ -37,6 +37,8 @@ enum Flow {
 /// The running state of one script.
 pub struct Machine<'a, W: Write> {
     ctx: &'a Context,
+    /// The running program's natives, bound to `ctx` (numbered as in [`Program::natives`]).
+    bound: Vec<BoundNative>,
     out: W,
     slots: Vec<Value>,
     /// Arguments of native calls in progress (reused: a call allocates nothing here).
@@ -57,6 +59,7 @@ impl<'a, W: Write> Machine<'a, W> {
     pub fn new(ctx: &'a Context, out: W) -> Self {
         Machine {
             ctx,
+            bound: Vec::new(),
             out,
             slots: Vec::new(),
             stack: Vec::new(),
@@ -94,17 +97,21 @@ impl<'a, W: Write> Machine<'a, W> {
 
     /// Runs a whole program.
     pub fn run(&mut self, program: &Program) -> Result<(), HostError> {
+        self.prepare(program);
+        self.block(&program.body).map(drop)
+    }
+
+    /// Sizes the frame for `program` and binds its natives to the context.
+    fn prepare(&mut self, program: &Program) {
         if self.slots.len() < program.slots {
             self.slots.resize(program.slots, Value::Void);
         }
-        self.block(&program.body).map(drop)
+        self.bound = program.natives.iter().map(|n| n.bind(self.ctx)).collect();
     }
 
     /// Evaluates one expression (the REPL prints its value).
     pub fn value_of(&mut self, program: &Program) -> Result<Option<Value>, HostError> {
-        if self.slots.len() < program.slots {
-            self.slots.resize(program.slots, Value::Void);
-        }
+        self.prepare(program);
         match program.body.as_slice() {
             [Stmt::Expr(expr)] => self.eval(expr).map(Some),
             body => self.block(body).map(|_| None),
@@ -224,7 +231,12 @@ impl<'a, W: Write> Machine<'a, W> {
                         }
                     }
                 }
-                let result = native.call(self.ctx, &self.stack[base..]);
+                let result = match self.bound.get(*native) {
+                    Some(bound) => bound.call(&self.stack[base..]),
+                    None => Err(crate::Error::msg(format!(
+                        "native {native} of a program this machine did not prepare"
+                    ))),
+                };
                 self.stack.truncate(base);
                 result.map_err(|error| HostError::at(*pos, error.to_string()))
             }

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::{Error, Registry, Value};
+use crate::{Error, Native, Registry, Value};
 
 use super::HostError;
 use super::ast::{Binary, Builtin, Expr, Program, Stmt, Unary};
@@ -40,6 +40,8 @@ struct Parser<'r, 'n> {
     names: &'n mut Names,
     loops: usize,
     depth: usize,
+    /// The natives called so far, each once.
+    natives: Vec<&'static Native>,
 }
 
 /// Parses and resolves a whole script against `registry`.
@@ -61,6 +63,7 @@ pub fn parse_with(
         names,
         loops: 0,
         depth: 0,
+        natives: Vec::new(),
     };
     let mut body = Vec::new();
     loop {
@@ -73,6 +76,7 @@ pub fn parse_with(
     Ok(Program {
         body,
         slots: parser.names.slots,
+        natives: parser.natives,
     })
 }
 
@@ -460,13 +464,20 @@ impl Parser<'_, '_> {
             ));
         }
         let args = self.arguments()?;
-        if args.len() != native.spec.params.len() {
+        if args.len() != native.spec().params.len() {
             return Err(HostError::at(
                 pos,
-                Error::arity(native.spec, args.len()).to_string(),
+                Error::arity(native.spec(), args.len()).to_string(),
             ));
         }
-        Ok(Expr::Native(native, args, pos))
+        let index = match self.natives.iter().position(|n| std::ptr::eq(*n, native)) {
+            Some(index) => index,
+            None => {
+                self.natives.push(native);
+                self.natives.len() - 1
+            }
+        };
+        Ok(Expr::Native(index, args, pos))
     }
 
     fn arguments(&mut self) -> Result<Vec<Expr>, HostError> {

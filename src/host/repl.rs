@@ -63,7 +63,8 @@ impl<'a, W: Write> Repl<'a, W> {
 }
 
 /// Runs the interactive loop on the terminal (line editing and history with
-/// rustyline; plain line reading when standard input is not a terminal).
+/// rustyline; plain line reading when standard input is not a terminal). Feature `cli`.
+#[cfg(feature = "cli")]
 pub fn run(ctx: &Context) -> Result<(), String> {
     let mut editor = rustyline::DefaultEditor::new()
         .map_err(|e| format!("repl: cannot start the line editor: {e}"))?;

@@ -1,4 +1,4 @@
-use memory_runtime::native;
+use goost_memory::native;
 
 // An alias does not change what the type is: `Text` is still an `int` to the check.
 type Text = i64;

@@ -1,4 +1,4 @@
-use memory_runtime::{native, Context};
+use goost_memory::{native, Context};
 
 #[native("memory.buffer.write")]
 fn write(_ctx: &Context, id: i64) -> bool {

@@ -1,4 +1,4 @@
-use memory_runtime::native;
+use goost_memory::native;
 
 mod first {
     use super::native;

@@ -1,4 +1,4 @@
-use memory_runtime::native;
+use goost_memory::native;
 
 #[native("broken.math.add", spec = "tests/ui/broken.spec")]
 fn add(a: i64, b: i64) -> i64 {

@@ -1,4 +1,4 @@
-use memory_runtime::native;
+use goost_memory::native;
 
 #[native("memory.buffer.len")]
 fn len(id: f64) -> i64 {

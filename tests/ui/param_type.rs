@@ -1,4 +1,4 @@
-use memory_runtime::native;
+use goost_memory::native;
 
 #[native("memory.buffer.write")]
 fn write(id: i64, data: bool) -> bool {

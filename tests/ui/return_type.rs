@@ -1,4 +1,4 @@
-use memory_runtime::{native, Error};
+use goost_memory::{native, Error};
 
 #[native("memory.buffer.len")]
 fn len(id: i64) -> Result<bool, Error> {

@@ -1,47 +1,10 @@
 //! The native ABI: what the `#[native]` macro registers and hosts call.
 
-use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use arcstr::ArcStr;
 
-use crate::{Context, Error, Value};
-
-/// A script-visible type. The set is closed; each Rust type maps to one of these
-/// through [`FromValue`](crate::FromValue) / [`IntoValue`](crate::IntoValue).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ScriptType {
-    /// `int`: `i64`.
-    Int,
-    /// `string`: UTF-8 text.
-    String,
-    /// `bool`.
-    Bool,
-    /// `void`: no value (results only).
-    Void,
-}
-
-impl ScriptType {
-    /// Equality usable in constants (the macro's compile-time type checks use it).
-    pub const fn is(self, other: ScriptType) -> bool {
-        self as u8 == other as u8
-    }
-
-    /// The spec's name for the type: `int`, `string`, `bool`, `void`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            ScriptType::Int => "int",
-            ScriptType::String => "string",
-            ScriptType::Bool => "bool",
-            ScriptType::Void => "void",
-        }
-    }
-}
-
-impl fmt::Display for ScriptType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+use crate::{Context, Error, ScriptType, Value};
 
 /// One parameter of a spec function.
 #[derive(Debug, PartialEq, Eq)]
@@ -87,9 +50,21 @@ pub struct ModuleSpec {
     pub markdown: &'static str,
 }
 
-/// The generated glue: converts `args`, calls the Rust function, converts the result.
-/// Hosts call it through [`Native::call`], which hands back a `Result<Value, Error>`.
+/// The generated glue: finds the native's states in the context, converts `args`, calls
+/// the Rust function, converts the result. Internal to the binding layer: hosts call it
+/// through [`Native::call`], which hands back a `Result<Value, Error>`.
+#[doc(hidden)]
 pub type Glue = fn(&Context, &[Value]) -> GlueResult;
+
+/// The generated glue with the native's states already found in one context (each held
+/// as an `Arc`, and the context itself if the native takes it), so a call looks nothing up.
+#[doc(hidden)]
+pub type BoundGlue = Box<dyn Fn(&[Value]) -> GlueResult + Send + Sync>;
+
+/// What `#[native]` generates to bind a native to a context. A state the context lacks
+/// makes a bound glue that reports it on every call.
+#[doc(hidden)]
+pub type Bind = fn(&Context) -> BoundGlue;
 
 /// A native's `Result<Value, Error>` as the glue returns it: in two registers.
 ///
@@ -149,28 +124,122 @@ impl From<Result<Value, Error>> for GlueResult {
 /// A registered native: one `inventory` item per `#[native]` function.
 #[derive(Debug)]
 pub struct Native {
-    /// The spec entry it was checked against at compile time.
-    pub spec: &'static FnSpec,
-    /// The glue to call.
-    pub glue: Glue,
-    /// The Rust function's path, for messages: `memory_runtime::buffer::write`.
-    pub rust_path: &'static str,
-    /// Source file of the `#[native]` attribute.
-    pub file: &'static str,
-    /// Source line of the `#[native]` attribute.
-    pub line: u32,
+    spec: &'static FnSpec,
+    glue: Glue,
+    bind: Bind,
+    rust_path: &'static str,
+    file: &'static str,
+    line: u32,
 }
 
 impl Native {
+    /// What `#[native]` registers; generated code calls it, hosts do not.
+    #[doc(hidden)]
+    pub const fn __new(
+        spec: &'static FnSpec,
+        glue: Glue,
+        bind: Bind,
+        rust_path: &'static str,
+        file: &'static str,
+        line: u32,
+    ) -> Native {
+        Native {
+            spec,
+            glue,
+            bind,
+            rust_path,
+            file,
+            line,
+        }
+    }
+
     /// The full dotted name.
     pub fn name(&self) -> &'static str {
         self.spec.name
     }
 
-    /// Calls the native with script arguments.
+    /// The spec entry it was checked against at compile time.
+    pub fn spec(&self) -> &'static FnSpec {
+        self.spec
+    }
+
+    /// The Rust function's path, for messages: `memory_runtime::buffer::write`.
+    pub fn rust_path(&self) -> &'static str {
+        self.rust_path
+    }
+
+    /// Source file of the `#[native]` attribute.
+    pub fn file(&self) -> &'static str {
+        self.file
+    }
+
+    /// Source line of the `#[native]` attribute.
+    pub fn line(&self) -> u32 {
+        self.line
+    }
+
+    /// Calls the native with script arguments, finding the module states it takes in
+    /// `ctx` on each call (a type check per state; see [`Native::bind`] to pay it once).
+    ///
+    /// A native that panics (a bug in it, such as an overflow in a debug build) does not
+    /// unwind into the host: the call returns an [`ErrorKind::Panicked`](crate::ErrorKind)
+    /// error naming the function, and `ctx` stays usable. (The panic hook still runs;
+    /// a build with `panic = "abort"` cannot contain panics at all.)
     #[inline]
     pub fn call(&self, ctx: &Context, args: &[Value]) -> Result<Value, Error> {
         (self.glue)(ctx, args).into_result()
+    }
+
+    /// The native with the module states it takes found in `ctx` once (and `ctx` kept, if
+    /// the native takes it), for a host that calls it many times on one context (every
+    /// host in this crate does). Binding never fails: a state `ctx` lacks is reported by
+    /// each call.
+    pub fn bind(&'static self, ctx: &Context) -> BoundNative {
+        BoundNative {
+            native: self,
+            glue: (self.bind)(ctx),
+        }
+    }
+}
+
+/// A [`Native`] bound to one context by [`Native::bind`]: a call costs what a call of the
+/// plain glue costs, with nothing looked up.
+pub struct BoundNative {
+    native: &'static Native,
+    glue: BoundGlue,
+}
+
+impl std::fmt::Debug for BoundNative {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BoundNative")
+            .field("native", &self.native.name())
+            .finish()
+    }
+}
+
+impl BoundNative {
+    /// The native it calls.
+    pub fn native(&self) -> &'static Native {
+        self.native
+    }
+
+    /// Calls the native on the context it was bound to; panics are contained as by
+    /// [`Native::call`].
+    #[inline(always)]
+    pub fn call(&self, args: &[Value]) -> Result<Value, Error> {
+        (self.glue)(args).into_result()
+    }
+}
+
+/// Runs the body of a glue, turning a panic inside it into an error naming `spec`'s
+/// function. Generated glue wraps its body in it, so a panic never leaves the glue (and
+/// the glue's result still comes back in registers).
+#[doc(hidden)]
+#[inline(always)]
+pub fn contained(spec: &'static FnSpec, body: impl FnOnce() -> GlueResult) -> GlueResult {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(result) => result,
+        Err(payload) => GlueResult::err(Error::panicked(spec, payload.as_ref())),
     }
 }
 

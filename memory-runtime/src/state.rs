@@ -1,11 +1,15 @@
-//! `Context`: everything one script (or tenant) owns: its buffers, pools and memory limit.
+//! `MemoryState`: what the memory module keeps for one context: its buffers, pools and
+//! memory limit. It is the module's state in the binding layer's sense: the context holds
+//! one (a default one unless the host gives its own), and the natives take it as
+//! `&MemoryState`, filled by their glue.
+
+use goost_bind::{Context, ContextBuilder, Error};
 
 use crate::budget::Budget;
 use crate::buffer::Buffer;
-use crate::gc::{CollectorId, Collectors};
+use crate::error::MemoryError;
 use crate::handle::{HandleKind, SlotTable, StaleHandle};
 use crate::pool::Pool;
-use crate::{Error, ErrorKind};
 
 /// What a handle names.
 ///
@@ -63,57 +67,75 @@ impl ObjectKind for Pool {
     }
 }
 
-/// The state of one script: its objects and its memory budget. Make one per script or
-/// tenant; natives receive it as `&Context`.
+/// The memory module's state in one context: its objects and its memory budget.
 ///
-/// Handles are numbers of this context alone: a context resolves a handle only to its
+/// Handles are numbers of this state alone: a context resolves a handle only to its
 /// own objects, so no integer lets one script reach another's buffers.
 ///
-/// `Context` is `Send + Sync`. Natives may run on one context from several threads at
-/// once: a handle finds its slot without a lock, and each slot has its own lock, held
-/// for the whole operation, so one `write` to a buffer is never interleaved with another
-/// and operations on different objects never wait for each other.
-pub struct Context {
+/// Natives may run on one context from several threads at once: a handle finds its slot
+/// without a lock, and each slot has its own lock, held for the whole operation, so one
+/// `write` to a buffer is never interleaved with another and operations on different
+/// objects never wait for each other.
+pub struct MemoryState {
     objects: SlotTable<Object>,
     budget: Budget,
-    collectors: Collectors,
 }
 
-impl Default for Context {
+goost_bind::default_state!(MemoryState);
+
+impl Default for MemoryState {
     fn default() -> Self {
-        Context::new()
+        MemoryState::with_limit(None)
     }
 }
 
-impl std::fmt::Debug for Context {
+impl std::fmt::Debug for MemoryState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Context")
+        f.debug_struct("MemoryState")
             .field("live_objects", &self.objects.len())
             .field("budget", &self.budget)
             .finish()
     }
 }
 
-/// Builds a [`Context`] with settings: `Context::builder().memory_limit(1 << 20).build()`.
-#[derive(Debug, Default, Clone)]
-pub struct ContextBuilder {
-    memory_limit: Option<usize>,
-}
+/// The memory module's figures of a [`Context`], and its state.
+pub trait MemoryContext {
+    /// The memory module's state in this context: every context made while this crate is
+    /// linked holds one (a default one unless the host gave its own).
+    fn memory(&self) -> Option<&MemoryState>;
 
-impl ContextBuilder {
-    /// Caps the bytes the context's buffers (by capacity) and pools may hold.
-    pub fn memory_limit(mut self, bytes: usize) -> Self {
-        self.memory_limit = Some(bytes);
-        self
+    /// The memory limit in bytes, if any.
+    fn memory_limit(&self) -> Option<usize> {
+        self.memory().and_then(MemoryState::memory_limit)
     }
 
-    /// The context.
-    pub fn build(self) -> Context {
-        Context {
-            objects: SlotTable::default(),
-            budget: Budget::new(self.memory_limit),
-            collectors: Collectors::new(),
-        }
+    /// Bytes held by the context's buffers and pools (see [`MemoryState::memory_in_use`]).
+    fn memory_in_use(&self) -> usize {
+        self.memory().map_or(0, MemoryState::memory_in_use)
+    }
+
+    /// Number of live buffers and pools.
+    fn live_objects(&self) -> usize {
+        self.memory().map_or(0, MemoryState::live_objects)
+    }
+}
+
+impl MemoryContext for Context {
+    #[inline]
+    fn memory(&self) -> Option<&MemoryState> {
+        self.state::<MemoryState>()
+    }
+}
+
+/// A memory limit on a context being built: `Context::builder().memory_limit(1 << 20)`.
+pub trait MemoryLimit {
+    /// Caps the bytes the context's buffers (by capacity) and pools may hold.
+    fn memory_limit(self, bytes: usize) -> Self;
+}
+
+impl MemoryLimit for ContextBuilder {
+    fn memory_limit(self, bytes: usize) -> ContextBuilder {
+        self.state(MemoryState::with_limit(Some(bytes)))
     }
 }
 
@@ -121,9 +143,9 @@ impl ContextBuilder {
 #[inline(never)]
 fn stale_error(handle: i64, kind: HandleKind, why: StaleHandle) -> Error {
     match why {
-        StaleHandle::NotAHandle => ErrorKind::NotAHandle { handle, kind },
-        StaleHandle::NeverIssued => ErrorKind::UnknownHandle { handle, kind },
-        StaleHandle::Freed => ErrorKind::FreedHandle { handle },
+        StaleHandle::NotAHandle => MemoryError::NotAHandle { handle, kind },
+        StaleHandle::NeverIssued => MemoryError::UnknownHandle { handle, kind },
+        StaleHandle::Freed => MemoryError::FreedHandle { handle },
     }
     .into()
 }
@@ -131,7 +153,7 @@ fn stale_error(handle: i64, kind: HandleKind, why: StaleHandle) -> Error {
 #[cold]
 #[inline(never)]
 fn wrong_kind(handle: i64, expected: HandleKind, actual: HandleKind) -> Error {
-    ErrorKind::WrongKind {
+    MemoryError::WrongKind {
         handle,
         expected,
         actual,
@@ -139,15 +161,13 @@ fn wrong_kind(handle: i64, expected: HandleKind, actual: HandleKind) -> Error {
     .into()
 }
 
-impl Context {
-    /// A context with no memory limit.
-    pub fn new() -> Context {
-        ContextBuilder::default().build()
-    }
-
-    /// A builder for a context with settings.
-    pub fn builder() -> ContextBuilder {
-        ContextBuilder::default()
+impl MemoryState {
+    /// An empty state whose buffers and pools may hold `limit` bytes (`None`: no limit).
+    pub fn with_limit(limit: Option<usize>) -> MemoryState {
+        MemoryState {
+            objects: SlotTable::default(),
+            budget: Budget::new(limit),
+        }
     }
 
     /// The memory limit in bytes, if any.
@@ -167,28 +187,13 @@ impl Context {
         self.objects.len()
     }
 
-    /// Registers `collector` to run in every GC cycle started on this context (by
-    /// `memory.gc.run()`, `freeOSMemory` or the pacer), e.g. the script engine's own GC.
-    pub fn register_collector(&self, collector: impl Fn() + Send + Sync + 'static) -> CollectorId {
-        self.collectors.register(collector)
-    }
-
-    /// Removes a collector of this context; `false` if it was not registered here.
-    pub fn unregister_collector(&self, id: CollectorId) -> bool {
-        self.collectors.unregister(id)
-    }
-
-    pub(crate) fn collectors(&self) -> &Collectors {
-        &self.collectors
-    }
-
     pub(crate) fn budget(&self) -> &Budget {
         &self.budget
     }
 
     pub(crate) fn insert(&self, object: Object) -> Result<i64, Error> {
         self.objects.insert(object).map_err(|_| {
-            ErrorKind::HandlesExhausted {
+            MemoryError::HandlesExhausted {
                 live: self.objects.len(),
             }
             .into()
@@ -198,8 +203,8 @@ impl Context {
     /// Runs `f` on the `T` (a [`Buffer`] or a [`Pool`]) behind `handle`, holding its
     /// slot's lock. A stale handle or one of the other kind is an error naming it.
     ///
-    /// Tries without waiting first ([`Context::try_with`]), inline; a slot another thread
-    /// holds or a bad handle goes to [`Context::with_waiting`], out of line. (`f` is
+    /// Tries without waiting first ([`MemoryState::try_with`]), inline; a slot another thread
+    /// holds or a bad handle goes to [`MemoryState::with_waiting`], out of line. (`f` is
     /// `Copy`, as a closure over references is, so the second way can run it.)
     #[inline]
     pub(crate) fn with<T: ObjectKind, R>(
@@ -213,7 +218,7 @@ impl Context {
         }
     }
 
-    /// [`Context::with`] the full way: waits for the slot's lock, and names what is wrong
+    /// [`MemoryState::with`] the full way: waits for the slot's lock, and names what is wrong
     /// with the handle. Natives whose own fast path just failed call it directly.
     #[inline(never)]
     pub(crate) fn with_waiting<T: ObjectKind, R>(
@@ -231,10 +236,10 @@ impl Context {
             .map_err(|why| stale_error(handle, T::KIND, why))?
     }
 
-    /// [`Context::with`] when that needs no waiting and raises no error (see
+    /// [`MemoryState::with`] when that needs no waiting and raises no error (see
     /// [`SlotTable::try_with`]); `None`, with `f` not run, otherwise. A native with a
     /// fast path of its own (one that does only part of the work) calls it, and on `None`
-    /// goes the full way through [`Context::with_waiting`].
+    /// goes the full way through [`MemoryState::with_waiting`].
     #[inline]
     pub(crate) fn try_with<T: ObjectKind, R>(
         &self,
@@ -275,8 +280,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn context_is_send_and_sync() {
+    fn memory_state_is_send_and_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
-        assert_send_sync::<Context>();
+        assert_send_sync::<MemoryState>();
+    }
+
+    #[test]
+    fn every_new_context_holds_a_memory_state_and_a_limit_replaces_it() {
+        assert_eq!(Context::new().memory_limit(), None);
+        assert_eq!(Context::new().live_objects(), 0);
+        let limited = Context::builder().memory_limit(4096).build();
+        assert_eq!(limited.memory_limit(), Some(4096));
     }
 }

@@ -10,7 +10,7 @@ use crate::{Error, ScriptType, Value};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a goost script argument type",
     label = "no script type converts into `{Self}`",
-    note = "script arguments are `i64` (int), `&str`, `String` or `ArcStr` (string), `bool`, or a type that implements `memory_runtime::FromValue`"
+    note = "script arguments are `i64` (int), `&str`, `String` or `ArcStr` (string), `bool`, or a type that implements `goost_bind::FromValue`"
 )]
 pub trait FromValue<'a>: Sized {
     /// The script type this Rust type accepts.
@@ -23,7 +23,7 @@ pub trait FromValue<'a>: Sized {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a goost script result type",
     label = "`{Self}` does not convert to a script value",
-    note = "script results are `i64` (int), `String`, `ArcStr` or `&'static str` (string), `bool`, `()` (void), `Result<T, memory_runtime::Error>` of those, or a type that implements `memory_runtime::IntoValue`"
+    note = "script results are `i64` (int), `String`, `ArcStr` or `&'static str` (string), `bool`, `()` (void), `Result<T, E>` of those (with `E: Into<goost_bind::Error>`), or a type that implements `goost_bind::IntoValue`"
 )]
 pub trait IntoValue {
     /// The script type this Rust type becomes.
@@ -124,9 +124,12 @@ impl IntoValue for &'static str {
     }
 }
 
-impl<T: IntoValue> IntoValue for Result<T, Error> {
+/// A native that can fail: its error is any type that converts into [`Error`] (the
+/// binding layer's own, or a module's error type with a `From` impl, see
+/// [`Error::module`]).
+impl<T: IntoValue, E: Into<Error>> IntoValue for Result<T, E> {
     const TYPE: ScriptType = T::TYPE;
     fn into_value(self) -> Result<Value, Error> {
-        self.and_then(T::into_value)
+        self.map_err(Into::into).and_then(T::into_value)
     }
 }

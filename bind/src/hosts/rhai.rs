@@ -1,16 +1,16 @@
-//! The module as a Rhai static module, feature `rhai`: scripts call
-//! `memory::buffer::new()` and so on.
+//! Every registered module as a Rhai static module, feature `rhai`: scripts call
+//! `memory::buffer::new()`, `geo::point::dist2(3, 4)` and so on.
 //!
-//! ```
-//! use memory_runtime::{Context, hosts::rhai};
+//! ```ignore
+//! use goost_bind::{Context, hosts::rhai};
 //!
 //! let mut engine = ::rhai::Engine::new();
-//! rhai::install(&mut engine, Context::new());
-//! let len: i64 = engine
-//!     .eval(r#"let b = memory::buffer::new();
-//!              memory::buffer::write(b, "hello");
-//!              memory::buffer::len(b)"#)
-//!     .unwrap();
+//! rhai::install(&mut engine, Context::new()); // or rhai::install_modules(.., &["memory"])
+//! let len: i64 = engine.eval(
+//!     r#"let b = memory::buffer::new();
+//!        memory::buffer::write(b, "hello");
+//!        memory::buffer::len(b)"#,
+//! )?;
 //! assert_eq!(len, 5);
 //! ```
 //!
@@ -24,20 +24,29 @@
 //! before; a host with its own mapper should map `new` the same way and call
 //! [`rhai_module`] itself.
 
-use std::sync::Arc;
-
 use ::rhai::{Dynamic, Engine, EvalAltResult, ImmutableString, Module as RhaiModule, Token};
 
-use crate::{Context, Module, Native, Registry, Value};
+use crate::{BoundNative, Context, Module, Native, Registry, Value};
 
 type Outcome = Result<Dynamic, Box<EvalAltResult>>;
 
-/// Registers the `memory` module in `engine`, its natives running on `ctx`, and lets
-/// scripts write `memory::buffer::new()` (see the module docs).
+/// Registers every registered module in `engine` as a static module, its natives
+/// running on `ctx`, and lets scripts write `memory::buffer::new()` (see the module docs).
 pub fn install(engine: &mut Engine, ctx: Context) {
-    let ctx = Arc::new(ctx);
-    if let Some(root) = Registry::global().module("memory") {
-        engine.register_static_module("memory", rhai_module(root, &ctx).into());
+    install_from(engine, ctx, Registry::global().modules().collect());
+}
+
+/// [`install`] for the modules called `names` only; a name no native registers is an
+/// error, and then nothing is installed.
+pub fn install_modules(engine: &mut Engine, ctx: Context, names: &[&str]) -> Result<(), String> {
+    let modules = Registry::global().chosen_modules(names)?;
+    install_from(engine, ctx, modules);
+    Ok(())
+}
+
+fn install_from(engine: &mut Engine, ctx: Context, modules: Vec<&Module>) {
+    for module in modules {
+        engine.register_static_module(module.path.as_str(), rhai_module(module, &ctx).into());
     }
     #[allow(deprecated)] // Rhai marks this API volatile, not deprecated.
     engine.on_parse_token(|token, _, _| match token {
@@ -47,21 +56,22 @@ pub fn install(engine: &mut Engine, ctx: Context) {
 }
 
 /// A Rhai module for `module`: a sub-module per sub-module, a function per native.
-pub fn rhai_module(module: &Module, ctx: &Arc<Context>) -> RhaiModule {
+pub fn rhai_module(module: &Module, ctx: &Context) -> RhaiModule {
     let mut out = RhaiModule::new();
     for (name, sub) in &module.submodules {
         out.set_sub_module(*name, rhai_module(sub, ctx));
     }
     for (name, native) in &module.functions {
-        register(&mut out, name, native, Arc::clone(ctx));
+        register(&mut out, name, native.bind(ctx));
     }
     out
 }
 
 /// One generic bridge; Rhai needs a closure of the native's arity.
-fn register(out: &mut RhaiModule, name: &str, native: &'static Native, ctx: Arc<Context>) {
-    let call = move |args: Vec<Dynamic>| -> Outcome { bridge(native, &ctx, args) };
-    match native.spec.params.len() {
+fn register(out: &mut RhaiModule, name: &str, bound: BoundNative) {
+    let arity = bound.native().spec().params.len();
+    let call = move |args: Vec<Dynamic>| -> Outcome { bridge(&bound, args) };
+    match arity {
         0 => out.set_native_fn(name, move || call(vec![])),
         1 => out.set_native_fn(name, move |a: Dynamic| call(vec![a])),
         2 => out.set_native_fn(name, move |a: Dynamic, b: Dynamic| call(vec![a, b])),
@@ -75,15 +85,13 @@ fn register(out: &mut RhaiModule, name: &str, native: &'static Native, ctx: Arc<
     };
 }
 
-fn bridge(native: &Native, ctx: &Context, args: Vec<Dynamic>) -> Outcome {
+fn bridge(bound: &BoundNative, args: Vec<Dynamic>) -> Outcome {
     let values = args
         .into_iter()
         .enumerate()
-        .map(|(index, arg)| from_rhai(native, index, arg))
+        .map(|(index, arg)| from_rhai(bound.native(), index, arg))
         .collect::<Result<Vec<Value>, _>>()?;
-    let result = native
-        .call(ctx, &values)
-        .map_err(|error| error.to_string())?;
+    let result = bound.call(&values).map_err(|error| error.to_string())?;
     Ok(match result {
         Value::Void => Dynamic::UNIT,
         Value::Int(n) => Dynamic::from_int(n),
@@ -106,7 +114,7 @@ fn from_rhai(native: &Native, index: usize, arg: Dynamic) -> Result<Value, Box<E
         Ok(s) => Ok(Value::str(s.as_str())),
         Err(type_name) => Err(format!(
             "{}: argument {} is a Rhai {type_name}, which has no script type",
-            native.spec.signature,
+            native.spec().signature,
             index + 1,
         )
         .into()),

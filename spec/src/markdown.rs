@@ -3,7 +3,7 @@
 //! The layout is the seed page's: title, summary quote, intro, one table per group
 //! (`Function | Signature | Description`), then the example.
 
-use crate::spec::Spec;
+use crate::Spec;
 
 /// The first line of every generated page; it says where the page comes from.
 pub fn header(spec_path: &str) -> String {
@@ -62,7 +62,7 @@ pub fn render(spec: &Spec, spec_path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::parse;
+    use crate::parse;
 
     #[test]
     fn renders_a_table_per_group_with_the_seed_layout() {
@@ -81,7 +81,7 @@ mod tests {
 
     #[test]
     fn the_memory_page_is_the_seed_page_after_its_header() {
-        let spec = parse(include_str!("../../spec/memory.spec")).unwrap();
+        let spec = parse(include_str!("../memory.spec")).unwrap();
         let page = render(&spec, "spec/memory.spec");
         let body = page.split_once('\n').unwrap().1;
         assert!(body.starts_with("# memory\n\n> Byte buffers, string interning pools"));

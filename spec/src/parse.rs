@@ -20,139 +20,7 @@
 //!
 //! Script types are `int`, `string`, `bool` and `void` (`void` only as a result).
 
-use std::fmt;
-
-/// A script-visible type. The set is closed; the Rust side of each is a trait impl.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ScriptType {
-    Int,
-    String,
-    Bool,
-    Void,
-}
-
-impl ScriptType {
-    /// The name used in spec files and signatures.
-    pub fn name(self) -> &'static str {
-        match self {
-            ScriptType::Int => "int",
-            ScriptType::String => "string",
-            ScriptType::Bool => "bool",
-            ScriptType::Void => "void",
-        }
-    }
-
-    fn parse(word: &str) -> Option<ScriptType> {
-        Some(match word {
-            "int" => ScriptType::Int,
-            "string" => ScriptType::String,
-            "bool" => ScriptType::Bool,
-            "void" => ScriptType::Void,
-            _ => return None,
-        })
-    }
-}
-
-/// One parameter of a spec function.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Param {
-    pub name: String,
-    pub ty: ScriptType,
-}
-
-/// One function of a group, e.g. `memory.buffer.write`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Function {
-    /// The full dotted name: `memory.buffer.write`.
-    pub name: String,
-    /// The last segment: `write`.
-    pub short: String,
-    pub params: Vec<Param>,
-    pub ret: ScriptType,
-    pub description: String,
-    /// 1-based line of the `fn` keyword.
-    pub line: usize,
-}
-
-impl Function {
-    /// The canonical signature: `memory.buffer.write(id: int, data: string) -> bool`.
-    pub fn signature(&self) -> String {
-        self.signature_with_arrow("->")
-    }
-
-    /// The signature with a chosen arrow (`→` in the generated docs, as the seed page has it).
-    pub fn signature_with_arrow(&self, arrow: &str) -> String {
-        let params: Vec<String> = self
-            .params
-            .iter()
-            .map(|p| format!("{}: {}", p.name, p.ty.name()))
-            .collect();
-        format!(
-            "{}({}) {arrow} {}",
-            self.name,
-            params.join(", "),
-            self.ret.name()
-        )
-    }
-}
-
-/// A group of functions, e.g. `memory.buffer`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Group {
-    pub name: String,
-    pub text: Vec<String>,
-    pub functions: Vec<Function>,
-}
-
-/// A code example, shown at the end of the generated page.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Example {
-    pub lang: String,
-    pub lines: Vec<String>,
-}
-
-/// A whole parsed spec file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Spec {
-    pub module: String,
-    pub summary: String,
-    pub text: Vec<String>,
-    pub groups: Vec<Group>,
-    pub example: Option<Example>,
-}
-
-impl Spec {
-    /// Every function of every group, in file order.
-    pub fn functions(&self) -> impl Iterator<Item = &Function> {
-        self.groups.iter().flat_map(|g| g.functions.iter())
-    }
-
-    /// The function with this full dotted name.
-    pub fn function(&self, name: &str) -> Option<&Function> {
-        self.functions().find(|f| f.name == name)
-    }
-}
-
-/// A syntax error at a 1-based line and column.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SpecError {
-    pub line: usize,
-    pub col: usize,
-    pub message: String,
-}
-
-impl SpecError {
-    /// The error as `PATH:LINE:COL: message`.
-    pub fn display_at(&self, path: &str) -> String {
-        format!("{path}:{}:{}: {}", self.line, self.col, self.message)
-    }
-}
-
-impl fmt::Display for SpecError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.line, self.col, self.message)
-    }
-}
+use crate::model::{Example, Function, Group, Param, ScriptType, Spec, SpecError};
 
 /// Where the `|` lines that follow go.
 enum TextTarget {
@@ -625,7 +493,7 @@ example goost
 
     #[test]
     fn parses_the_memory_spec() {
-        let source = include_str!("../../spec/memory.spec");
+        let source = include_str!("../memory.spec");
         let spec = parse(source).unwrap();
         assert_eq!(spec.module, "memory");
         assert_eq!(spec.functions().count(), 18);

@@ -2,12 +2,12 @@
 //! from [`inventory`], looked up by full name, and walked as a module tree.
 //!
 //! ```
-//! use memory_runtime::{Context, Registry, Value};
+//! use goost_bind::Registry;
 //!
 //! let registry = Registry::global();
-//! let new = registry.get("memory.buffer.new").unwrap();
-//! let ctx = Context::new();
-//! assert_eq!(new.call(&ctx, &[]).unwrap(), Value::Int(1));
+//! for module in registry.modules() {
+//!     println!("{}: {} natives", module.path, module.functions.len());
+//! }
 //! ```
 //!
 //! Natives are registered by static constructors (see the `inventory` crate for the
@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::OnceLock;
 
-use crate::{ModuleSpec, Native, ScriptType};
+use crate::{FnSpec, ModuleSpec, Native, ScriptType};
 
 /// All registered natives, by full name.
 pub struct Registry {
@@ -50,7 +50,7 @@ impl Registry {
     pub fn from_natives(natives: impl IntoIterator<Item = &'static Native>) -> Registry {
         let mut all: Vec<&'static Native> = natives.into_iter().collect();
         // inventory yields in link order; sort so "bound twice" reports are stable.
-        all.sort_by_key(|n| (n.name(), n.file, n.line));
+        all.sort_by_key(|n| (n.name(), n.file(), n.line()));
         let mut registry = Registry {
             by_name: HashMap::with_capacity(all.len()),
             twice: Vec::new(),
@@ -99,6 +99,29 @@ impl Registry {
         self.roots.get(name)
     }
 
+    /// Every top-level module, by name (what a host installs).
+    pub fn modules(&self) -> impl Iterator<Item = &Module> + '_ {
+        self.roots.values()
+    }
+
+    /// The top-level modules called `names`, in that order, or an error naming the first
+    /// that no native registers (with the registered module names), for a host that
+    /// installs only the modules it chooses.
+    pub fn chosen_modules<'a>(&'a self, names: &[&str]) -> Result<Vec<&'a Module>, String> {
+        names
+            .iter()
+            .map(|name| {
+                self.module(name).ok_or_else(|| {
+                    let known: Vec<&str> = self.roots.keys().copied().collect();
+                    format!(
+                        "no module `{name}` is registered (registered: {}); link the crate that binds it",
+                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// Every native, sorted by name (one per name; see [`Registry::check_against_spec`]).
     pub fn natives(&self) -> impl Iterator<Item = &'static Native> + '_ {
         let mut all: Vec<_> = self.by_name.values().copied().collect();
@@ -108,13 +131,7 @@ impl Registry {
 
     /// Registered names closest to `name`, best first (for "did you mean" messages).
     pub fn nearest(&self, name: &str, count: usize) -> Vec<&'static str> {
-        let mut scored: Vec<(f64, &'static str)> = self
-            .by_name
-            .keys()
-            .map(|n| (strsim::jaro_winkler(name, n), *n))
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-        scored.into_iter().take(count).map(|(_, n)| n).collect()
+        goost_spec::nearest(name, self.by_name.keys().copied(), count)
     }
 
     /// Checks that the natives of `spec.module` and the spec agree exactly: every spec
@@ -132,7 +149,7 @@ impl Registry {
                     signature: function.signature,
                     stub: stub(function),
                 }),
-                Some(native) if native.spec.signature != function.signature => {
+                Some(native) if native.spec().signature != function.signature => {
                     mismatch.differing.push((native, function.signature))
                 }
                 Some(_) => {}
@@ -211,9 +228,9 @@ impl fmt::Display for SpecMismatch {
                 f,
                 "\n- extra: `{}` ({} at {}:{}) is not in {}",
                 native.name(),
-                native.rust_path,
-                native.file,
-                native.line,
+                native.rust_path(),
+                native.file(),
+                native.line(),
                 self.spec_path
             )?;
         }
@@ -221,7 +238,10 @@ impl fmt::Display for SpecMismatch {
             write!(
                 f,
                 "\n- differs: {} at {}:{} was built for `{}`, the spec says `{signature}`",
-                native.rust_path, native.file, native.line, native.spec.signature
+                native.rust_path(),
+                native.file(),
+                native.line(),
+                native.spec().signature
             )?;
         }
         for (first, second) in &self.twice {
@@ -229,12 +249,12 @@ impl fmt::Display for SpecMismatch {
                 f,
                 "\n- twice: `{}` is bound by {} ({}:{}) and by {} ({}:{})",
                 first.name(),
-                first.rust_path,
-                first.file,
-                first.line,
-                second.rust_path,
-                second.file,
-                second.line
+                first.rust_path(),
+                first.file(),
+                first.line(),
+                second.rust_path(),
+                second.file(),
+                second.line()
             )?;
         }
         Ok(())
@@ -243,7 +263,7 @@ impl fmt::Display for SpecMismatch {
 
 /// The Rust function to write for a spec function: `#[native("m.g.f")]` and a signature
 /// with the usual Rust type of each script type.
-fn stub(function: &crate::FnSpec) -> String {
+fn stub(function: &FnSpec) -> String {
     let params: Vec<String> = function
         .params
         .iter()

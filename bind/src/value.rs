@@ -4,7 +4,7 @@ use std::fmt;
 
 use arcstr::ArcStr;
 
-use crate::native::ScriptType;
+use crate::ScriptType;
 
 /// A script value, two words in size. Strings are [`ArcStr`]: a one-word pointer to a
 /// reference-counted UTF-8 string (its length lives beside the count in the same

@@ -1,17 +1,18 @@
-//! `require("memory")` in Lua 5.4 (mlua, Lua vendored), feature `lua`.
+//! Every registered module in Lua 5.4 (mlua, Lua vendored), feature `lua`: a script
+//! writes `local memory = require("memory")` (or the name of any other module bound
+//! with `#[native]`).
 //!
-//! ```
-//! use memory_runtime::{Context, hosts::lua};
+//! ```ignore
+//! use goost_bind::{Context, hosts::lua};
 //!
 //! let vm = mlua::Lua::new();
-//! lua::install(&vm, Context::new()).unwrap();
+//! lua::install(&vm, Context::new())?; // or lua::install_modules(&vm, ctx, &["memory"])
 //! let len: i64 = vm
 //!     .load(r#"local memory = require("memory")
 //!              local b = memory.buffer.new()
 //!              memory.buffer.write(b, "hello")
 //!              return memory.buffer.len(b)"#)
-//!     .eval()
-//!     .unwrap();
+//!     .eval()?;
 //! assert_eq!(len, 5);
 //! ```
 //!
@@ -20,19 +21,27 @@
 //! becomes a Lua error with the native's own text. Every GC cycle on the context
 //! (`memory.gc.run()`, `freeOSMemory`, the pacer) also runs a full Lua collection.
 
-use std::sync::Arc;
-
 use mlua::{Lua, MultiValue, Table};
 
 use crate::{Context, Module, Native, Registry, ScriptType, Value};
 
-/// Makes `require("memory")` return the module, with its natives running on `ctx`,
-/// and registers Lua's own collector on `ctx`. The Lua state holds the context; the
-/// context holds the Lua state only weakly.
+/// Makes `require(name)` return each registered module, with its natives running on
+/// `ctx`, and registers Lua's own collector on `ctx`. The Lua state holds the context;
+/// the context holds the Lua state only weakly.
 pub fn install(lua: &Lua, ctx: Context) -> mlua::Result<()> {
-    let root = Registry::global()
-        .module("memory")
-        .ok_or_else(|| mlua::Error::runtime("the memory module is not registered"))?;
+    install_from(lua, ctx, Registry::global().modules().collect())
+}
+
+/// [`install`] for the modules called `names` only; a name no native registers is an
+/// error, and then nothing is installed.
+pub fn install_modules(lua: &Lua, ctx: Context, names: &[&str]) -> mlua::Result<()> {
+    let modules = Registry::global()
+        .chosen_modules(names)
+        .map_err(mlua::Error::runtime)?;
+    install_from(lua, ctx, modules)
+}
+
+fn install_from(lua: &Lua, ctx: Context, modules: Vec<&Module>) -> mlua::Result<()> {
     let weak = lua.weak();
     ctx.register_collector(move || {
         if let Some(lua) = weak.try_upgrade() {
@@ -40,27 +49,33 @@ pub fn install(lua: &Lua, ctx: Context) -> mlua::Result<()> {
             let _ = lua.gc_collect();
         }
     });
-    let table = module_table(lua, root, &Arc::new(ctx))?;
-    lua.register_module("memory", table)
+    let tables = modules
+        .into_iter()
+        .map(|module| Ok((module.path.as_str(), module_table(lua, module, &ctx)?)))
+        .collect::<mlua::Result<Vec<_>>>()?;
+    for (name, table) in tables {
+        lua.register_module(name, table)?;
+    }
+    Ok(())
 }
 
 /// A table for `module`: a sub-table per sub-module, a function per native.
-fn module_table(lua: &Lua, module: &Module, ctx: &Arc<Context>) -> mlua::Result<Table> {
+fn module_table(lua: &Lua, module: &Module, ctx: &Context) -> mlua::Result<Table> {
     let table = lua.create_table()?;
     for (name, sub) in &module.submodules {
         table.set(*name, module_table(lua, sub, ctx)?)?;
     }
     for (name, native) in &module.functions {
         let native: &'static Native = native;
-        let ctx = Arc::clone(ctx);
+        let bound = native.bind(ctx);
         let function = lua.create_function(move |lua, args: MultiValue| {
             let values = args
                 .iter()
                 .enumerate()
                 .map(|(index, arg)| from_lua(native, index, arg))
                 .collect::<mlua::Result<Vec<Value>>>()?;
-            let result = native
-                .call(&ctx, &values)
+            let result = bound
+                .call(&values)
                 .map_err(|error| mlua::Error::runtime(error.to_string()))?;
             to_lua(lua, result)
         })?;
@@ -73,7 +88,7 @@ fn from_lua(native: &Native, index: usize, value: &mlua::Value) -> mlua::Result<
     let fail = |what: String| {
         mlua::Error::runtime(format!(
             "{}: argument {} {what}",
-            native.spec.signature,
+            native.spec().signature,
             index + 1
         ))
     };

@@ -1,0 +1,182 @@
+//! `Context`: what one script (or tenant) owns: the state of each module it uses, and
+//! its engine's collectors.
+
+use std::any::{Any, TypeId};
+use std::sync::Arc;
+
+use crate::collector::{CollectorId, Collectors};
+use crate::state::{DefaultState, States};
+
+/// The state of one script: a typed value per module (see [`state`](crate::state)) and
+/// the collectors of its engine. Make one per script or tenant; natives receive it as
+/// `&Context`, or receive one of its states as `&T`.
+///
+/// A `Context` is a handle: cloning it is cheap (a reference count) and the clones are
+/// the same context; what it holds is released when the last clone is dropped. Natives
+/// bound to it ([`Native::bind`](crate::Native::bind)) and engines it is installed in
+/// hold clones.
+///
+/// `Context` is `Send + Sync`: natives may run on one context from several threads at
+/// once (goost has goroutines), so a state a native changes guards itself (the memory
+/// module's stores lock per object). The set of states is fixed while the context is
+/// shared: adding one takes `&mut Context` while no clone exists.
+#[derive(Clone)]
+pub struct Context(Arc<Inner>);
+
+struct Inner {
+    states: States,
+    collectors: Collectors,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context::new()
+    }
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("states", &self.0.states.len())
+            .field("collectors", &self.0.collectors)
+            .finish()
+    }
+}
+
+/// Builds a [`Context`] with states the host provides:
+/// `Context::builder().state(GeoState::new(map)).build()`.
+#[derive(Default)]
+pub struct ContextBuilder {
+    states: States,
+}
+
+impl std::fmt::Debug for ContextBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ContextBuilder")
+            .field("states", &self.states.len())
+            .finish()
+    }
+}
+
+impl ContextBuilder {
+    /// Gives the context `state` (replacing one of the same type given before, and the
+    /// module's registered default).
+    pub fn state<T: Any + Send + Sync>(mut self, state: T) -> Self {
+        self.states.insert(TypeId::of::<T>(), Arc::new(state));
+        self
+    }
+
+    /// The context, holding the states given here and, for every other registered
+    /// [`default_state!`](crate::default_state), a fresh default.
+    pub fn build(self) -> Context {
+        let mut states = self.states;
+        for default in inventory::iter::<DefaultState> {
+            let type_id = default.type_id();
+            if !states.contains(type_id) {
+                states.insert(type_id, default.make());
+            }
+        }
+        Context(Arc::new(Inner {
+            states,
+            collectors: Collectors::new(),
+        }))
+    }
+}
+
+impl Context {
+    /// A context holding every registered module's default state.
+    pub fn new() -> Context {
+        ContextBuilder::default().build()
+    }
+
+    /// A builder, for a context with states the host provides.
+    pub fn builder() -> ContextBuilder {
+        ContextBuilder::default()
+    }
+
+    /// The context's `T`, if it holds one.
+    #[inline]
+    pub fn state<T: Any + Send + Sync>(&self) -> Option<&T> {
+        self.0.states.get::<T>()
+    }
+
+    /// The context's `T`, shared, if it holds one (what a bound native keeps).
+    pub fn state_shared<T: Any + Send + Sync>(&self) -> Option<Arc<T>> {
+        self.0.states.get_shared::<T>()
+    }
+
+    /// Gives the context `state`, returning the `T` it held before, shared (natives bound
+    /// before keep using the old one: bind again after changing states). `Err(state)`,
+    /// changing nothing, while the context has clones (the set of states is fixed once it
+    /// is shared).
+    pub fn insert_state<T: Any + Send + Sync>(&mut self, state: T) -> Result<Option<Arc<T>>, T> {
+        let Some(inner) = Arc::get_mut(&mut self.0) else {
+            return Err(state);
+        };
+        // Entries are keyed by their own type, so the old value is a `T`.
+        let previous = inner.states.insert(TypeId::of::<T>(), Arc::new(state));
+        Ok(previous.and_then(|previous| previous.downcast::<T>().ok()))
+    }
+
+    /// Whether `self` and `other` are the same context (clones of one another).
+    pub fn same_as(&self, other: &Context) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// Registers `collector` to run in every GC cycle a module starts on this context
+    /// (the memory module's `memory.gc.run()`, `freeOSMemory` and its pacer), e.g. the
+    /// script engine's own GC.
+    pub fn register_collector(&self, collector: impl Fn() + Send + Sync + 'static) -> CollectorId {
+        self.0.collectors.register(collector)
+    }
+
+    /// Removes a collector of this context; `false` if it was not registered here.
+    pub fn unregister_collector(&self, id: CollectorId) -> bool {
+        self.0.collectors.unregister(id)
+    }
+
+    /// Runs this context's collectors (a module's GC cycle calls it). No lock is held
+    /// while they run.
+    pub fn run_collectors(&self) {
+        self.0.collectors.run_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    struct Scale(i64);
+
+    #[test]
+    fn context_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Context>();
+    }
+
+    #[test]
+    fn a_state_is_found_by_its_type_and_replaced_whole() {
+        let mut ctx = Context::builder().state(Scale(2)).state("label").build();
+        assert_eq!(ctx.state::<Scale>(), Some(&Scale(2)));
+        assert_eq!(ctx.state::<&str>(), Some(&"label"));
+        assert_eq!(ctx.state::<u8>(), None);
+        assert_eq!(
+            ctx.insert_state(Scale(3)).unwrap().as_deref(),
+            Some(&Scale(2))
+        );
+        assert_eq!(ctx.state::<Scale>(), Some(&Scale(3)));
+        assert_eq!(ctx.insert_state(7u8).unwrap(), None);
+        assert_eq!(ctx.state::<u8>(), Some(&7));
+    }
+
+    #[test]
+    fn a_shared_context_keeps_its_states_fixed() {
+        let mut ctx = Context::builder().state(Scale(2)).build();
+        let clone = ctx.clone();
+        assert!(clone.same_as(&ctx));
+        assert_eq!(ctx.insert_state(Scale(9)), Err(Scale(9)));
+        drop(clone);
+        assert!(ctx.insert_state(Scale(9)).is_ok());
+    }
+}

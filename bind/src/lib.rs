@@ -1,0 +1,63 @@
+//! The generic binding layer of goost-memory: what any module bound from a spec needs,
+//! and nothing of any one module.
+//!
+//! - The native ABI: [`Value`] (what crosses between a script and a native), the script
+//!   types and their Rust side ([`ScriptType`], [`FromValue`], [`IntoValue`]), [`Native`]
+//!   and [`Error`].
+//! - The [`Registry`] of every `#[native]` function linked into the program, its module
+//!   tree, and the check that natives and spec agree.
+//! - The per-script [`Context`], which holds each module's typed [state](state) and its
+//!   engine's collectors.
+//! - The bridges to Lua and Rhai ([`hosts`], features `lua` and `rhai`).
+//!
+//! A module author writes plain functions and marks them with [`native`]:
+//!
+//! ```
+//! use goost_bind::{Context, Registry, Value};
+//!
+//! // The memory module is not linked here, so a fresh registry knows no natives.
+//! let registry = Registry::global();
+//! assert!(registry.get("memory.buffer.new").is_none());
+//! let ctx = Context::new();
+//! assert_eq!(ctx.state::<u8>(), None);
+//! # let _ = Value::Int(0);
+//! ```
+//!
+//! See the README and `ARCHITECTURE.md` for how the pieces fit.
+
+// Generated code names this crate `::goost_bind` when it is the one a crate depends on;
+// this lets the crate's own tests use `#[native]` too.
+extern crate self as goost_bind;
+
+mod collector;
+mod context;
+mod convert;
+mod error;
+mod native;
+mod registry;
+pub mod state;
+mod value;
+
+pub mod hosts;
+
+pub use collector::{CollectorId, Collectors};
+pub use context::{Context, ContextBuilder};
+pub use convert::{FromValue, IntoValue};
+pub use error::{Error, ErrorKind, ModuleError};
+pub use goost_spec::ScriptType;
+pub use memory_macros::{module_spec, native};
+pub use native::{BoundNative, FnSpec, ModuleSpec, Native, ParamSpec};
+pub use registry::{Missing, Module, Registry, SpecMismatch};
+pub use state::DefaultState;
+pub use value::Value;
+
+/// The string type of [`Value::Str`]: a one-word, reference-counted UTF-8 string
+/// (re-exported from `arcstr`, so hosts and natives need not depend on it).
+pub use arcstr::ArcStr;
+
+/// What generated code needs; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::native::{Bind, BoundGlue, Glue, GlueResult, contained};
+    pub use inventory;
+}

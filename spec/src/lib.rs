@@ -1,0 +1,24 @@
+//! The spec of a goost module, as plain data: its [model](Spec), the [parser](parse) of
+//! the spec file format, the [markdown page](markdown::render) generated from it, and the
+//! [nearest-name search](nearest()) behind every "did you mean" message.
+//!
+//! A plain library (no compiler, no proc-macro API), so the `#[native]` macro, the
+//! `goost-memory` command and the fuzz target share one parser and one [`ScriptType`].
+//!
+//! ```
+//! let spec = goost_spec::parse(
+//!     "module geo\nsummary Points.\ngroup geo.point\n  fn dist2(x: int, y: int) -> int\n    | Squared distance\n",
+//! )
+//! .unwrap();
+//! let dist2 = spec.function("geo.point.dist2").unwrap();
+//! assert_eq!(dist2.signature(), "geo.point.dist2(x: int, y: int) -> int");
+//! ```
+
+pub mod markdown;
+mod model;
+mod nearest;
+mod parse;
+
+pub use model::{Example, Function, Group, Param, ScriptType, Spec, SpecError};
+pub use nearest::nearest;
+pub use parse::parse;

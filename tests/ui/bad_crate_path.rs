@@ -1,0 +1,8 @@
+use goost_memory::native;
+
+#[native("memory.buffer.len", crate = "not a path")]
+fn len(id: i64) -> i64 {
+    id
+}
+
+fn main() {}
