@@ -10,17 +10,31 @@
 //!   engine's collectors.
 //! - The bridges to Lua and Rhai ([`hosts`], features `lua` and `rhai`).
 //!
-//! A module author writes plain functions and marks them with [`native`]:
+//! A module author writes plain functions and marks them with [`native`]; a `&T`
+//! parameter is the module's state in the calling context, filled by the glue. A host
+//! binds each native to a context once and calls it many times:
 //!
 //! ```
-//! use goost_bind::{Context, Registry, Value};
+//! use std::sync::atomic::{AtomicI64, Ordering};
 //!
-//! // The memory module is not linked here, so a fresh registry knows no natives.
-//! let registry = Registry::global();
-//! assert!(registry.get("memory.buffer.new").is_none());
-//! let ctx = Context::new();
-//! assert_eq!(ctx.state::<u8>(), None);
-//! # let _ = Value::Int(0);
+//! use goost_bind::{Context, Registry, Value, native};
+//!
+//! /// The counter module's state in one context.
+//! #[derive(Default)]
+//! struct Counter(AtomicI64);
+//!
+//! // `tests/counter.spec` says: `fn add(n: int) -> int` in group `counter.ops`.
+//! #[native("counter.ops.add", spec = "tests/counter.spec")]
+//! fn add(counter: &Counter, n: i64) -> i64 {
+//!     counter.0.fetch_add(n, Ordering::Relaxed) + n
+//! }
+//!
+//! fn main() {
+//!     let ctx = Context::builder().state(Counter::default()).build();
+//!     let add = Registry::global().get("counter.ops.add").unwrap().bind(&ctx);
+//!     assert_eq!(add.call(&[Value::Int(2)]), Ok(Value::Int(2)));
+//!     assert_eq!(add.call(&[Value::Int(3)]), Ok(Value::Int(5)));
+//! }
 //! ```
 //!
 //! See the README and `ARCHITECTURE.md` for how the pieces fit.

@@ -3,11 +3,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-// The parser is plain functions inside the proc-macro crate (which cannot export them):
-// compile the same file here.
-#[path = "../../memory-macros/src/spec.rs"]
-#[allow(dead_code)]
-mod spec;
+use goost_spec as spec;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

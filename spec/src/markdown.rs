@@ -7,7 +7,7 @@ use crate::Spec;
 
 /// The first line of every generated page; it says where the page comes from.
 pub fn header(spec_path: &str) -> String {
-    format!("<!-- Generated from {spec_path} by `goost-memory docs`. Do not edit by hand. -->")
+    format!("<!-- Generated from {spec_path} by goost-memory. Do not edit by hand. -->")
 }
 
 /// The whole page for `spec`, ending with a newline.
@@ -72,7 +72,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             render(&spec, "spec/m.spec"),
-            "<!-- Generated from spec/m.spec by `goost-memory docs`. Do not edit by hand. -->\n\
+            "<!-- Generated from spec/m.spec by goost-memory. Do not edit by hand. -->\n\
              # m\n\n> S.\n\n# m\n\n## m.g\n\nIntro.\n\n\
              | Function | Signature | Description |\n| --- | --- | --- |\n\
              | `f` | `m.g.f(a: int) → bool` | Does f |\n"

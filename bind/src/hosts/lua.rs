@@ -2,18 +2,30 @@
 //! writes `local memory = require("memory")` (or the name of any other module bound
 //! with `#[native]`).
 //!
-//! ```ignore
-//! use goost_bind::{Context, hosts::lua};
+//! ```
+//! # use std::sync::atomic::{AtomicI64, Ordering};
+//! use goost_bind::{Context, hosts::lua, native};
 //!
-//! let vm = mlua::Lua::new();
-//! lua::install(&vm, Context::new())?; // or lua::install_modules(&vm, ctx, &["memory"])
-//! let len: i64 = vm
-//!     .load(r#"local memory = require("memory")
-//!              local b = memory.buffer.new()
-//!              memory.buffer.write(b, "hello")
-//!              return memory.buffer.len(b)"#)
-//!     .eval()?;
-//! assert_eq!(len, 5);
+//! #[derive(Default)]
+//! struct Counter(AtomicI64);
+//!
+//! #[native("counter.ops.add", spec = "tests/counter.spec")]
+//! fn add(counter: &Counter, n: i64) -> i64 {
+//!     counter.0.fetch_add(n, Ordering::Relaxed) + n
+//! }
+//!
+//! fn main() -> mlua::Result<()> {
+//!     let vm = mlua::Lua::new();
+//!     let ctx = Context::builder().state(Counter::default()).build();
+//!     lua::install(&vm, ctx)?; // or lua::install_modules(&vm, ctx, &["counter"])
+//!     let total: i64 = vm
+//!         .load(r#"local counter = require("counter")
+//!                  counter.ops.add(2)
+//!                  return counter.ops.add(3)"#)
+//!         .eval()?;
+//!     assert_eq!(total, 5);
+//!     Ok(())
+//! }
 //! ```
 //!
 //! Lua integers are `int`s (a float with an integral value is accepted as one), Lua
@@ -22,6 +34,10 @@
 //! (`memory.gc.run()`, `freeOSMemory`, the pacer) also runs a full Lua collection.
 
 use mlua::{Lua, MultiValue, Table};
+
+/// The Lua engine this bridge is built on, re-exported so a host needs no dependency of
+/// its own (and never two versions).
+pub use mlua;
 
 use crate::{Context, Module, Native, Registry, ScriptType, Value};
 

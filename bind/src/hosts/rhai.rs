@@ -1,17 +1,25 @@
 //! Every registered module as a Rhai static module, feature `rhai`: scripts call
 //! `memory::buffer::new()`, `geo::point::dist2(3, 4)` and so on.
 //!
-//! ```ignore
-//! use goost_bind::{Context, hosts::rhai};
+//! ```
+//! # use std::sync::atomic::{AtomicI64, Ordering};
+//! use goost_bind::{Context, hosts::rhai, native};
 //!
-//! let mut engine = ::rhai::Engine::new();
-//! rhai::install(&mut engine, Context::new()); // or rhai::install_modules(.., &["memory"])
-//! let len: i64 = engine.eval(
-//!     r#"let b = memory::buffer::new();
-//!        memory::buffer::write(b, "hello");
-//!        memory::buffer::len(b)"#,
-//! )?;
-//! assert_eq!(len, 5);
+//! #[derive(Default)]
+//! struct Counter(AtomicI64);
+//!
+//! #[native("counter.ops.add", spec = "tests/counter.spec")]
+//! fn add(counter: &Counter, n: i64) -> i64 {
+//!     counter.0.fetch_add(n, Ordering::Relaxed) + n
+//! }
+//!
+//! fn main() {
+//!     let mut engine = ::rhai::Engine::new();
+//!     let ctx = Context::builder().state(Counter::default()).build();
+//!     rhai::install(&mut engine, ctx); // or rhai::install_modules(.., &["counter"])
+//!     let total: i64 = engine.eval("counter::ops::add(2); counter::ops::add(3)").unwrap();
+//!     assert_eq!(total, 5);
+//! }
 //! ```
 //!
 //! Every parameter is registered as `Dynamic`, so a wrong argument type reaches the
@@ -25,6 +33,10 @@
 //! [`rhai_module`] itself.
 
 use ::rhai::{Dynamic, Engine, EvalAltResult, ImmutableString, Module as RhaiModule, Token};
+
+/// The Rhai engine this bridge is built on, re-exported so a host needs no dependency of
+/// its own (and never two versions).
+pub use ::rhai;
 
 use crate::{BoundNative, Context, Module, Native, Registry, Value};
 

@@ -1,0 +1,99 @@
+//! The tutorial module: `geo`, bound from its own spec (`spec/geo.spec`) with the
+//! goost-memory binding generator, exactly as you would bind yours.
+//!
+//! 1. Write the spec: every function's signature and one-line description
+//!    (`spec/geo.spec`; the format is documented in `goost_spec`).
+//! 2. Write plain Rust functions and mark each with `#[native("geo.group.name")]`. The
+//!    macro checks each against the spec at compile time (name, arity, parameter names,
+//!    script types) and generates the glue.
+//! 3. Module state: a `&GeoState` parameter is filled by the glue from the context the
+//!    script runs in. The host gives each context its own (`Context::builder().state(..)`);
+//!    a context without one gets a clear error naming the native and the type.
+//! 4. Any host runs it: `goost_memory::host::run` (goost), `hosts::lua::install` (Lua),
+//!    `hosts::rhai::install` (Rhai). The page `docs/geo.md` is generated from the spec.
+//!
+//! ```
+//! use goost_memory::{Context, host};
+//! use geo_module::GeoState;
+//!
+//! let ctx = Context::builder().state(GeoState::new((0, 0), "P")).build();
+//! let mut out = Vec::new();
+//! host::run("demo.goost", "import geo\nprint(geo.point.label(3, 4))\n", &ctx, &mut out)?;
+//! assert_eq!(String::from_utf8(out).unwrap(), "P(3, 4)\n");
+//! # Ok::<(), String>(())
+//! ```
+
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use goost_memory::{Error, ModuleSpec, module_spec, native};
+
+/// The spec of the `geo` module, compiled in: every signature, and the generated page.
+pub static GEO_SPEC: ModuleSpec = module_spec!("geo");
+
+/// What the `geo` module keeps for one context. The host provides it; it has no default,
+/// so a context the host did not give one cannot run `geo` natives.
+///
+/// Natives may run on one context from several threads at once, so what they change is
+/// an atomic (a `Mutex` would do as well).
+#[derive(Debug)]
+pub struct GeoState {
+    origin: (i64, i64),
+    prefix: String,
+    labels: AtomicI64,
+}
+
+impl GeoState {
+    /// A state whose distances are measured from `origin` and whose labels start with
+    /// `prefix`.
+    pub fn new(origin: (i64, i64), prefix: impl Into<String>) -> GeoState {
+        GeoState {
+            origin,
+            prefix: prefix.into(),
+            labels: AtomicI64::new(0),
+        }
+    }
+}
+
+#[native("geo.point.dist2")]
+pub fn dist2(geo: &GeoState, x: i64, y: i64) -> Result<i64, Error> {
+    let (ox, oy) = geo.origin;
+    let dx = x.checked_sub(ox);
+    let dy = y.checked_sub(oy);
+    let squared = |d: i64| d.checked_mul(d);
+    dx.and_then(squared)
+        .zip(dy.and_then(squared))
+        .and_then(|(a, b)| a.checked_add(b))
+        .ok_or_else(|| {
+            Error::msg(format!(
+                "the squared distance from ({ox}, {oy}) to ({x}, {y}) does not fit an int"
+            ))
+        })
+}
+
+#[native("geo.point.label")]
+pub fn label(geo: &GeoState, x: i64, y: i64) -> String {
+    geo.labels.fetch_add(1, Ordering::Relaxed);
+    format!("{}({x}, {y})", geo.prefix)
+}
+
+#[native("geo.stats.labels")]
+pub fn labels(geo: &GeoState) -> i64 {
+    geo.labels.load(Ordering::Relaxed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_natives_are_plain_functions() {
+        let geo = GeoState::new((1, 1), "Q");
+        assert_eq!(dist2(&geo, 4, 5), Ok(25));
+        assert_eq!(label(&geo, 4, 5), "Q(4, 5)");
+        assert_eq!(labels(&geo), 1);
+        assert_eq!(
+            dist2(&geo, i64::MAX, 0).unwrap_err().to_string(),
+            "the squared distance from (1, 1) to (9223372036854775807, 0) does not fit an int"
+        );
+    }
+}
