@@ -7,6 +7,9 @@ use arcstr::ArcStr;
 use crate::{Error, ScriptType, Value};
 
 /// A Rust type a script argument converts into. `TYPE` is the script type it accepts.
+///
+/// `from_value` runs in the glue before the native's function, outside the part of the call
+/// where a panic is contained: it must not panic (the conversions of this crate do not).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a goost script argument type",
     label = "no script type converts into `{Self}`",

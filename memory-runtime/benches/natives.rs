@@ -16,14 +16,16 @@ use memory_runtime::buffer::{self, BufferId};
 /// Buffers are emptied past this size, so long runs do not grow without end.
 const RESET_AT: usize = 1 << 20;
 
+/// The registered native `name`. The rows bind it to their context first
+/// (`Native::bind`), as every host does, so a call finds its state without a lookup.
 fn native(name: &str) -> &'static Native {
     Registry::global().get(name).expect("registered")
 }
 
 // How each glue result is taken: the way a host takes it, by matching the `Value` and
 // keeping its payload, as the baselines keep theirs. (`black_box` on the whole
-// `Result<Value, Error>` adds about 8 ns on this machine whatever the native does: the
-// `len` group keeps that form as its own row, and BENCHMARKS.md explains it.)
+// `Result<Value, Error>` adds a fixed cost whatever the native does: the `len` group keeps
+// that form as its own row, and BENCHMARKS.md gives the figure and explains it.)
 
 /// The int a glue call returned.
 #[inline(always)]
@@ -87,23 +89,23 @@ fn write_small(c: &mut Criterion) {
     let mut group = c.benchmark_group("buffer.write 6 B");
     let ctx = Context::new();
     let buf = new_buffer(&ctx);
-    let write = native("memory.buffer.write");
-    let reset = native("memory.buffer.reset");
-    let len = native("memory.buffer.len");
+    let write = native("memory.buffer.write").bind(&ctx);
+    let reset = native("memory.buffer.reset").bind(&ctx);
+    let len = native("memory.buffer.len").bind(&ctx);
     let args = [buf.clone(), Value::str("hello ")];
     let mut written = 0usize;
     group.bench_function("glue", |b| {
         b.iter(|| {
-            black_box(boolean(write.call(&ctx, black_box(&args))));
+            black_box(boolean(write.call(black_box(&args))));
             written += 6;
             if written >= RESET_AT {
-                reset.call(&ctx, std::slice::from_ref(&buf)).unwrap();
+                reset.call(std::slice::from_ref(&buf)).unwrap();
                 written = 0;
             }
         })
     });
     assert!(matches!(
-        len.call(&ctx, std::slice::from_ref(&buf)),
+        len.call(std::slice::from_ref(&buf)),
         Ok(Value::Int(_))
     ));
     let mut plain = String::new();
@@ -152,17 +154,17 @@ fn write_large(c: &mut Criterion) {
     group.throughput(criterion::Throughput::Bytes(64 << 10));
     let ctx = Context::new();
     let buf = new_buffer(&ctx);
-    let write = native("memory.buffer.write");
-    let reset = native("memory.buffer.reset");
+    let write = native("memory.buffer.write").bind(&ctx);
+    let reset = native("memory.buffer.reset").bind(&ctx);
     let chunk = "x".repeat(64 << 10);
     let args = [buf.clone(), Value::str(chunk.as_str())];
     let mut written = 0usize;
     group.bench_function("glue", |b| {
         b.iter(|| {
-            black_box(boolean(write.call(&ctx, black_box(&args))));
+            black_box(boolean(write.call(black_box(&args))));
             written += 64 << 10;
             if written >= 16 * RESET_AT {
-                reset.call(&ctx, std::slice::from_ref(&buf)).unwrap();
+                reset.call(std::slice::from_ref(&buf)).unwrap();
                 written = 0;
             }
         })
@@ -187,9 +189,9 @@ fn read(c: &mut Criterion) {
     native("memory.buffer.write")
         .call(&ctx, &[buf.clone(), Value::str(text.as_str())])
         .unwrap();
-    let read = native("memory.buffer.read");
+    let read = native("memory.buffer.read").bind(&ctx);
     group.bench_function("glue", |b| {
-        b.iter(|| black_box(string(read.call(&ctx, std::slice::from_ref(&buf)))))
+        b.iter(|| black_box(string(read.call(std::slice::from_ref(&buf)))))
     });
     group.bench_function("String::from(&str)", |b| {
         b.iter(|| black_box(String::from(black_box(text.as_str()))))
@@ -202,17 +204,12 @@ fn len(c: &mut Criterion) {
     let ctx = Context::new();
     let buf = new_buffer(&ctx);
     let Value::Int(id) = buf else { unreachable!() };
-    let len = native("memory.buffer.len");
+    let len = native("memory.buffer.len").bind(&ctx);
     group.bench_function("glue", |b| {
-        b.iter(|| black_box(int(len.call(&ctx, black_box(std::slice::from_ref(&buf))))))
+        b.iter(|| black_box(int(len.call(black_box(std::slice::from_ref(&buf))))))
     });
     group.bench_function("glue, whole Value black-boxed", |b| {
-        b.iter(|| {
-            black_box(
-                len.call(&ctx, black_box(std::slice::from_ref(&buf)))
-                    .unwrap(),
-            )
-        })
+        b.iter(|| black_box(len.call(black_box(std::slice::from_ref(&buf))).unwrap()))
     });
     group.bench_function("direct Rust call", |b| {
         let mem = ctx.memory().expect("every context holds a memory state");
@@ -228,20 +225,20 @@ fn intern(c: &mut Criterion) {
     let mut group = c.benchmark_group("pool.intern hit");
     let ctx = Context::new();
     let pool = native("memory.pool.new").call(&ctx, &[]).unwrap();
-    let intern = native("memory.pool.intern");
+    let intern = native("memory.pool.intern").bind(&ctx);
     let args: Vec<[Value; 2]> = keys
         .iter()
         .map(|k| [pool.clone(), Value::str(k.as_str())])
         .collect();
     for a in &args {
-        intern.call(&ctx, a).unwrap();
+        intern.call(a).unwrap();
     }
     let mut set: HashSet<Arc<str>> = keys.iter().map(|k| Arc::from(k.as_str())).collect();
     let mut i = 0usize;
     group.bench_function("glue", |b| {
         b.iter(|| {
             i = (i + 1) % args.len();
-            black_box(string(intern.call(&ctx, &args[i])))
+            black_box(string(intern.call(&args[i])))
         })
     });
     group.bench_function("HashSet<Arc<str>> get", |b| {
@@ -291,7 +288,7 @@ fn intern(c: &mut Criterion) {
                 },
                 |(_, args)| {
                     for a in args.iter() {
-                        black_box(string(intern.call(&ctx, a)));
+                        black_box(string(intern.call(a)));
                     }
                 },
                 |(pool, _)| {
@@ -337,12 +334,12 @@ fn intern(c: &mut Criterion) {
 fn new_free(c: &mut Criterion) {
     let mut group = c.benchmark_group("buffer.new + free");
     let ctx = Context::new();
-    let new = native("memory.buffer.new");
-    let free = native("memory.buffer.free");
+    let new = native("memory.buffer.new").bind(&ctx);
+    let free = native("memory.buffer.free").bind(&ctx);
     group.bench_function("glue", |b| {
         b.iter(|| {
-            let id = int(new.call(&ctx, &[]));
-            void(free.call(&ctx, &[Value::Int(black_box(id))]));
+            let id = int(new.call(&[]));
+            void(free.call(&[Value::Int(black_box(id))]));
         })
     });
     let mut slab: slab::Slab<Vec<u8>> = slab::Slab::new();

@@ -26,9 +26,9 @@
 //! Every native takes one slot lock, so its cost is on every call. A
 //! [`spin::mutex::SpinMutex`] takes one atomic compare-and-swap to lock and a plain
 //! release store to unlock; `parking_lot`'s mutex (used before) takes a second locked
-//! instruction to unlock, because it must find out whether a waiter is parked, and on
-//! this project's machines removing it took a `buffer.write` of 6 bytes from 21.5 to
-//! 16.9 ns (BENCHMARKS.md). The critical sections are short and bounded (a copy of the bytes
+//! instruction to unlock, because it must find out whether a waiter is parked; removing
+//! that instruction made every native call measurably cheaper (the figures are in
+//! BENCHMARKS.md). The critical sections are short and bounded (a copy of the bytes
 //! written or read, one hash-table probe), and a waiter gives up its time slice on each
 //! failed try ([`spin::relax::Yield`]) instead of burning it, so a preempted holder is not
 //! starved of the CPU it needs to finish.
