@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use goost_bind::{ArcStr, Context, Error, Native, Registry, Value};
-use memory_runtime::MemoryContext;
 use memory_runtime::buffer::{self, BufferId};
+use memory_runtime::{MemoryContext, MemoryState};
 
 /// Buffers are emptied past this size, so long runs do not grow without end.
 const RESET_AT: usize = 1 << 20;
@@ -131,6 +131,39 @@ fn write_small(c: &mut Criterion) {
                     text.clear();
                 }
             }))
+        })
+    });
+    // The native itself, called directly with its state in hand, and the same inside
+    // `catch_unwind` as the glue calls it: the difference is what containing a panic costs.
+    let mem = ctx
+        .state_shared::<MemoryState>()
+        .expect("every context holds a memory state");
+    let Value::Int(id) = buf else {
+        unreachable!("a buffer handle is an int")
+    };
+    let mut direct_written = 0usize;
+    let reset_direct = |written: &mut usize| {
+        *written += 6;
+        if *written >= RESET_AT {
+            buffer::reset(&mem, BufferId(id)).unwrap();
+            *written = 0;
+        }
+    };
+    group.bench_function("buffer::write, direct", |b| {
+        b.iter(|| {
+            black_box(
+                buffer::write(&ctx, &mem, BufferId(black_box(id)), black_box("hello ")).is_ok(),
+            );
+            reset_direct(&mut direct_written);
+        })
+    });
+    group.bench_function("buffer::write, direct in catch_unwind", |b| {
+        b.iter(|| {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                buffer::write(&ctx, &mem, BufferId(black_box(id)), black_box("hello "))
+            }));
+            black_box(matches!(result, Ok(Ok(true))));
+            reset_direct(&mut direct_written);
         })
     });
     // What the Go original does: a map of buffers behind one mutex (fast hasher).
