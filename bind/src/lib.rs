@@ -61,7 +61,7 @@ pub use error::{Error, ErrorKind, ModuleError};
 pub use goost_spec::ScriptType;
 pub use memory_macros::{module_spec, native};
 pub use native::{BoundNative, FnSpec, ModuleSpec, Native, ParamSpec};
-pub use registry::{Missing, Module, Registry, SpecMismatch};
+pub use registry::{Missing, Module, Registry, SpecMismatch, UnknownModule};
 pub use state::DefaultState;
 pub use value::Value;
 

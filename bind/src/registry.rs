@@ -107,16 +107,13 @@ impl Registry {
     /// The top-level modules called `names`, in that order, or an error naming the first
     /// that no native registers (with the registered module names), for a host that
     /// installs only the modules it chooses.
-    pub fn chosen_modules<'a>(&'a self, names: &[&str]) -> Result<Vec<&'a Module>, String> {
+    pub fn chosen_modules<'a>(&'a self, names: &[&str]) -> Result<Vec<&'a Module>, UnknownModule> {
         names
             .iter()
             .map(|name| {
-                self.module(name).ok_or_else(|| {
-                    let known: Vec<&str> = self.roots.keys().copied().collect();
-                    format!(
-                        "no module `{name}` is registered (registered: {}); link the crate that binds it",
-                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
-                    )
+                self.module(name).ok_or_else(|| UnknownModule {
+                    name: name.to_string(),
+                    registered: self.roots.keys().copied().collect(),
                 })
             })
             .collect()
@@ -173,6 +170,19 @@ impl Registry {
             Err(mismatch)
         }
     }
+}
+
+/// A host asked for a module that no linked crate registers.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "no module `{name}` is registered (registered: {}); link the crate that binds it",
+    if registered.is_empty() { "none".to_string() } else { registered.join(", ") }
+)]
+pub struct UnknownModule {
+    /// The name asked for.
+    pub name: String,
+    /// The modules that are registered, by name.
+    pub registered: Vec<&'static str>,
 }
 
 /// A spec function with no native, and the Rust to write for it.

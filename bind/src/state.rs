@@ -78,9 +78,8 @@ impl States {
 
     /// The `T`, shared, if the context holds one.
     pub(crate) fn get_shared<T: Any + Send + Sync>(&self) -> Option<Arc<T>> {
-        self.0
-            .iter()
-            .find_map(|(_, state)| Arc::clone(state).downcast::<T>().ok())
+        let state = self.0.iter().find(|(_, state)| state.is::<T>())?;
+        Arc::clone(&state.1).downcast::<T>().ok()
     }
 
     /// Adds `state` (of type `type_id`), giving back the one it replaced.

@@ -53,7 +53,7 @@ pub fn install(lua: &Lua, ctx: Context) -> mlua::Result<()> {
 pub fn install_modules(lua: &Lua, ctx: Context, names: &[&str]) -> mlua::Result<()> {
     let modules = Registry::global()
         .chosen_modules(names)
-        .map_err(mlua::Error::runtime)?;
+        .map_err(mlua::Error::external)?;
     install_from(lua, ctx, modules)
 }
 

@@ -38,7 +38,7 @@ use ::rhai::{Dynamic, Engine, EvalAltResult, ImmutableString, Module as RhaiModu
 /// its own (and never two versions).
 pub use ::rhai;
 
-use crate::{BoundNative, Context, Module, Native, Registry, Value};
+use crate::{BoundNative, Context, Module, Native, Registry, UnknownModule, Value};
 
 type Outcome = Result<Dynamic, Box<EvalAltResult>>;
 
@@ -50,7 +50,11 @@ pub fn install(engine: &mut Engine, ctx: Context) {
 
 /// [`install`] for the modules called `names` only; a name no native registers is an
 /// error, and then nothing is installed.
-pub fn install_modules(engine: &mut Engine, ctx: Context, names: &[&str]) -> Result<(), String> {
+pub fn install_modules(
+    engine: &mut Engine,
+    ctx: Context,
+    names: &[&str],
+) -> Result<(), UnknownModule> {
     let modules = Registry::global().chosen_modules(names)?;
     install_from(engine, ctx, modules);
     Ok(())

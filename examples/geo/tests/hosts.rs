@@ -196,9 +196,12 @@ mod rhai {
             "P(1, 2)"
         );
         assert!(engine.eval::<i64>("memory::buffer::new()").is_err());
+        let error =
+            bridge::install_modules(&mut rhai::Engine::new(), geo_context(), &["gao"]).unwrap_err();
+        assert_eq!(error.registered, ["geo", "memory", "probe"]);
         assert_eq!(
-            bridge::install_modules(&mut rhai::Engine::new(), geo_context(), &["gao"]),
-            Err("no module `gao` is registered (registered: geo, memory, probe); link the crate that binds it".to_string())
+            error.to_string(),
+            "no module `gao` is registered (registered: geo, memory, probe); link the crate that binds it"
         );
     }
 }
