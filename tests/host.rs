@@ -230,6 +230,22 @@ fn resolution_errors_stop_the_script_before_it_runs() {
 }
 
 #[test]
+fn the_remainder_of_the_smallest_int_by_minus_one_is_zero_as_in_go() {
+    assert_eq!(
+        output("let m = -9223372036854775807 - 1\nprint(m % -1)\nprint(m % 7)\nprint(-7 % 3)"),
+        "0\n-1\n-1\n"
+    );
+    assert_eq!(
+        error("let m = -9223372036854775807 - 1\nprint(m / -1)"),
+        "t.goost:2:9: integer overflow: -9223372036854775808 / -1"
+    );
+    assert_eq!(
+        error("print(5 % 0)"),
+        "t.goost:1:9: division by zero in `%`"
+    );
+}
+
+#[test]
 fn runtime_errors_name_the_place() {
     assert_eq!(
         error("print(1)\nprint(1 / 0)"),

@@ -3,6 +3,7 @@
 //! memory module's `memory.gc.run()` does). A context holds the collectors of its engine
 //! ([`Context::register_collector`](crate::Context::register_collector)).
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -14,6 +15,22 @@ type Collector = Arc<dyn Fn() + Send + Sync>;
 /// Identifies a registered collector, to remove it again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CollectorId(u64);
+
+impl CollectorId {
+    /// The collector's number, unique in the process (for messages).
+    pub fn number(self) -> u64 {
+        self.0
+    }
+}
+
+/// A collector that panicked while a cycle ran it. The others still ran.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CollectorPanic {
+    /// The collector that panicked.
+    pub id: CollectorId,
+    /// Its panic's message.
+    pub message: String,
+}
 
 /// A list of collectors: one context's (its engine's GC), or a module's process-wide list.
 #[derive(Default)]
@@ -46,13 +63,26 @@ impl Collectors {
         list.len() != before
     }
 
-    /// Runs every collector. The list is copied first and no lock is held while they
-    /// run, so a collector may register others, and may wait for an engine that is
-    /// itself inside a native (which may be starting a cycle) without deadlock.
-    pub fn run_all(&self) {
-        let snapshot: Vec<Collector> = self.0.read().iter().map(|(_, c)| Arc::clone(c)).collect();
-        for collector in snapshot {
-            collector();
+    /// Runs every collector, and says which panicked. The list is copied first and no
+    /// lock is held while they run, so a collector may register others, and may wait for
+    /// an engine that is itself inside a native (which may be starting a cycle) without
+    /// deadlock. A collector that panics does not stop the others.
+    pub fn run_all(&self) -> Vec<CollectorPanic> {
+        let snapshot: Vec<(u64, Collector)> = self
+            .0
+            .read()
+            .iter()
+            .map(|(id, c)| (*id, Arc::clone(c)))
+            .collect();
+        let mut panics = Vec::new();
+        for (id, collector) in snapshot {
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| collector())) {
+                panics.push(CollectorPanic {
+                    id: CollectorId(id),
+                    message: crate::error::panic_message(payload.as_ref()),
+                });
+            }
         }
+        panics
     }
 }

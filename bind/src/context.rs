@@ -4,7 +4,7 @@
 use std::any::{Any, TypeId};
 use std::sync::Arc;
 
-use crate::collector::{CollectorId, Collectors};
+use crate::collector::{CollectorId, CollectorPanic, Collectors};
 use crate::state::{DefaultState, States};
 
 /// The state of one script: a typed value per module (see [`state`](crate::state)) and
@@ -135,10 +135,10 @@ impl Context {
         self.0.collectors.unregister(id)
     }
 
-    /// Runs this context's collectors (a module's GC cycle calls it). No lock is held
-    /// while they run.
-    pub fn run_collectors(&self) {
-        self.0.collectors.run_all();
+    /// Runs this context's collectors (a module's GC cycle calls it), and says which
+    /// panicked; a panic does not stop the others. No lock is held while they run.
+    pub fn run_collectors(&self) -> Vec<CollectorPanic> {
+        self.0.collectors.run_all()
     }
 }
 

@@ -225,17 +225,22 @@ impl Error {
     #[cold]
     #[inline(never)]
     pub fn panicked(spec: &'static FnSpec, payload: &(dyn Any + Send)) -> Error {
-        let message = if let Some(text) = payload.downcast_ref::<&'static str>() {
-            (*text).to_string()
-        } else if let Some(text) = payload.downcast_ref::<String>() {
-            text.clone()
-        } else {
-            "a panic whose payload is not text".to_string()
-        };
+        let message = panic_message(payload);
         Error(Arc::new(Details {
             origin: Some(spec.name),
             kind: ErrorKind::Panicked { message },
         }))
+    }
+}
+
+/// The text of a panic's payload (what `panic!` formatted), or a note that it has none.
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&'static str>() {
+        (*text).to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic whose payload is not text".to_string()
     }
 }
 

@@ -54,7 +54,7 @@ mod value;
 
 pub mod hosts;
 
-pub use collector::{CollectorId, Collectors};
+pub use collector::{CollectorId, CollectorPanic, Collectors};
 pub use context::{Context, ContextBuilder};
 pub use convert::{FromValue, IntoValue};
 pub use error::{Error, ErrorKind, ModuleError};

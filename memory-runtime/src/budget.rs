@@ -64,6 +64,18 @@ impl Budget {
     }
 }
 
+/// A context's budget ends with its context: the bytes it still holds leave the
+/// process-wide figure the pacer watches, so a host that makes a context per request does
+/// not ratchet the GC goal up (the objects themselves are freed with the slot table).
+impl Drop for Budget {
+    fn drop(&mut self) {
+        let held = self.used();
+        if held > 0 {
+            crate::gc::sub_held(held);
+        }
+    }
+}
+
 /// Model checks with loom: every interleaving of concurrent charges keeps the limit.
 /// `RUSTFLAGS="--cfg goost_loom" cargo test -p memory-runtime --lib --release budget::loom_models`
 #[cfg(all(test, goost_loom))]

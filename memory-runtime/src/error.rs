@@ -59,6 +59,20 @@ pub enum MemoryError {
         /// Bytes asked of the allocator.
         requested: usize,
     },
+    /// A GC cycle ran, but a collector panicked in it (the other collectors ran, and the
+    /// cycle was counted).
+    #[error(
+        "collector {collector} panicked: {message} (the cycle completed{})",
+        if *others == 0 { String::new() } else { format!("; {others} more collectors panicked") }
+    )]
+    CollectorPanicked {
+        /// The collector's number (`CollectorId::number`).
+        collector: u64,
+        /// Its panic's message.
+        message: String,
+        /// How many other collectors panicked in the same cycle.
+        others: usize,
+    },
     /// Every handle slot of the context is in use or retired.
     #[error("the context has no handle left to issue ({live} live)")]
     HandlesExhausted {

@@ -20,9 +20,10 @@
 
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 
-use goost_bind::{CollectorId, Collectors, Context, native};
+use goost_bind::{CollectorId, CollectorPanic, Collectors, Context, native};
 
 use crate::alloc;
+use crate::error::MemoryError;
 use crate::state::MemoryContext;
 
 /// The smallest heap goal: no automatic cycle starts below 4 MiB held.
@@ -101,16 +102,45 @@ pub fn set_percent(percent: i64) -> i64 {
 /// Runs one cycle: `ctx`'s own reclamation and collectors (if given), every
 /// process-wide collector, then counts it and sets the next goal. Cycles may overlap
 /// (each is counted); no lock is held while collectors run.
-pub fn run_cycle(ctx: Option<&Context>) {
+///
+/// A collector that panics does not stop the cycle: the others run, the cycle is counted
+/// and the next goal set. The collectors that panicked are returned; `memory.gc.run()` and
+/// `freeOSMemory` report the first as their error, the pacer (on an allocating path that
+/// must not fail for it) drops the report.
+pub fn run_cycle(ctx: Option<&Context>) -> Vec<CollectorPanic> {
+    let mut panics = Vec::new();
     if let Some(ctx) = ctx {
         if let Some(mem) = ctx.memory() {
             mem.shrink();
         }
-        ctx.run_collectors();
+        panics.extend(ctx.run_collectors());
     }
-    PROCESS_COLLECTORS.run_all();
+    panics.extend(PROCESS_COLLECTORS.run_all());
     CYCLES.fetch_add(1, Ordering::Relaxed);
     GOAL.store(goal_for(held(), percent()), Ordering::Relaxed);
+    panics
+}
+
+/// [`run_cycle`] for a native: the first collector that panicked as its error.
+fn run_cycle_reporting(ctx: &Context) -> Result<(), MemoryError> {
+    let panics = run_cycle(Some(ctx));
+    match panics.first() {
+        None => Ok(()),
+        Some(first) => Err(MemoryError::CollectorPanicked {
+            collector: first.id.number(),
+            message: first.message.clone(),
+            others: panics.len() - 1,
+        }),
+    }
+}
+
+/// Clears the pacer's flag when its cycle ends, however it ends.
+struct PacingGuard;
+
+impl Drop for PacingGuard {
+    fn drop(&mut self) {
+        PACING.store(false, Ordering::Release);
+    }
 }
 
 /// The pacer's check, on the allocating paths: starts a cycle when the held bytes
@@ -128,15 +158,16 @@ fn pace_slow(ctx: &Context) {
     if PACING.swap(true, Ordering::Acquire) {
         return;
     }
+    let _guard = PacingGuard;
     if held() > goal() {
-        run_cycle(Some(ctx));
+        // Collectors' panics are contained by the cycle; an allocation does not fail for them.
+        let _ = run_cycle(Some(ctx));
     }
-    PACING.store(false, Ordering::Release);
 }
 
 #[native("memory.gc.run")]
-pub fn run(ctx: &Context) {
-    run_cycle(Some(ctx));
+pub fn run(ctx: &Context) -> Result<(), MemoryError> {
+    run_cycle_reporting(ctx)
 }
 
 #[native("memory.gc.setPercent")]
@@ -145,9 +176,10 @@ pub fn set_percent_native(pct: i64) -> i64 {
 }
 
 #[native("memory.gc.freeOSMemory")]
-pub fn free_os_memory(ctx: &Context) {
-    run_cycle(Some(ctx));
+pub fn free_os_memory(ctx: &Context) -> Result<(), MemoryError> {
+    let cycle = run_cycle_reporting(ctx);
     alloc::release_to_os();
+    cycle
 }
 
 #[cfg(test)]

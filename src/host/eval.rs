@@ -16,7 +16,9 @@ fn int_op(op: Binary, a: i64, b: i64) -> Option<Value> {
         Binary::Sub => Value::Int(a.checked_sub(b)?),
         Binary::Mul => Value::Int(a.checked_mul(b)?),
         Binary::Div => Value::Int(a.checked_div(b)?),
-        Binary::Rem => Value::Int(a.checked_rem(b)?),
+        // `i64::MIN % -1` is 0, as in Go: the remainder fits even where the quotient does not.
+        Binary::Rem if b != 0 => Value::Int(a.wrapping_rem(b)),
+        Binary::Rem => return None,
         Binary::Lt => Value::Bool(a < b),
         Binary::Le => Value::Bool(a <= b),
         Binary::Gt => Value::Bool(a > b),
@@ -306,9 +308,7 @@ impl<'a, W: Write> Machine<'a, W> {
             (Binary::Div, Value::Int(a), Value::Int(b)) => {
                 Value::Int(a.checked_div(*b).ok_or_else(|| overflow(*a, *b))?)
             }
-            (Binary::Rem, Value::Int(a), Value::Int(b)) => {
-                Value::Int(a.checked_rem(*b).ok_or_else(|| overflow(*a, *b))?)
-            }
+            (Binary::Rem, Value::Int(a), Value::Int(b)) => Value::Int(a.wrapping_rem(*b)),
             (Binary::Lt, Value::Int(a), Value::Int(b)) => Value::Bool(a < b),
             (Binary::Le, Value::Int(a), Value::Int(b)) => Value::Bool(a <= b),
             (Binary::Gt, Value::Int(a), Value::Int(b)) => Value::Bool(a > b),
