@@ -30,6 +30,9 @@ enum Command {
         /// Stop the script with an error after this many loop iterations.
         #[arg(long, value_name = "N")]
         max_steps: Option<u64>,
+        /// Refuse a script longer than this (default 64 MiB).
+        #[arg(long, value_name = "BYTES", default_value_t = host::DEFAULT_MAX_SCRIPT_BYTES)]
+        max_script_bytes: u64,
     },
     /// An interactive prompt: each expression's value is printed; errors do not end it.
     Repl {
@@ -68,7 +71,13 @@ fn main() -> ExitCode {
             file,
             memory_limit,
             max_steps,
-        } => run_script(&file, memory_limit, max_steps.unwrap_or(u64::MAX)),
+            max_script_bytes,
+        } => run_script(
+            &file,
+            memory_limit,
+            max_steps.unwrap_or(u64::MAX),
+            max_script_bytes,
+        ),
         Command::Repl { memory_limit } => match host::repl::run(&context(memory_limit)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
@@ -90,17 +99,23 @@ fn context(memory_limit: Option<usize>) -> Context {
     }
 }
 
-fn run_script(file: &str, memory_limit: Option<usize>, max_steps: u64) -> ExitCode {
+fn run_script(
+    file: &str,
+    memory_limit: Option<usize>,
+    max_steps: u64,
+    max_script_bytes: u64,
+) -> ExitCode {
     let source = if file == "-" {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map(|_| text)
+        host::read_script("<stdin>", std::io::stdin().lock(), max_script_bytes)
     } else {
-        std::fs::read_to_string(file)
+        std::fs::File::open(file)
+            .map_err(|error| format!("{file}: cannot read the script: {error}"))
+            .and_then(|opened| host::read_script(file, opened, max_script_bytes))
     };
     let source = match source {
         Ok(source) => source,
-        Err(error) => {
-            eprintln!("{file}: cannot read the script: {error}");
+        Err(message) => {
+            eprintln!("{message}");
             return ExitCode::FAILURE;
         }
     };

@@ -86,6 +86,46 @@ fn memory_limit_flag_caps_the_scripts_buffers() {
 }
 
 #[test]
+fn a_script_past_the_size_limit_is_refused_before_it_is_read_whole() {
+    // `/dev/zero` never ends: the limit stops the read one byte past it.
+    let result = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
+        .args(["run", "--max-script-bytes", "1000", "/dev/zero"])
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&result.stderr),
+        "/dev/zero: the script is longer than 1000 bytes (raise the limit with --max-script-bytes)\n"
+    );
+    // Under the default limit too, and from standard input.
+    let script = "print(1)\n".repeat(2);
+    let text = goost_memory::host::read_script("<stdin>", script.as_bytes(), 18).unwrap();
+    assert_eq!(text, script);
+    assert_eq!(
+        goost_memory::host::read_script("s.goost", script.as_bytes(), 17),
+        Err(
+            "s.goost: the script is longer than 17 bytes (raise the limit with --max-script-bytes)"
+                .to_string()
+        )
+    );
+    assert_eq!(
+        goost_memory::host::read_script("s.goost", &b"print(1)\n\xff"[..], 100),
+        Err("s.goost: the script is not UTF-8 text (invalid byte at offset 9)".to_string())
+    );
+    let result = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
+        .args(["run", "/dev/zero"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&result.stderr),
+        format!(
+            "/dev/zero: the script is longer than {} bytes (raise the limit with --max-script-bytes)\n",
+            goost_memory::host::DEFAULT_MAX_SCRIPT_BYTES
+        )
+    );
+}
+
+#[test]
 fn variables_blocks_and_lexical_scope() {
     assert_eq!(
         output("let x = 1\n{ let x = 2; print(x) }\nprint(x)\nx = 5; print(x)"),
@@ -230,6 +270,22 @@ fn resolution_errors_stop_the_script_before_it_runs() {
 }
 
 #[test]
+fn a_byte_order_mark_is_skipped_and_escapes_are_checked_where_they_stand() {
+    assert_eq!(output("\u{feff}print(\"bom\")\nprint(2)"), "bom\n2\n");
+    // A `\u{...}` escape takes hex digits only: no sign.
+    assert_eq!(
+        error("print(\"\\u{+41}\")"),
+        "t.goost:1:8: invalid unicode escape: expected \\u{XXXX} with 1 to 6 hex digits of a valid code point"
+    );
+    assert_eq!(output("print(\"\\u{41}\")"), "A\n");
+    // An escape error inside a string that spans lines names the escape's own place.
+    assert_eq!(
+        error("print(\"one\ntwo \\q\")"),
+        "t.goost:2:5: unknown escape \\q: expected \\n, \\t, \\\", \\\\ or \\u{...}"
+    );
+}
+
+#[test]
 fn the_remainder_of_the_smallest_int_by_minus_one_is_zero_as_in_go() {
     assert_eq!(
         output("let m = -9223372036854775807 - 1\nprint(m % -1)\nprint(m % 7)\nprint(-7 % 3)"),
@@ -309,6 +365,21 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         error(&deep),
         "t.goost:1:70: nesting is deeper than 64 levels"
     );
+}
+
+#[test]
+fn a_flat_else_if_chain_of_any_length_runs() {
+    for branches in [62, 100_000] {
+        let mut script = String::from("let x = 0\nif x == 1 {\n  print(1)\n}");
+        for n in 2..=branches {
+            script.push_str(&format!(" else if x == {n} {{\n  print({n})\n}}"));
+        }
+        script.push_str(" else {\n  print(\"none\")\n}\n");
+        script.push_str(&format!(
+            "x = {branches}\nif x == 0 {{\n}} else if x == {branches} {{\n  print(\"last\")\n}}\n"
+        ));
+        assert_eq!(output(&script), "none\nlast\n", "{branches} branches");
+    }
 }
 
 #[test]

@@ -79,7 +79,10 @@ pub enum Stmt {
     /// `let x = e` and `x = e` both store into a slot.
     Assign(usize, Expr),
     Expr(Expr),
-    If(Expr, Vec<Stmt>, Vec<Stmt>, Pos),
+    /// `if c1 { .. } else if c2 { .. } .. else { .. }`: every `(condition, body, place)`
+    /// in order, then the `else` body (empty without one). Flat, so a chain of any length
+    /// is neither nesting nor recursion.
+    If(Vec<(Expr, Vec<Stmt>, Pos)>, Vec<Stmt>),
     While(Expr, Vec<Stmt>, Pos),
     /// `for x in from..to { body }`: slot of `x`, the bounds, the body.
     For(usize, Expr, Expr, Vec<Stmt>, Pos),

@@ -138,12 +138,13 @@ impl<'a, W: Write> Machine<'a, W> {
             Stmt::Expr(expr) => {
                 self.eval(expr)?;
             }
-            Stmt::If(condition, then, otherwise, pos) => {
-                return if self.condition(condition, "if", *pos)? {
-                    self.block(then)
-                } else {
-                    self.block(otherwise)
-                };
+            Stmt::If(branches, otherwise) => {
+                for (condition, body, pos) in branches {
+                    if self.condition(condition, "if", *pos)? {
+                        return self.block(body);
+                    }
+                }
+                return self.block(otherwise);
             }
             Stmt::While(condition, body, pos) => {
                 while self.condition(condition, "while", *pos)? {

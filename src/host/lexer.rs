@@ -32,8 +32,10 @@ const SYMBOLS: [&str; 23] = [
     ")", "{", "}", ",", ".", ";",
 ];
 
-/// Tokenizes `source`. Newlines inside `(...)` do not end a statement.
+/// Tokenizes `source`. Newlines inside `(...)` do not end a statement. A UTF-8 byte-order
+/// mark at the very start is skipped (editors on some systems write one).
 pub fn lex(source: &str) -> Result<Vec<(Tok, Pos)>, HostError> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let chars: Vec<char> = source.chars().collect();
     let mut tokens = Vec::new();
     let (mut i, mut line, mut col) = (0usize, 1usize, 1usize);
@@ -136,6 +138,8 @@ fn string_literal(chars: &[char], start: Pos) -> Result<(String, usize, usize), 
     let mut text = String::new();
     let mut i = 1;
     let mut lines = 0;
+    // Index of the last newline inside the literal, to place an escape on its own line.
+    let mut last_newline: Option<usize> = None;
     loop {
         let Some(&c) = chars.get(i) else {
             return Err(HostError::at(
@@ -148,12 +152,16 @@ fn string_literal(chars: &[char], start: Pos) -> Result<(String, usize, usize), 
             '"' => return Ok((text, i, lines)),
             '\n' => {
                 lines += 1;
+                last_newline = Some(i - 1);
                 text.push('\n');
             }
             '\\' => {
                 let escape_pos = Pos {
-                    line: start.line,
-                    col: start.col + i - 1,
+                    line: start.line + lines,
+                    col: match last_newline {
+                        None => start.col + i - 1,
+                        Some(newline) => i - 1 - newline,
+                    },
                 };
                 let Some(&e) = chars.get(i) else {
                     return Err(HostError::at(
@@ -177,8 +185,9 @@ fn string_literal(chars: &[char], start: Pos) -> Result<(String, usize, usize), 
                         let code = u32::from_str_radix(&digits, 16)
                             .ok()
                             .and_then(char::from_u32);
+                        let hex = digits.chars().all(|c| c.is_ascii_hexdigit());
                         match (valid, code) {
-                            (true, Some(ch)) if !digits.is_empty() && digits.len() <= 6 => {
+                            (true, Some(ch)) if hex && !digits.is_empty() && digits.len() <= 6 => {
                                 text.push(ch);
                                 i += digits.len() + 2;
                             }

@@ -52,6 +52,33 @@ impl fmt::Display for HostError {
     }
 }
 
+/// The largest script `goost-memory run` reads unless told otherwise: 64 MiB.
+pub const DEFAULT_MAX_SCRIPT_BYTES: u64 = 64 << 20;
+
+/// Reads a whole script from `input`, at most `max_bytes` of it: a longer one is an error
+/// (read no further than one byte past the limit, so `/dev/zero` ends at once), and so is
+/// one that is not UTF-8. Errors read `FILE: message`.
+pub fn read_script(
+    file: &str,
+    input: impl std::io::Read,
+    max_bytes: u64,
+) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut input.take(max_bytes.saturating_add(1)), &mut bytes)
+        .map_err(|error| format!("{file}: cannot read the script: {error}"))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(format!(
+            "{file}: the script is longer than {max_bytes} bytes (raise the limit with --max-script-bytes)"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        format!(
+            "{file}: the script is not UTF-8 text (invalid byte at offset {})",
+            error.utf8_error().valid_up_to()
+        )
+    })
+}
+
 /// Parses and resolves a whole script.
 pub fn load(source: &str, registry: &Registry) -> Result<ast::Program, HostError> {
     parser::parse(lexer::lex(source)?, registry)

@@ -267,24 +267,21 @@ impl Parser<'_, '_> {
         }
     }
 
+    /// `if .. { } else if .. { } .. else { }`, every branch at the same depth.
     fn if_statement(&mut self) -> Result<Stmt, HostError> {
-        let pos = self.expect("if")?;
-        let condition = self.expression()?;
-        let then = self.block()?;
-        let otherwise = if self.is("else") {
-            self.next();
-            if self.is("if") {
-                self.enter()?;
-                let nested = self.if_statement();
-                self.leave();
-                vec![nested?]
-            } else {
-                self.block()?
+        let mut branches = Vec::new();
+        loop {
+            let pos = self.expect("if")?;
+            let condition = self.expression()?;
+            branches.push((condition, self.block()?, pos));
+            if !self.is("else") {
+                return Ok(Stmt::If(branches, Vec::new()));
             }
-        } else {
-            Vec::new()
-        };
-        Ok(Stmt::If(condition, then, otherwise, pos))
+            self.next();
+            if !self.is("if") {
+                return Ok(Stmt::If(branches, self.block()?));
+            }
+        }
     }
 
     fn block(&mut self) -> Result<Vec<Stmt>, HostError> {
