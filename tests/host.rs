@@ -368,6 +368,34 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 }
 
 #[test]
+fn long_flat_expressions_run_without_overflowing_the_stack() {
+    // A million operands at one level: the chain is flat in the parser, the evaluator and
+    // `Drop` (it used to abort at 24,000 with "has overflowed its stack").
+    let sum = format!("print({})", vec!["1"; 1_000_000].join("+"));
+    assert_eq!(output(&sum), "1000000\n");
+    let and = format!("print({})", vec!["true"; 100_000].join(" && "));
+    assert_eq!(output(&and), "true\n");
+    let or = format!("print({} || true)", vec!["false"; 100_000].join(" || "));
+    assert_eq!(output(&or), "true\n");
+    // Mixed levels nest only as deep as there are levels.
+    let mixed = format!("print({})", vec!["2*3"; 100_000].join("-"));
+    assert_eq!(output(&mixed), "-599988\n"); // 6 - 6 * 99,999
+    // Short-circuit holds along a chain: the division by zero is never evaluated.
+    assert_eq!(output("print(false && 1 / 0 == 1 && true)"), "false\n");
+    // Built and dropped without running.
+    let unused = format!(
+        "if false {{\n  print({})\n}}\nprint(\"done\")",
+        vec!["1"; 1_000_000].join("+")
+    );
+    assert_eq!(output(&unused), "done\n");
+    // Errors along a chain name the operator where it happened.
+    assert_eq!(
+        error("print(1 + 2 + true + 4)"),
+        "t.goost:1:13: `+` cannot take int and bool"
+    );
+}
+
+#[test]
 fn a_flat_else_if_chain_of_any_length_runs() {
     for branches in [62, 100_000] {
         let mut script = String::from("let x = 0\nif x == 1 {\n  print(1)\n}");

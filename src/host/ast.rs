@@ -68,6 +68,10 @@ pub enum Expr {
     Var(usize),
     Unary(Unary, Box<Expr>, Pos),
     Binary(Binary, Box<Expr>, Box<Expr>, Pos),
+    /// Three or more operands of one precedence level, `a + b - c + ...`, applied left to
+    /// right: flat, so a chain of any length is neither nesting nor recursion (in the
+    /// parser, the evaluator or `Drop`).
+    Chain(Box<Expr>, Vec<(Binary, Expr, Pos)>),
     Builtin(Builtin, Vec<Expr>, Pos),
     /// A call of the program's native number `.0` (an index into [`Program::natives`]).
     Native(usize, Vec<Expr>, Pos),

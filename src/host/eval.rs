@@ -221,6 +221,13 @@ impl<'a, W: Write> Machine<'a, W> {
                 }
             }
             Expr::Binary(op, left, right, pos) => self.binary(*op, left, right, *pos),
+            Expr::Chain(first, rest) => {
+                let mut value = self.eval(first)?;
+                for (op, right, pos) in rest {
+                    value = self.combine(*op, value, right, *pos)?;
+                }
+                Ok(value)
+            }
             Expr::Builtin(builtin, args, pos) => self.builtin(*builtin, args, *pos),
             Expr::Native(native, args, pos) => {
                 let base = self.stack.len();
@@ -261,6 +268,17 @@ impl<'a, W: Write> Machine<'a, W> {
             }
         }
         let left = self.eval(left)?;
+        self.combine(op, left, right, pos)
+    }
+
+    /// `left op right`, with `left` already a value (`right` is evaluated only if needed).
+    fn combine(
+        &mut self,
+        op: Binary,
+        left: Value,
+        right: &Expr,
+        pos: Pos,
+    ) -> Result<Value, HostError> {
         // `&&` and `||` short-circuit.
         match (op, &left) {
             (Binary::And, Value::Bool(false)) => return Ok(Value::Bool(false)),

@@ -340,15 +340,20 @@ impl Parser<'_, '_> {
         if level == LEVELS.len() {
             return self.unary();
         }
-        let mut left = self.binary(level + 1)?;
-        loop {
-            let Some(&(_, op)) = LEVELS[level].iter().find(|(symbol, _)| self.is(symbol)) else {
-                return Ok(left);
-            };
+        let first = self.binary(level + 1)?;
+        let mut rest = Vec::new();
+        while let Some(&(_, op)) = LEVELS[level].iter().find(|(symbol, _)| self.is(symbol)) {
             let pos = self.next().1;
-            let right = self.binary(level + 1)?;
-            left = Expr::Binary(op, Box::new(left), Box::new(right), pos);
+            rest.push((op, self.binary(level + 1)?, pos));
         }
+        Ok(match rest.len() {
+            0 => first,
+            1 => {
+                let (op, right, pos) = rest.remove(0);
+                Expr::Binary(op, Box::new(first), Box::new(right), pos)
+            }
+            _ => Expr::Chain(Box::new(first), rest),
+        })
     }
 
     fn unary(&mut self) -> Result<Expr, HostError> {
