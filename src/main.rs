@@ -1,5 +1,6 @@
 //! The `goost-memory` command.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -81,7 +82,7 @@ fn main() -> ExitCode {
         Command::Repl { memory_limit } => match host::repl::run(&context(memory_limit)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
-                eprintln!("{message}");
+                complain(&message);
                 ExitCode::FAILURE
             }
         },
@@ -115,7 +116,7 @@ fn run_script(
     let source = match source {
         Ok(source) => source,
         Err(message) => {
-            eprintln!("{message}");
+            complain(&message);
             return ExitCode::FAILURE;
         }
     };
@@ -131,7 +132,7 @@ fn run_script(
     ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("{message}");
+            complain(&message);
             ExitCode::FAILURE
         }
     }
@@ -142,26 +143,32 @@ fn run_docs(check: bool, path: &std::path::Path) -> ExitCode {
         return match docs::check(&MEMORY_SPEC, path) {
             DocsState::Fresh => ExitCode::SUCCESS,
             DocsState::Missing => {
-                eprintln!("{} is missing: run `goost-memory docs`", path.display());
+                complain(&format!(
+                    "{} is missing: run `goost-memory docs`",
+                    path.display()
+                ));
                 ExitCode::FAILURE
             }
             DocsState::Stale(summary) => {
-                eprintln!(
+                complain(&format!(
                     "{} is stale against {}: {summary}; run `goost-memory docs`",
                     path.display(),
                     MEMORY_SPEC.path
-                );
+                ));
                 ExitCode::FAILURE
             }
         };
     }
     match docs::write(&MEMORY_SPEC, path) {
         Ok(()) => {
-            println!("wrote {} from {}", path.display(), MEMORY_SPEC.path);
-            ExitCode::SUCCESS
+            let line = format!("wrote {} from {}", path.display(), MEMORY_SPEC.path);
+            match say(&mut std::io::stdout().lock(), &line) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(code) => code,
+            }
         }
         Err(error) => {
-            eprintln!("cannot write {}: {error}", path.display());
+            complain(&format!("cannot write {}: {error}", path.display()));
             ExitCode::FAILURE
         }
     }
@@ -169,14 +176,36 @@ fn run_docs(check: bool, path: &std::path::Path) -> ExitCode {
 
 fn run_spec() -> ExitCode {
     let registry = Registry::global();
+    let mut out = std::io::stdout().lock();
     for native in registry.natives() {
-        println!("{}", native.spec().signature);
+        if let Err(code) = say(&mut out, native.spec().signature) {
+            return code;
+        }
     }
     match registry.check_against_spec(&MEMORY_SPEC) {
         Ok(()) => ExitCode::SUCCESS,
         Err(mismatch) => {
-            eprintln!("{mismatch}");
+            complain(&mismatch.to_string());
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes `line` to standard output, flushed. A failed write ends the command with status
+/// 1: quietly when the reader went away (a closed pipe, as other Unix tools do), with a
+/// message otherwise (a full disk). Never a panic.
+fn say(out: &mut impl Write, line: &str) -> Result<(), ExitCode> {
+    match writeln!(out, "{line}").and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitCode::FAILURE),
+        Err(error) => {
+            complain(&format!("goost-memory: cannot write the output: {error}"));
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// Writes `message` to standard error; if even that fails there is no one to tell.
+fn complain(message: &str) {
+    let _ = writeln!(std::io::stderr(), "{message}");
 }

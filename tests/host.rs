@@ -125,6 +125,73 @@ fn a_script_past_the_size_limit_is_refused_before_it_is_read_whole() {
     );
 }
 
+/// Runs the command with `args`, its standard output on `/dev/full` and `input` on its
+/// standard input: its exit code and standard error.
+fn run_into_full_disk(args: &[&str], input: &str) -> (Option<i32>, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    let result = child.wait_with_output().unwrap();
+    (
+        result.status.code(),
+        String::from_utf8_lossy(&result.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_failed_write_ends_with_a_message_and_status_1_never_a_panic() {
+    let full = "No space left on device (os error 28)";
+    assert_eq!(
+        run_into_full_disk(&["run", "examples/seed.goost"], ""),
+        (
+            Some(1),
+            format!("examples/seed.goost: cannot write the output: {full}\n")
+        )
+    );
+    assert_eq!(
+        run_into_full_disk(&["spec"], ""),
+        (
+            Some(1),
+            format!("goost-memory: cannot write the output: {full}\n")
+        )
+    );
+    assert_eq!(
+        run_into_full_disk(&["repl"], "1 + 1\n"),
+        (Some(1), format!("repl: cannot write the output: {full}\n"))
+    );
+    // A reader that goes away: the REPL ends quietly once its output passes the pipe.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
+        .arg("repl")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        for _ in 0..20_000 {
+            if stdin
+                .write_all(b"\"a line longer than a few bytes of output\"\n")
+                .is_err()
+            {
+                break;
+            }
+        }
+    }
+    let result = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 #[test]
 fn variables_blocks_and_lexical_scope() {
     assert_eq!(

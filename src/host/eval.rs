@@ -97,6 +97,13 @@ impl<'a, W: Write> Machine<'a, W> {
         Ok(())
     }
 
+    /// Flushes what `print` wrote and gives the output back: a write that failed late (a
+    /// full disk under a buffered writer) is reported here, not lost.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
+    }
+
     /// Runs a whole program.
     pub fn run(&mut self, program: &Program) -> Result<(), HostError> {
         self.prepare(program);

@@ -99,8 +99,13 @@ pub fn run_limited(
     max_steps: u64,
 ) -> Result<(), String> {
     let program = load(source, Registry::global()).map_err(|e| e.display_in(file))?;
-    eval::Machine::new(ctx, out)
-        .with_max_steps(max_steps)
-        .run(&program)
-        .map_err(|e| e.display_in(file))
+    let mut machine = eval::Machine::new(ctx, out).with_max_steps(max_steps);
+    let ran = machine.run(&program).map_err(|e| e.display_in(file));
+    // Output printed before an error is kept: flush it either way, and report a failed
+    // flush unless the run itself failed (its error comes first).
+    let flushed = machine
+        .finish()
+        .map(drop)
+        .map_err(|e| format!("{file}: cannot write the output: {e}"));
+    ran.and(flushed)
 }

@@ -88,10 +88,20 @@ pub fn run(ctx: &Context) -> Result<(), String> {
             Ok(Entry::Incomplete) => continue,
             Ok(Entry::Done(value)) => {
                 if let Some(value) = value {
-                    println!("{value}");
+                    let mut out = std::io::stdout().lock();
+                    if let Err(error) = writeln!(out, "{value}").and_then(|()| out.flush()) {
+                        // A reader that went away (`| head -1`) ends the session quietly.
+                        if error.kind() == std::io::ErrorKind::BrokenPipe {
+                            return Ok(());
+                        }
+                        return Err(format!("repl: cannot write the output: {error}"));
+                    }
                 }
             }
-            Err(error) => eprintln!("{}", error.display_in("<repl>")),
+            Err(error) => {
+                // Standard error may be closed too; the session goes on regardless.
+                let _ = writeln!(std::io::stderr(), "{}", error.display_in("<repl>"));
+            }
         }
         let _ = editor.add_history_entry(pending.trim_end());
         pending.clear();
