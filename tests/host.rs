@@ -193,6 +193,31 @@ fn a_failed_write_ends_with_a_message_and_status_1_never_a_panic() {
 }
 
 #[test]
+fn the_repl_reports_an_entry_left_open_at_the_end_of_input() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
+        .arg("repl")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"print(\n1)\nif true {\n")
+        .unwrap();
+    let result = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&result.stdout), "1\n");
+    assert_eq!(
+        String::from_utf8_lossy(&result.stderr),
+        "repl: the input ended inside an unfinished entry: if true {\n"
+    );
+    assert_eq!(result.status.code(), Some(1));
+}
+
+#[test]
 fn variables_blocks_and_lexical_scope() {
     assert_eq!(
         output("let x = 1\n{ let x = 2; print(x) }\nprint(x)\nx = 5; print(x)"),

@@ -97,6 +97,17 @@ impl<'a, W: Write> Machine<'a, W> {
         Ok(())
     }
 
+    /// The variables' values, to put back with [`Machine::restore_variables`].
+    pub fn variables(&self) -> Vec<Value> {
+        self.slots.clone()
+    }
+
+    /// Puts back the variables' values taken by [`Machine::variables`] (a failed REPL
+    /// entry changes none).
+    pub fn restore_variables(&mut self, values: Vec<Value>) {
+        self.slots = values;
+    }
+
     /// Flushes what `print` wrote and gives the output back: a write that failed late (a
     /// full disk under a buffered writer) is reported here, not lost.
     pub fn finish(mut self) -> std::io::Result<W> {

@@ -142,10 +142,9 @@ fn string_literal(chars: &[char], start: Pos) -> Result<(String, usize, usize), 
     let mut last_newline: Option<usize> = None;
     loop {
         let Some(&c) = chars.get(i) else {
-            return Err(HostError::at(
-                start,
-                "unterminated string literal".to_string(),
-            ));
+            return Err(
+                HostError::at(start, "unterminated string literal".to_string()).at_end_of_input(),
+            );
         };
         i += 1;
         match c {
@@ -164,10 +163,10 @@ fn string_literal(chars: &[char], start: Pos) -> Result<(String, usize, usize), 
                     },
                 };
                 let Some(&e) = chars.get(i) else {
-                    return Err(HostError::at(
-                        start,
-                        "unterminated string literal".to_string(),
-                    ));
+                    return Err(
+                        HostError::at(start, "unterminated string literal".to_string())
+                            .at_end_of_input(),
+                    );
                 };
                 i += 1;
                 match e {

@@ -20,23 +20,48 @@ pub use lexer::Pos;
 /// An error at a place in the script. One pointer wide, so the evaluator's results stay
 /// small on the path where nothing fails.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HostError(Box<(Pos, String)>);
+pub struct HostError(Box<Details>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Details {
+    pos: Pos,
+    message: String,
+    /// The source ended before the construct did: more input could complete it.
+    incomplete: bool,
+}
 
 impl HostError {
     /// An error at `pos`.
     #[cold]
     pub fn at(pos: Pos, message: String) -> HostError {
-        HostError(Box::new((pos, message)))
+        HostError(Box::new(Details {
+            pos,
+            message,
+            incomplete: false,
+        }))
+    }
+
+    /// The same error, marked as found at the end of the input (an unterminated string,
+    /// an open parenthesis or block, an operator with no right side): the REPL reads
+    /// another line instead of reporting it.
+    pub fn at_end_of_input(mut self) -> HostError {
+        self.0.incomplete = true;
+        self
+    }
+
+    /// Whether the input ended before the construct it reports did.
+    pub fn is_incomplete(&self) -> bool {
+        self.0.incomplete
     }
 
     /// Where it happened.
     pub fn pos(&self) -> Pos {
-        self.0.0
+        self.0.pos
     }
 
     /// What happened.
     pub fn message(&self) -> &str {
-        &self.0.1
+        &self.0.message
     }
 
     /// `FILE:LINE:COL: message`.

@@ -71,7 +71,12 @@ pub fn parse_with(
         if parser.peek() == &Tok::Eof {
             break;
         }
-        body.push(parser.statement()?);
+        match parser.statement() {
+            Ok(stmt) => body.push(stmt),
+            // Raised at the end of the input: more input could complete it.
+            Err(error) if parser.reached_the_end(&error) => return Err(error.at_end_of_input()),
+            Err(error) => return Err(error),
+        }
     }
     Ok(Program {
         body,
@@ -140,6 +145,19 @@ impl Parser<'_, '_> {
                 format!("expected {what}, found {}", describe(&other)),
             )),
         }
+    }
+
+    /// Whether `error` was raised at the end of the input: at or after the first of the
+    /// line ends that close it.
+    fn reached_the_end(&self, error: &HostError) -> bool {
+        let trailing = self
+            .tokens
+            .iter()
+            .rev()
+            .take_while(|(tok, _)| matches!(tok, Tok::End | Tok::Eof))
+            .last();
+        let at = error.pos();
+        trailing.is_some_and(|(_, end)| (at.line, at.col) >= (end.line, end.col))
     }
 
     fn enter(&mut self) -> Result<(), HostError> {

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use crate::host::lexer::{self, Tok};
+use crate::host::lexer;
 use crate::host::parser::{self, Names};
 use crate::host::{HostError, eval::Machine};
 use crate::{Context, Registry, Value};
@@ -35,30 +35,35 @@ impl<'a, W: Write> Repl<'a, W> {
         }
     }
 
-    /// Runs one entry (one or more lines of source).
+    /// Runs one entry (one or more lines of source). [`Entry::Incomplete`] when the source
+    /// ends inside something (a string, parentheses, a block, an operator's right side), as
+    /// the lexer and parser report it. An entry that fails changes no name and no variable:
+    /// names it declared are forgotten and variables get their values back (what a native
+    /// did to the module, a buffer written, stays done).
     pub fn entry(&mut self, source: &str) -> Result<Entry, HostError> {
-        let tokens = match lexer::lex(source) {
-            Ok(tokens) => tokens,
-            Err(error) if error.message() == "unterminated string literal" => {
-                return Ok(Entry::Incomplete);
-            }
-            Err(error) => return Err(error),
-        };
-        let opened = tokens.iter().filter(|(t, _)| *t == Tok::Sym("{")).count();
-        let closed = tokens.iter().filter(|(t, _)| *t == Tok::Sym("}")).count();
-        if opened > closed {
-            return Ok(Entry::Incomplete);
-        }
         let before = self.names.clone();
-        let program = match parser::parse_with(tokens, self.registry, &mut self.names) {
+        let program = match lexer::lex(source)
+            .and_then(|tokens| parser::parse_with(tokens, self.registry, &mut self.names))
+        {
             Ok(program) => program,
             Err(error) => {
                 self.names = before;
-                return Err(error);
+                return if error.is_incomplete() {
+                    Ok(Entry::Incomplete)
+                } else {
+                    Err(error)
+                };
             }
         };
-        let value = self.machine.value_of(&program)?;
-        Ok(Entry::Done(value.filter(|v| *v != Value::Void)))
+        let values = self.machine.variables();
+        match self.machine.value_of(&program) {
+            Ok(value) => Ok(Entry::Done(value.filter(|v| *v != Value::Void))),
+            Err(error) => {
+                self.names = before;
+                self.machine.restore_variables(values);
+                Err(error)
+            }
+        }
     }
 }
 
@@ -79,7 +84,13 @@ pub fn run(ctx: &Context) -> Result<(), String> {
                 pending.clear();
                 continue;
             }
-            Err(rustyline::error::ReadlineError::Eof) => return Ok(()),
+            Err(rustyline::error::ReadlineError::Eof) if pending.is_empty() => return Ok(()),
+            Err(rustyline::error::ReadlineError::Eof) => {
+                return Err(format!(
+                    "repl: the input ended inside an unfinished entry: {}",
+                    pending.trim_end()
+                ));
+            }
             Err(error) => return Err(format!("repl: cannot read input: {error}")),
         };
         pending.push_str(&line);
@@ -146,5 +157,48 @@ mod tests {
         );
         drop(repl);
         assert_eq!(String::from_utf8(out).unwrap(), "in\n");
+    }
+
+    #[test]
+    fn a_failed_entry_changes_no_name_and_no_variable() {
+        let ctx = Context::new();
+        let mut repl = Repl::new(&ctx, Vec::new());
+        // The value fails at run time: `x` is not declared.
+        assert_eq!(
+            repl.entry("let x = 1 / 0").unwrap_err().to_string(),
+            "1:11: division by zero in `/`"
+        );
+        assert_eq!(
+            repl.entry("x + 1").unwrap_err().to_string(),
+            "1:1: unknown variable `x`"
+        );
+        // An assignment before the failure in the same entry is undone too.
+        assert_eq!(repl.entry("let y = 1"), Ok(Entry::Done(None)));
+        assert_eq!(
+            repl.entry("y = 5; let z = 1 / 0").unwrap_err().to_string(),
+            "1:18: division by zero in `/`"
+        );
+        assert_eq!(repl.entry("y"), Ok(Entry::Done(Some(Value::Int(1)))));
+    }
+
+    #[test]
+    fn an_entry_is_incomplete_where_the_parser_reached_the_end() {
+        let ctx = Context::new();
+        let mut repl = Repl::new(&ctx, Vec::new());
+        // A call split at an open parenthesis is one entry.
+        assert_eq!(repl.entry("str(\n"), Ok(Entry::Incomplete));
+        assert_eq!(
+            repl.entry("str(\n1)\n"),
+            Ok(Entry::Done(Some(Value::str("1"))))
+        );
+        // An open string, an operator with no right side, an open block.
+        assert_eq!(repl.entry("\"ab\n"), Ok(Entry::Incomplete));
+        assert_eq!(repl.entry("1 +\n"), Ok(Entry::Incomplete));
+        assert_eq!(repl.entry("while false {\n"), Ok(Entry::Incomplete));
+        // An error before the end is an error, not a wait for more.
+        assert_eq!(
+            repl.entry("let 5 = 1\n").unwrap_err().to_string(),
+            "1:5: expected a variable name, found `5`"
+        );
     }
 }
