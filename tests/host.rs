@@ -23,6 +23,22 @@ fn error(source: &str) -> String {
     }
 }
 
+/// Runs the command with `args`, `input` on its standard input and its standard output
+/// going to `stdout`; waits for it.
+fn command(args: &[&str], input: &[u8], stdout: std::process::Stdio) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command that stops reading early closes the pipe; what it did is in its output.
+    let _ = child.stdin.take().unwrap().write_all(input);
+    child.wait_with_output().unwrap()
+}
+
 #[test]
 fn the_seed_example_runs_as_written_through_the_command() {
     let result = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
@@ -42,21 +58,11 @@ fn the_seed_example_runs_as_written_through_the_command() {
 
 #[test]
 fn a_script_is_read_from_standard_input_with_dash() {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
-        .args(["run", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"print(1 + 2)\nprint(x)\n")
-        .unwrap();
-    let result = child.wait_with_output().unwrap();
+    let result = command(
+        &["run", "-"],
+        b"print(1 + 2)\nprint(x)\n",
+        std::process::Stdio::piped(),
+    );
     assert_eq!(result.status.code(), Some(1));
     // Resolution happens before anything runs: the first print never ran.
     assert_eq!(String::from_utf8_lossy(&result.stdout), "");
@@ -194,21 +200,11 @@ fn a_failed_write_ends_with_a_message_and_status_1_never_a_panic() {
 
 #[test]
 fn the_repl_reports_an_entry_left_open_at_the_end_of_input() {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
-        .arg("repl")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"print(\n1)\nif true {\n")
-        .unwrap();
-    let result = child.wait_with_output().unwrap();
+    let result = command(
+        &["repl"],
+        b"print(\n1)\nif true {\n",
+        std::process::Stdio::piped(),
+    );
     assert_eq!(String::from_utf8_lossy(&result.stdout), "1\n");
     assert_eq!(
         String::from_utf8_lossy(&result.stderr),
@@ -504,25 +500,15 @@ fn a_flat_else_if_chain_of_any_length_runs() {
 
 #[test]
 fn the_repl_prints_values_and_keeps_going_after_an_error() {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
-        .args(["repl", "--memory-limit", "100"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
     let input = "import memory\nlet b = memory.buffer.new()\nmemory.buffer.write(b, \"abc\")\nnope\n\
                  while memory.buffer.len(b) < 6 {\n memory.buffer.write(b, \"x\")\n}\nmemory.buffer.read(b)\n\
                  memory.buffer.write(b, \"0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789\")\n\
                  print(1 + 2, \"three\")\n";
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let result = child.wait_with_output().unwrap();
+    let result = command(
+        &["repl", "--memory-limit", "100"],
+        input.as_bytes(),
+        std::process::Stdio::piped(),
+    );
     assert!(result.status.success());
     assert_eq!(
         String::from_utf8_lossy(&result.stdout),
