@@ -6,7 +6,7 @@
 //!   and [`Error`].
 //! - The [`Registry`] of every `#[native]` function linked into the program, its module
 //!   tree, and the check that natives and spec agree.
-//! - The per-script [`Context`], which holds each module's typed [state](state) and its
+//! - The per-script [`Context`], which holds each module's typed [state] and its
 //!   engine's collectors.
 //! - The bridges to Lua and Rhai ([`hosts`], features `lua` and `rhai`).
 //!

@@ -1,7 +1,7 @@
 //! Module state: typed values a host gives each [`Context`](crate::Context), which
 //! natives take as `&T` parameters that the glue fills.
 //!
-//! A module whose state can start empty registers a default with [`default_state!`]
+//! A module whose state can start empty registers a default with [`default_state!`](crate::default_state)
 //! (the memory module does, for its buffers and pools): every context made afterwards
 //! holds one unless the host gave its own. A state with no default (a database handle,
 //! say) must be provided by the host; a native that takes it on a context without one
@@ -14,7 +14,7 @@ use std::sync::Arc;
 /// ([`Native::bind`](crate::Native::bind)) holds its states without a lookup per call.
 pub(crate) type AnyState = Arc<dyn Any + Send + Sync>;
 
-/// A module's default state, registered with [`default_state!`] and made for each new
+/// A module's default state, registered with [`default_state!`](crate::default_state) and made for each new
 /// context that the host did not give one of its own.
 pub struct DefaultState {
     type_id: fn() -> TypeId,
@@ -22,7 +22,7 @@ pub struct DefaultState {
 }
 
 impl DefaultState {
-    /// The registration for `T`, made with `T::default()`. Use [`default_state!`].
+    /// The registration for `T`, made with `T::default()`. Use [`default_state!`](crate::default_state).
     #[doc(hidden)]
     pub const fn of<T: Default + Any + Send + Sync>() -> DefaultState {
         DefaultState {

@@ -12,7 +12,7 @@
 //! [`set_percent`] has `debug.SetGCPercent`'s meaning: default 100; a negative value
 //! turns the automatic trigger off. The heap it watches is what this module controls:
 //! the bytes held by every context's buffers and pools (see
-//! [`MemoryContext::memory_in_use`](crate::MemoryContext::memory_in_use)). A cycle starts by itself when that passes
+//! [`MemoryContext::memory_in_use`]). A cycle starts by itself when that passes
 //! `held_after_last_cycle * (1 + pct/100)`, and never below [`MIN_GOAL`] (Go's 4 MiB
 //! floor). The check sits on the allocating paths (`buffer.new`, a `write` that grows
 //! a buffer, an `intern` that adds) and is two atomic loads and a compare when no cycle
