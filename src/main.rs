@@ -28,7 +28,8 @@ enum Command {
         /// Cap the bytes the script's buffers and pools may hold.
         #[arg(long, value_name = "BYTES")]
         memory_limit: Option<usize>,
-        /// Stop the script with an error after this many loop iterations.
+        /// Stop the script with an error after this many steps: one per loop iteration,
+        /// operator and call, and one per KiB a string operation copies.
         #[arg(long, value_name = "N")]
         max_steps: Option<u64>,
         /// Refuse a script longer than this (default 64 MiB).

@@ -280,28 +280,63 @@ fn no_integer_reaches_another_contexts_objects() {
     );
 }
 
+/// `host::run_limited` on a fresh context, printing nowhere.
+fn run_steps(file: &str, source: &str, max_steps: u64) -> Result<(), String> {
+    host::run_limited(file, source, &Context::new(), std::io::sink(), max_steps)
+}
+
 #[test]
 fn a_script_that_loops_forever_is_stopped_by_max_steps() {
-    let mut out = Vec::new();
-    let result = host::run_limited(
-        "loop.goost",
-        "let i = 0\nwhile true {\n  i = i + 1\n}",
-        &Context::new(),
-        &mut out,
-        10_000,
-    );
+    let unit = host::eval::STEP_UNIT;
+    // Each iteration is two steps: the loop's and the `+`'s.
     assert_eq!(
-        result,
-        Err("loop.goost:2:1: step limit reached: 10000 loop iterations (--max-steps)".to_string())
+        run_steps(
+            "loop.goost",
+            "let i = 0\nwhile true {\n  i = i + 1\n}",
+            10_000
+        ),
+        Err(format!(
+            "loop.goost:2:1: step limit reached: 10000 steps (--max-steps counts {unit})"
+        ))
     );
-    let result = host::run_limited(
-        "for.goost",
-        "for i in 0..5 { print(i) }",
-        &Context::new(),
-        &mut out,
-        5,
+    // Five iterations and five calls of `print`: ten steps, exactly.
+    let five = "for i in 0..5 { print(i) }";
+    assert_eq!(run_steps("for.goost", five, 10), Ok(()));
+    assert_eq!(
+        run_steps("for.goost", five, 9),
+        Err(format!(
+            "for.goost:1:17: step limit reached: 9 steps (--max-steps counts {unit})"
+        ))
     );
-    assert_eq!(result, Ok(()));
+}
+
+#[test]
+fn max_steps_bounds_straight_line_string_work_too() {
+    // A 64 KiB string, then a straight line of 300 `+` that copy it over and over (about
+    // 2.8 GiB in all: seconds of work): no loop runs, yet the limit stops it at once,
+    // because each `+` is charged a step per KiB it copies: the 55th `+` (column 227)
+    // brings the total past 100,000.
+    let mut script = String::from("let s = \"x\"\nfor i in 0..16 {\n  s = s + s\n}\nlet t = s");
+    for _ in 0..300 {
+        script.push_str(" + s");
+    }
+    script.push('\n');
+    let unit = host::eval::STEP_UNIT;
+    assert_eq!(
+        run_steps("copy.goost", &script, 100_000),
+        Err(format!(
+            "copy.goost:5:227: step limit reached: 100000 steps (--max-steps counts {unit})"
+        ))
+    );
+    // Under a generous limit the same work completes.
+    assert_eq!(
+        run_steps(
+            "copy.goost",
+            "let s = \"ab\"\nlet t = s + s + s\nprint(t)",
+            10
+        ),
+        Ok(())
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::{BoundNative, Context, Value};
+use crate::{ArcStr, BoundNative, Context, Value};
 
 use super::HostError;
 use super::ast::{Binary, Builtin, Expr, Program, Stmt, Unary};
@@ -29,6 +29,24 @@ fn int_op(op: Binary, a: i64, b: i64) -> Option<Value> {
     })
 }
 
+/// What `--max-steps` counts, as its error says.
+pub const STEP_UNIT: &str =
+    "one per loop iteration, operator and call, and one per KiB a string operation copies";
+
+/// The steps charged for `bytes` bytes copied (one per KiB, rounded down).
+fn steps_for_bytes(bytes: usize) -> u64 {
+    (bytes / 1024) as u64
+}
+
+#[cold]
+#[inline(never)]
+fn step_limit(pos: Pos, max_steps: u64) -> HostError {
+    HostError::at(
+        pos,
+        format!("step limit reached: {max_steps} steps (--max-steps counts {STEP_UNIT})"),
+    )
+}
+
 /// How a block ended.
 enum Flow {
     Normal,
@@ -45,8 +63,7 @@ pub struct Machine<'a, W: Write> {
     slots: Vec<Value>,
     /// Arguments of native calls in progress (reused: a call allocates nothing here).
     stack: Vec<Value>,
-    /// Loop iterations run so far, and the most allowed (a script without loops ends by
-    /// itself, so loop iterations are the steps that can run forever).
+    /// Steps run so far, and the most allowed (the unit is [`STEP_UNIT`]).
     steps: u64,
     max_steps: u64,
     /// The longest string `+` may build, in bytes.
@@ -83,16 +100,21 @@ impl<'a, W: Write> Machine<'a, W> {
         self
     }
 
+    /// Counts one step: a loop iteration, an operator, a call.
+    #[inline]
     fn step(&mut self, pos: Pos) -> Result<(), HostError> {
-        self.steps += 1;
+        self.charge(1, pos)
+    }
+
+    /// Counts `steps` steps, and stops the script once they pass the limit. The unit is
+    /// [`STEP_UNIT`]: one per loop iteration, operator and call, plus one per KiB a string
+    /// operation copies, so the limit bounds a script's time roughly linearly whatever it
+    /// does.
+    #[inline]
+    fn charge(&mut self, steps: u64, pos: Pos) -> Result<(), HostError> {
+        self.steps = self.steps.saturating_add(steps);
         if self.steps > self.max_steps {
-            return Err(HostError::at(
-                pos,
-                format!(
-                    "step limit reached: {} loop iterations (--max-steps)",
-                    self.max_steps
-                ),
-            ));
+            return Err(step_limit(pos, self.max_steps));
         }
         Ok(())
     }
@@ -242,12 +264,14 @@ impl<'a, W: Write> Machine<'a, W> {
             Expr::Chain(first, rest) => {
                 let mut value = self.eval(first)?;
                 for (op, right, pos) in rest {
+                    self.step(*pos)?;
                     value = self.combine(*op, value, right, *pos)?;
                 }
                 Ok(value)
             }
             Expr::Builtin(builtin, args, pos) => self.builtin(*builtin, args, *pos),
             Expr::Native(native, args, pos) => {
+                self.step(*pos)?;
                 let base = self.stack.len();
                 for arg in args {
                     let value = self.eval(arg);
@@ -278,6 +302,7 @@ impl<'a, W: Write> Machine<'a, W> {
         right: &Expr,
         pos: Pos,
     ) -> Result<Value, HostError> {
+        self.step(pos)?;
         // Fast path: both sides a variable or a literal holding ints (loop counters and
         // bounds), computed without cloning or dropping a `Value`.
         if let (Some(Value::Int(a)), Some(Value::Int(b))) = (self.peek(left), self.peek(right)) {
@@ -322,10 +347,14 @@ impl<'a, W: Write> Machine<'a, W> {
                         ),
                     ));
                 }
-                let mut joined = String::with_capacity(total);
-                joined.push_str(a);
-                joined.push_str(b);
-                Value::str(joined)
+                self.charge(steps_for_bytes(total), pos)?;
+                // Copied once, straight into the shared string.
+                let joined = ArcStr::init_with(total, |bytes| {
+                    bytes[..a.len()].copy_from_slice(a.as_bytes());
+                    bytes[a.len()..].copy_from_slice(b.as_bytes());
+                })
+                .map_err(|e| HostError::at(pos, format!("`+` made invalid text: {e}")))?;
+                Value::Str(joined)
             }
             (Binary::Add, Value::Int(a), Value::Int(b)) => {
                 Value::Int(a.checked_add(*b).ok_or_else(|| overflow(*a, *b))?)
@@ -385,18 +414,27 @@ impl<'a, W: Write> Machine<'a, W> {
         match builtin {
             Builtin::Print => {
                 let line: Vec<String> = values.iter().map(Value::to_string).collect();
-                writeln!(self.out, "{}", line.join(" "))
+                let line = line.join(" ");
+                self.charge(1 + steps_for_bytes(line.len()), pos)?;
+                writeln!(self.out, "{line}")
                     .map_err(|e| HostError::at(pos, format!("print: cannot write output: {e}")))?;
                 Ok(Value::Void)
             }
-            Builtin::Str => Ok(Value::str(values[0].to_string())),
-            Builtin::Len => match &values[0] {
-                Value::Str(s) => Ok(Value::Int(s.len() as i64)),
-                other => Err(HostError::at(
-                    pos,
-                    format!("`len` expects a string, got {}", other.script_type()),
-                )),
-            },
+            Builtin::Str => {
+                let text = values[0].to_string();
+                self.charge(1 + steps_for_bytes(text.len()), pos)?;
+                Ok(Value::str(text))
+            }
+            Builtin::Len => {
+                self.step(pos)?;
+                match &values[0] {
+                    Value::Str(s) => Ok(Value::Int(s.len() as i64)),
+                    other => Err(HostError::at(
+                        pos,
+                        format!("`len` expects a string, got {}", other.script_type()),
+                    )),
+                }
+            }
         }
     }
 }

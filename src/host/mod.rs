@@ -115,7 +115,8 @@ pub fn run(file: &str, source: &str, ctx: &Context, out: impl Write) -> Result<(
     run_limited(file, source, ctx, out, u64::MAX)
 }
 
-/// [`run`], stopping the script with an error after `max_steps` loop iterations.
+/// [`run`], stopping the script with an error after `max_steps` steps (the unit is
+/// [`eval::STEP_UNIT`]).
 pub fn run_limited(
     file: &str,
     source: &str,
