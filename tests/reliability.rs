@@ -353,3 +353,52 @@ fn a_string_that_doubles_forever_is_an_error_not_an_abort() {
         "3:9: string too long: `+` would make 2097152 bytes (limit 1048576)"
     );
 }
+
+/// A buffer its thread frees, and makes again, while the thread's thread-locals are torn
+/// down: a host's own thread-local cleanup calling natives.
+struct FreeOnThreadExit {
+    ctx: Context,
+    buffer: Value,
+    report: mpsc::Sender<(
+        Result<Value, goost_memory::Error>,
+        Result<Value, goost_memory::Error>,
+    )>,
+}
+
+impl Drop for FreeOnThreadExit {
+    fn drop(&mut self) {
+        let freed = call(&self.ctx, "memory.buffer.free", &[self.buffer.clone()]);
+        let made = call(&self.ctx, "memory.buffer.new", &[]);
+        let _ = self.report.send((freed, made));
+    }
+}
+
+thread_local! {
+    static CLEANUP: std::cell::RefCell<Option<FreeOnThreadExit>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+#[test]
+fn natives_called_from_a_thread_local_destructor_work() {
+    let ctx = Context::new();
+    let (report, reports) = mpsc::channel();
+    let worker_ctx = ctx.clone();
+    std::thread::spawn(move || {
+        // Registered before the natives' own per-thread state, so it is torn down after
+        // it (destructors run in reverse order of registration).
+        CLEANUP.with(|cleanup| {
+            let buffer = call(&worker_ctx, "memory.buffer.new", &[]).unwrap();
+            *cleanup.borrow_mut() = Some(FreeOnThreadExit {
+                ctx: worker_ctx.clone(),
+                buffer,
+                report,
+            });
+        });
+    })
+    .join()
+    .expect("the thread ends without aborting");
+    let (freed, made) = reports.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(freed, Ok(Value::Void));
+    assert!(matches!(made, Ok(Value::Int(_))), "{made:?}");
+    assert_eq!(ctx.live_objects(), 1);
+}

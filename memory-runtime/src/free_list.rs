@@ -46,10 +46,20 @@ pub struct FreeList {
 }
 
 impl FreeList {
+    /// This thread's cache, or `None` while the thread's thread-locals are being torn down
+    /// (a native called from a host's own thread-local destructor): `thread_local` cannot
+    /// find the thread then, and panics; the shared list serves the call instead.
+    #[inline]
+    fn cache(&self) -> Option<&LocalCache> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.local.get_or_default())).ok()
+    }
+
     /// A freed index to reuse, this thread's own first.
     #[inline]
     pub fn pop(&self) -> Option<u32> {
-        let cache = self.local.get_or_default();
+        let Some(cache) = self.cache() else {
+            return self.shared.lock().pop();
+        };
         // Only this thread writes `cache`, so what it reads here stays true until it
         // writes again.
         let len = cache.len.load(Ordering::Relaxed);
@@ -64,7 +74,10 @@ impl FreeList {
     /// Makes `index` reusable.
     #[inline]
     pub fn push(&self, index: u32) {
-        let cache = self.local.get_or_default();
+        let Some(cache) = self.cache() else {
+            self.shared.lock().push(index);
+            return;
+        };
         let mut len = cache.len.load(Ordering::Relaxed);
         if len == LOCAL_CAPACITY {
             let keep = LOCAL_CAPACITY / 2;
