@@ -125,6 +125,9 @@ pub fn native(
     let mut conversions = Vec::new();
     let mut state_locals = Vec::new();
     let mut state_types = Vec::new();
+    // The error of a context that lacks a state: one expression per state, used by both
+    // the glue and the bound glue.
+    let mut missing_states = Vec::new();
     let mut call_args = Vec::new();
     let mut arg_patterns = Vec::new();
     let mut script_index = 0usize;
@@ -134,6 +137,12 @@ pub fn native(
             NativeParam::State { ty } => {
                 let local = format_ident!("__goost_state{}", state_types.len());
                 state_locals.push(local.clone());
+                missing_states.push(quote! {
+                    #krate::__private::GlueResult::err(#krate::Error::missing_state(
+                        &__GOOST_SPEC,
+                        ::core::any::type_name::<#ty>(),
+                    ))
+                });
                 state_types.push(ty.clone());
                 call_args.push(quote!(#local));
             }
@@ -259,10 +268,7 @@ pub fn native(
                     let ::core::option::Option::Some(#state_locals) =
                         __goost_ctx.state::<#state_types>()
                     else {
-                        return #krate::__private::GlueResult::err(#krate::Error::missing_state(
-                            &__GOOST_SPEC,
-                            ::core::any::type_name::<#state_types>(),
-                        ));
+                        return #missing_states;
                     };
                 )*
                 __goost_body(#context_pass #(#state_locals,)* __goost_args)
@@ -274,12 +280,7 @@ pub fn native(
                     let ::core::option::Option::Some(#state_locals) =
                         __goost_ctx.state_shared::<#state_types>()
                     else {
-                        return ::std::boxed::Box::new(|_| {
-                            #krate::__private::GlueResult::err(#krate::Error::missing_state(
-                                &__GOOST_SPEC,
-                                ::core::any::type_name::<#state_types>(),
-                            ))
-                        });
+                        return ::std::boxed::Box::new(|_| #missing_states);
                     };
                 )*
                 #keep_context
