@@ -16,6 +16,6 @@ pub mod host;
 
 pub use goost_bind::*;
 pub use memory_runtime::{
-    MEMORY_SPEC, MemoryContext, MemoryError, MemoryLimit, MemoryState, alloc, buffer, gc, handle,
-    pool,
+    MEMORY_SPEC, MemoryContext, MemoryError, MemoryLimit, MemoryState, alloc, buffer, footprint,
+    gc, handle, pool,
 };

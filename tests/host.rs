@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use goost_memory::{Context, host};
+use goost_memory::{Context, footprint, host};
 
 /// Runs `source` in a fresh context: its printed output, or the error line.
 fn run(source: &str) -> Result<String, String> {
@@ -79,16 +79,46 @@ fn memory_limit_flag_caps_the_scripts_buffers() {
     let script = dir.join("limit.goost");
     std::fs::write(
         &script,
-        "import memory\nlet b = memory.buffer.new()\nprint(memory.buffer.write(b, \"0123456789\"))\nprint(memory.buffer.write(b, \"x\"))\n",
+        "import memory\nlet b = memory.buffer.new()\nprint(memory.buffer.write(b, \"012345678901234567890123\"))\nprint(memory.buffer.write(b, \"x\"))\n",
     )
     .unwrap();
+    // Room for the handle table's first block and a 24-byte buffer's heap block (32
+    // bytes); a 25th byte needs a 48-byte block.
+    let limit = footprint::slot_table_bytes(1) + footprint::heap_block(24);
     let result = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
-        .args(["run", "--memory-limit", "10"])
+        .args(["run", "--memory-limit", &limit.to_string()])
         .arg(&script)
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&result.stdout), "true\nfalse\n");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Runs `source` on a context with a memory limit of `limit` bytes; the error it ends with.
+fn error_under_limit(source: &str, limit: usize) -> String {
+    use goost_memory::MemoryLimit;
+    let ctx = Context::builder().memory_limit(limit).build();
+    match host::run("t.goost", source, &ctx, std::io::sink()) {
+        Ok(()) => panic!("script succeeded under a limit of {limit}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn a_memory_limit_bounds_the_strings_a_script_builds_and_keeps() {
+    // A doubling loop stops at the first string longer than the limit, before making it.
+    assert_eq!(
+        error_under_limit("let s = \"ab\"\nwhile true {\n  s = s + s\n}\n", 1_000_000),
+        "t.goost:3:9: string too long: `+` would make 1048576 bytes, past the memory limit (1000000 bytes)"
+    );
+    // Strings each within the limit, kept in variables together past it.
+    let keep_two = "let s = \"ab\"\nfor i in 0..18 {\n  s = s + s\n}\nlet t = s + \"x\"\n";
+    assert_eq!(
+        error_under_limit(keep_two, 1_000_000),
+        "t.goost:5:1: the strings held in variables would take 1048577 bytes, past the memory limit of 1000000 bytes"
+    );
+    // Without a limit the same script runs; a failed store leaves the variable as it was.
+    assert_eq!(output(&format!("{keep_two}print(len(t))\n")), "524289\n");
 }
 
 #[test]
@@ -504,8 +534,10 @@ fn the_repl_prints_values_and_keeps_going_after_an_error() {
                  while memory.buffer.len(b) < 6 {\n memory.buffer.write(b, \"x\")\n}\nmemory.buffer.read(b)\n\
                  memory.buffer.write(b, \"0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789\")\n\
                  print(1 + 2, \"three\")\n";
+    // Room for the handle table's first block and a 64-byte buffer.
+    let limit = (footprint::slot_table_bytes(1) + footprint::heap_block(64)).to_string();
     let result = command(
-        &["repl", "--memory-limit", "100"],
+        &["repl", "--memory-limit", &limit],
         input.as_bytes(),
         std::process::Stdio::piped(),
     );

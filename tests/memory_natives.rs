@@ -4,6 +4,9 @@
 // Handle values are `Value::Int`s: `&[buf.clone()]` reads as the call's argument list.
 #![allow(clippy::cloned_ref_to_slice_refs)]
 
+use goost_memory::footprint::{
+    POOL_BYTES, heap_block, pool_entry_bytes, pool_table_bytes, slot_table_bytes,
+};
 use goost_memory::{ArcStr, Context, MEMORY_SPEC, MemoryContext, MemoryLimit, Registry, Value};
 
 mod support;
@@ -92,7 +95,8 @@ fn reset_empties_and_keeps_the_capacity() {
         &[buf.clone(), Value::str("abc")],
     );
     let held = ctx.memory_in_use();
-    assert_eq!(held, 64);
+    // The handle table's first block, and the buffer's first 64 bytes.
+    assert_eq!(held, slot_table_bytes(1) + heap_block(64));
     assert_eq!(ok(&ctx, "memory.buffer.reset", &[buf.clone()]), Value::Void);
     assert_eq!(ok(&ctx, "memory.buffer.len", &[buf.clone()]), INT(0));
     assert_eq!(
@@ -101,7 +105,8 @@ fn reset_empties_and_keeps_the_capacity() {
     );
     assert_eq!(ctx.memory_in_use(), held);
     ok(&ctx, "memory.buffer.free", &[buf]);
-    assert_eq!(ctx.memory_in_use(), 0);
+    // The handle table stays (its freed slot is reused); the buffer's bytes are back.
+    assert_eq!(ctx.memory_in_use(), slot_table_bytes(1));
 }
 
 /// Every function taking a buffer handle, with its extra arguments.
@@ -146,7 +151,14 @@ fn assert_unchanged(ctx: &Context) {
     assert_eq!(ok(ctx, "memory.buffer.read", &[INT(1)]), Value::str("keep"));
     assert_eq!(ok(ctx, "memory.pool.size", &[INT(2)]), INT(1));
     assert_eq!(ctx.live_objects(), 2);
-    assert_eq!(ctx.memory_in_use(), 64 + 4 + 24);
+    assert_eq!(
+        ctx.memory_in_use(),
+        slot_table_bytes(3)
+            + heap_block(64)
+            + POOL_BYTES
+            + pool_table_bytes(1)
+            + pool_entry_bytes(4)
+    );
 }
 
 #[test]
@@ -235,8 +247,14 @@ fn double_free_is_an_error_and_the_reused_slot_is_not_revived() {
 
 #[test]
 fn a_write_past_the_limit_returns_false_and_changes_nothing() {
-    let ctx = Context::builder().memory_limit(16).build();
+    // Room for the handle table's first block and a buffer of up to 24 bytes (a 32-byte
+    // heap block); 25 bytes take a 48-byte block.
+    let table = slot_table_bytes(1);
+    let limit = table + heap_block(24);
+    let ctx = Context::builder().memory_limit(limit).build();
     let buf = ok(&ctx, "memory.buffer.new", &[]);
+    assert_eq!(ctx.memory_in_use(), table);
+    // Doubling to 64 bytes would pass the limit: the buffer grows to exactly 11.
     assert_eq!(
         ok(
             &ctx,
@@ -245,12 +263,12 @@ fn a_write_past_the_limit_returns_false_and_changes_nothing() {
         ),
         Value::Bool(true)
     );
-    assert_eq!(ctx.memory_in_use(), 11);
+    assert_eq!(ctx.memory_in_use(), table + heap_block(11));
     assert_eq!(
         ok(
             &ctx,
             "memory.buffer.write",
-            &[buf.clone(), Value::str("123456")]
+            &[buf.clone(), Value::str("1234567890123456")]
         ),
         Value::Bool(false)
     );
@@ -259,43 +277,48 @@ fn a_write_past_the_limit_returns_false_and_changes_nothing() {
         Value::str("hello world")
     );
     assert_eq!(ok(&ctx, "memory.buffer.len", &[buf.clone()]), INT(11));
-    assert_eq!(ctx.memory_in_use(), 11);
+    assert_eq!(ctx.memory_in_use(), table + heap_block(11));
     // Exactly up to the limit fits.
     assert_eq!(
         ok(
             &ctx,
             "memory.buffer.write",
-            &[buf.clone(), Value::str("12345")]
+            &[buf.clone(), Value::str("1234567890123")]
         ),
         Value::Bool(true)
     );
-    assert_eq!(ctx.memory_in_use(), 16);
+    assert_eq!(ctx.memory_in_use(), limit);
     // After a reset the capacity is there again.
     ok(&ctx, "memory.buffer.reset", &[buf.clone()]);
     assert_eq!(
         ok(
             &ctx,
             "memory.buffer.write",
-            &[buf.clone(), Value::str("0123456789abcdef")]
+            &[buf.clone(), Value::str("0123456789abcdef01234567")]
         ),
         Value::Bool(true)
     );
-    assert_eq!(ok(&ctx, "memory.buffer.len", &[buf]), INT(16));
+    assert_eq!(ok(&ctx, "memory.buffer.len", &[buf]), INT(24));
 }
 
 #[test]
 fn intern_past_the_limit_is_an_error_and_changes_nothing() {
-    let ctx = Context::builder().memory_limit(32).build();
+    // Room for the handle table, the pool, its first table and one 8-byte string.
+    let limit = slot_table_bytes(1) + POOL_BYTES + pool_table_bytes(1) + pool_entry_bytes(8);
+    let ctx = Context::builder().memory_limit(limit).build();
     let pool = ok(&ctx, "memory.pool.new", &[]);
     ok(
         &ctx,
         "memory.pool.intern",
         &[pool.clone(), Value::str("eight888")],
     );
-    assert_eq!(ctx.memory_in_use(), 32);
+    assert_eq!(ctx.memory_in_use(), limit);
     assert_eq!(
         err(&ctx, "memory.pool.intern", &[pool.clone(), Value::str("x")]),
-        "memory.pool.intern: 25 more bytes would pass the memory limit (32 of 32 bytes in use)"
+        format!(
+            "memory.pool.intern: {} more bytes would pass the memory limit ({limit} of {limit} bytes in use)",
+            pool_entry_bytes(1)
+        )
     );
     assert_eq!(ok(&ctx, "memory.pool.size", &[pool.clone()]), INT(1));
     // A hit costs nothing.

@@ -9,6 +9,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use goost_memory::footprint::{
+    POOL_BYTES, heap_block, pool_entry_bytes, pool_table_bytes, slot_table_bytes,
+};
 use goost_memory::handle::HandleKind;
 use goost_memory::{
     Context, Error, ErrorKind, MEMORY_SPEC, MemoryContext, MemoryError, MemoryLimit, ScriptType,
@@ -107,7 +110,9 @@ fn op() -> impl Strategy<Value = Op> {
 fn limit() -> impl Strategy<Value = Option<usize>> {
     prop_oneof![
         2 => Just(None),
-        2 => (0usize..512).prop_map(Some),
+        // Around the handle table's first block (1,552 bytes on 64-bit): some limits
+        // refuse every `new`, some a few writes or strings later.
+        2 => (0usize..6_000).prop_map(Some),
         1 => Just(Some(1 << 20)),
     ]
 }
@@ -123,12 +128,19 @@ struct Model {
     freed: Vec<i64>,
     foreign: Vec<i64>,
     used: usize,
+    /// Slots in the handle table: the most objects live at once.
+    slots: usize,
     limit: Option<usize>,
     percent: i64,
     min_gc: i64,
 }
 
-const POOL_ENTRY_OVERHEAD: usize = 24;
+/// What a pool holding `set` is charged: itself, its table and its strings.
+fn pool_bytes(set: &HashSet<String>) -> usize {
+    POOL_BYTES
+        + pool_table_bytes(set.len())
+        + set.iter().map(|s| pool_entry_bytes(s.len())).sum::<usize>()
+}
 
 impl Model {
     fn pick(list: &[i64], i: usize) -> Option<i64> {
@@ -200,15 +212,15 @@ impl Model {
         let mut new_cap = cap;
         if needed > cap {
             let doubled = (cap * 2).max(needed).max(64);
-            if self.fits(doubled - cap) {
+            if self.fits(heap_block(doubled) - heap_block(cap)) {
                 new_cap = doubled;
-            } else if self.fits(needed - cap) {
+            } else if self.fits(heap_block(needed) - heap_block(cap)) {
                 new_cap = needed;
             } else {
                 return false;
             }
         }
-        self.used += new_cap - cap;
+        self.used += heap_block(new_cap) - heap_block(cap);
         self.buffers.insert(handle, (data + text, new_cap));
         true
     }
@@ -303,8 +315,31 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
             } else {
                 "memory.pool.new"
             };
-            let Ok(Value::Int(h)) = call(ctx, name, &[]) else {
-                return Err(TestCaseError::fail(format!("{name} failed")));
+            // One charge: the object, and the handle table's next block when it must grow.
+            let live = model.buffers.len() + model.pools.len();
+            let growth = if live == model.slots {
+                slot_table_bytes(live + 1) - slot_table_bytes(live)
+            } else {
+                0
+            };
+            let cost = growth
+                + if matches!(op, Op::PoolNew) {
+                    POOL_BYTES
+                } else {
+                    0
+                };
+            let real = call(ctx, name, &[]);
+            if !model.fits(cost) {
+                let refused = memory(MemoryError::MemoryLimit {
+                    requested: cost,
+                    in_use: model.used,
+                    limit: model.limit.unwrap_or(0),
+                });
+                prop_assert_eq!(kind_of(real), Err(refused));
+                return Ok(());
+            }
+            let Ok(Value::Int(h)) = real else {
+                return Err(TestCaseError::fail(format!("{name} failed: {real:?}")));
             };
             // A new handle is positive and never one issued before.
             prop_assert!(h > 0);
@@ -313,6 +348,8 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
                     && !model.buffers.contains_key(&h)
                     && !model.pools.contains_key(&h)
             );
+            model.used += cost;
+            model.slots = model.slots.max(live + 1);
             if matches!(op, Op::BufNew) {
                 model.buffers.insert(h, (String::new(), 0));
                 model.buffer_order.push(h);
@@ -361,7 +398,7 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
                     "memory.buffer.free",
                     model.check(h, HandleKind::Buffer).map(|()| {
                         if let Some((_, cap)) = model.buffers.remove(&h) {
-                            model.used -= cap;
+                            model.used -= heap_block(cap);
                             model.freed.push(h);
                         }
                         Value::Void
@@ -387,7 +424,9 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
                 if model.pools[&h].contains(s) {
                     return Ok(Value::str(s.as_str()));
                 }
-                let cost = s.len() + POOL_ENTRY_OVERHEAD;
+                let entries = model.pools[&h].len();
+                let cost = pool_entry_bytes(s.len()) + pool_table_bytes(entries + 1)
+                    - pool_table_bytes(entries);
                 if !model.fits(cost) {
                     return Err(memory(MemoryError::MemoryLimit {
                         requested: cost,
@@ -426,10 +465,7 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
                     "memory.pool.free",
                     model.check(h, HandleKind::Pool).map(|()| {
                         if let Some(set) = model.pools.remove(&h) {
-                            model.used -= set
-                                .iter()
-                                .map(|s| s.len() + POOL_ENTRY_OVERHEAD)
-                                .sum::<usize>();
+                            model.used -= pool_bytes(&set);
                             model.freed.push(h);
                         }
                         Value::Void

@@ -350,7 +350,7 @@ fn a_string_that_doubles_forever_is_an_error_not_an_abort() {
     let mut machine = host::eval::Machine::new(&ctx, std::io::sink()).with_max_string(1 << 20);
     assert_eq!(
         machine.run(&program).unwrap_err().to_string(),
-        "3:9: string too long: `+` would make 2097152 bytes (limit 1048576)"
+        "3:9: string too long: `+` would make 2097152 bytes, past the longest string allowed (1048576 bytes)"
     );
 }
 

@@ -122,7 +122,7 @@ fn write_small(c: &mut Criterion) {
     // The floor under the glue: our slot table (handle check, per-slot spin lock) around
     // the same `push_str`, called directly with no `Value`s, no argument checks, no budget.
     let table = memory_runtime::handle::SlotTable::default();
-    let handle = table.insert(String::new()).unwrap();
+    let handle = table.insert(String::new(), |_| Ok::<(), ()>(())).unwrap();
     group.bench_function("SlotTable::with + push_str (no glue)", |b| {
         b.iter(|| {
             black_box(table.with(black_box(handle), |text: &mut String| {

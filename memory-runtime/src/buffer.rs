@@ -6,6 +6,7 @@ use goost_bind::{Context, Error, native};
 
 use crate::budget::Budget;
 use crate::error::MemoryError;
+use crate::footprint;
 use crate::gc;
 use crate::handle::HandleKind;
 use crate::state::{MemoryState, Object};
@@ -68,20 +69,27 @@ impl Buffer {
             return Ok(Written::Refused);
         };
         let doubled = capacity.saturating_mul(2).max(needed).max(MIN_CAPACITY);
-        let target = if budget.try_charge(doubled - capacity).is_ok() {
+        let held = footprint::heap_block(capacity);
+        let target = if budget
+            .try_charge(footprint::heap_block(doubled) - held)
+            .is_ok()
+        {
             doubled
-        } else if budget.try_charge(needed - capacity).is_ok() {
+        } else if budget
+            .try_charge(footprint::heap_block(needed) - held)
+            .is_ok()
+        {
             needed
         } else {
             return Ok(Written::Refused);
         };
         if self.data.try_reserve_exact(target - len).is_err() {
-            budget.release(target - capacity);
+            budget.release(footprint::heap_block(target) - held);
             return Err(MemoryError::OutOfMemory { requested: target }.into());
         }
         let actual = self.data.capacity();
         if actual > target {
-            budget.force_charge(actual - target);
+            budget.force_charge(footprint::heap_block(actual) - footprint::heap_block(target));
         }
         self.data.push_str(data);
         Ok(Written::Grew)
@@ -107,9 +115,10 @@ impl Buffer {
         self.data.clear();
     }
 
-    /// Bytes charged to the context for this buffer: its capacity.
+    /// Bytes charged to the context for this buffer: the heap block of its capacity
+    /// ([`footprint::heap_block`]).
     pub fn held(&self) -> usize {
-        self.data.capacity()
+        footprint::heap_block(self.data.capacity())
     }
 }
 

@@ -93,6 +93,9 @@ struct Slot<T> {
 /// generation, a thread's own recently freed ones first (the `free_list` module).
 pub struct SlotTable<T> {
     slots: boxcar::Vec<Lock<Slot<T>>>,
+    /// Held while a new slot is added, so each addition knows its slot's index (and
+    /// what the table allocates for it) before anything is stored.
+    growing: Lock<()>,
     free: FreeList,
     /// Slots retired at the last generation (rare): live = slots - free - retired.
     retired: AtomicUsize,
@@ -102,10 +105,25 @@ impl<T> Default for SlotTable<T> {
     fn default() -> Self {
         SlotTable {
             slots: boxcar::Vec::new(),
+            growing: Lock::new(()),
             free: FreeList::default(),
             retired: AtomicUsize::new(0),
         }
     }
+}
+
+/// Bytes one slot of a table of `T` takes: the slot and the flag `boxcar` keeps beside it.
+pub(crate) const fn slot_bytes<T>() -> usize {
+    std::mem::size_of::<(Lock<Slot<T>>, std::sync::atomic::AtomicBool)>()
+}
+
+/// Why [`SlotTable::insert`] stored nothing.
+#[derive(Debug, PartialEq, Eq)]
+pub enum InsertRefused<E> {
+    /// Every slot index (2³² − 1 of them) is live or retired.
+    Full,
+    /// The payment for the object (and the table's growth) was refused with this.
+    Unpaid(E),
 }
 
 fn encode(index: u32, generation: u32) -> i64 {
@@ -157,26 +175,50 @@ impl<T> SlotTable<T> {
         self.len() == 0
     }
 
-    /// Stores `value` and returns its new handle, or gives `value` back when every
-    /// slot index (2³² − 1 of them) is live or retired.
+    /// Stores `value` and returns its new handle. `pay` is called first, once, with the
+    /// bytes the table allocates for it (see [`footprint`](crate::footprint)): 0 when a
+    /// freed slot is reused or the new slot fits a block the table has. If `pay` refuses,
+    /// or every slot index (2³² − 1 of them) is live or retired, nothing is stored.
     #[inline]
-    pub fn insert(&self, value: T) -> Result<i64, T> {
+    pub fn insert<E>(
+        &self,
+        value: T,
+        pay: impl FnOnce(usize) -> Result<(), E>,
+    ) -> Result<i64, InsertRefused<E>> {
         if let Some(index) = self.free.pop() {
             if let Some(slot) = self.slots.get(index as usize) {
+                if let Err(refused) = pay(0) {
+                    self.free.push(index);
+                    return Err(InsertRefused::Unpaid(refused));
+                }
                 let mut slot = slot.lock();
                 slot.value = Some(value);
                 return Ok(encode(index, slot.generation));
             }
         }
-        if self.slots.count() >= u32::MAX as usize - 1 {
-            return Err(value);
+        self.insert_new_slot(value, pay)
+    }
+
+    /// [`SlotTable::insert`] when no freed slot is at hand: one addition at a time, so
+    /// the new slot's index is known before it is stored.
+    #[cold]
+    fn insert_new_slot<E>(
+        &self,
+        value: T,
+        pay: impl FnOnce(usize) -> Result<(), E>,
+    ) -> Result<i64, InsertRefused<E>> {
+        let _growing = self.growing.lock();
+        let index = self.slots.count();
+        if index >= u32::MAX as usize - 1 {
+            return Err(InsertRefused::Full);
         }
-        let index = self.slots.push(Lock::new(Slot {
+        let growth = crate::footprint::slot_table_growth(index, slot_bytes::<T>());
+        pay(growth).map_err(InsertRefused::Unpaid)?;
+        let pushed = self.slots.push(Lock::new(Slot {
             generation: 0,
             value: Some(value),
         }));
-        // `count()` was checked above; concurrent pushes may pass it by a few, which
-        // the 2^32 - 1 index space still holds.
+        debug_assert_eq!(pushed, index, "slots are added one at a time");
         Ok(encode(index as u32, 0))
     }
 
@@ -280,6 +322,10 @@ mod tests {
         table.with(handle, |v| *v)
     }
 
+    fn put<T>(table: &SlotTable<T>, value: T) -> Result<i64, InsertRefused<()>> {
+        table.insert(value, |_| Ok(()))
+    }
+
     fn remove<T>(table: &SlotTable<T>, handle: i64) -> Result<T, StaleHandle> {
         table
             .remove_if(handle, |_| Ok::<(), ()>(()))
@@ -289,19 +335,53 @@ mod tests {
     #[test]
     fn first_handle_is_one_and_handles_count_up() {
         let table = SlotTable::default();
-        assert_eq!(table.insert('a'), Ok(1));
-        assert_eq!(table.insert('b'), Ok(2));
+        assert_eq!(put(&table, 'a'), Ok(1));
+        assert_eq!(put(&table, 'b'), Ok(2));
         assert_eq!(get(&table, 1), Ok('a'));
         assert_eq!(get(&table, 2), Ok('b'));
         assert_eq!(table.len(), 2);
     }
 
     #[test]
+    fn a_refused_payment_stores_nothing_and_a_reused_slot_costs_nothing() {
+        let table = SlotTable::default();
+        let first_block = crate::footprint::heap_block(32 * slot_bytes::<u8>());
+        assert_eq!(
+            table.insert(1u8, Err),
+            Err(InsertRefused::Unpaid(first_block))
+        );
+        assert_eq!(table.len(), 0);
+        let mut paid = Vec::new();
+        let h = table
+            .insert(2u8, |bytes| {
+                paid.push(bytes);
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+        assert_eq!((h, paid.as_slice()), (1, [first_block].as_slice()));
+        let free_of_charge = |bytes: usize| if bytes == 0 { Ok(()) } else { Err(bytes) };
+        // Slots 1..28 fit the first block.
+        for expected in 2..=28 {
+            assert_eq!(table.insert(0, free_of_charge), Ok(expected));
+        }
+        assert_eq!(
+            table.insert(0, free_of_charge),
+            Err(InsertRefused::Unpaid(crate::footprint::heap_block(
+                64 * slot_bytes::<u8>()
+            )))
+        );
+        remove(&table, h).unwrap();
+        // The freed slot is reused at no cost; a refusal leaves it free for the next.
+        assert_eq!(table.insert(3, |_| Err(0)), Err(InsertRefused::Unpaid(0)));
+        assert_eq!(table.insert(3, free_of_charge), Ok((1 << 32) | 1));
+    }
+
+    #[test]
     fn a_reused_slot_does_not_revive_the_old_handle() {
         let table = SlotTable::default();
-        let old = table.insert("old").unwrap();
+        let old = put(&table, "old").unwrap();
         assert_eq!(remove(&table, old), Ok("old"));
-        let new = table.insert("new").unwrap();
+        let new = put(&table, "new").unwrap();
         assert_eq!(new, (1 << 32) | 1);
         assert_eq!(get(&table, old), Err(StaleHandle::Freed));
         assert_eq!(remove(&table, old), Err(StaleHandle::Freed));
@@ -311,7 +391,7 @@ mod tests {
     #[test]
     fn tells_zero_negative_never_issued_and_freed_apart() {
         let table = SlotTable::default();
-        let h = table.insert(()).unwrap();
+        let h = put(&table, ()).unwrap();
         assert_eq!(get(&table, 0), Err(StaleHandle::NotAHandle));
         assert_eq!(get(&table, -1), Err(StaleHandle::NotAHandle));
         assert_eq!(get(&table, i64::MIN), Err(StaleHandle::NotAHandle));
@@ -328,7 +408,7 @@ mod tests {
     #[test]
     fn try_with_runs_on_a_live_handle_and_gives_up_on_every_stale_one() {
         let table = SlotTable::default();
-        let h = table.insert(7).unwrap();
+        let h = put(&table, 7).unwrap();
         assert_eq!(table.try_with(h, |v| *v * 6), Some(42));
         let stale = [0, -1, i64::MIN, 42, 1 << 32, (5 << 32) | 1, i64::MAX];
         for handle in stale {
@@ -353,7 +433,7 @@ mod tests {
     #[test]
     fn try_with_gives_up_without_waiting_while_another_holds_the_slot() {
         let table = SlotTable::default();
-        let h = table.insert(String::from("held")).unwrap();
+        let h = put(&table, String::from("held")).unwrap();
         let inner = table.with(h, |text| {
             text.push('!');
             // The slot is locked here, as by another thread: no wait, nothing run.
@@ -369,14 +449,14 @@ mod tests {
     #[test]
     fn a_slot_at_the_last_generation_is_retired_not_wrapped() {
         let table = SlotTable::default();
-        let h = table.insert(1).unwrap();
+        let h = put(&table, 1).unwrap();
         let last = table.set_generation(h, MAX_GENERATION);
         assert_eq!(last, (i64::from(MAX_GENERATION) << 32) | 1);
         assert!(last > 0);
         assert_eq!(remove(&table, last), Ok(1));
         assert_eq!(get(&table, last), Err(StaleHandle::Freed));
         // The retired slot is not reused: the next object gets a fresh slot.
-        assert_eq!(table.insert(2), Ok(2));
+        assert_eq!(put(&table, 2), Ok(2));
         assert_eq!(get(&table, 1), Err(StaleHandle::Freed));
         assert_eq!(get(&table, last), Err(StaleHandle::Freed));
     }
@@ -384,7 +464,7 @@ mod tests {
     #[test]
     fn a_refused_removal_changes_nothing() {
         let table = SlotTable::default();
-        let h = table.insert(7).unwrap();
+        let h = put(&table, 7).unwrap();
         assert_eq!(table.remove_if(h, |_| Err("kept")), Ok(Err("kept")));
         assert_eq!(get(&table, h), Ok(7));
         assert_eq!(table.len(), 1);
@@ -398,7 +478,7 @@ mod tests {
                 let table = &table;
                 scope.spawn(move || {
                     for i in 0..2_000u64 {
-                        let h = table.insert(t * 1_000_000 + i).unwrap();
+                        let h = put(table, t * 1_000_000 + i).unwrap();
                         assert_eq!(get(table, h), Ok(t * 1_000_000 + i));
                         if i % 2 == 0 {
                             assert_eq!(remove(table, h), Ok(t * 1_000_000 + i));

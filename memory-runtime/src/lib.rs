@@ -28,6 +28,7 @@ mod state;
 
 pub mod alloc;
 pub mod buffer;
+pub mod footprint;
 pub mod gc;
 pub mod handle;
 pub mod pool;

@@ -1,5 +1,6 @@
 //! `memory.pool`: string interning pools, and the five natives over them.
 
+use std::cmp::Ordering;
 use std::hash::BuildHasher;
 
 use arcstr::ArcStr;
@@ -9,6 +10,7 @@ use goost_bind::{Context, Error, native};
 
 use crate::budget::Budget;
 use crate::error::MemoryError;
+use crate::footprint;
 use crate::gc;
 use crate::handle::HandleKind;
 use crate::state::{MemoryState, Object};
@@ -18,21 +20,26 @@ use crate::state::{MemoryState, Object};
 pub struct PoolId(pub i64);
 crate::handle_newtype!(PoolId);
 
-/// Bytes charged per interned string beyond its length: the [`ArcStr`] header (its length
-/// and its count, a word each) and the table's one-word pointer to it (3 words on 64-bit
-/// targets).
-pub const ENTRY_OVERHEAD: usize = 3 * std::mem::size_of::<usize>();
-
 /// A set of interned strings. Each entry is an [`ArcStr`], one word in the table: `intern`
 /// hands out clones of it, so equal strings share one allocation, and handed-out strings
 /// outlive the pool.
 /// The table hashes each string once per `intern` (a miss finds the slot and inserts
 /// with the same hash).
-#[derive(Default)]
 pub struct Pool {
     entries: HashTable<ArcStr>,
     hasher: DefaultHashBuilder,
     held: usize,
+}
+
+impl Default for Pool {
+    /// An empty pool, holding only itself ([`footprint::POOL_BYTES`]).
+    fn default() -> Self {
+        Pool {
+            entries: HashTable::new(),
+            hasher: DefaultHashBuilder::default(),
+            held: footprint::POOL_BYTES,
+        }
+    }
 }
 
 impl std::fmt::Debug for Pool {
@@ -45,14 +52,19 @@ impl std::fmt::Debug for Pool {
 }
 
 impl Pool {
-    /// The pooled copy of `text`, adding it if new. Adding charges
-    /// `text.len() + ENTRY_OVERHEAD` bytes to `budget`, and fails past its limit.
+    /// The pooled copy of `text`, adding it if new. Adding charges `budget` the string's
+    /// allocation and, when the table must grow, its growth
+    /// ([`footprint::pool_entry_bytes`], [`footprint::pool_table_bytes`]); past the limit
+    /// it fails and changes nothing.
     pub fn intern(&mut self, text: &str, budget: &Budget) -> Result<ArcStr, Error> {
         let hash = self.hasher.hash_one(text);
         if let Some(pooled) = self.find(hash, text) {
             return Ok(ArcStr::clone(pooled));
         }
-        let cost = text.len() + ENTRY_OVERHEAD;
+        let len = self.entries.len();
+        let table_before = footprint::pool_table_bytes_at_capacity(self.entries.capacity());
+        let table_expected = footprint::pool_table_bytes(len + 1).max(table_before);
+        let cost = footprint::pool_entry_bytes(text.len()) + (table_expected - table_before);
         budget.try_charge(cost)?;
         let hasher = &self.hasher;
         let rehash = |entry: &ArcStr| hasher.hash_one(&**entry);
@@ -60,10 +72,24 @@ impl Pool {
             budget.release(cost);
             return Err(MemoryError::OutOfMemory { requested: cost }.into());
         }
+        // The table grows as `pool_table_bytes` says; should it ever grow otherwise, the
+        // charge follows what it really took.
+        let table_after = footprint::pool_table_bytes_at_capacity(self.entries.capacity());
+        let charged = match table_after.cmp(&table_expected) {
+            Ordering::Equal => cost,
+            Ordering::Greater => {
+                budget.force_charge(table_after - table_expected);
+                cost + (table_after - table_expected)
+            }
+            Ordering::Less => {
+                budget.release(table_expected - table_after);
+                cost - (table_expected - table_after)
+            }
+        };
         let pooled = ArcStr::from(text);
         self.entries
             .insert_unique(hash, ArcStr::clone(&pooled), rehash);
-        self.held += cost;
+        self.held += charged;
         Ok(pooled)
     }
 
@@ -94,7 +120,7 @@ impl Pool {
         self.entries.is_empty()
     }
 
-    /// Bytes charged to the context for this pool.
+    /// Bytes charged to the context for this pool: itself, its strings and its table.
     pub fn held(&self) -> usize {
         self.held
     }

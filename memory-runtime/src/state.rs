@@ -8,7 +8,7 @@ use goost_bind::{Context, ContextBuilder, Error};
 use crate::budget::Budget;
 use crate::buffer::Buffer;
 use crate::error::MemoryError;
-use crate::handle::{HandleKind, SlotTable, StaleHandle};
+use crate::handle::{HandleKind, InsertRefused, SlotTable, StaleHandle};
 use crate::pool::Pool;
 
 /// What a handle names.
@@ -175,9 +175,9 @@ impl MemoryState {
         self.budget.limit()
     }
 
-    /// Bytes held by this context's buffers (their capacity) and pools (each string's
-    /// length plus [`pool::ENTRY_OVERHEAD`](crate::pool::ENTRY_OVERHEAD)): what the limit
-    /// is checked against.
+    /// Bytes held by this context's buffers, pools and handle table, as the heap really
+    /// holds them ([`footprint`](crate::footprint) says what each part costs): what the
+    /// limit is checked against.
     pub fn memory_in_use(&self) -> usize {
         self.budget.used()
     }
@@ -191,13 +191,24 @@ impl MemoryState {
         &self.budget
     }
 
+    /// Stores `object` and returns its handle, charging what it holds and, when the
+    /// handle table must grow for it, the table's new block, as one charge. Past the
+    /// limit, or with every handle in use, nothing is stored or charged.
+    #[inline]
     pub(crate) fn insert(&self, object: Object) -> Result<i64, Error> {
-        self.objects.insert(object).map_err(|_| {
-            MemoryError::HandlesExhausted {
-                live: self.objects.len(),
-            }
-            .into()
-        })
+        let held = object.held();
+        self.objects
+            .insert(object, |growth| match held + growth {
+                0 => Ok(()),
+                bytes => self.budget.try_charge(bytes),
+            })
+            .map_err(|refused| match refused {
+                InsertRefused::Unpaid(limit) => limit.into(),
+                InsertRefused::Full => MemoryError::HandlesExhausted {
+                    live: self.objects.len(),
+                }
+                .into(),
+            })
     }
 
     /// Runs `f` on the `T` (a [`Buffer`] or a [`Pool`]) behind `handle`, holding its

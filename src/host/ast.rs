@@ -80,8 +80,8 @@ pub enum Expr {
 /// A statement.
 #[derive(Debug)]
 pub enum Stmt {
-    /// `let x = e` and `x = e` both store into a slot.
-    Assign(usize, Expr),
+    /// `let x = e` and `x = e` both store into a slot (the place is the statement's).
+    Assign(usize, Expr, Pos),
     Expr(Expr),
     /// `if c1 { .. } else if c2 { .. } .. else { .. }`: every `(condition, body, place)`
     /// in order, then the `else` body (empty without one). Flat, so a chain of any length

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::{ArcStr, BoundNative, Context, Value};
+use crate::{ArcStr, BoundNative, Context, MemoryContext, Value};
 
 use super::HostError;
 use super::ast::{Binary, Builtin, Expr, Program, Stmt, Unary};
@@ -47,6 +47,15 @@ fn step_limit(pos: Pos, max_steps: u64) -> HostError {
     )
 }
 
+/// Bytes of `value` if it is a string (what the strings held in variables are counted
+/// in), else 0.
+fn string_bytes(value: &Value) -> usize {
+    match value {
+        Value::Str(s) => s.len(),
+        _ => 0,
+    }
+}
+
 /// How a block ended.
 enum Flow {
     Normal,
@@ -68,14 +77,21 @@ pub struct Machine<'a, W: Write> {
     max_steps: u64,
     /// The longest string `+` may build, in bytes.
     max_string: usize,
+    /// Bytes of the strings held in variables (a string held by two variables counts
+    /// twice), and the most they may take: the context's memory limit, if it has one.
+    held_strings: usize,
+    max_held_strings: usize,
 }
 
 /// The default longest script string (1 GiB): past it `+` is an error, not an abort.
 pub const DEFAULT_MAX_STRING: usize = 1 << 30;
 
 impl<'a, W: Write> Machine<'a, W> {
-    /// A machine with `slots` variable slots, printing to `out`.
+    /// A machine running on `ctx`, printing to `out`. A memory limit on `ctx` bounds the
+    /// script's own strings too: no string `+` builds is longer than the limit, and the
+    /// strings held in variables together take no more than it.
     pub fn new(ctx: &'a Context, out: W) -> Self {
+        let limit = ctx.memory_limit();
         Machine {
             ctx,
             bound: Vec::new(),
@@ -84,8 +100,28 @@ impl<'a, W: Write> Machine<'a, W> {
             stack: Vec::new(),
             steps: 0,
             max_steps: u64::MAX,
-            max_string: DEFAULT_MAX_STRING,
+            max_string: limit.map_or(DEFAULT_MAX_STRING, |l| l.min(DEFAULT_MAX_STRING)),
+            held_strings: 0,
+            max_held_strings: limit.unwrap_or(usize::MAX),
         }
+    }
+
+    /// Stores `value` in variable `slot`, keeping the strings held in variables within
+    /// the memory limit: past it, the store is an error and the variable keeps its value.
+    fn store(&mut self, slot: usize, value: Value, pos: Pos) -> Result<(), HostError> {
+        let held = self.held_strings - string_bytes(&self.slots[slot]) + string_bytes(&value);
+        if held > self.max_held_strings {
+            return Err(HostError::at(
+                pos,
+                format!(
+                    "the strings held in variables would take {held} bytes, past the memory limit of {} bytes",
+                    self.max_held_strings
+                ),
+            ));
+        }
+        self.held_strings = held;
+        self.slots[slot] = value;
+        Ok(())
     }
 
     /// Caps the strings `+` may build at `bytes`.
@@ -127,6 +163,7 @@ impl<'a, W: Write> Machine<'a, W> {
     /// Puts back the variables' values taken by [`Machine::variables`] (a failed REPL
     /// entry changes none).
     pub fn restore_variables(&mut self, values: Vec<Value>) {
+        self.held_strings = values.iter().map(string_bytes).sum();
         self.slots = values;
     }
 
@@ -172,8 +209,9 @@ impl<'a, W: Write> Machine<'a, W> {
 
     fn statement(&mut self, stmt: &Stmt) -> Result<Flow, HostError> {
         match stmt {
-            Stmt::Assign(slot, expr) => {
-                self.slots[*slot] = self.eval(expr)?;
+            Stmt::Assign(slot, expr, pos) => {
+                let value = self.eval(expr)?;
+                self.store(*slot, value, *pos)?;
             }
             Stmt::Expr(expr) => {
                 self.eval(expr)?;
@@ -199,7 +237,7 @@ impl<'a, W: Write> Machine<'a, W> {
                 let to = self.int(to, "for", *pos)?;
                 for i in from..to {
                     self.step(*pos)?;
-                    self.slots[*slot] = Value::Int(i);
+                    self.store(*slot, Value::Int(i), *pos)?;
                     if let Flow::Break = self.block(body)? {
                         break;
                     }
@@ -339,10 +377,15 @@ impl<'a, W: Write> Machine<'a, W> {
             (Binary::Add, Value::Str(a), Value::Str(b)) => {
                 let total = a.len().saturating_add(b.len());
                 if total > self.max_string {
+                    let limit = if self.max_string == self.max_held_strings {
+                        "the memory limit"
+                    } else {
+                        "the longest string allowed"
+                    };
                     return Err(HostError::at(
                         pos,
                         format!(
-                            "string too long: `+` would make {total} bytes (limit {})",
+                            "string too long: `+` would make {total} bytes, past {limit} ({} bytes)",
                             self.max_string
                         ),
                     ));

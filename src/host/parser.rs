@@ -232,7 +232,7 @@ impl Parser<'_, '_> {
                 self.expect("=")?;
                 let value = self.expression()?;
                 let slot = self.declare(name);
-                Ok(Stmt::Assign(slot, value))
+                Ok(Stmt::Assign(slot, value, pos))
             }
             Tok::Ident(name) if matches!(self.peek_at(1), Tok::Sym("=")) => {
                 self.next();
@@ -243,7 +243,7 @@ impl Parser<'_, '_> {
                         format!("unknown variable `{name}`: declare it with `let {name} = ...`"),
                     )
                 })?;
-                Ok(Stmt::Assign(slot, self.expression()?))
+                Ok(Stmt::Assign(slot, self.expression()?, pos))
             }
             Tok::Sym("if") => self.if_statement(),
             Tok::Sym("while") => {

@@ -1,0 +1,49 @@
+//! Under `--memory-limit`, a script that builds ever longer strings stops with a clear
+//! error while the process is still within a few MB of the limit (issue 14, item 3).
+//! Alone in its binary: it reads the peak resident size of the children this test
+//! process has waited for.
+#![cfg(target_os = "linux")]
+
+use std::process::Command;
+
+/// The largest peak resident size, in bytes, among the children waited for so far.
+fn children_peak_resident_bytes() -> u64 {
+    // SAFETY: getrusage writes only into the struct it is given, which is zeroed and
+    // valid for writes; RUSAGE_CHILDREN is a valid `who`.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage), 0);
+        usage
+    };
+    // Linux reports ru_maxrss in KiB.
+    u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024
+}
+
+#[test]
+fn a_string_doubling_loop_stops_within_a_few_mb_of_the_memory_limit() {
+    let dir = std::env::temp_dir().join(format!("goost-limit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("double.goost");
+    std::fs::write(&script, "let s = \"ab\"\nwhile true {\n  s = s + s\n}\n").unwrap();
+    let limit: u64 = 1_000_000;
+    let result = Command::new(env!("CARGO_BIN_EXE_goost-memory"))
+        .args(["run", "--memory-limit", &limit.to_string()])
+        .arg(&script)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.ends_with(
+            "double.goost:3:9: string too long: `+` would make 1048576 bytes, past the memory limit (1000000 bytes)\n"
+        ),
+        "{stderr}"
+    );
+    let peak = children_peak_resident_bytes();
+    // The command itself takes about 3 MB resident (RELIABILITY.md).
+    assert!(
+        peak < limit + (6 << 20),
+        "the process peaked at {peak} bytes resident under a limit of {limit}"
+    );
+}
