@@ -423,8 +423,13 @@ pub fn sys() -> u64 {
 
 /// Live threads of the process (`/proc/self/status` `Threads`; 1 where unreadable).
 pub fn threads() -> u64 {
+    known_threads().unwrap_or(1)
+}
+
+/// Live threads of the process, if `/proc/self/status` says.
+pub(crate) fn known_threads() -> Option<u64> {
     let [threads] = proc_status(["Threads:"]);
-    threads.unwrap_or(1)
+    threads
 }
 
 /// Resident memory of the process in bytes (`VmRSS`), for tests and tools.

@@ -73,6 +73,21 @@ pub enum MemoryError {
         /// How many other collectors panicked in the same cycle.
         others: usize,
     },
+    /// The handle's object was in use by a thread when this process was forked, and that
+    /// thread does not exist in this process: the object can never be reached here.
+    #[error(
+        "handle {handle}'s object was in use by another thread when this process was forked, and that thread is not in this process: the object cannot be reached here"
+    )]
+    HeldAcrossFork {
+        /// The value passed.
+        handle: i64,
+    },
+    /// The context's handle table was being grown by a thread when this process was
+    /// forked, and that thread does not exist in this process: no object can be added.
+    #[error(
+        "the context's handle table was being grown by another thread when this process was forked, and that thread is not in this process: no object can be added here"
+    )]
+    TableHeldAcrossFork,
     /// Every handle slot of the context is in use or retired.
     #[error("the context has no handle left to issue ({live} live)")]
     HandlesExhausted {

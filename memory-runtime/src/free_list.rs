@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use thread_local::ThreadLocal;
 
 use crate::handle::Lock;
+use crate::wait;
 
 /// Freed indices a thread keeps for itself before it hands half of them to the shared list.
 pub const LOCAL_CAPACITY: usize = 32;
@@ -58,30 +59,38 @@ impl FreeList {
     #[inline]
     pub fn pop(&self) -> Option<u32> {
         let Some(cache) = self.cache() else {
-            return self.shared.lock().pop();
+            return self.pop_shared();
         };
         // Only this thread writes `cache`, so what it reads here stays true until it
         // writes again.
         let len = cache.len.load(Ordering::Relaxed);
         if len == 0 {
-            return self.shared.lock().pop();
+            return self.pop_shared();
         }
         let index = cache.indices[len - 1].load(Ordering::Relaxed);
         cache.len.store(len - 1, Ordering::Relaxed);
         Some(index)
     }
 
-    /// Makes `index` reusable.
+    /// Makes `index` reusable; `false` (the index is not kept) only when the shared list's
+    /// lock was held by a thread lost in a fork.
     #[inline]
-    pub fn push(&self, index: u32) {
+    pub fn push(&self, index: u32) -> bool {
         let Some(cache) = self.cache() else {
-            self.shared.lock().push(index);
-            return;
+            return match wait::lock(&self.shared) {
+                Ok(mut shared) => {
+                    shared.push(index);
+                    true
+                }
+                Err(_) => false,
+            };
         };
         let mut len = cache.len.load(Ordering::Relaxed);
         if len == LOCAL_CAPACITY {
             let keep = LOCAL_CAPACITY / 2;
-            let mut shared = self.shared.lock();
+            let Ok(mut shared) = wait::lock(&self.shared) else {
+                return false;
+            };
             shared.extend(
                 cache.indices[keep..]
                     .iter()
@@ -91,22 +100,31 @@ impl FreeList {
         }
         cache.indices[len].store(index, Ordering::Relaxed);
         cache.len.store(len + 1, Ordering::Relaxed);
+        true
+    }
+
+    /// An index from the shared list (none if its lock was lost in a fork).
+    fn pop_shared(&self) -> Option<u32> {
+        wait::lock(&self.shared).ok()?.pop()
     }
 
     /// How many indices are free, in the shared list and every thread's cache (a snapshot
-    /// while other threads allocate or free).
+    /// while other threads allocate or free; the shared list counts 0 if its lock was lost
+    /// in a fork).
     pub fn len(&self) -> usize {
         let cached: usize = self
             .local
             .iter()
             .map(|cache| cache.len.load(Ordering::Relaxed))
             .sum();
-        cached + self.shared.lock().len()
+        cached + wait::lock(&self.shared).map_or(0, |shared| shared.len())
     }
 
     /// Gives back the shared list's spare capacity.
     pub fn shrink(&self) {
-        self.shared.lock().shrink_to_fit();
+        if let Ok(mut shared) = wait::lock(&self.shared) {
+            shared.shrink_to_fit();
+        }
     }
 }
 

@@ -28,19 +28,24 @@
 //! release store to unlock; `parking_lot`'s mutex (used before) takes a second locked
 //! instruction to unlock, because it must find out whether a waiter is parked; removing
 //! that instruction made every native call measurably cheaper (the figures are in
-//! BENCHMARKS.md). The critical sections are short and bounded (a copy of the bytes
-//! written or read, one hash-table probe), and a waiter gives up its time slice on each
-//! failed try ([`spin::relax::Yield`]) instead of burning it, so a preempted holder is not
-//! starved of the CPU it needs to finish.
+//! BENCHMARKS.md). Most critical sections are short (one hash-table probe, a small
+//! write), but a read of a large buffer copies it under the lock: a waiter spins briefly,
+//! then sleeps in pauses that grow to a millisecond (the `wait` module), so it does not
+//! burn a core, and it wakes within a millisecond of the release. After `fork`, a slot
+//! held by a thread the child does not have is reported ([`StaleHandle::HeldAcrossFork`]),
+//! never waited for forever.
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::free_list::FreeList;
+use crate::wait;
 
-/// The lock around each slot and the shared free list (see the module docs).
-pub(crate) type Lock<T> = spin::mutex::SpinMutex<T, spin::relax::Yield>;
-type LockGuard<'a, T> = spin::mutex::SpinMutexGuard<'a, T>;
+/// The lock around each slot and the shared free list (see the module docs). Taken with
+/// `try_lock`, and waited for through the `wait` module, never with its own spinning
+/// `lock`.
+pub(crate) type Lock<T> = spin::mutex::SpinMutex<T, spin::relax::Spin>;
+pub(crate) type LockGuard<'a, T> = spin::mutex::SpinMutexGuard<'a, T>;
 
 /// Which kind of object a handle names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -69,6 +74,9 @@ pub enum StaleHandle {
     NeverIssued,
     /// Issued, then freed.
     Freed,
+    /// Its object was in use by a thread when this process was forked from another, and
+    /// that thread does not exist here: the object can never be reached in this process.
+    HeldAcrossFork,
 }
 
 /// The largest generation a slot reaches; the slot is retired when that object is freed.
@@ -124,6 +132,9 @@ pub enum InsertRefused<E> {
     Full,
     /// The payment for the object (and the table's growth) was refused with this.
     Unpaid(E),
+    /// The table was being grown by a thread when this process was forked from another,
+    /// and that thread does not exist here: no slot can be added in this process.
+    HeldAcrossFork,
 }
 
 fn encode(index: u32, generation: u32) -> i64 {
@@ -150,14 +161,6 @@ fn judge(generation: u32, slot_generation: u32, occupied: bool) -> Result<(), St
         return Err(StaleHandle::NeverIssued);
     }
     Ok(())
-}
-
-/// Waits for a slot another thread holds. Out of line, so the uncontended path of every
-/// native (one compare-and-swap) carries no call and keeps its registers free.
-#[cold]
-#[inline(never)]
-fn lock_contended<T>(slot: &Lock<T>) -> LockGuard<'_, T> {
-    slot.lock()
 }
 
 impl<T> SlotTable<T> {
@@ -187,11 +190,16 @@ impl<T> SlotTable<T> {
     ) -> Result<i64, InsertRefused<E>> {
         if let Some(index) = self.free.pop() {
             if let Some(slot) = self.slots.get(index as usize) {
+                let Ok(mut slot) = wait::lock(slot) else {
+                    // Held across a fork: this slot is lost to the process.
+                    self.retired.fetch_add(1, Ordering::Relaxed);
+                    return self.insert_new_slot(value, pay);
+                };
                 if let Err(refused) = pay(0) {
-                    self.free.push(index);
+                    drop(slot);
+                    self.release_index(index);
                     return Err(InsertRefused::Unpaid(refused));
                 }
-                let mut slot = slot.lock();
                 slot.value = Some(value);
                 return Ok(encode(index, slot.generation));
             }
@@ -207,7 +215,7 @@ impl<T> SlotTable<T> {
         value: T,
         pay: impl FnOnce(usize) -> Result<(), E>,
     ) -> Result<i64, InsertRefused<E>> {
-        let _growing = self.growing.lock();
+        let _growing = wait::lock(&self.growing).map_err(|_| InsertRefused::HeldAcrossFork)?;
         let index = self.slots.count();
         if index >= u32::MAX as usize - 1 {
             return Err(InsertRefused::Full);
@@ -241,10 +249,7 @@ impl<T> SlotTable<T> {
     #[inline]
     fn lock_live(&self, handle: i64) -> Result<(LockGuard<'_, Slot<T>>, u32), StaleHandle> {
         let (slot, index, generation) = self.find(handle)?;
-        let slot = match slot.try_lock() {
-            Some(slot) => slot,
-            None => lock_contended(slot),
-        };
+        let slot = wait::lock(slot).map_err(|_| StaleHandle::HeldAcrossFork)?;
         judge(generation, slot.generation, slot.value.is_some())?;
         Ok((slot, index))
     }
@@ -293,11 +298,19 @@ impl<T> SlotTable<T> {
         };
         drop(slot);
         if reusable {
-            self.free.push(index);
+            self.release_index(index);
         } else {
             self.retired.fetch_add(1, Ordering::Relaxed);
         }
         Ok(Ok(value))
+    }
+
+    /// Puts a vacant slot's index on the free list (or retires it, should the list's
+    /// lock have been lost in a fork).
+    fn release_index(&self, index: u32) {
+        if !self.free.push(index) {
+            self.retired.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     /// Gives back the free list's spare capacity (a GC cycle calls this). Slots are never

@@ -25,6 +25,7 @@ mod budget;
 mod error;
 mod free_list;
 mod state;
+mod wait;
 
 pub mod alloc;
 pub mod buffer;

@@ -146,6 +146,7 @@ fn stale_error(handle: i64, kind: HandleKind, why: StaleHandle) -> Error {
         StaleHandle::NotAHandle => MemoryError::NotAHandle { handle, kind },
         StaleHandle::NeverIssued => MemoryError::UnknownHandle { handle, kind },
         StaleHandle::Freed => MemoryError::FreedHandle { handle },
+        StaleHandle::HeldAcrossFork => MemoryError::HeldAcrossFork { handle },
     }
     .into()
 }
@@ -204,6 +205,7 @@ impl MemoryState {
             })
             .map_err(|refused| match refused {
                 InsertRefused::Unpaid(limit) => limit.into(),
+                InsertRefused::HeldAcrossFork => MemoryError::TableHeldAcrossFork.into(),
                 InsertRefused::Full => MemoryError::HandlesExhausted {
                     live: self.objects.len(),
                 }
