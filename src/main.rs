@@ -67,6 +67,7 @@ static GLOBAL: goost_memory::alloc::Tracking<goost_memory::alloc::Jemalloc> =
     goost_memory::alloc::Tracking::new(goost_memory::alloc::Jemalloc);
 
 fn main() -> ExitCode {
+    report_panics_plainly();
     let cli = Cli::parse();
     match cli.command {
         Command::Run {
@@ -204,6 +205,21 @@ fn say(out: &mut impl Write, line: &str) -> Result<(), ExitCode> {
             Err(ExitCode::FAILURE)
         }
     }
+}
+
+/// Replaces the default panic message ("thread 'main' panicked at ...") with a line that
+/// says what happened in the command's words. A panic in a native is contained by its
+/// glue and also reported as that call's error (`NAME panicked: message`), and the script
+/// goes on; anywhere else a panic is a bug in the command, which then exits with 101.
+fn report_panics_plainly() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = goost_memory::panic_message(info.payload());
+        let place = info
+            .location()
+            .map(|at| format!(" ({}:{})", at.file(), at.line()))
+            .unwrap_or_default();
+        complain(&format!("goost-memory: internal error{place}: {message}"));
+    }));
 }
 
 /// Writes `message` to standard error; if even that fails there is no one to tell.

@@ -234,7 +234,7 @@ impl Error {
 }
 
 /// The text of a panic's payload (what `panic!` formatted), or a note that it has none.
-pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(text) = payload.downcast_ref::<&'static str>() {
         (*text).to_string()
     } else if let Some(text) = payload.downcast_ref::<String>() {

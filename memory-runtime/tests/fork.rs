@@ -84,7 +84,12 @@ fn a_slot_held_by_a_thread_lost_in_a_fork_is_an_error_in_the_child() {
     let buffer = call(&ctx, "memory.buffer.new", &[]).unwrap();
     let chunk = Value::str("x".repeat(1 << 20));
     for _ in 0..64 {
-        call(&ctx, "memory.buffer.write", &[buffer.clone(), chunk.clone()]).unwrap();
+        call(
+            &ctx,
+            "memory.buffer.write",
+            &[buffer.clone(), chunk.clone()],
+        )
+        .unwrap();
     }
     let stop = AtomicBool::new(false);
     let mut reports = Vec::new();
@@ -93,7 +98,11 @@ fn a_slot_held_by_a_thread_lost_in_a_fork_is_an_error_in_the_child() {
         // held nearly all the time.
         scope.spawn(|| {
             while !stop.load(Ordering::Relaxed) {
-                drop(call(&ctx, "memory.buffer.read", std::slice::from_ref(&buffer)));
+                drop(call(
+                    &ctx,
+                    "memory.buffer.read",
+                    std::slice::from_ref(&buffer),
+                ));
             }
         });
         std::thread::sleep(Duration::from_millis(50));
