@@ -35,7 +35,7 @@ fn stats_is_json_with_the_five_keys_first_in_order() {
     let Ok(Value::Str(json)) = call(&ctx, "memory.alloc.stats", &[]) else {
         panic!("stats returns a string")
     };
-    let parsed: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&json).unwrap();
+    let parsed: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&json).unwrap();
     let keys: Vec<&str> = parsed.keys().map(String::as_str).collect();
     assert_eq!(
         &keys[..5],

@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use goost_memory::__private::{BoundGlue, GlueResult};
 use goost_memory::{
-    ArcStr, Context, Error, ErrorKind, FnSpec, ModuleSpec, Native, Registry, ScriptType, Value,
-    module_spec, native,
+    Context, Error, ErrorKind, FnSpec, Mismatch, ModuleSpec, Native, Registry, ScriptString,
+    ScriptType, Value, module_spec, native,
 };
 
 static FIXTURE_SPEC: ModuleSpec = module_spec!(path = "tests/fixture/fixture.spec");
@@ -29,7 +29,7 @@ fn empty(s: String) -> bool {
 }
 
 #[native("fixture.text.echo", spec = "tests/fixture/fixture.spec")]
-fn echo(s: ArcStr) -> ArcStr {
+fn echo(s: ScriptString) -> ScriptString {
     s
 }
 
@@ -77,12 +77,14 @@ fn every_script_type_round_trips_through_the_glue() {
 
 #[test]
 fn string_arguments_are_shared_not_copied() {
-    let text = ArcStr::from("shared");
-    let Ok(Value::Str(back)) = call("fixture.text.echo", &[Value::Str(ArcStr::clone(&text))])
-    else {
+    let text = ScriptString::from("shared");
+    let Ok(Value::Str(back)) = call(
+        "fixture.text.echo",
+        &[Value::Str(ScriptString::clone(&text))],
+    ) else {
         panic!("echo returns a string");
     };
-    assert!(ArcStr::ptr_eq(&text, &back));
+    assert!(ScriptString::ptr_eq(&text, &back));
 }
 
 #[test]
@@ -107,13 +109,13 @@ fn wrong_argument_types_quote_the_signature() {
             position: 2,
             name: "b",
             expected: ScriptType::Int,
-            got: ScriptType::String
+            got: Mismatch::Type("string")
         }
     );
     let error = call("fixture.logic.not", &[Value::Void]).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "fixture.logic.not(b: bool) -> bool: argument 1 (b) expects bool, got void"
+        "fixture.logic.not(b: bool) -> bool: argument 1 (b) expects bool, got nil"
     );
 }
 

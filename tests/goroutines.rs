@@ -12,7 +12,7 @@ fn goroutines() -> u64 {
     else {
         panic!("stats returns a string")
     };
-    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let parsed: serde_json::Value = serde_json::from_slice(&json).unwrap();
     parsed["goroutines"].as_u64().unwrap()
 }
 

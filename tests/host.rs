@@ -337,7 +337,7 @@ fn syntax_errors_name_the_place() {
     );
     assert_eq!(
         error("print(\"\\q\")"),
-        "t.goost:1:8: unknown escape \\q: expected \\n, \\t, \\\", \\\\ or \\u{...}"
+        "t.goost:1:8: unknown escape \\q: expected \\n, \\t, \\\", \\\\, \\x.. or \\u{...}"
     );
     assert_eq!(
         error("let x = 99999999999999999999"),
@@ -399,7 +399,7 @@ fn a_byte_order_mark_is_skipped_and_escapes_are_checked_where_they_stand() {
     // An escape error inside a string that spans lines names the escape's own place.
     assert_eq!(
         error("print(\"one\ntwo \\q\")"),
-        "t.goost:2:5: unknown escape \\q: expected \\n, \\t, \\\", \\\\ or \\u{...}"
+        "t.goost:2:5: unknown escape \\q: expected \\n, \\t, \\\", \\\\, \\x.. or \\u{...}"
     );
 }
 
@@ -439,11 +439,11 @@ fn runtime_errors_name_the_place() {
     );
     assert_eq!(
         error("print(-true)"),
-        "t.goost:1:7: `-` expects an int, got bool"
+        "t.goost:1:7: `-` expects an int or a float, got bool"
     );
     assert_eq!(
         error("print(len(5))"),
-        "t.goost:1:7: `len` expects a string, got int"
+        "t.goost:1:7: `len` expects a string or a list, got int"
     );
 }
 

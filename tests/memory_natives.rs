@@ -7,7 +7,9 @@
 use goost_memory::footprint::{
     POOL_BYTES, heap_block, pool_entry_bytes, pool_table_bytes, slot_table_bytes,
 };
-use goost_memory::{ArcStr, Context, MEMORY_SPEC, MemoryContext, MemoryLimit, Registry, Value};
+use goost_memory::{
+    Context, MEMORY_SPEC, MemoryContext, MemoryLimit, Registry, ScriptString, Value,
+};
 
 mod support;
 use support::{call, ok};
@@ -346,10 +348,10 @@ fn interned_strings_share_one_allocation_and_outlive_their_pool() {
     ) else {
         panic!("intern returns a string")
     };
-    assert!(ArcStr::ptr_eq(&a, &b));
+    assert!(ScriptString::ptr_eq(&a, &b));
     ok(&ctx, "memory.pool.free", &[pool]);
-    assert_eq!(&*a, "tag");
-    assert_eq!(ArcStr::strong_count(&a), Some(2));
+    assert_eq!(a, "tag");
+    assert_eq!(ScriptString::strong_count(&a), 2);
 }
 
 #[test]

@@ -14,8 +14,8 @@ use goost_memory::footprint::{
 };
 use goost_memory::handle::HandleKind;
 use goost_memory::{
-    Context, Error, ErrorKind, MEMORY_SPEC, MemoryContext, MemoryError, MemoryLimit, ScriptType,
-    Value,
+    Context, Error, ErrorKind, MEMORY_SPEC, MemoryContext, MemoryError, MemoryLimit, Mismatch,
+    ScriptType, Value,
 };
 use proptest::prelude::*;
 
@@ -238,18 +238,20 @@ fn memory(error: MemoryError) -> ErrorKind {
 /// A value of another script type than `ty`.
 fn other_than(ty: ScriptType) -> Value {
     match ty {
-        ScriptType::Int => Value::str("1"),
-        ScriptType::String => Value::Bool(true),
-        ScriptType::Bool | ScriptType::Void => Value::Int(1),
+        ScriptType::Int | ScriptType::Float => Value::str("1"),
+        ScriptType::String | ScriptType::List(_) => Value::Bool(true),
+        ScriptType::Bool | ScriptType::Void | ScriptType::Optional(_) => Value::Int(1),
     }
 }
 
 fn valid_for(ty: ScriptType) -> Value {
     match ty {
         ScriptType::Int => Value::Int(1),
+        ScriptType::Float => Value::Float(1.5),
         ScriptType::String => Value::str("x"),
         ScriptType::Bool => Value::Bool(true),
-        ScriptType::Void => Value::Void,
+        ScriptType::Void | ScriptType::Optional(_) => Value::Void,
+        ScriptType::List(_) => Value::list([]).expect("an empty list"),
     }
 }
 
@@ -479,7 +481,7 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
                 return Err(TestCaseError::fail("stats is not a string"));
             };
             let parsed: serde_json::Map<String, serde_json::Value> =
-                serde_json::from_str(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                serde_json::from_slice(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let keys: Vec<&str> = parsed.keys().take(5).map(String::as_str).collect();
             prop_assert_eq!(keys, ["alloc", "totalAlloc", "sys", "numGC", "goroutines"]);
             prop_assert_eq!(parsed["contextBytes"].as_u64(), Some(model.used as u64));
@@ -544,7 +546,7 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
                 position: bad + 1,
                 name: spec.params[bad].name,
                 expected: spec.params[bad].ty,
-                got: args[bad].script_type(),
+                got: Mismatch::Type(args[bad].type_name()),
             };
             prop_assert_eq!(kind_of(call(ctx, spec.name, &args)), Err(expected));
         }
@@ -558,6 +560,7 @@ fn step(ctx: &Context, model: &mut Model, op: &Op) -> Result<(), TestCaseError> 
             prop_assert_eq!(
                 kind_of(call(ctx, spec.name, &args)),
                 Err(ErrorKind::Arity {
+                    min: spec.params.len(),
                     expected: spec.params.len(),
                     got: count
                 })

@@ -1,10 +1,83 @@
 //! The Rust side of each script type: [`FromValue`] for parameters, [`IntoValue`] for
 //! results. The `#[native]` macro checks a function's types through these traits, so a
 //! type alias is judged by what it is, and a newtype is one impl away.
+//!
+//! | script type | parameter | result |
+//! |---|---|---|
+//! | `int` | `i64` | `i64` |
+//! | `float` | `f64` (an `int` argument is taken as its float) | `f64` |
+//! | `bool` | `bool` | `bool` |
+//! | `string`, as text | `&str`, `String` (UTF-8 checked) | `String`, `&'static str` |
+//! | `string`, as bytes | `&[u8]`, `Vec<u8>` (not checked) | `Vec<u8>` |
+//! | `string`, shared | [`ScriptString`] | [`ScriptString`] |
+//! | `list<T>` | `Vec<T>` | `Vec<T>` |
+//! | `T?` | `Option<T>` (`nil` or left out: `None`) | `Option<T>` (`None`: `nil`) |
+//! | `void` | | `()` |
 
-use arcstr::ArcStr;
+use std::fmt;
 
-use crate::{Error, ScriptType, Value};
+use crate::{Error, ScriptList, ScriptString, ScriptType, Value};
+
+/// Why an argument did not convert: the glue puts it in the error it reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mismatch {
+    /// The value is of another type (its [`Value::type_name`]).
+    Type(&'static str),
+    /// A string taken as text whose bytes are not UTF-8 (valid up to this byte).
+    NotText {
+        /// How many bytes from the start are valid UTF-8.
+        valid_up_to: usize,
+    },
+    /// Element `index` (from 0) of a list did not convert, for this reason.
+    Element {
+        /// The element's index.
+        index: usize,
+        /// Its value's type name, or `None` when it is a string that is not UTF-8.
+        got: Option<&'static str>,
+    },
+}
+
+impl Mismatch {
+    /// The mismatch of `value` against a type that does not take it.
+    pub fn of(value: &Value) -> Mismatch {
+        Mismatch::Type(value.type_name())
+    }
+
+    /// This mismatch, found at element `index` of a list.
+    fn in_element(self, index: usize) -> Mismatch {
+        match self {
+            Mismatch::Type(got) => Mismatch::Element {
+                index,
+                got: Some(got),
+            },
+            Mismatch::NotText { .. } => Mismatch::Element { index, got: None },
+            // Nested lists name the outermost element.
+            Mismatch::Element { got, .. } => Mismatch::Element { index, got },
+        }
+    }
+}
+
+impl fmt::Display for Mismatch {
+    /// What the argument was: `int`, `a string that is not UTF-8 text (...)`, ...
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Mismatch::Type(got) => f.write_str(got),
+            Mismatch::NotText { valid_up_to } => write!(
+                f,
+                "a string that is not UTF-8 text (invalid at byte {valid_up_to})"
+            ),
+            Mismatch::Element {
+                index,
+                got: Some(got),
+            } => write!(f, "a list whose element {} is {got}", index + 1),
+            Mismatch::Element { index, got: None } => write!(
+                f,
+                "a list whose element {} is a string that is not UTF-8 text",
+                index + 1
+            ),
+        }
+    }
+}
 
 /// A Rust type a script argument converts into. `TYPE` is the script type it accepts.
 ///
@@ -13,20 +86,20 @@ use crate::{Error, ScriptType, Value};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a goost script argument type",
     label = "no script type converts into `{Self}`",
-    note = "script arguments are `i64` (int), `&str`, `String` or `ArcStr` (string), `bool`, or a type that implements `goost_bind::FromValue`"
+    note = "script arguments are `i64` (int), `f64` (float), `bool`, `&str`, `String`, `&[u8]`, `Vec<u8>` or `ScriptString` (string), `Vec<T>` (list<T>), `Option<T>` (T?), or a type that implements `goost_bind::FromValue`"
 )]
 pub trait FromValue<'a>: Sized {
     /// The script type this Rust type accepts.
     const TYPE: ScriptType;
-    /// The converted value, or `None` if `value` is of another type (the glue reports it).
-    fn from_value(value: &'a Value) -> Option<Self>;
+    /// The converted value, or why `value` does not convert (the glue reports it).
+    fn from_value(value: &'a Value) -> Result<Self, Mismatch>;
 }
 
 /// A Rust type a native may return. `TYPE` is the script type it becomes.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a goost script result type",
     label = "`{Self}` does not convert to a script value",
-    note = "script results are `i64` (int), `String`, `ArcStr` or `&'static str` (string), `bool`, `()` (void), `Result<T, E>` of those (with `E: Into<goost_bind::Error>`), or a type that implements `goost_bind::IntoValue`"
+    note = "script results are `i64` (int), `f64` (float), `bool`, `String`, `&'static str`, `Vec<u8>` or `ScriptString` (string), `Vec<T>` (list<T>), `Option<T>` (T?), `()` (void), `Result<T, E>` of those (with `E: Into<goost_bind::Error>`), or a type that implements `goost_bind::IntoValue`"
 )]
 pub trait IntoValue {
     /// The script type this Rust type becomes.
@@ -37,50 +110,105 @@ pub trait IntoValue {
 
 impl FromValue<'_> for i64 {
     const TYPE: ScriptType = ScriptType::Int;
-    fn from_value(value: &Value) -> Option<Self> {
+    #[inline]
+    fn from_value(value: &Value) -> Result<Self, Mismatch> {
         match value {
-            Value::Int(n) => Some(*n),
-            _ => None,
+            Value::Int(n) => Ok(*n),
+            other => Err(Mismatch::of(other)),
+        }
+    }
+}
+
+impl FromValue<'_> for f64 {
+    const TYPE: ScriptType = ScriptType::Float;
+    /// A float, or an int taken as the nearest float (as Lua and Rhai pass whole numbers).
+    #[inline]
+    fn from_value(value: &Value) -> Result<Self, Mismatch> {
+        match value {
+            Value::Float(x) => Ok(*x),
+            Value::Int(n) => Ok(*n as f64),
+            other => Err(Mismatch::of(other)),
         }
     }
 }
 
 impl FromValue<'_> for bool {
     const TYPE: ScriptType = ScriptType::Bool;
-    fn from_value(value: &Value) -> Option<Self> {
+    #[inline]
+    fn from_value(value: &Value) -> Result<Self, Mismatch> {
         match value {
-            Value::Bool(b) => Some(*b),
-            _ => None,
+            Value::Bool(b) => Ok(*b),
+            other => Err(Mismatch::of(other)),
+        }
+    }
+}
+
+impl<'a> FromValue<'a> for &'a [u8] {
+    const TYPE: ScriptType = ScriptType::String;
+    #[inline]
+    fn from_value(value: &'a Value) -> Result<Self, Mismatch> {
+        match value {
+            Value::Str(s) => Ok(s.as_bytes()),
+            other => Err(Mismatch::of(other)),
         }
     }
 }
 
 impl<'a> FromValue<'a> for &'a str {
     const TYPE: ScriptType = ScriptType::String;
-    fn from_value(value: &'a Value) -> Option<Self> {
-        match value {
-            Value::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-}
-
-impl FromValue<'_> for ArcStr {
-    const TYPE: ScriptType = ScriptType::String;
-    fn from_value(value: &Value) -> Option<Self> {
-        match value {
-            Value::Str(s) => Some(ArcStr::clone(s)),
-            _ => None,
-        }
+    #[inline]
+    fn from_value(value: &'a Value) -> Result<Self, Mismatch> {
+        let bytes = <&[u8]>::from_value(value)?;
+        std::str::from_utf8(bytes).map_err(|e| Mismatch::NotText {
+            valid_up_to: e.valid_up_to(),
+        })
     }
 }
 
 impl FromValue<'_> for String {
     const TYPE: ScriptType = ScriptType::String;
-    fn from_value(value: &Value) -> Option<Self> {
+    fn from_value(value: &Value) -> Result<Self, Mismatch> {
+        <&str>::from_value(value).map(str::to_string)
+    }
+}
+
+impl FromValue<'_> for Vec<u8> {
+    const TYPE: ScriptType = ScriptType::String;
+    fn from_value(value: &Value) -> Result<Self, Mismatch> {
+        <&[u8]>::from_value(value).map(<[u8]>::to_vec)
+    }
+}
+
+impl FromValue<'_> for ScriptString {
+    const TYPE: ScriptType = ScriptType::String;
+    fn from_value(value: &Value) -> Result<Self, Mismatch> {
         match value {
-            Value::Str(s) => Some(s.to_string()),
-            _ => None,
+            Value::Str(s) => Ok(ScriptString::clone(s)),
+            other => Err(Mismatch::of(other)),
+        }
+    }
+}
+
+impl<'a, T: FromValue<'a>> FromValue<'a> for Vec<T> {
+    const TYPE: ScriptType = ScriptType::List(&T::TYPE);
+    fn from_value(value: &'a Value) -> Result<Self, Mismatch> {
+        match value {
+            Value::List(items) => items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| T::from_value(item).map_err(|m| m.in_element(index)))
+                .collect(),
+            other => Err(Mismatch::of(other)),
+        }
+    }
+}
+
+impl<'a, T: FromValue<'a>> FromValue<'a> for Option<T> {
+    const TYPE: ScriptType = ScriptType::Optional(&T::TYPE);
+    fn from_value(value: &'a Value) -> Result<Self, Mismatch> {
+        match value {
+            Value::Void => Ok(None),
+            other => T::from_value(other).map(Some),
         }
     }
 }
@@ -89,6 +217,13 @@ impl IntoValue for i64 {
     const TYPE: ScriptType = ScriptType::Int;
     fn into_value(self) -> Result<Value, Error> {
         Ok(Value::Int(self))
+    }
+}
+
+impl IntoValue for f64 {
+    const TYPE: ScriptType = ScriptType::Float;
+    fn into_value(self) -> Result<Value, Error> {
+        Ok(Value::Float(self))
     }
 }
 
@@ -109,21 +244,51 @@ impl IntoValue for () {
 impl IntoValue for String {
     const TYPE: ScriptType = ScriptType::String;
     fn into_value(self) -> Result<Value, Error> {
-        Ok(Value::Str(self.into()))
-    }
-}
-
-impl IntoValue for ArcStr {
-    const TYPE: ScriptType = ScriptType::String;
-    fn into_value(self) -> Result<Value, Error> {
-        Ok(Value::Str(self))
+        Ok(Value::str(self))
     }
 }
 
 impl IntoValue for &'static str {
     const TYPE: ScriptType = ScriptType::String;
     fn into_value(self) -> Result<Value, Error> {
-        Ok(Value::Str(self.into()))
+        Ok(Value::str(self))
+    }
+}
+
+impl IntoValue for Vec<u8> {
+    const TYPE: ScriptType = ScriptType::String;
+    fn into_value(self) -> Result<Value, Error> {
+        Ok(Value::str(self))
+    }
+}
+
+impl IntoValue for ScriptString {
+    const TYPE: ScriptType = ScriptType::String;
+    fn into_value(self) -> Result<Value, Error> {
+        Ok(Value::Str(self))
+    }
+}
+
+impl<T: IntoValue> IntoValue for Vec<T> {
+    const TYPE: ScriptType = ScriptType::List(&T::TYPE);
+    fn into_value(self) -> Result<Value, Error> {
+        let items = self
+            .into_iter()
+            .map(T::into_value)
+            .collect::<Result<Vec<Value>, Error>>()?;
+        ScriptList::new(items)
+            .map(Value::List)
+            .map_err(|too_deep| Error::msg(too_deep.to_string()))
+    }
+}
+
+impl<T: IntoValue> IntoValue for Option<T> {
+    const TYPE: ScriptType = ScriptType::Optional(&T::TYPE);
+    fn into_value(self) -> Result<Value, Error> {
+        match self {
+            Some(value) => value.into_value(),
+            None => Ok(Value::Void),
+        }
     }
 }
 
@@ -134,5 +299,45 @@ impl<T: IntoValue, E: Into<Error>> IntoValue for Result<T, E> {
     const TYPE: ScriptType = T::TYPE;
     fn into_value(self) -> Result<Value, Error> {
         self.map_err(Into::into).and_then(T::into_value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_checked_and_bytes_are_not() {
+        let bytes = Value::str(b"a\xffb".as_slice());
+        assert_eq!(<&[u8]>::from_value(&bytes), Ok(b"a\xffb".as_slice()));
+        assert_eq!(
+            <&str>::from_value(&bytes),
+            Err(Mismatch::NotText { valid_up_to: 1 })
+        );
+        assert_eq!(<&str>::from_value(&Value::str("ok")), Ok("ok"));
+        assert_eq!(
+            <&str>::from_value(&Value::Int(1)),
+            Err(Mismatch::Type("int"))
+        );
+    }
+
+    #[test]
+    fn lists_optionals_and_floats_convert_both_ways() {
+        let list = Value::list([Value::Int(1), Value::Int(2)]).unwrap();
+        assert_eq!(Vec::<i64>::from_value(&list), Ok(vec![1, 2]));
+        let mixed = Value::list([Value::Int(1), Value::str("x")]).unwrap();
+        let mismatch = Vec::<i64>::from_value(&mixed).unwrap_err();
+        assert_eq!(mismatch.to_string(), "a list whose element 2 is string");
+        assert_eq!(Option::<i64>::from_value(&Value::Void), Ok(None));
+        assert_eq!(Option::<i64>::from_value(&Value::Int(3)), Ok(Some(3)));
+        assert_eq!(f64::from_value(&Value::Int(3)), Ok(3.0));
+        assert_eq!(
+            vec![Some("a"), None].into_value().unwrap(),
+            Value::list([Value::str("a"), Value::Void]).unwrap()
+        );
+        assert_eq!(
+            <Vec<Option<String>> as IntoValue>::TYPE.to_string(),
+            "list<string?>"
+        );
     }
 }

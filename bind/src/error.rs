@@ -4,7 +4,7 @@ use std::any::{Any, TypeId};
 use std::fmt;
 use std::sync::Arc;
 
-use crate::{FnSpec, ScriptType, Value};
+use crate::{FnSpec, Mismatch, ScriptType};
 
 /// What went wrong, without saying where. [`Error`] adds the function.
 ///
@@ -15,8 +15,10 @@ use crate::{FnSpec, ScriptType, Value};
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The call had the wrong number of arguments.
-    #[error("expects {expected} argument{}, got {got}", if *.expected == 1 { "" } else { "s" })]
+    #[error("expects {} argument{}, got {got}", arity_text(*.min, *.expected), if *.expected == 1 { "" } else { "s" })]
     Arity {
+        /// Arguments the signature requires (the rest are optional).
+        min: usize,
         /// Arguments the signature takes.
         expected: usize,
         /// Arguments the call passed.
@@ -31,8 +33,8 @@ pub enum ErrorKind {
         name: &'static str,
         /// The script type the parameter takes.
         expected: ScriptType,
-        /// The script type the call passed.
-        got: ScriptType,
+        /// What the call passed instead.
+        got: Mismatch,
     },
     /// The native takes a module state that the host did not give this context.
     #[error(
@@ -54,6 +56,15 @@ pub enum ErrorKind {
     /// A failure described by a native's own text.
     #[error("{0}")]
     Other(String),
+}
+
+/// `2`, or `1 to 2` when the last arguments are optional.
+fn arity_text(min: usize, max: usize) -> String {
+    if min == max {
+        max.to_string()
+    } else {
+        format!("{min} to {max}")
+    }
 }
 
 /// A module's own error value inside an [`Error`]: any `std::error::Error`, shared so that
@@ -191,6 +202,7 @@ impl Error {
         Error(Arc::new(Details {
             origin: Some(spec.signature),
             kind: ErrorKind::Arity {
+                min: spec.required_params(),
                 expected: spec.params.len(),
                 got,
             },
@@ -199,7 +211,7 @@ impl Error {
 
     /// Argument `index` (from 0) of `spec` has the wrong type (reported under its signature).
     #[cold]
-    pub fn argument_type(spec: &'static FnSpec, index: usize, got: &Value) -> Error {
+    pub fn argument_type(spec: &'static FnSpec, index: usize, got: Mismatch) -> Error {
         let param = &spec.params[index];
         Error(Arc::new(Details {
             origin: Some(spec.signature),
@@ -207,7 +219,7 @@ impl Error {
                 position: index + 1,
                 name: param.name,
                 expected: param.ty,
-                got: got.script_type(),
+                got,
             },
         }))
     }
@@ -263,7 +275,7 @@ mod tests {
     #[test]
     fn an_error_is_one_pointer_so_results_stay_small() {
         assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
-        assert!(std::mem::size_of::<Result<Value, Error>>() <= 24);
+        assert!(std::mem::size_of::<Result<crate::Value, Error>>() <= 24);
     }
 
     #[test]

@@ -50,24 +50,22 @@ mod error;
 mod native;
 mod registry;
 pub mod state;
+mod string;
 mod value;
 
 pub mod hosts;
 
 pub use collector::{CollectorId, CollectorPanic, Collectors};
 pub use context::{Context, ContextBuilder};
-pub use convert::{FromValue, IntoValue};
+pub use convert::{FromValue, IntoValue, Mismatch};
 pub use error::{Error, ErrorKind, ModuleError, panic_message};
 pub use goost_spec::ScriptType;
 pub use memory_macros::{module_spec, native};
 pub use native::{BoundNative, FnSpec, ModuleSpec, Native, ParamSpec};
 pub use registry::{Missing, Module, Registry, SpecMismatch, UnknownModule};
 pub use state::DefaultState;
-pub use value::Value;
-
-/// The string type of [`Value::Str`]: a one-word, reference-counted UTF-8 string
-/// (re-exported from `arcstr`, so hosts and natives need not depend on it).
-pub use arcstr::ArcStr;
+pub use string::ScriptString;
+pub use value::{ScriptList, TooDeep, Value, format_float};
 
 /// What generated code needs; not part of the API.
 #[doc(hidden)]

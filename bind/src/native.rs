@@ -2,9 +2,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use arcstr::ArcStr;
-
-use crate::{Context, Error, ScriptType, Value};
+use crate::{Context, Error, ScriptList, ScriptString, ScriptType, Value};
 
 /// One parameter of a spec function.
 #[derive(Debug, PartialEq, Eq)]
@@ -34,6 +32,16 @@ impl FnSpec {
     /// The last segment of the name: `write`.
     pub fn short_name(&self) -> &'static str {
         self.name.rsplit('.').next().unwrap_or(self.name)
+    }
+
+    /// How many arguments a caller must pass: the parameters before the trailing
+    /// optional ones (a caller may leave those out).
+    pub const fn required_params(&self) -> usize {
+        let mut required = self.params.len();
+        while required > 0 && self.params[required - 1].ty.is_optional() {
+            required -= 1;
+        }
+        required
     }
 }
 
@@ -84,7 +92,10 @@ enum Outcome {
     Int(i64),
     /// `0` or `1`: a one-byte `bool` here would move the pair out of registers.
     Bool(u64),
-    Str(ArcStr),
+    /// The float's bits.
+    Float(u64),
+    Str(ScriptString),
+    List(ScriptList),
     Err(Error),
 }
 
@@ -102,7 +113,9 @@ impl GlueResult {
             Outcome::Void => Ok(Value::Void),
             Outcome::Int(n) => Ok(Value::Int(n)),
             Outcome::Bool(b) => Ok(Value::Bool(b != 0)),
+            Outcome::Float(bits) => Ok(Value::Float(f64::from_bits(bits))),
             Outcome::Str(s) => Ok(Value::Str(s)),
+            Outcome::List(items) => Ok(Value::List(items)),
             Outcome::Err(e) => Err(e),
         }
     }
@@ -115,7 +128,9 @@ impl From<Result<Value, Error>> for GlueResult {
             Ok(Value::Void) => Outcome::Void,
             Ok(Value::Int(n)) => Outcome::Int(n),
             Ok(Value::Bool(b)) => Outcome::Bool(u64::from(b)),
+            Ok(Value::Float(x)) => Outcome::Float(x.to_bits()),
             Ok(Value::Str(s)) => Outcome::Str(s),
+            Ok(Value::List(items)) => Outcome::List(items),
             Err(e) => Outcome::Err(e),
         })
     }
@@ -258,6 +273,8 @@ mod tests {
             Ok(Value::Bool(true)),
             Ok(Value::Bool(false)),
             Ok(Value::str("pooled")),
+            Ok(Value::Float(-2.5)),
+            Ok(Value::list([Value::Int(1), Value::str(b"\xff".as_slice())]).unwrap()),
             Err(Error::msg("disk on fire")),
         ];
         for outcome in outcomes {
@@ -271,12 +288,12 @@ mod tests {
 
     #[test]
     fn a_returned_string_keeps_its_allocation_through_the_glue_result() {
-        let text = ArcStr::from("shared");
+        let text = ScriptString::from("shared");
         let Ok(Value::Str(back)) = GlueResult::from(Ok(Value::Str(text.clone()))).into_result()
         else {
             panic!("expected the string back");
         };
-        assert!(ArcStr::ptr_eq(&text, &back));
+        assert!(ScriptString::ptr_eq(&text, &back));
     }
 
     #[test]

@@ -271,28 +271,30 @@ impl fmt::Display for SpecMismatch {
     }
 }
 
+/// The usual Rust type of a script type: borrowed text for a parameter string, owned
+/// for a result.
+fn rust_type(ty: ScriptType, parameter: bool) -> String {
+    match ty {
+        ScriptType::Int => "i64".to_string(),
+        ScriptType::Float => "f64".to_string(),
+        ScriptType::String if parameter => "&str".to_string(),
+        ScriptType::String => "String".to_string(),
+        ScriptType::Bool => "bool".to_string(),
+        ScriptType::Void => "()".to_string(),
+        ScriptType::List(element) => format!("Vec<{}>", rust_type(*element, false)),
+        ScriptType::Optional(inner) => format!("Option<{}>", rust_type(*inner, parameter)),
+    }
+}
+
 /// The Rust function to write for a spec function: `#[native("m.g.f")]` and a signature
 /// with the usual Rust type of each script type.
 fn stub(function: &FnSpec) -> String {
     let params: Vec<String> = function
         .params
         .iter()
-        .map(|p| {
-            let ty = match p.ty {
-                ScriptType::Int => "i64",
-                ScriptType::String => "&str",
-                ScriptType::Bool => "bool",
-                ScriptType::Void => "()",
-            };
-            format!("{}: {ty}", p.name)
-        })
+        .map(|p| format!("{}: {}", p.name, rust_type(p.ty, true)))
         .collect();
-    let ret = match function.ret {
-        ScriptType::Int => " -> Result<i64, Error>",
-        ScriptType::String => " -> Result<String, Error>",
-        ScriptType::Bool => " -> Result<bool, Error>",
-        ScriptType::Void => " -> Result<(), Error>",
-    };
+    let ret = format!(" -> Result<{}, Error>", rust_type(function.ret, false));
     format!(
         "#[native(\"{}\")]\nfn {}({}){ret} {{\n    todo!()\n}}",
         function.name,

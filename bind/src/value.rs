@@ -2,57 +2,207 @@
 
 use std::fmt;
 
-use arcstr::ArcStr;
+use triomphe::ThinArc;
 
-use crate::ScriptType;
+use crate::ScriptString;
 
-/// A script value, two words in size. Strings are [`ArcStr`]: a one-word pointer to a
-/// reference-counted UTF-8 string (its length lives beside the count in the same
-/// allocation). Passing one to a native borrows it, and a native returning an `ArcStr`
-/// (such as a pooled string) hands out a shared pointer, not a copy.
+/// A script value, two words in size. Strings are [`ScriptString`]s and lists
+/// [`ScriptList`]s: one-word pointers to shared, reference-counted storage (the length
+/// lives in the allocation). Passing one to a native borrows it, and a native returning
+/// one (such as a pooled string) hands out a shared pointer, not a copy.
 ///
 /// A native's `Result<Value, Error>` is two words as well (the error is boxed), so every
 /// argument slice and every result moves a third less memory than with a fat string
 /// pointer (see BENCHMARKS.md).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Value {
-    /// The result of a `void` native; scripts print it as `nil`.
+    /// No value: the result of a `void` native, and an optional value left out. Scripts
+    /// print it as `nil`.
     Void,
     /// An `int`: a signed 64-bit integer.
     Int(i64),
+    /// A `float`: a 64-bit float.
+    Float(f64),
     /// A `bool`.
     Bool(bool),
-    /// A `string`: UTF-8 text.
-    Str(ArcStr),
+    /// A `string`: bytes, usually UTF-8 text.
+    Str(ScriptString),
+    /// A `list`.
+    List(ScriptList),
 }
 
 impl Value {
-    /// The script type of this value.
-    pub fn script_type(&self) -> ScriptType {
+    /// How deep the hosts convert nested lists (and Lua tables, Rhai arrays) before they
+    /// refuse: a table that holds itself is an error, never a stack overflow.
+    pub const MAX_NESTING: usize = 64;
+
+    /// The name of this value's type, as errors show it: `nil`, `int`, `float`, `bool`,
+    /// `string` or `list`.
+    pub fn type_name(&self) -> &'static str {
         match self {
-            Value::Void => ScriptType::Void,
-            Value::Int(_) => ScriptType::Int,
-            Value::Bool(_) => ScriptType::Bool,
-            Value::Str(_) => ScriptType::String,
+            Value::Void => "nil",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::Bool(_) => "bool",
+            Value::Str(_) => "string",
+            Value::List(_) => "list",
         }
     }
 
-    /// A string value from anything that turns into an [`ArcStr`] (`&str` and `String`
-    /// copy their bytes into a new allocation; an `ArcStr` is moved in).
-    pub fn str(text: impl Into<ArcStr>) -> Value {
+    /// A string value from text or bytes (`&str`, `String`, `&[u8]`, `Vec<u8>`; copied
+    /// into a new allocation), or a [`ScriptString`] (moved in).
+    pub fn str(text: impl Into<ScriptString>) -> Value {
         Value::Str(text.into())
+    }
+
+    /// A list value holding `items`; an error if that would nest lists more than
+    /// [`Value::MAX_NESTING`] deep.
+    pub fn list(items: impl Into<Vec<Value>>) -> Result<Value, TooDeep> {
+        ScriptList::new(items.into()).map(Value::List)
+    }
+
+    /// Writes the value as `print` shows it: strings as their exact bytes (not checked
+    /// for UTF-8), everything else as [`Display`](fmt::Display) does.
+    pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        match self {
+            Value::Str(s) => out.write_all(s.as_bytes()),
+            Value::List(items) => {
+                out.write_all(b"[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.write_all(b" ")?;
+                    }
+                    item.write_to(out)?;
+                }
+                out.write_all(b"]")
+            }
+            other => write!(out, "{other}"),
+        }
+    }
+}
+
+/// A script list: values behind a one-word shared pointer. Cloning shares it.
+///
+/// Lists nest at most [`Value::MAX_NESTING`] deep (each list keeps its depth), so
+/// printing, converting and dropping a list, which recurse, stay within the stack.
+#[derive(Clone)]
+pub struct ScriptList(ThinArc<u8, Value>);
+
+/// A list would nest lists more than [`Value::MAX_NESTING`] deep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("lists nest at most {} deep", Value::MAX_NESTING)]
+pub struct TooDeep;
+
+impl ScriptList {
+    /// A list of `items`, unless it would nest more than [`Value::MAX_NESTING`] deep.
+    pub fn new(items: Vec<Value>) -> Result<ScriptList, TooDeep> {
+        let inner = items
+            .iter()
+            .map(|item| match item {
+                Value::List(list) => list.depth(),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0);
+        if inner >= Value::MAX_NESTING {
+            return Err(TooDeep);
+        }
+        // MAX_NESTING is below 256, so the depth fits the byte.
+        let depth = (inner + 1) as u8;
+        Ok(ScriptList(ThinArc::from_header_and_iter(
+            depth,
+            items.into_iter(),
+        )))
+    }
+
+    /// How deep this list nests: 1 for a list holding no list.
+    pub fn depth(&self) -> usize {
+        usize::from(self.0.header.header)
+    }
+
+    /// Whether two lists share one allocation.
+    pub fn ptr_eq(a: &ScriptList, b: &ScriptList) -> bool {
+        a.0.ptr() == b.0.ptr()
+    }
+}
+
+impl std::ops::Deref for ScriptList {
+    type Target = [Value];
+    fn deref(&self) -> &[Value] {
+        &self.0.slice
+    }
+}
+
+impl PartialEq for ScriptList {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl fmt::Debug for ScriptList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 
 impl fmt::Display for Value {
-    /// How `print` shows the value: strings without quotes, `void` as `nil`.
+    /// How `print` shows the value: strings without quotes (bytes that are not UTF-8 as
+    /// U+FFFD here; [`Value::write_to`] writes them exactly), `void` as `nil`, floats as
+    /// Go prints them (`1.5`, `2000`, `1e+21`), lists as `[a b c]`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Void => f.write_str("nil"),
             Value::Int(n) => write!(f, "{n}"),
+            Value::Float(x) => f.write_str(&format_float(*x)),
             Value::Bool(b) => write!(f, "{b}"),
-            Value::Str(s) => f.write_str(s),
+            Value::Str(s) => write!(f, "{s}"),
+            Value::List(items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                f.write_str("]")
+            }
         }
+    }
+}
+
+/// A float as Go's `fmt.Println` shows it (`%v`): the fewest digits that read back as
+/// the same float, in exponent form when the decimal exponent is below -4 or at least 6
+/// (`1e+06`, `1.5e-07`), plainly otherwise (`2000`, `0.25`); `+Inf`, `-Inf`, `NaN`.
+pub fn format_float(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".to_string();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "+Inf" } else { "-Inf" }.to_string();
+    }
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    if x == 0.0 {
+        return format!("{sign}0");
+    }
+    // Rust's `{:e}` gives the shortest digits that read back the same: `d.ddde±x`.
+    let scientific = format!("{:e}", x.abs());
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if !(-4..6).contains(&exponent) {
+        let exp_sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{sign}{mantissa}e{exp_sign}{:02}", exponent.abs());
+    }
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    if exponent < 0 {
+        let zeros = "0".repeat((-exponent - 1) as usize);
+        return format!("{sign}0.{zeros}{digits}");
+    }
+    let whole = (exponent + 1) as usize;
+    if digits.len() <= whole {
+        format!("{sign}{digits}{}", "0".repeat(whole - digits.len()))
+    } else {
+        let (int_part, frac) = digits.split_at(whole);
+        format!("{sign}{int_part}.{frac}")
     }
 }
 
@@ -63,8 +213,58 @@ mod tests {
     #[test]
     fn a_value_and_a_native_result_are_two_words() {
         let word = std::mem::size_of::<usize>();
-        assert_eq!(std::mem::size_of::<ArcStr>(), word);
+        assert_eq!(std::mem::size_of::<ScriptString>(), word);
+        assert_eq!(std::mem::size_of::<ScriptList>(), word);
         assert_eq!(std::mem::size_of::<Value>(), 2 * word);
         assert_eq!(std::mem::size_of::<Result<Value, crate::Error>>(), 2 * word);
+    }
+
+    #[test]
+    fn floats_print_as_go_prints_them() {
+        let cases = [
+            (1.5, "1.5"),
+            (2e3, "2000"),
+            (123456.0, "123456"),
+            (1e6, "1e+06"),
+            (1234567.0, "1.234567e+06"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (-0.25, "-0.25"),
+            (1e21, "1e+21"),
+            (1.0 / 3.0, "0.3333333333333333"),
+            (0.0, "0"),
+            (-0.0, "-0"),
+            (f64::INFINITY, "+Inf"),
+            (f64::NEG_INFINITY, "-Inf"),
+            (f64::NAN, "NaN"),
+        ];
+        for (x, shown) in cases {
+            assert_eq!(format_float(x), shown, "{x:?}");
+        }
+    }
+
+    #[test]
+    fn lists_print_as_go_prints_slices() {
+        let list = Value::list([Value::Int(1), Value::str("a"), Value::Float(2.5)]).unwrap();
+        assert_eq!(list.to_string(), "[1 a 2.5]");
+        let mut out = Vec::new();
+        Value::list([Value::str(b"\xff".as_slice())])
+            .unwrap()
+            .write_to(&mut out)
+            .unwrap();
+        assert_eq!(out, b"[\xff]");
+    }
+
+    #[test]
+    fn lists_nest_at_most_max_nesting_deep() {
+        let mut list = Value::list([]).unwrap();
+        for _ in 1..Value::MAX_NESTING {
+            list = Value::list([list]).unwrap();
+        }
+        let Value::List(deepest) = &list else {
+            unreachable!()
+        };
+        assert_eq!(deepest.depth(), Value::MAX_NESTING);
+        assert_eq!(Value::list([list]), Err(TooDeep));
     }
 }

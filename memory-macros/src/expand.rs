@@ -13,15 +13,23 @@ use syn::spanned::Spanned;
 use crate::item::{NativeFn, NativeParam};
 use crate::locate::LoadedSpec;
 
-/// `#krate::ScriptType::Int` etc.
+/// `#krate::ScriptType::Int`, `#krate::ScriptType::List(&#krate::ScriptType::Int)`, ...
 fn script_type_tokens(krate: &syn::Path, ty: ScriptType) -> TokenStream {
-    let variant = match ty {
-        ScriptType::Int => quote!(Int),
-        ScriptType::String => quote!(String),
-        ScriptType::Bool => quote!(Bool),
-        ScriptType::Void => quote!(Void),
-    };
-    quote!(#krate::ScriptType::#variant)
+    match ty {
+        ScriptType::Int => quote!(#krate::ScriptType::Int),
+        ScriptType::Float => quote!(#krate::ScriptType::Float),
+        ScriptType::String => quote!(#krate::ScriptType::String),
+        ScriptType::Bool => quote!(#krate::ScriptType::Bool),
+        ScriptType::Void => quote!(#krate::ScriptType::Void),
+        ScriptType::List(element) => {
+            let element = script_type_tokens(krate, *element);
+            quote!(#krate::ScriptType::List(&#element))
+        }
+        ScriptType::Optional(inner) => {
+            let inner = script_type_tokens(krate, *inner);
+            quote!(#krate::ScriptType::Optional(&#inner))
+        }
+    }
 }
 
 /// A type as the user wrote it, for messages: `&str`, `Result<ArcStr, Error>`.
@@ -46,20 +54,77 @@ fn type_check(
     span: Span,
     what: &str,
 ) -> TokenStream {
-    let arms = ScriptType::ALL
-        .into_iter()
-        .filter(|ty| *ty != expected)
-        .map(|ty| {
-            let pattern = script_type_tokens(krate, ty);
-            let message = format!("{what} is a script `{}`", ty.name());
+    let check = type_match(krate, actual, expected, span, what, &|found| {
+        found.to_string()
+    });
+    quote_spanned! {span=>
+        const _: () = #check;
+    }
+}
+
+/// A const `match` on the type `value` that passes `expected` and panics on anything else
+/// with "{what} is a script `T`", where `shown` writes the whole type `T` from the part
+/// found at this depth (nested lists and optionals are matched part by part).
+fn type_match(
+    krate: &syn::Path,
+    value: TokenStream,
+    expected: ScriptType,
+    span: Span,
+    what: &str,
+    shown: &dyn Fn(&str) -> String,
+) -> TokenStream {
+    let kinds = [
+        (quote!(#krate::ScriptType::Int), "int"),
+        (quote!(#krate::ScriptType::Float), "float"),
+        (quote!(#krate::ScriptType::String), "string"),
+        (quote!(#krate::ScriptType::Bool), "bool"),
+        (quote!(#krate::ScriptType::Void), "void"),
+        (quote!(#krate::ScriptType::List(_)), "list<...>"),
+        (quote!(#krate::ScriptType::Optional(_)), "...?"),
+    ];
+    let expected_arm = match expected {
+        ScriptType::List(element) => {
+            let nested = type_match(
+                krate,
+                quote!(*__goost_part),
+                *element,
+                span,
+                what,
+                &|part| shown(&format!("list<{part}>")),
+            );
+            quote_spanned!(span=> #krate::ScriptType::List(__goost_part) => #nested,)
+        }
+        ScriptType::Optional(inner) => {
+            let nested = type_match(krate, quote!(*__goost_part), *inner, span, what, &|part| {
+                shown(&format!("{part}?"))
+            });
+            quote_spanned!(span=> #krate::ScriptType::Optional(__goost_part) => #nested,)
+        }
+        base => {
+            let pattern = script_type_tokens(krate, base);
+            quote_spanned!(span=> #pattern => {},)
+        }
+    };
+    let expected_kind = expected.kind_name();
+    let other_arms = kinds
+        .iter()
+        .filter(|(_, name)| {
+            let kind = match *name {
+                "list<...>" => "list",
+                "...?" => "optional",
+                other => other,
+            };
+            kind != expected_kind
+        })
+        .map(|(pattern, name)| {
+            let message = format!("{what} is a script `{}`", shown(name));
             quote_spanned!(span=> #pattern => ::core::panic!(#message),)
         });
-    let expected = script_type_tokens(krate, expected);
     quote_spanned! {span=>
-        const _: () = match #actual {
-            #expected => {}
-            #(#arms)*
-        };
+        match #value {
+            #expected_arm
+            #(#other_arms)*
+        }
     }
 }
 
@@ -153,7 +218,7 @@ pub fn native(
                 let what = format!(
                     "parameter `{}` of `{signature}` is a script `{}`, but `{}`",
                     spec_param.name,
-                    spec_param.ty.name(),
+                    spec_param.ty,
                     type_text(ty),
                 );
                 type_checks.push(type_check(
@@ -168,12 +233,13 @@ pub fn native(
                 arg_patterns.push(slot.clone());
                 let local = format_ident!("__goost_{}", name);
                 conversions.push(quote! {
-                    let ::core::option::Option::Some(#local) =
-                        <#ty as #krate::FromValue>::from_value(#slot)
-                    else {
-                        return #krate::__private::GlueResult::err(
-                            #krate::Error::argument_type(&__GOOST_SPEC, #index, #slot),
-                        );
+                    let #local = match <#ty as #krate::FromValue>::from_value(#slot) {
+                        ::core::result::Result::Ok(#local) => #local,
+                        ::core::result::Result::Err(__goost_mismatch) => {
+                            return #krate::__private::GlueResult::err(
+                                #krate::Error::argument_type(&__GOOST_SPEC, #index, __goost_mismatch),
+                            );
+                        }
                     };
                 });
                 call_args.push(quote!(#local));
@@ -192,7 +258,7 @@ pub fn native(
         .map_or_else(|| native.params_span(), Spanned::span);
     let what = format!(
         "`{signature}` returns a script `{}`, but `{}`",
-        function.ret.name(),
+        function.ret,
         type_text(&ret_ty),
     );
     type_checks.push(type_check(
@@ -203,6 +269,37 @@ pub fn native(
         &what,
     ));
     let rust_path = ident.to_string();
+    // Arguments: a slice pattern when every one is required; otherwise a range of counts,
+    // with each optional argument left out read as `nil`.
+    let required = function.required_params();
+    let take_arguments = if required == arg_patterns.len() {
+        quote! {
+            let [#(#arg_patterns),*] = __goost_args else {
+                return #krate::__private::GlueResult::err(
+                    #krate::Error::arity(&__GOOST_SPEC, __goost_args.len()),
+                );
+            };
+        }
+    } else {
+        let total = arg_patterns.len();
+        let takes = arg_patterns.iter().enumerate().map(|(index, slot)| {
+            if index < required {
+                quote!(let #slot = &__goost_args[#index];)
+            } else {
+                quote! {
+                    let #slot = __goost_args.get(#index).unwrap_or(&#krate::Value::Void);
+                }
+            }
+        });
+        quote! {
+            if __goost_args.len() < #required || __goost_args.len() > #total {
+                return #krate::__private::GlueResult::err(
+                    #krate::Error::arity(&__GOOST_SPEC, __goost_args.len()),
+                );
+            }
+            #(#takes)*
+        }
+    };
     // A bound glue keeps the context only if the function takes it.
     let takes_context = native
         .params
@@ -245,11 +342,7 @@ pub fn native(
                 #(#state_locals: &#state_types,)*
                 __goost_args: &[#krate::Value],
             ) -> #krate::__private::GlueResult {
-                let [#(#arg_patterns),*] = __goost_args else {
-                    return #krate::__private::GlueResult::err(
-                        #krate::Error::arity(&__GOOST_SPEC, __goost_args.len()),
-                    );
-                };
+                #take_arguments
                 #(#conversions)*
                 #krate::__private::contained(&__GOOST_SPEC, || {
                     #krate::__private::GlueResult::from(

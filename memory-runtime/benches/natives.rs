@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use goost_bind::{ArcStr, Context, Error, Native, Registry, Value};
+use goost_bind::{Context, Error, Native, Registry, ScriptString, Value};
 use memory_runtime::buffer::{self, BufferId};
 use memory_runtime::{MemoryContext, MemoryState};
 
@@ -47,7 +47,7 @@ fn boolean(result: Result<Value, Error>) -> bool {
 
 /// The string a glue call returned.
 #[inline(always)]
-fn string(result: Result<Value, Error>) -> ArcStr {
+fn string(result: Result<Value, Error>) -> ScriptString {
     match result {
         Ok(Value::Str(s)) => s,
         other => panic!("expected a string, got {other:?}"),
@@ -152,7 +152,7 @@ fn write_small(c: &mut Criterion) {
     group.bench_function("buffer::write, direct", |b| {
         b.iter(|| {
             black_box(
-                buffer::write(&ctx, &mem, BufferId(black_box(id)), black_box("hello ")).is_ok(),
+                buffer::write(&ctx, &mem, BufferId(black_box(id)), black_box(b"hello ")).is_ok(),
             );
             reset_direct(&mut direct_written);
         })
@@ -160,7 +160,7 @@ fn write_small(c: &mut Criterion) {
     group.bench_function("buffer::write, direct in catch_unwind", |b| {
         b.iter(|| {
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                buffer::write(&ctx, &mem, BufferId(black_box(id)), black_box("hello "))
+                buffer::write(&ctx, &mem, BufferId(black_box(id)), black_box(b"hello "))
             }));
             black_box(matches!(result, Ok(Ok(true))));
             reset_direct(&mut direct_written);

@@ -1,8 +1,6 @@
 //! `memory.buffer`: growable byte buffers, and the six natives over them.
 
-use arcstr::ArcStr;
-
-use goost_bind::{Context, Error, native};
+use goost_bind::{Context, Error, ScriptString, native};
 
 use crate::budget::Budget;
 use crate::error::MemoryError;
@@ -30,10 +28,11 @@ pub enum Written {
     Refused,
 }
 
-/// A buffer's contents. Only whole strings are appended, so it is always valid UTF-8.
+/// A buffer's contents: bytes, as Go's buffers hold them (any bytes a script writes are
+/// kept exactly).
 #[derive(Debug, Default)]
 pub struct Buffer {
-    data: String,
+    data: Vec<u8>,
 }
 
 impl Buffer {
@@ -41,7 +40,7 @@ impl Buffer {
     /// doubling would pass the limit). [`Written::Refused`] when even the exact growth
     /// would pass the context's limit: nothing changes then.
     #[inline]
-    pub fn write(&mut self, data: &str, budget: &Budget) -> Result<Written, Error> {
+    pub fn write(&mut self, data: &[u8], budget: &Budget) -> Result<Written, Error> {
         if self.append_within_capacity(data) {
             Ok(Written::Appended)
         } else {
@@ -52,17 +51,17 @@ impl Buffer {
     /// Appends `data` if it fits the capacity the buffer holds already (nothing to charge);
     /// `false`, changing nothing, if it does not.
     #[inline]
-    pub fn append_within_capacity(&mut self, data: &str) -> bool {
+    pub fn append_within_capacity(&mut self, data: &[u8]) -> bool {
         if data.len() > self.data.capacity() - self.data.len() {
             return false;
         }
-        self.data.push_str(data);
+        self.data.extend_from_slice(data);
         true
     }
 
     /// [`Buffer::write`] when `data` does not fit the capacity: charge, grow, append.
     #[cold]
-    fn grow_and_write(&mut self, data: &str, budget: &Budget) -> Result<Written, Error> {
+    fn grow_and_write(&mut self, data: &[u8], budget: &Budget) -> Result<Written, Error> {
         let len = self.data.len();
         let capacity = self.data.capacity();
         let Some(needed) = len.checked_add(data.len()) else {
@@ -91,13 +90,13 @@ impl Buffer {
         if actual > target {
             budget.force_charge(footprint::heap_block(actual) - footprint::heap_block(target));
         }
-        self.data.push_str(data);
+        self.data.extend_from_slice(data);
         Ok(Written::Grew)
     }
 
     /// The contents, as a new shared string (one copy).
-    pub fn read(&self) -> ArcStr {
-        ArcStr::from(self.data.as_str())
+    pub fn read(&self) -> ScriptString {
+        ScriptString::from_bytes(&self.data)
     }
 
     /// The length in bytes.
@@ -132,7 +131,7 @@ pub fn new(ctx: &Context, mem: &MemoryState) -> Result<BufferId, Error> {
 
 #[native("memory.buffer.write")]
 #[inline]
-pub fn write(ctx: &Context, mem: &MemoryState, id: BufferId, data: &str) -> Result<bool, Error> {
+pub fn write(ctx: &Context, mem: &MemoryState, id: BufferId, data: &[u8]) -> Result<bool, Error> {
     // The common case makes no call but the copy's: a live buffer whose slot no other
     // thread holds, with room in its capacity. Anything else goes the full way.
     let appended = mem.try_with(id.0, |buffer: &mut Buffer| {
@@ -152,7 +151,7 @@ fn write_in_full(
     ctx: &Context,
     mem: &MemoryState,
     id: BufferId,
-    data: &str,
+    data: &[u8],
 ) -> Result<bool, Error> {
     match mem.with_waiting(id.0, |buffer: &mut Buffer| buffer.write(data, mem.budget()))?? {
         Written::Appended => Ok(true),
@@ -166,7 +165,7 @@ fn write_in_full(
 }
 
 #[native("memory.buffer.read")]
-pub fn read(mem: &MemoryState, id: BufferId) -> Result<ArcStr, Error> {
+pub fn read(mem: &MemoryState, id: BufferId) -> Result<ScriptString, Error> {
     mem.with(id.0, |buffer: &mut Buffer| buffer.read())
 }
 

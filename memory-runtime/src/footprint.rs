@@ -36,13 +36,10 @@ pub const fn heap_block(size: usize) -> usize {
 /// until the first string).
 pub const POOL_BYTES: usize = heap_block(size_of::<crate::pool::Pool>());
 
-/// Bytes one pooled string of `len` bytes takes: its shared allocation (a two-word header
-/// and the bytes). The empty string is shared by every pool and takes nothing.
+/// Bytes one pooled string of `len` bytes takes: its shared allocation (its count, its
+/// length and the bytes).
 pub const fn pool_entry_bytes(len: usize) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    heap_block(len.saturating_add(2 * size_of::<usize>()))
+    heap_block(len.saturating_add(goost_bind::ScriptString::HEADER_BYTES))
 }
 
 /// Bytes a pool's hash table takes while it holds `entries` strings: the fewest buckets

@@ -53,11 +53,11 @@ macro_rules! handle_newtype {
     ($name:ident) => {
         impl ::goost_bind::FromValue<'_> for $name {
             const TYPE: ::goost_bind::ScriptType = ::goost_bind::ScriptType::Int;
-            fn from_value(value: &::goost_bind::Value) -> ::core::option::Option<Self> {
-                match value {
-                    ::goost_bind::Value::Int(n) => ::core::option::Option::Some($name(*n)),
-                    _ => ::core::option::Option::None,
-                }
+            #[inline]
+            fn from_value(
+                value: &::goost_bind::Value,
+            ) -> ::core::result::Result<Self, ::goost_bind::Mismatch> {
+                <i64 as ::goost_bind::FromValue>::from_value(value).map($name)
             }
         }
         impl ::goost_bind::IntoValue for $name {

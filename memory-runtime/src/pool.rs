@@ -3,10 +3,9 @@
 use std::cmp::Ordering;
 use std::hash::BuildHasher;
 
-use arcstr::ArcStr;
 use hashbrown::{DefaultHashBuilder, HashTable};
 
-use goost_bind::{Context, Error, native};
+use goost_bind::{Context, Error, ScriptString, native};
 
 use crate::budget::Budget;
 use crate::error::MemoryError;
@@ -20,13 +19,13 @@ use crate::state::{MemoryState, Object};
 pub struct PoolId(pub i64);
 crate::handle_newtype!(PoolId);
 
-/// A set of interned strings. Each entry is an [`ArcStr`], one word in the table: `intern`
+/// A set of interned strings. Each entry is an [`ScriptString`], one word in the table: `intern`
 /// hands out clones of it, so equal strings share one allocation, and handed-out strings
 /// outlive the pool.
 /// The table hashes each string once per `intern` (a miss finds the slot and inserts
 /// with the same hash).
 pub struct Pool {
-    entries: HashTable<ArcStr>,
+    entries: HashTable<ScriptString>,
     hasher: DefaultHashBuilder,
     held: usize,
 }
@@ -56,10 +55,10 @@ impl Pool {
     /// allocation and, when the table must grow, its growth
     /// ([`footprint::pool_entry_bytes`], [`footprint::pool_table_bytes`]); past the limit
     /// it fails and changes nothing.
-    pub fn intern(&mut self, text: &str, budget: &Budget) -> Result<ArcStr, Error> {
+    pub fn intern(&mut self, text: &[u8], budget: &Budget) -> Result<ScriptString, Error> {
         let hash = self.hasher.hash_one(text);
         if let Some(pooled) = self.find(hash, text) {
-            return Ok(ArcStr::clone(pooled));
+            return Ok(ScriptString::clone(pooled));
         }
         let len = self.entries.len();
         let table_before = footprint::pool_table_bytes_at_capacity(self.entries.capacity());
@@ -67,7 +66,7 @@ impl Pool {
         let cost = footprint::pool_entry_bytes(text.len()) + (table_expected - table_before);
         budget.try_charge(cost)?;
         let hasher = &self.hasher;
-        let rehash = |entry: &ArcStr| hasher.hash_one(&**entry);
+        let rehash = |entry: &ScriptString| hasher.hash_one(entry.as_bytes());
         if self.entries.try_reserve(1, rehash).is_err() {
             budget.release(cost);
             return Err(MemoryError::OutOfMemory { requested: cost }.into());
@@ -86,27 +85,27 @@ impl Pool {
                 cost - (table_expected - table_after)
             }
         };
-        let pooled = ArcStr::from(text);
+        let pooled = ScriptString::from_bytes(text);
         self.entries
-            .insert_unique(hash, ArcStr::clone(&pooled), rehash);
+            .insert_unique(hash, ScriptString::clone(&pooled), rehash);
         self.held += charged;
         Ok(pooled)
     }
 
     /// The pooled copy of `text`, if it is interned.
     #[inline]
-    pub fn get(&self, text: &str) -> Option<&ArcStr> {
+    pub fn get(&self, text: &[u8]) -> Option<&ScriptString> {
         self.find(self.hasher.hash_one(text), text)
     }
 
     /// The entry equal to `text`, whose hash is `hash`.
     #[inline]
-    fn find(&self, hash: u64, text: &str) -> Option<&ArcStr> {
-        self.entries.find(hash, |entry| **entry == *text)
+    fn find(&self, hash: u64, text: &[u8]) -> Option<&ScriptString> {
+        self.entries.find(hash, |entry| entry.as_bytes() == text)
     }
 
     /// Whether `text` is interned.
-    pub fn contains(&self, text: &str) -> bool {
+    pub fn contains(&self, text: &[u8]) -> bool {
         self.get(text).is_some()
     }
 
@@ -133,7 +132,12 @@ pub fn new(mem: &MemoryState) -> Result<PoolId, Error> {
 
 #[native("memory.pool.intern")]
 #[inline]
-pub fn intern(ctx: &Context, mem: &MemoryState, id: PoolId, s: &str) -> Result<ArcStr, Error> {
+pub fn intern(
+    ctx: &Context,
+    mem: &MemoryState,
+    id: PoolId,
+    s: &[u8],
+) -> Result<ScriptString, Error> {
     // A hit allocates nothing and makes no call: a live pool whose slot no other thread
     // holds, with `s` in it. Anything else goes the full way.
     if let Some(Some(pooled)) = mem.try_with(id.0, |pool: &mut Pool| pool.get(s).cloned()) {
@@ -146,14 +150,19 @@ pub fn intern(ctx: &Context, mem: &MemoryState, id: PoolId, s: &str) -> Result<A
 /// adds the string within the limit, or names what is wrong with the handle. Not marked
 /// cold: a script that builds a pool misses on every new string.
 #[inline(never)]
-fn intern_in_full(ctx: &Context, mem: &MemoryState, id: PoolId, s: &str) -> Result<ArcStr, Error> {
+fn intern_in_full(
+    ctx: &Context,
+    mem: &MemoryState,
+    id: PoolId,
+    s: &[u8],
+) -> Result<ScriptString, Error> {
     let pooled = mem.with_waiting(id.0, |pool: &mut Pool| pool.intern(s, mem.budget()))??;
     gc::pace(ctx);
     Ok(pooled)
 }
 
 #[native("memory.pool.has")]
-pub fn has(mem: &MemoryState, id: PoolId, s: &str) -> Result<bool, Error> {
+pub fn has(mem: &MemoryState, id: PoolId, s: &[u8]) -> Result<bool, Error> {
     mem.with(id.0, |pool: &mut Pool| pool.contains(s))
 }
 

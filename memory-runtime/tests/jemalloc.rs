@@ -31,6 +31,7 @@ fn jemalloc_figures_follow_buffers_and_purge_returns_memory() {
     let Value::Str(stats) = call(&ctx, "memory.alloc.stats", &[]) else {
         panic!("stats returns a string")
     };
+    let stats = stats.to_str().expect("stats are JSON text");
     assert!(stats.contains("\"source\":\"jemalloc\""), "{stats}");
 
     const BUFFERS: usize = 100_000;

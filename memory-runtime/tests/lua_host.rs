@@ -127,16 +127,40 @@ fn errors_become_lua_errors_with_the_natives_text() {
     );
     assert_eq!(
         message("require('memory').buffer.len(1.5)"),
-        "runtime error: memory.buffer.len(id: int) -> int: argument 1 is the number 1.5, which is not an int"
+        "runtime error: memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got float"
     );
     assert_eq!(
         message("require('memory').buffer.len({})"),
-        "runtime error: memory.buffer.len(id: int) -> int: argument 1 is a Lua table, which has no script type"
+        "runtime error: memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got list"
     );
     assert_eq!(
-        message("local m = require('memory'); m.buffer.write(m.buffer.new(), '\\xff')"),
-        "runtime error: memory.buffer.write(id: int, data: string) -> bool: argument 2 is a Lua string that is not valid UTF-8"
+        message("require('memory').buffer.len({a = 1})"),
+        "runtime error: memory.buffer.len(id: int) -> int: argument 1 is a Lua table that is not a sequence (it has the key \"a\"), so not a list"
     );
+    assert_eq!(
+        message("local t = {}; t[1] = t; require('memory').buffer.len(t)"),
+        "runtime error: memory.buffer.len(id: int) -> int: argument 1 is a table whose element 1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1 is a table nested more than 64 deep"
+    );
+}
+
+#[test]
+fn any_bytes_round_trip_through_a_buffer_and_a_pool() {
+    let (vm, _) = lua_with_output();
+    let (bytes, len, pooled, same): (mlua::String, i64, mlua::String, bool) = vm
+        .load(
+            "local m = require('memory')
+             local b = m.buffer.new()
+             m.buffer.write(b, '\\0\\255\\1')
+             local p = m.pool.new()
+             local s = m.pool.intern(p, '\\255\\254')
+             return m.buffer.read(b), m.buffer.len(b), s, m.pool.has(p, '\\255\\254')",
+        )
+        .eval()
+        .unwrap();
+    assert_eq!(&*bytes.as_bytes(), b"\0\xff\x01");
+    assert_eq!(len, 3);
+    assert_eq!(&*pooled.as_bytes(), b"\xff\xfe");
+    assert!(same);
 }
 
 #[test]

@@ -104,6 +104,10 @@ fn errors_carry_the_natives_text() {
     );
     assert_eq!(
         message("memory::buffer::len([])"),
-        "Runtime error: memory.buffer.len(id: int) -> int: argument 1 is a Rhai array, which has no script type"
+        "Runtime error: memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got list"
+    );
+    assert_eq!(
+        message("memory::buffer::len(#{a: 1})"),
+        "Runtime error: memory.buffer.len(id: int) -> int: argument 1 is a Rhai map, which has no script type"
     );
 }

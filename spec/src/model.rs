@@ -4,23 +4,41 @@ use std::fmt;
 
 /// A script-visible type. The set is closed; the Rust side of each is a trait impl in
 /// the binding layer (`FromValue`/`IntoValue`), so the macro can check a function's
-/// types through them.
+/// types through them. Nested types are `&'static`, so a type is `Copy` and usable in
+/// constants (each impl's `TYPE`); the parser keeps one copy of each nested type it
+/// meets for the life of the process.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ScriptType {
     /// `int`: a signed 64-bit integer (`i64`).
     Int,
-    /// `string`: text.
+    /// `float`: a 64-bit float (`f64`).
+    Float,
+    /// `string`: bytes, usually UTF-8 text.
     String,
     /// `bool`.
     Bool,
     /// `void`: no value (results only).
     Void,
+    /// `list<T>`: a sequence of `T` (any type but `void`).
+    List(&'static ScriptType),
+    /// `T?`: a `T` or nothing (`nil`); `T` is neither `void` nor optional itself.
+    Optional(&'static ScriptType),
+}
+
+/// Where a type failed to parse, and why (a byte offset into the text given).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeError {
+    /// Byte offset of the offending part.
+    pub at: usize,
+    /// What is wrong there.
+    pub message: String,
 }
 
 impl ScriptType {
-    /// Every script type, in the order the spec format lists them.
-    pub const ALL: [ScriptType; 4] = [
+    /// The types without parts, in the order the spec format lists them.
+    pub const BASE: [ScriptType; 5] = [
         ScriptType::Int,
+        ScriptType::Float,
         ScriptType::String,
         ScriptType::Bool,
         ScriptType::Void,
@@ -28,28 +46,130 @@ impl ScriptType {
 
     /// Equality usable in constants (the macro's compile-time type checks use it).
     pub const fn is(self, other: ScriptType) -> bool {
-        self as u8 == other as u8
-    }
-
-    /// The name used in spec files and signatures: `int`, `string`, `bool`, `void`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            ScriptType::Int => "int",
-            ScriptType::String => "string",
-            ScriptType::Bool => "bool",
-            ScriptType::Void => "void",
+        match (self, other) {
+            (ScriptType::List(a), ScriptType::List(b))
+            | (ScriptType::Optional(a), ScriptType::Optional(b)) => a.is(*b),
+            _ => self.tag() == other.tag(),
         }
     }
 
-    /// The type a spec names `word`, if any.
-    pub fn parse(word: &str) -> Option<ScriptType> {
-        ScriptType::ALL.into_iter().find(|ty| ty.name() == word)
+    /// Which kind of type this is (its variant), as a number.
+    const fn tag(self) -> u8 {
+        match self {
+            ScriptType::Int => 0,
+            ScriptType::Float => 1,
+            ScriptType::String => 2,
+            ScriptType::Bool => 3,
+            ScriptType::Void => 4,
+            ScriptType::List(_) => 5,
+            ScriptType::Optional(_) => 6,
+        }
+    }
+
+    /// The name of a type without parts (`int`, ...); `list` and `optional` for the others.
+    pub const fn kind_name(self) -> &'static str {
+        match self {
+            ScriptType::Int => "int",
+            ScriptType::Float => "float",
+            ScriptType::String => "string",
+            ScriptType::Bool => "bool",
+            ScriptType::Void => "void",
+            ScriptType::List(_) => "list",
+            ScriptType::Optional(_) => "optional",
+        }
+    }
+
+    /// Whether a caller may leave an argument of this type out (it is optional).
+    pub const fn is_optional(self) -> bool {
+        matches!(self, ScriptType::Optional(_))
+    }
+
+    /// The type a spec writes as `text` (`int`, `list<string>`, `int?`, ...), if any.
+    pub fn parse(text: &str) -> Option<ScriptType> {
+        ScriptType::parse_with_error(text).ok()
+    }
+
+    /// [`ScriptType::parse`], saying where and why `text` is not a type.
+    pub fn parse_with_error(text: &str) -> Result<ScriptType, TypeError> {
+        let trimmed = text.trim_end();
+        if let Some(inner) = trimmed.strip_suffix('?') {
+            let inside = ScriptType::parse_with_error(inner)?;
+            return match inside {
+                ScriptType::Void | ScriptType::Optional(_) => Err(TypeError {
+                    at: 0,
+                    message: format!(
+                        "`{trimmed}`: `?` makes a value optional; `{inside}` cannot be"
+                    ),
+                }),
+                inside => Ok(ScriptType::Optional(keep(inside))),
+            };
+        }
+        if let Some(rest) = trimmed.strip_prefix("list") {
+            let rest_trimmed = rest.trim_start();
+            if let Some(inner) = rest_trimmed
+                .strip_prefix('<')
+                .and_then(|r| r.strip_suffix('>'))
+            {
+                let inner_at = trimmed.len() - rest_trimmed.len() + 1;
+                let lead = inner.len() - inner.trim_start().len();
+                let element =
+                    ScriptType::parse_with_error(inner.trim_start()).map_err(|e| TypeError {
+                        at: inner_at + lead + e.at,
+                        message: e.message,
+                    })?;
+                if element == ScriptType::Void {
+                    return Err(TypeError {
+                        at: inner_at + lead,
+                        message: "a list cannot hold `void`".to_string(),
+                    });
+                }
+                return Ok(ScriptType::List(keep(element)));
+            }
+        }
+        ScriptType::BASE
+            .into_iter()
+            .find(|ty| ty.kind_name() == trimmed)
+            .ok_or_else(|| TypeError {
+                at: 0,
+                message: format!(
+                    "unknown type `{trimmed}`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>` or `T?`"
+                ),
+            })
+    }
+}
+
+/// A `'static` copy of `ty`: the types without parts are constants; each nested type is
+/// allocated once per process and reused after (specs name few distinct types).
+fn keep(ty: ScriptType) -> &'static ScriptType {
+    static KEPT: std::sync::Mutex<Vec<&'static ScriptType>> = std::sync::Mutex::new(Vec::new());
+    match ty {
+        ScriptType::Int => &ScriptType::Int,
+        ScriptType::Float => &ScriptType::Float,
+        ScriptType::String => &ScriptType::String,
+        ScriptType::Bool => &ScriptType::Bool,
+        ScriptType::Void => &ScriptType::Void,
+        nested => {
+            let mut kept = KEPT
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(found) = kept.iter().find(|k| ***k == nested) {
+                return found;
+            }
+            let leaked: &'static ScriptType = Box::leak(Box::new(nested));
+            kept.push(leaked);
+            leaked
+        }
     }
 }
 
 impl fmt::Display for ScriptType {
+    /// As a spec writes it: `int`, `list<string>`, `float?`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        match self {
+            ScriptType::List(element) => write!(f, "list<{element}>"),
+            ScriptType::Optional(inner) => write!(f, "{inner}?"),
+            base => f.write_str(base.kind_name()),
+        }
     }
 }
 
@@ -80,6 +200,15 @@ pub struct Function {
 }
 
 impl Function {
+    /// How many arguments a caller must pass: the parameters before the trailing
+    /// optional ones.
+    pub fn required_params(&self) -> usize {
+        self.params
+            .iter()
+            .rposition(|p| !p.ty.is_optional())
+            .map_or(0, |last| last + 1)
+    }
+
     /// The canonical signature: `memory.buffer.write(id: int, data: string) -> bool`.
     pub fn signature(&self) -> String {
         self.signature_with_arrow("->")
@@ -90,14 +219,9 @@ impl Function {
         let params: Vec<String> = self
             .params
             .iter()
-            .map(|p| format!("{}: {}", p.name, p.ty.name()))
+            .map(|p| format!("{}: {}", p.name, p.ty))
             .collect();
-        format!(
-            "{}({}) {arrow} {}",
-            self.name,
-            params.join(", "),
-            self.ret.name()
-        )
+        format!("{}({}) {arrow} {}", self.name, params.join(", "), self.ret)
     }
 }
 

@@ -18,7 +18,9 @@
 //!   | import memory
 //! ```
 //!
-//! Script types are `int`, `string`, `bool` and `void` (`void` only as a result).
+//! Script types are `int`, `float`, `string`, `bool` and `void` (`void` only as a
+//! result), `list<T>` (of any type but `void`) and `T?` (a `T` or nothing). Optional
+//! parameters come last: a caller may leave them out.
 
 use crate::model::{Example, Function, Group, Param, ScriptType, Spec, SpecError};
 
@@ -306,13 +308,21 @@ fn parse_signature(text: &str, group: &str) -> Result<Function, (usize, String)>
             }
             let ty_at = offset + name.len() + lead + 1 + (ty.len() - ty.trim_start().len());
             let ty_word = ty.trim();
-            let ty = match ScriptType::parse(ty_word) {
-                Some(ScriptType::Void) => {
+            let ty = match ScriptType::parse_with_error(ty_word) {
+                Ok(ScriptType::Void) => {
                     return Err((ty_at, format!("parameter `{name}` cannot be `void`")));
                 }
-                Some(ty) => ty,
-                None => return Err((ty_at, unknown_type(ty_word))),
+                Ok(ty) => ty,
+                Err(e) => return Err((ty_at + e.at, e.message)),
             };
+            if !ty.is_optional() && params.iter().any(|p| p.ty.is_optional()) {
+                return Err((
+                    at,
+                    format!(
+                        "parameter `{name}` is required but follows an optional one: optional parameters come last"
+                    ),
+                ));
+            }
             if params.iter().any(|p| p.name == name) {
                 return Err((at, format!("parameter `{name}` appears twice")));
             }
@@ -335,7 +345,7 @@ fn parse_signature(text: &str, group: &str) -> Result<Function, (usize, String)>
         ))?;
     let ret_at = text.len() - ret_text.trim_start().len();
     let ret_word = ret_text.trim();
-    let ret = ScriptType::parse(ret_word).ok_or((ret_at, unknown_type(ret_word)))?;
+    let ret = ScriptType::parse_with_error(ret_word).map_err(|e| (ret_at + e.at, e.message))?;
     Ok(Function {
         name: format!("{group}.{short}"),
         short: short.to_string(),
@@ -344,10 +354,6 @@ fn parse_signature(text: &str, group: &str) -> Result<Function, (usize, String)>
         description: String::new(),
         line: 0,
     })
-}
-
-fn unknown_type(word: &str) -> String {
-    format!("unknown type `{word}`: expected `int`, `string`, `bool` or `void`")
 }
 
 #[cfg(test)]
@@ -403,11 +409,58 @@ example goost
     }
 
     #[test]
+    fn parses_float_lists_and_optional_types_and_prints_them_back() {
+        let source = "module m\ngroup m.g\n  fn f(x: float, xs: list<list<int>>, s: string?, t: list<string>?) -> list<string?>\n    | x\n";
+        let spec = parse(source).unwrap();
+        let f = &spec.groups[0].functions[0];
+        assert_eq!(
+            f.signature(),
+            "m.g.f(x: float, xs: list<list<int>>, s: string?, t: list<string>?) -> list<string?>"
+        );
+        assert_eq!(
+            f.params[1].ty,
+            ScriptType::List(&ScriptType::List(&ScriptType::Int))
+        );
+        assert_eq!(f.params[2].ty, ScriptType::Optional(&ScriptType::String));
+        assert_eq!(f.required_params(), 2);
+        assert!(
+            f.params[1]
+                .ty
+                .is(ScriptType::List(&ScriptType::List(&ScriptType::Int)))
+        );
+        assert!(!f.params[1].ty.is(ScriptType::List(&ScriptType::Int)));
+    }
+
+    #[test]
+    fn reports_misplaced_types_at_their_column() {
+        let at = |signature: &str| {
+            error_of(&format!("module m\ngroup m.g\n  fn {signature}\n    | x\n"))
+        };
+        assert_eq!(
+            at("f(a: list<void>) -> int"),
+            "3:16: a list cannot hold `void`"
+        );
+        assert_eq!(
+            at("f(a: list<nope>) -> int"),
+            "3:16: unknown type `nope`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>` or `T?`"
+        );
+        assert_eq!(
+            at("f(a: int??) -> int"),
+            "3:11: `int??`: `?` makes a value optional; `int?` cannot be"
+        );
+        assert_eq!(
+            at("f(a: int?, b: int) -> int"),
+            "3:17: parameter `b` is required but follows an optional one: optional parameters come last"
+        );
+        assert_eq!(at("f() -> list<void>"), "3:18: a list cannot hold `void`");
+    }
+
+    #[test]
     fn reports_unknown_type_with_its_column() {
-        let source = "module m\ngroup m.g\n  fn f(a: float) -> int\n    | x\n";
+        let source = "module m\ngroup m.g\n  fn f(a: double) -> int\n    | x\n";
         assert_eq!(
             error_of(source),
-            "3:11: unknown type `float`: expected `int`, `string`, `bool` or `void`"
+            "3:11: unknown type `double`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>` or `T?`"
         );
     }
 
@@ -487,7 +540,7 @@ example goost
         let source = "module m\ngroup m.g\n  fn f() → nope\n    | x\n";
         assert_eq!(
             error_of(source),
-            "3:12: unknown type `nope`: expected `int`, `string`, `bool` or `void`"
+            "3:12: unknown type `nope`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>` or `T?`"
         );
     }
 

@@ -58,6 +58,10 @@ pub enum Builtin {
     Print,
     Str,
     Len,
+    /// `float(x)`: an int as a float.
+    Float,
+    /// `int(x)`: a float as an int, truncated toward zero (as Go converts).
+    Int,
 }
 
 /// An expression.
@@ -73,6 +77,10 @@ pub enum Expr {
     /// parser, the evaluator or `Drop`).
     Chain(Box<Expr>, Vec<(Binary, Expr, Pos)>),
     Builtin(Builtin, Vec<Expr>, Pos),
+    /// A list literal `[a, b, ...]`.
+    List(Vec<Expr>, Pos),
+    /// `list[index]`.
+    Index(Box<Expr>, Box<Expr>, Pos),
     /// A call of the program's native number `.0` (an index into [`Program::natives`]).
     Native(usize, Vec<Expr>, Pos),
 }

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::{ArcStr, BoundNative, Context, MemoryContext, Value};
+use crate::{BoundNative, Context, MemoryContext, ScriptString, Value};
 
 use super::HostError;
 use super::ast::{Binary, Builtin, Expr, Program, Stmt, Unary};
@@ -257,7 +257,7 @@ impl<'a, W: Write> Machine<'a, W> {
                 pos,
                 format!(
                     "`{what}` condition must be a bool, got {}",
-                    other.script_type()
+                    other.type_name()
                 ),
             )),
         }
@@ -270,7 +270,7 @@ impl<'a, W: Write> Machine<'a, W> {
                 pos,
                 format!(
                     "`{what}` range bounds must be ints, got {}",
-                    other.script_type()
+                    other.type_name()
                 ),
             )),
         }
@@ -287,14 +287,15 @@ impl<'a, W: Write> Machine<'a, W> {
                         .checked_neg()
                         .map(Value::Int)
                         .ok_or_else(|| HostError::at(*pos, format!("integer overflow: -({n})"))),
+                    (Unary::Neg, Value::Float(x)) => Ok(Value::Float(-x)),
                     (Unary::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
                     (Unary::Neg, other) => Err(HostError::at(
                         *pos,
-                        format!("`-` expects an int, got {}", other.script_type()),
+                        format!("`-` expects an int or a float, got {}", other.type_name()),
                     )),
                     (Unary::Not, other) => Err(HostError::at(
                         *pos,
-                        format!("`!` expects a bool, got {}", other.script_type()),
+                        format!("`!` expects a bool, got {}", other.type_name()),
                     )),
                 }
             }
@@ -308,6 +309,42 @@ impl<'a, W: Write> Machine<'a, W> {
                 Ok(value)
             }
             Expr::Builtin(builtin, args, pos) => self.builtin(*builtin, args, *pos),
+            Expr::List(items, pos) => {
+                self.charge(1 + items.len() as u64 / 64, *pos)?;
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.push(self.eval(item)?);
+                }
+                Value::list(values).map_err(|too_deep| HostError::at(*pos, too_deep.to_string()))
+            }
+            Expr::Index(list, index, pos) => {
+                self.step(*pos)?;
+                let list = self.eval(list)?;
+                let index = self.eval(index)?;
+                match (&list, &index) {
+                    (Value::List(items), Value::Int(i)) => usize::try_from(*i)
+                        .ok()
+                        .and_then(|i| items.get(i))
+                        .cloned()
+                        .ok_or_else(|| {
+                            HostError::at(
+                                *pos,
+                                format!(
+                                    "index {i} is out of range for a list of {} elements",
+                                    items.len()
+                                ),
+                            )
+                        }),
+                    (Value::List(_), other) => Err(HostError::at(
+                        *pos,
+                        format!("a list index must be an int, got {}", other.type_name()),
+                    )),
+                    (other, _) => Err(HostError::at(
+                        *pos,
+                        format!("only a list can be indexed, not {}", other.type_name()),
+                    )),
+                }
+            }
             Expr::Native(native, args, pos) => {
                 self.step(*pos)?;
                 let base = self.stack.len();
@@ -392,12 +429,51 @@ impl<'a, W: Write> Machine<'a, W> {
                 }
                 self.charge(steps_for_bytes(total), pos)?;
                 // Copied once, straight into the shared string.
-                let joined = ArcStr::init_with(total, |bytes| {
-                    bytes[..a.len()].copy_from_slice(a.as_bytes());
-                    bytes[a.len()..].copy_from_slice(b.as_bytes());
-                })
-                .map_err(|e| HostError::at(pos, format!("`+` made invalid text: {e}")))?;
-                Value::Str(joined)
+                Value::Str(ScriptString::concat(a, b))
+            }
+            (Binary::Add, Value::Float(a), Value::Float(b)) => Value::Float(a + b),
+            (Binary::Sub, Value::Float(a), Value::Float(b)) => Value::Float(a - b),
+            (Binary::Mul, Value::Float(a), Value::Float(b)) => Value::Float(a * b),
+            // As in Go, a float divided by zero is an infinity (or NaN), not an error.
+            (Binary::Div, Value::Float(a), Value::Float(b)) => Value::Float(a / b),
+            (Binary::Lt, Value::Float(a), Value::Float(b)) => Value::Bool(a < b),
+            (Binary::Le, Value::Float(a), Value::Float(b)) => Value::Bool(a <= b),
+            (Binary::Gt, Value::Float(a), Value::Float(b)) => Value::Bool(a > b),
+            (Binary::Ge, Value::Float(a), Value::Float(b)) => Value::Bool(a >= b),
+            (
+                Binary::Add
+                | Binary::Sub
+                | Binary::Mul
+                | Binary::Div
+                | Binary::Rem
+                | Binary::Lt
+                | Binary::Le
+                | Binary::Gt
+                | Binary::Ge,
+                Value::Int(_),
+                Value::Float(_),
+            )
+            | (
+                Binary::Add
+                | Binary::Sub
+                | Binary::Mul
+                | Binary::Div
+                | Binary::Rem
+                | Binary::Lt
+                | Binary::Le
+                | Binary::Gt
+                | Binary::Ge,
+                Value::Float(_),
+                Value::Int(_),
+            ) => {
+                return Err(HostError::at(
+                    pos,
+                    format!(
+                        "`{symbol}` cannot mix {} and {}: convert one with float(..) or int(..), as in Go",
+                        left.type_name(),
+                        right.type_name()
+                    ),
+                ));
             }
             (Binary::Add, Value::Int(a), Value::Int(b)) => {
                 Value::Int(a.checked_add(*b).ok_or_else(|| overflow(*a, *b))?)
@@ -431,8 +507,8 @@ impl<'a, W: Write> Machine<'a, W> {
                     pos,
                     format!(
                         "`{symbol}` cannot take {} and {}",
-                        a.script_type(),
-                        b.script_type()
+                        a.type_name(),
+                        b.type_name()
                     ),
                 ));
             }
@@ -456,15 +532,30 @@ impl<'a, W: Write> Machine<'a, W> {
         }
         match builtin {
             Builtin::Print => {
-                let line: Vec<String> = values.iter().map(Value::to_string).collect();
-                let line = line.join(" ");
+                // Strings are written as their exact bytes.
+                let mut line = Vec::new();
+                for (i, value) in values.iter().enumerate() {
+                    if i > 0 {
+                        line.push(b' ');
+                    }
+                    let _ = value.write_to(&mut line);
+                }
+                line.push(b'\n');
                 self.charge(1 + steps_for_bytes(line.len()), pos)?;
-                writeln!(self.out, "{line}")
+                self.out
+                    .write_all(&line)
                     .map_err(|e| HostError::at(pos, format!("print: cannot write output: {e}")))?;
                 Ok(Value::Void)
             }
             Builtin::Str => {
-                let text = values[0].to_string();
+                let text = match &values[0] {
+                    Value::Str(s) => return Ok(Value::Str(s.clone())),
+                    other => {
+                        let mut bytes = Vec::new();
+                        let _ = other.write_to(&mut bytes);
+                        bytes
+                    }
+                };
                 self.charge(1 + steps_for_bytes(text.len()), pos)?;
                 Ok(Value::str(text))
             }
@@ -472,9 +563,50 @@ impl<'a, W: Write> Machine<'a, W> {
                 self.step(pos)?;
                 match &values[0] {
                     Value::Str(s) => Ok(Value::Int(s.len() as i64)),
+                    Value::List(items) => Ok(Value::Int(items.len() as i64)),
                     other => Err(HostError::at(
                         pos,
-                        format!("`len` expects a string, got {}", other.script_type()),
+                        format!(
+                            "`len` expects a string or a list, got {}",
+                            other.type_name()
+                        ),
+                    )),
+                }
+            }
+            Builtin::Float => {
+                self.step(pos)?;
+                match &values[0] {
+                    Value::Int(n) => Ok(Value::Float(*n as f64)),
+                    Value::Float(x) => Ok(Value::Float(*x)),
+                    other => Err(HostError::at(
+                        pos,
+                        format!(
+                            "`float` expects an int or a float, got {}",
+                            other.type_name()
+                        ),
+                    )),
+                }
+            }
+            Builtin::Int => {
+                self.step(pos)?;
+                match &values[0] {
+                    Value::Int(n) => Ok(Value::Int(*n)),
+                    // In range when -2^63 <= x < 2^63; truncated toward zero, as Go does.
+                    Value::Float(x)
+                        if x.is_finite() && *x >= -(2f64.powi(63)) && *x < 2f64.powi(63) =>
+                    {
+                        Ok(Value::Int(x.trunc() as i64))
+                    }
+                    Value::Float(x) => Err(HostError::at(
+                        pos,
+                        format!(
+                            "`int` cannot convert {}: it is outside the range of an int",
+                            crate::format_float(*x)
+                        ),
+                    )),
+                    other => Err(HostError::at(
+                        pos,
+                        format!("`int` expects a float or an int, got {}", other.type_name()),
                     )),
                 }
             }

@@ -10,10 +10,12 @@ pub struct Pos {
 }
 
 /// One token.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Tok {
     Int(i64),
-    Str(String),
+    Float(f64),
+    /// A string literal's bytes (`\x..` escapes may make them any bytes).
+    Str(Vec<u8>),
     Ident(String),
     /// Keywords and punctuation, by their text: `let`, `==`, `{`, `..`, ...
     Sym(&'static str),
@@ -22,14 +24,15 @@ pub enum Tok {
     Eof,
 }
 
-const KEYWORDS: [&str; 11] = [
+const KEYWORDS: [&str; 12] = [
     "import", "let", "if", "else", "while", "for", "in", "break", "continue", "true", "false",
+    "nil",
 ];
 
 /// Longest first, so `<=` wins over `<` and `..` over `.`.
-const SYMBOLS: [&str; 23] = [
+const SYMBOLS: [&str; 25] = [
     "..", "==", "!=", "<=", ">=", "&&", "||", "+", "-", "*", "/", "%", "<", ">", "!", "=", "(",
-    ")", "{", "}", ",", ".", ";",
+    ")", "{", "}", "[", "]", ",", ".", ";",
 ];
 
 /// Tokenizes `source`. Newlines inside `(...)` do not end a statement. A UTF-8 byte-order
@@ -64,19 +67,10 @@ pub fn lex(source: &str) -> Result<Vec<(Tok, Pos)>, HostError> {
             continue;
         }
         if c.is_ascii_digit() {
-            let start = i;
-            while i < chars.len() && chars[i].is_ascii_digit() {
-                i += 1;
-            }
-            let text: String = chars[start..i].iter().collect();
-            let value = text.parse::<i64>().map_err(|_| {
-                HostError::at(
-                    pos,
-                    format!("integer literal {text} does not fit in an int (i64)"),
-                )
-            })?;
-            col += i - start;
-            tokens.push((Tok::Int(value), pos));
+            let (tok, used) = number(&chars[i..], pos)?;
+            i += used;
+            col += used;
+            tokens.push((tok, pos));
             continue;
         }
         if c.is_alphabetic() || c == '_' {
@@ -112,8 +106,8 @@ pub fn lex(source: &str) -> Result<Vec<(Tok, Pos)>, HostError> {
             return Err(HostError::at(pos, format!("unexpected character {c:?}")));
         };
         match *symbol {
-            "(" => depth += 1,
-            ")" => depth = depth.saturating_sub(1),
+            "(" | "[" => depth += 1,
+            ")" | "]" => depth = depth.saturating_sub(1),
             _ => {}
         }
         i += symbol.len();
@@ -132,10 +126,57 @@ pub fn lex(source: &str) -> Result<Vec<(Tok, Pos)>, HostError> {
     Ok(tokens)
 }
 
-/// A string literal starting at `chars[0] == '"'`: its text, the characters used, and
+/// A number literal starting at `chars[0]` (a digit): an int (`42`) or a float (`1.5`,
+/// `2e3`, `1.5e-7`), and the characters used. `1..3` is an int and a range, not a float.
+fn number(chars: &[char], pos: Pos) -> Result<(Tok, usize), HostError> {
+    let digits_from = |from: usize| {
+        chars[from..]
+            .iter()
+            .position(|c| !c.is_ascii_digit())
+            .map_or(chars.len(), |n| from + n)
+    };
+    let mut end = digits_from(0);
+    let mut float = false;
+    if chars.get(end) == Some(&'.') && chars.get(end + 1).is_some_and(char::is_ascii_digit) {
+        end = digits_from(end + 1);
+        float = true;
+    }
+    if matches!(chars.get(end), Some('e' | 'E')) {
+        let sign = usize::from(matches!(chars.get(end + 1), Some('+' | '-')));
+        if chars.get(end + 1 + sign).is_some_and(char::is_ascii_digit) {
+            end = digits_from(end + 1 + sign);
+            float = true;
+        }
+    }
+    let text: String = chars[..end].iter().collect();
+    if float {
+        let value: f64 = text
+            .parse()
+            .map_err(|_| HostError::at(pos, format!("invalid float literal {text}")))?;
+        if value.is_infinite() {
+            return Err(HostError::at(
+                pos,
+                format!("float literal {text} is too large for a float (f64)"),
+            ));
+        }
+        return Ok((Tok::Float(value), end));
+    }
+    let value = text.parse::<i64>().map_err(|_| {
+        HostError::at(
+            pos,
+            format!("integer literal {text} does not fit in an int (i64)"),
+        )
+    })?;
+    Ok((Tok::Int(value), end))
+}
+
+/// A string literal starting at `chars[0] == '"'`: its bytes, the characters used, and
 /// the newlines inside it.
-fn string_literal(chars: &[char], start: Pos) -> Result<(String, usize, usize), HostError> {
-    let mut text = String::new();
+fn string_literal(chars: &[char], start: Pos) -> Result<(Vec<u8>, usize, usize), HostError> {
+    let mut text = Vec::new();
+    let mut utf8 = [0u8; 4];
+    let mut push =
+        |text: &mut Vec<u8>, c: char| text.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
     let mut i = 1;
     let mut lines = 0;
     // Index of the last newline inside the literal, to place an escape on its own line.
@@ -152,7 +193,7 @@ fn string_literal(chars: &[char], start: Pos) -> Result<(String, usize, usize), 
             '\n' => {
                 lines += 1;
                 last_newline = Some(i - 1);
-                text.push('\n');
+                text.push(b'\n');
             }
             '\\' => {
                 let escape_pos = Pos {
@@ -170,10 +211,28 @@ fn string_literal(chars: &[char], start: Pos) -> Result<(String, usize, usize), 
                 };
                 i += 1;
                 match e {
-                    'n' => text.push('\n'),
-                    't' => text.push('\t'),
-                    '"' => text.push('"'),
-                    '\\' => text.push('\\'),
+                    'n' => text.push(b'\n'),
+                    't' => text.push(b'\t'),
+                    '"' => text.push(b'"'),
+                    '\\' => text.push(b'\\'),
+                    'x' => {
+                        let hex: String = chars[i..chars.len().min(i + 2)].iter().collect();
+                        match u8::from_str_radix(&hex, 16) {
+                            Ok(byte)
+                                if hex.len() == 2 && hex.chars().all(|c| c.is_ascii_hexdigit()) =>
+                            {
+                                text.push(byte);
+                                i += 2;
+                            }
+                            _ => {
+                                return Err(HostError::at(
+                                    escape_pos,
+                                    "invalid byte escape: expected \\x and two hex digits"
+                                        .to_string(),
+                                ));
+                            }
+                        }
+                    }
                     'u' => {
                         let close = chars[i..].iter().position(|&c| c == '}');
                         let valid = chars.get(i) == Some(&'{') && close.is_some();
@@ -187,7 +246,7 @@ fn string_literal(chars: &[char], start: Pos) -> Result<(String, usize, usize), 
                         let hex = digits.chars().all(|c| c.is_ascii_hexdigit());
                         match (valid, code) {
                             (true, Some(ch)) if hex && !digits.is_empty() && digits.len() <= 6 => {
-                                text.push(ch);
+                                push(&mut text, ch);
                                 i += digits.len() + 2;
                             }
                             _ => {
@@ -202,13 +261,13 @@ fn string_literal(chars: &[char], start: Pos) -> Result<(String, usize, usize), 
                         return Err(HostError::at(
                             escape_pos,
                             format!(
-                                "unknown escape \\{other}: expected \\n, \\t, \\\", \\\\ or \\u{{...}}"
+                                "unknown escape \\{other}: expected \\n, \\t, \\\", \\\\, \\x.. or \\u{{...}}"
                             ),
                         ));
                     }
                 }
             }
-            c => text.push(c),
+            c => push(&mut text, c),
         }
     }
 }

@@ -88,6 +88,7 @@ pub fn parse_with(
 fn describe(tok: &Tok) -> String {
     match tok {
         Tok::Int(n) => format!("`{n}`"),
+        Tok::Float(x) => format!("`{}`", crate::format_float(*x)),
         Tok::Str(_) => "a string".to_string(),
         Tok::Ident(name) => format!("`{name}`"),
         Tok::Sym(s) => format!("`{s}`"),
@@ -380,7 +381,7 @@ impl Parser<'_, '_> {
         } else if self.is("!") {
             Unary::Not
         } else {
-            return self.primary();
+            return self.postfix();
         };
         let pos = self.next().1;
         self.enter()?;
@@ -388,19 +389,49 @@ impl Parser<'_, '_> {
         self.leave();
         let operand = operand?;
         // Fold `-<literal>`: literals are never negative, so this cannot overflow.
-        if let (Unary::Neg, Expr::Const(Value::Int(n))) = (op, &operand) {
-            return Ok(Expr::Const(Value::Int(-n)));
+        match (op, &operand) {
+            (Unary::Neg, Expr::Const(Value::Int(n))) => return Ok(Expr::Const(Value::Int(-n))),
+            (Unary::Neg, Expr::Const(Value::Float(x))) => {
+                return Ok(Expr::Const(Value::Float(-x)));
+            }
+            _ => {}
         }
         Ok(Expr::Unary(op, Box::new(operand), pos))
+    }
+
+    /// A primary expression and the indexings after it: `xs[i][j]`, applied in a loop.
+    fn postfix(&mut self) -> Result<Expr, HostError> {
+        let mut expr = self.primary()?;
+        while self.is("[") {
+            let pos = self.next().1;
+            let index = self.expression()?;
+            self.expect("]")?;
+            expr = Expr::Index(Box::new(expr), Box::new(index), pos);
+        }
+        Ok(expr)
     }
 
     fn primary(&mut self) -> Result<Expr, HostError> {
         let (tok, pos) = self.next();
         match tok {
             Tok::Int(n) => Ok(Expr::Const(Value::Int(n))),
+            Tok::Float(x) => Ok(Expr::Const(Value::Float(x))),
             Tok::Str(s) => Ok(Expr::Const(Value::str(s))),
             Tok::Sym("true") => Ok(Expr::Const(Value::Bool(true))),
             Tok::Sym("false") => Ok(Expr::Const(Value::Bool(false))),
+            Tok::Sym("nil") => Ok(Expr::Const(Value::Void)),
+            Tok::Sym("[") => {
+                let mut items = Vec::new();
+                while !self.is("]") {
+                    items.push(self.expression()?);
+                    if !self.is(",") {
+                        break;
+                    }
+                    self.next();
+                }
+                self.expect("]")?;
+                Ok(Expr::List(items, pos))
+            }
             Tok::Sym("(") => {
                 let inner = self.expression()?;
                 self.expect(")")?;
@@ -412,12 +443,14 @@ impl Parser<'_, '_> {
                     "print" => Builtin::Print,
                     "str" => Builtin::Str,
                     "len" => Builtin::Len,
+                    "float" => Builtin::Float,
+                    "int" => Builtin::Int,
                     _ => return Err(HostError::at(pos, format!("unknown function `{name}`"))),
                 };
                 let args = self.arguments()?;
                 let wanted = match builtin {
                     Builtin::Print => None,
-                    Builtin::Str | Builtin::Len => Some(1),
+                    Builtin::Str | Builtin::Len | Builtin::Float | Builtin::Int => Some(1),
                 };
                 if let Some(wanted) = wanted.filter(|w| *w != args.len()) {
                     return Err(HostError::at(
@@ -484,7 +517,7 @@ impl Parser<'_, '_> {
             ));
         }
         let args = self.arguments()?;
-        if args.len() != native.spec().params.len() {
+        if args.len() < native.spec().required_params() || args.len() > native.spec().params.len() {
             return Err(HostError::at(
                 pos,
                 Error::arity(native.spec(), args.len()).to_string(),

@@ -17,7 +17,7 @@ pub struct Repl<'a, W: Write> {
 }
 
 /// What became of one entry.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 pub enum Entry {
     /// It ran; an expression's non-void value comes with it.
     Done(Option<Value>),

@@ -1,7 +1,7 @@
 use goost_memory::native;
 
 #[native("memory.buffer.len")]
-fn len(id: f64) -> i64 {
+fn len(id: char) -> i64 {
     id as i64
 }
 

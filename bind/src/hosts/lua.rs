@@ -39,7 +39,8 @@ use mlua::{Lua, MultiValue, Table};
 /// its own (and never two versions).
 pub use mlua;
 
-use crate::{Context, Module, Native, Registry, ScriptType, Value};
+use super::Unconverted;
+use crate::{Context, Module, Native, Registry, Value};
 
 /// Makes `require(name)` return each registered module, with its natives running on
 /// `ctx`, and registers Lua's own collector on `ctx`. The Lua state holds the context;
@@ -101,13 +102,20 @@ fn module_table(lua: &Lua, module: &Module, ctx: &Context) -> mlua::Result<Table
 }
 
 fn from_lua(native: &Native, index: usize, value: &mlua::Value) -> mlua::Result<Value> {
-    let fail = |what: String| {
+    convert_from_lua(value, 0).map_err(|unconverted| {
         mlua::Error::runtime(format!(
-            "{}: argument {} {what}",
+            "{}: argument {} {}",
             native.spec().signature,
-            index + 1
+            index + 1,
+            unconverted.describe("table")
         ))
-    };
+    })
+}
+
+/// A Lua value as a script value: a number is an int when it is a whole number in range,
+/// else a float; a string is its bytes, as they are; a sequence table is a list. `Err`
+/// says what the value is instead (the caller names the argument).
+fn convert_from_lua(value: &mlua::Value, depth: usize) -> Result<Value, Unconverted> {
     Ok(match value {
         mlua::Value::Nil => Value::Void,
         mlua::Value::Boolean(b) => Value::Bool(*b),
@@ -117,18 +125,47 @@ fn from_lua(native: &Native, index: usize, value: &mlua::Value) -> mlua::Result<
         {
             Value::Int(*f as i64)
         }
-        mlua::Value::Number(f) => {
-            return Err(fail(format!(
-                "is the number {f}, which is not an {}",
-                ScriptType::Int
-            )));
+        mlua::Value::Number(f) => Value::Float(*f),
+        mlua::Value::String(s) => Value::str(&*s.as_bytes()),
+        mlua::Value::Table(table) => {
+            if depth >= Value::MAX_NESTING {
+                return Err(Unconverted::new(format!(
+                    "is a table nested more than {} deep",
+                    Value::MAX_NESTING
+                )));
+            }
+            let len = table.raw_len();
+            let mut entries = 0usize;
+            for pair in table.pairs::<mlua::Value, mlua::Value>() {
+                let (key, _) = pair.map_err(|e| Unconverted::new(e.to_string()))?;
+                let in_sequence =
+                    matches!(key, mlua::Value::Integer(k) if k >= 1 && (k as usize) <= len);
+                if !in_sequence {
+                    return Err(Unconverted::new(format!(
+                        "is a Lua table that is not a sequence (it has the key {}), so not a list",
+                        lua_key_text(&key)
+                    )));
+                }
+                entries += 1;
+            }
+            if entries != len {
+                return Err(Unconverted::new(
+                    "is a Lua table with holes, so not a list".to_string(),
+                ));
+            }
+            let mut items = Vec::with_capacity(len);
+            for position in 1..=len {
+                let item: mlua::Value = table
+                    .raw_get(position)
+                    .map_err(|e| Unconverted::new(e.to_string()))?;
+                items.push(convert_from_lua(&item, depth + 1).map_err(|e| e.in_element(position))?);
+            }
+            Value::list(items).map_err(|too_deep| {
+                Unconverted::new(format!("is a table whose lists {too_deep}"))
+            })?
         }
-        mlua::Value::String(s) => match s.to_str() {
-            Ok(text) => Value::str(&*text),
-            Err(_) => return Err(fail("is a Lua string that is not valid UTF-8".to_string())),
-        },
         other => {
-            return Err(fail(format!(
+            return Err(Unconverted::new(format!(
                 "is a Lua {}, which has no script type",
                 other.type_name()
             )));
@@ -136,11 +173,29 @@ fn from_lua(native: &Native, index: usize, value: &mlua::Value) -> mlua::Result<
     })
 }
 
+/// A table key as an error shows it.
+fn lua_key_text(key: &mlua::Value) -> String {
+    match key {
+        mlua::Value::String(s) => format!("{:?}", s.to_string_lossy()),
+        mlua::Value::Integer(n) => n.to_string(),
+        mlua::Value::Number(f) => f.to_string(),
+        other => format!("of type {}", other.type_name()),
+    }
+}
+
 fn to_lua(lua: &Lua, value: Value) -> mlua::Result<mlua::Value> {
     Ok(match value {
         Value::Void => mlua::Value::Nil,
         Value::Int(n) => mlua::Value::Integer(n),
+        Value::Float(x) => mlua::Value::Number(x),
         Value::Bool(b) => mlua::Value::Boolean(b),
-        Value::Str(s) => mlua::Value::String(lua.create_string(&*s)?),
+        Value::Str(s) => mlua::Value::String(lua.create_string(s.as_bytes())?),
+        Value::List(items) => {
+            let table = lua.create_table_with_capacity(items.len(), 0)?;
+            for (i, item) in items.iter().enumerate() {
+                table.raw_set(i + 1, to_lua(lua, item.clone())?)?;
+            }
+            mlua::Value::Table(table)
+        }
     })
 }

@@ -6,3 +6,42 @@
 pub mod lua;
 #[cfg(feature = "rhai")]
 pub mod rhai;
+
+/// Why an engine's value did not convert to a script value: what it is, and where, if it
+/// sits inside a table or array (the 1-based element positions, outermost first).
+#[cfg(any(feature = "lua", feature = "rhai"))]
+struct Unconverted {
+    path: Vec<usize>,
+    what: String,
+}
+
+#[cfg(any(feature = "lua", feature = "rhai"))]
+impl Unconverted {
+    fn new(what: String) -> Self {
+        Unconverted {
+            path: Vec::new(),
+            what,
+        }
+    }
+
+    /// The same failure, found at element `position` of an enclosing table or array.
+    fn in_element(mut self, position: usize) -> Self {
+        self.path.insert(0, position);
+        self
+    }
+
+    /// `is a Lua function, ...`, or `is a table whose element 2.1 is ...` for a failure
+    /// inside a `container` (the engine's word for it).
+    fn describe(&self, container: &str) -> String {
+        if self.path.is_empty() {
+            return self.what.clone();
+        }
+        let path: Vec<String> = self.path.iter().map(usize::to_string).collect();
+        format!(
+            "is a{} {container} whose element {} {}",
+            if container.starts_with('a') { "n" } else { "" },
+            path.join("."),
+            self.what
+        )
+    }
+}

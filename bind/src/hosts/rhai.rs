@@ -38,6 +38,7 @@ use ::rhai::{Dynamic, Engine, EvalAltResult, ImmutableString, Module as RhaiModu
 /// its own (and never two versions).
 pub use ::rhai;
 
+use super::Unconverted;
 use crate::{BoundNative, Context, Module, Native, Registry, UnknownModule, Value};
 
 type Outcome = Result<Dynamic, Box<EvalAltResult>>;
@@ -83,22 +84,27 @@ pub fn rhai_module(module: &Module, ctx: &Context) -> RhaiModule {
     out
 }
 
-/// One generic bridge; Rhai needs a closure of the native's arity.
+/// One generic bridge; Rhai needs a closure of each arity the native takes (one per
+/// count of trailing optional arguments left out).
 fn register(out: &mut RhaiModule, name: &str, bound: BoundNative) {
-    let arity = bound.native().spec().params.len();
-    let call = move |args: Vec<Dynamic>| -> Outcome { bridge(&bound, args) };
-    match arity {
-        0 => out.set_native_fn(name, move || call(vec![])),
-        1 => out.set_native_fn(name, move |a: Dynamic| call(vec![a])),
-        2 => out.set_native_fn(name, move |a: Dynamic, b: Dynamic| call(vec![a, b])),
-        3 => out.set_native_fn(name, move |a: Dynamic, b: Dynamic, c: Dynamic| {
-            call(vec![a, b, c])
-        }),
-        _ => out.set_native_fn(
-            name,
-            move |a: Dynamic, b: Dynamic, c: Dynamic, d: Dynamic| call(vec![a, b, c, d]),
-        ),
-    };
+    let spec = bound.native().spec();
+    let bound = std::sync::Arc::new(bound);
+    for arity in spec.required_params()..=spec.params.len() {
+        let bound = std::sync::Arc::clone(&bound);
+        let call = move |args: Vec<Dynamic>| -> Outcome { bridge(&bound, args) };
+        match arity {
+            0 => out.set_native_fn(name, move || call(vec![])),
+            1 => out.set_native_fn(name, move |a: Dynamic| call(vec![a])),
+            2 => out.set_native_fn(name, move |a: Dynamic, b: Dynamic| call(vec![a, b])),
+            3 => out.set_native_fn(name, move |a: Dynamic, b: Dynamic, c: Dynamic| {
+                call(vec![a, b, c])
+            }),
+            _ => out.set_native_fn(
+                name,
+                move |a: Dynamic, b: Dynamic, c: Dynamic, d: Dynamic| call(vec![a, b, c, d]),
+            ),
+        };
+    }
 }
 
 fn bridge(bound: &BoundNative, args: Vec<Dynamic>) -> Outcome {
@@ -108,31 +114,80 @@ fn bridge(bound: &BoundNative, args: Vec<Dynamic>) -> Outcome {
         .map(|(index, arg)| from_rhai(bound.native(), index, arg))
         .collect::<Result<Vec<Value>, _>>()?;
     let result = bound.call(&values).map_err(|error| error.to_string())?;
-    Ok(match result {
+    Ok(to_rhai(result))
+}
+
+/// A script value as Rhai's: a string that is UTF-8 text is a Rhai string, any other
+/// bytes a `Blob` (nothing is replaced); a list is an `Array`; `nil` is `()`.
+fn to_rhai(value: Value) -> Dynamic {
+    match value {
         Value::Void => Dynamic::UNIT,
         Value::Int(n) => Dynamic::from_int(n),
+        Value::Float(x) => Dynamic::from_float(x),
         Value::Bool(b) => Dynamic::from_bool(b),
-        Value::Str(s) => Dynamic::from(ImmutableString::from(&*s)),
-    })
+        Value::Str(s) => match s.to_str() {
+            Ok(text) => Dynamic::from(ImmutableString::from(text)),
+            Err(_) => Dynamic::from_blob(s.as_bytes().to_vec()),
+        },
+        Value::List(items) => Dynamic::from_array(items.iter().cloned().map(to_rhai).collect()),
+    }
 }
 
 fn from_rhai(native: &Native, index: usize, arg: Dynamic) -> Result<Value, Box<EvalAltResult>> {
+    convert_from_rhai(arg, 0).map_err(|unconverted| {
+        format!(
+            "{}: argument {} {}",
+            native.spec().signature,
+            index + 1,
+            unconverted.describe("array")
+        )
+        .into()
+    })
+}
+
+/// A Rhai value as a script value: a string or a `Blob` is a string (its bytes), an
+/// `Array` a list. `Err` says what the value is instead.
+fn convert_from_rhai(arg: Dynamic, depth: usize) -> Result<Value, Unconverted> {
     if arg.is_unit() {
         return Ok(Value::Void);
     }
     if let Ok(n) = arg.as_int() {
         return Ok(Value::Int(n));
     }
+    if let Ok(x) = arg.as_float() {
+        return Ok(Value::Float(x));
+    }
     if let Ok(b) = arg.as_bool() {
         return Ok(Value::Bool(b));
     }
-    match arg.into_immutable_string() {
-        Ok(s) => Ok(Value::str(s.as_str())),
-        Err(type_name) => Err(format!(
-            "{}: argument {} is a Rhai {type_name}, which has no script type",
-            native.spec().signature,
-            index + 1,
-        )
-        .into()),
+    let type_name = arg.type_name();
+    let other = || Unconverted::new(format!("is a Rhai {type_name}"));
+    if arg.is_string() {
+        return arg
+            .into_immutable_string()
+            .map(|s| Value::str(s.as_str()))
+            .map_err(|_| other());
     }
+    if arg.is_blob() {
+        return arg.into_blob().map(Value::str).map_err(|_| other());
+    }
+    if arg.is_array() {
+        if depth >= Value::MAX_NESTING {
+            return Err(Unconverted::new(format!(
+                "is an array nested more than {} deep",
+                Value::MAX_NESTING
+            )));
+        }
+        let items = arg.into_array().map_err(|_| other())?;
+        let values = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| convert_from_rhai(item, depth + 1).map_err(|e| e.in_element(i + 1)))
+            .collect::<Result<Vec<Value>, Unconverted>>()?;
+        return Value::list(values)
+            .map_err(|too_deep| Unconverted::new(format!("is an array whose lists {too_deep}")));
+    }
+    Err(Unconverted::new(format!(
+        "is a Rhai {type_name}, which has no script type"
+    )))
 }
