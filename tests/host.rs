@@ -619,3 +619,76 @@ fn every_subcommand_has_help() {
         );
     }
 }
+
+#[test]
+fn floats_follow_gos_rules() {
+    assert_eq!(
+        output(
+            "print(1.5, 2e3, 1.5e-7, 0.1 + 0.2, 7.0 / 2.0, -2.5 * 2.0)\nprint(1.0 / 0.0, 1e6, 3.0 > 2.5)\n"
+        ),
+        "1.5 2000 1.5e-07 0.30000000000000004 3.5 -5\n+Inf 1e+06 true\n"
+    );
+    assert_eq!(
+        output("print(float(7) / 2.0, int(-3.9), int(2.5e3))\n"),
+        "3.5 -3 2500\n"
+    );
+    assert_eq!(
+        error("print(1 + 1.5)\n"),
+        "t.goost:1:9: `+` cannot mix int and float: convert one with float(..) or int(..), as in Go"
+    );
+    assert_eq!(
+        error("print(1.5 % 1.0)\n"),
+        "t.goost:1:11: `%` cannot take float and float"
+    );
+    assert_eq!(
+        error("print(int(1e300))\n"),
+        "t.goost:1:7: `int` cannot convert 1e+300: it is outside the range of an int"
+    );
+    assert_eq!(
+        error("print(1.5e999)\n"),
+        "t.goost:1:7: float literal 1.5e999 is too large for a float (f64)"
+    );
+    // `1..3` stays a range of ints.
+    assert_eq!(output("for i in 1..3 {\n  print(i)\n}\n"), "1\n2\n");
+}
+
+#[test]
+fn lists_index_and_len() {
+    assert_eq!(
+        output(
+            "let xs = [1, \"two\", [3.5, nil]]\nprint(xs, len(xs), xs[1], xs[2][0])\nprint([], len([]))\n"
+        ),
+        "[1 two [3.5 nil]] 3 two 3.5\n[] 0\n"
+    );
+    assert_eq!(
+        error("let xs = [1, 2]\nprint(xs[2])\n"),
+        "t.goost:2:9: index 2 is out of range for a list of 2 elements"
+    );
+    assert_eq!(
+        error("let xs = [1, 2]\nprint(xs[-1])\n"),
+        "t.goost:2:9: index -1 is out of range for a list of 2 elements"
+    );
+    assert_eq!(
+        error("print([1][\"0\"])\n"),
+        "t.goost:1:10: a list index must be an int, got string"
+    );
+    assert_eq!(
+        error("print(3[0])\n"),
+        "t.goost:1:8: only a list can be indexed, not int"
+    );
+    // A list literal may span lines.
+    assert_eq!(output("let xs = [\n  1,\n  2,\n]\nprint(xs)\n"), "[1 2]\n");
+}
+
+#[test]
+fn byte_escapes_and_nil() {
+    assert_eq!(
+        output("print(len(\"\\x00\\xff\\x01\"), \"\\x41\\x62\")\n"),
+        "3 Ab\n"
+    );
+    assert_eq!(output("let x = nil\nprint(x, x == nil)\n"), "nil true\n");
+    assert_eq!(
+        error("print(\"\\xZZ\")\n"),
+        "t.goost:1:8: invalid byte escape: expected \\x and two hex digits"
+    );
+}

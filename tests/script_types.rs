@@ -1,0 +1,301 @@
+//! Issue 16: a module with a function for each script type shape (`float`, `list<T>`,
+//! `T?`, bytes) is bound from its spec and called from goost, Lua and Rhai, with right
+//! and wrong arguments; results and error texts are exact.
+
+use goost_memory::{Context, Error, host, native};
+
+#[native("shapes.num.hypot", spec = "tests/fixture/shapes.spec")]
+fn hypot(x: f64, y: f64) -> f64 {
+    x.hypot(y)
+}
+
+#[native("shapes.num.sum", spec = "tests/fixture/shapes.spec")]
+fn sum(xs: Vec<i64>) -> Result<i64, Error> {
+    xs.iter()
+        .try_fold(0i64, |total, x| total.checked_add(*x))
+        .ok_or_else(|| Error::msg("the sum overflows an int"))
+}
+
+#[native("shapes.text.pad", spec = "tests/fixture/shapes.spec")]
+fn pad(s: &str, width: Option<i64>) -> Result<String, Error> {
+    let width = width.unwrap_or(8);
+    let width =
+        usize::try_from(width).map_err(|_| Error::msg(format!("width {width} is negative")))?;
+    Ok(format!("{s:>width$}"))
+}
+
+#[native("shapes.text.first", spec = "tests/fixture/shapes.spec")]
+fn first(xs: Vec<String>) -> Option<String> {
+    xs.into_iter().next()
+}
+
+#[native("shapes.text.checksum", spec = "tests/fixture/shapes.spec")]
+fn checksum(data: &[u8]) -> i64 {
+    data.iter().map(|b| i64::from(*b)).sum()
+}
+
+/// What a goost script prints, or its error.
+fn goost(source: &str) -> Result<String, String> {
+    let mut out = Vec::new();
+    host::run(
+        "t.goost",
+        &format!("import shapes\n{source}"),
+        &Context::new(),
+        &mut out,
+    )?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[test]
+fn goost_calls_each_shape_with_right_arguments() {
+    assert_eq!(
+        goost(
+            "print(shapes.num.hypot(3.0, 4.0))\n\
+             print(shapes.num.hypot(3, 4))\n\
+             print(shapes.num.sum([1, 2, 39]))\n\
+             print(shapes.num.sum([]))\n\
+             print(shapes.text.pad(\"ab\", 5) + \"|\")\n\
+             print(shapes.text.pad(\"ab\") + \"|\")\n\
+             print(shapes.text.pad(\"ab\", nil) + \"|\")\n\
+             print(shapes.text.first([\"x\", \"y\"]))\n\
+             print(shapes.text.first([]))\n\
+             print(shapes.text.checksum(\"\\x00\\xff\\x01\"))\n"
+        ),
+        Ok("5\n5\n42\n0\n   ab|\n      ab|\n      ab|\nx\nnil\n256\n".to_string())
+    );
+}
+
+#[test]
+fn goost_reports_wrong_arguments_exactly() {
+    let cases = [
+        (
+            "shapes.num.hypot(\"3\", 4.0)",
+            "t.goost:2:1: shapes.num.hypot(x: float, y: float) -> float: argument 1 (x) expects float, got string",
+        ),
+        (
+            "shapes.num.sum([1, \"2\"])",
+            "t.goost:2:1: shapes.num.sum(xs: list<int>) -> int: argument 1 (xs) expects list<int>, got a list whose element 2 is string",
+        ),
+        (
+            "shapes.num.sum(1)",
+            "t.goost:2:1: shapes.num.sum(xs: list<int>) -> int: argument 1 (xs) expects list<int>, got int",
+        ),
+        (
+            "shapes.text.pad(\"a\", 1.5)",
+            "t.goost:2:1: shapes.text.pad(s: string, width: int?) -> string: argument 2 (width) expects int?, got float",
+        ),
+        (
+            "shapes.text.pad(\"\\xff\")",
+            "t.goost:2:1: shapes.text.pad(s: string, width: int?) -> string: argument 1 (s) expects string, got a string that is not UTF-8 text (invalid at byte 0)",
+        ),
+        (
+            "shapes.text.pad(\"a\", -1)",
+            "t.goost:2:1: shapes.text.pad: width -1 is negative",
+        ),
+        (
+            "shapes.text.pad()",
+            "t.goost:2:1: shapes.text.pad(s: string, width: int?) -> string: expects 1 to 2 arguments, got 0",
+        ),
+        (
+            "shapes.text.first([\"a\", 2])",
+            "t.goost:2:1: shapes.text.first(xs: list<string>) -> string?: argument 1 (xs) expects list<string>, got a list whose element 2 is int",
+        ),
+        (
+            "shapes.text.checksum(7)",
+            "t.goost:2:1: shapes.text.checksum(data: string) -> int: argument 1 (data) expects string, got int",
+        ),
+    ];
+    for (call, error) in cases {
+        assert_eq!(goost(call), Err(error.to_string()), "{call}");
+    }
+}
+
+#[test]
+fn goost_strings_are_bytes_through_the_memory_module() {
+    assert_eq!(
+        goost(
+            "import memory\n\
+             let b = memory.buffer.new()\n\
+             memory.buffer.write(b, \"\\x00\\xff\\x01\")\n\
+             let back = memory.buffer.read(b)\n\
+             print(memory.buffer.len(b), len(back), shapes.text.checksum(back))\n\
+             print(back == \"\\x00\\xff\\x01\")\n"
+        ),
+        Ok("3 3 256\ntrue\n".to_string())
+    );
+    // `print` writes the bytes as they are.
+    let mut out = Vec::new();
+    host::run(
+        "t.goost",
+        "print(\"\\xff\\x00\")\n",
+        &Context::new(),
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(out, b"\xff\x00\n");
+}
+
+#[cfg(feature = "lua")]
+mod lua {
+    use goost_memory::Context;
+    use goost_memory::hosts::lua::{self, mlua};
+
+    fn lua_vm() -> mlua::Lua {
+        let vm = mlua::Lua::new();
+        lua::install(&vm, Context::new()).unwrap();
+        vm
+    }
+
+    fn error(vm: &mlua::Lua, script: &str) -> String {
+        match vm.load(script).exec().unwrap_err() {
+            mlua::Error::CallbackError { cause, .. } => cause.to_string(),
+            other => other.to_string(),
+        }
+    }
+
+    #[test]
+    fn lua_calls_each_shape_with_right_arguments() {
+        let vm = lua_vm();
+        let results: (
+            f64,
+            f64,
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            i64,
+        ) = vm
+            .load(
+                "local s = require('shapes')
+                 return s.num.hypot(3, 4), s.num.hypot(1.5, 2), s.num.sum({1, 2, 39}),
+                        s.text.pad('ab', 5), s.text.pad('ab'), s.text.first({'x', 'y'}),
+                        s.text.first({}), s.text.checksum('\\0\\255\\1')",
+            )
+            .eval()
+            .unwrap();
+        assert_eq!(
+            results,
+            (
+                5.0,
+                2.5,
+                42,
+                "   ab".to_string(),
+                "      ab".to_string(),
+                Some("x".to_string()),
+                None,
+                256
+            )
+        );
+    }
+
+    #[test]
+    fn lua_reports_wrong_arguments_exactly() {
+        let vm = lua_vm();
+        let cases = [
+            (
+                "require('shapes').num.hypot('3', 4)",
+                "runtime error: shapes.num.hypot(x: float, y: float) -> float: argument 1 (x) expects float, got string",
+            ),
+            (
+                "require('shapes').num.sum({1, 'x'})",
+                "runtime error: shapes.num.sum(xs: list<int>) -> int: argument 1 (xs) expects list<int>, got a list whose element 2 is string",
+            ),
+            (
+                "require('shapes').num.sum({1, 2, k = 3})",
+                "runtime error: shapes.num.sum(xs: list<int>) -> int: argument 1 is a Lua table that is not a sequence (it has the key \"k\"), so not a list",
+            ),
+            (
+                "require('shapes').text.pad('a', 1.5)",
+                "runtime error: shapes.text.pad(s: string, width: int?) -> string: argument 2 (width) expects int?, got float",
+            ),
+            (
+                "require('shapes').text.pad()",
+                "runtime error: shapes.text.pad(s: string, width: int?) -> string: expects 1 to 2 arguments, got 0",
+            ),
+            (
+                "require('shapes').text.checksum(true)",
+                "runtime error: shapes.text.checksum(data: string) -> int: argument 1 (data) expects string, got bool",
+            ),
+        ];
+        for (script, expected) in cases {
+            assert_eq!(error(&vm, script), expected, "{script}");
+        }
+    }
+}
+
+#[cfg(feature = "rhai")]
+mod rhai {
+    use goost_memory::Context;
+    use goost_memory::hosts::rhai::{self, rhai::Engine};
+
+    fn engine() -> Engine {
+        let mut engine = Engine::new();
+        rhai::install(&mut engine, Context::new());
+        engine
+    }
+
+    #[test]
+    fn rhai_calls_each_shape_with_right_arguments() {
+        let engine = engine();
+        let eval = |script: &str| {
+            engine
+                .eval::<goost_memory::hosts::rhai::rhai::Dynamic>(script)
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(eval("shapes::num::hypot(3.0, 4.0)"), "5.0");
+        assert_eq!(eval("shapes::num::hypot(3, 4)"), "5.0");
+        assert_eq!(eval("shapes::num::sum([1, 2, 39])"), "42");
+        assert_eq!(eval("shapes::text::pad(\"ab\", 5)"), "   ab");
+        assert_eq!(eval("shapes::text::pad(\"ab\")"), "      ab");
+        assert_eq!(eval("shapes::text::pad(\"ab\", ())"), "      ab");
+        assert_eq!(eval("shapes::text::first([\"x\", \"y\"])"), "x");
+        let nothing = engine
+            .eval::<goost_memory::hosts::rhai::rhai::Dynamic>("shapes::text::first([])")
+            .unwrap();
+        assert!(nothing.is_unit(), "{nothing:?}");
+        // A Blob passes any bytes; a string passes its UTF-8 bytes.
+        assert_eq!(
+            eval("let b = blob(3, 0); b[1] = 255; b[2] = 1; shapes::text::checksum(b)"),
+            "256"
+        );
+        assert_eq!(eval("shapes::text::checksum(\"é\")"), "364");
+    }
+
+    #[test]
+    fn rhai_gets_bytes_that_are_not_text_as_a_blob() {
+        let engine = engine();
+        let read: goost_memory::hosts::rhai::rhai::Blob = engine
+            .eval(
+                "let b = memory::buffer::new();
+                 let bytes = blob(3, 0); bytes[1] = 255; bytes[2] = 1;
+                 memory::buffer::write(b, bytes);
+                 memory::buffer::read(b)",
+            )
+            .unwrap();
+        assert_eq!(read, vec![0, 255, 1]);
+        let text: String = engine
+            .eval("let b = memory::buffer::new(); memory::buffer::write(b, \"hi\"); memory::buffer::read(b)")
+            .unwrap();
+        assert_eq!(text, "hi");
+    }
+
+    #[test]
+    fn rhai_reports_wrong_arguments_exactly() {
+        let engine = engine();
+        let error = |script: &str| engine.run(script).unwrap_err().to_string();
+        assert_eq!(
+            error("shapes::num::sum([1, \"x\"])"),
+            "Runtime error: shapes.num.sum(xs: list<int>) -> int: argument 1 (xs) expects list<int>, got a list whose element 2 is string"
+        );
+        assert_eq!(
+            error("shapes::num::hypot(\"3\", 4.0)"),
+            "Runtime error: shapes.num.hypot(x: float, y: float) -> float: argument 1 (x) expects float, got string"
+        );
+        assert_eq!(
+            error("shapes::text::pad(\"a\", 1.5)"),
+            "Runtime error: shapes.text.pad(s: string, width: int?) -> string: argument 2 (width) expects int?, got float"
+        );
+    }
+}
