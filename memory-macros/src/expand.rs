@@ -32,7 +32,7 @@ fn script_type_tokens(krate: &syn::Path, ty: ScriptType) -> TokenStream {
     }
 }
 
-/// A type as the user wrote it, for messages: `&str`, `Result<ArcStr, Error>`.
+/// A type as the user wrote it, for messages: `&str`, `Result<ScriptString, Error>`.
 fn type_text(ty: &impl ToTokens) -> String {
     ty.to_token_stream()
         .to_string()

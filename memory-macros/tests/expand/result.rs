@@ -1,4 +1,4 @@
 #[native("golden.shapes.lookup")]
-fn lookup(ctx: &Context, id: PoolId, key: &str) -> Result<ArcStr, Error> {
+fn lookup(ctx: &Context, id: PoolId, key: &str) -> Result<ScriptString, Error> {
     ctx.lookup(id, key)
 }
