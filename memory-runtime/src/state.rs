@@ -139,6 +139,12 @@ impl MemoryLimit for ContextBuilder {
     }
 }
 
+/// Drops a freed pool (its strings and table).
+#[inline(never)]
+fn drop_pool(pool: Box<Pool>) {
+    drop(pool);
+}
+
 #[cold]
 #[inline(never)]
 fn stale_error(handle: i64, kind: HandleKind, why: StaleHandle) -> Error {
@@ -278,6 +284,12 @@ impl MemoryState {
         let held = object.held();
         if held > 0 {
             self.budget.release(held);
+        }
+        // A buffer's drop is one check and maybe a free, kept inline; a pool's walks its
+        // table, out of line.
+        match object {
+            Object::Buffer(buffer) => drop(buffer),
+            Object::Pool(pool) => drop_pool(pool),
         }
         Ok(())
     }
