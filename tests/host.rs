@@ -115,7 +115,7 @@ fn a_memory_limit_bounds_the_strings_a_script_builds_and_keeps() {
     let keep_two = "let s = \"ab\"\nfor i in 0..18 {\n  s = s + s\n}\nlet t = s + \"x\"\n";
     assert_eq!(
         error_under_limit(keep_two, 1_000_000),
-        "t.goost:5:1: the strings held in variables would take 1048577 bytes, past the memory limit of 1000000 bytes"
+        "t.goost:5:1: the strings and lists held in variables would take 1048577 bytes, past the memory limit of 1000000 bytes"
     );
     // Without a limit the same script runs; a failed store leaves the variable as it was.
     assert_eq!(output(&format!("{keep_two}print(len(t))\n")), "524289\n");
@@ -690,5 +690,28 @@ fn byte_escapes_and_nil() {
     assert_eq!(
         error("print(\"\\xZZ\")\n"),
         "t.goost:1:8: invalid byte escape: expected \\x and two hex digits"
+    );
+}
+
+#[test]
+fn a_memory_limit_bounds_the_lists_a_script_keeps() {
+    // Strings kept inside nested lists count against the limit as strings in variables do.
+    let source = "let s = \"ab\"\nfor i in 0..16 {\n  s = s + s\n}\nlet xs = []\nfor i in 0..60 {\n  xs = [xs, s + \"x\"]\n}\n";
+    let error = error_under_limit(source, 1_000_000);
+    assert!(
+        error.starts_with("t.goost:7:3: the strings and lists held in variables would take "),
+        "{error}"
+    );
+    assert!(
+        error.ends_with(", past the memory limit of 1000000 bytes"),
+        "{error}"
+    );
+    // One list literal may not hold more than the limit either.
+    assert_eq!(
+        error_under_limit(
+            "let s = \"ab\"\nfor i in 0..18 {\n  s = s + s\n}\nlet xs = [s, s]\n",
+            1_000_000
+        ),
+        "t.goost:5:10: list too large: it would hold more than 1000000 bytes"
     );
 }

@@ -36,6 +36,17 @@ impl Value {
     /// refuse: a table that holds itself is an error, never a stack overflow.
     pub const MAX_NESTING: usize = 64;
 
+    /// Bytes this value holds on the heap, as a host bounds what a script keeps: a
+    /// string's bytes; a list's slots and everything in them (a string shared by two lists
+    /// counts in each). Known without a walk: each list recorded it when it was made.
+    pub fn held_bytes(&self) -> usize {
+        match self {
+            Value::Str(s) => s.len(),
+            Value::List(list) => list.0.header.header.held_bytes,
+            _ => 0,
+        }
+    }
+
     /// The name of this value's type, as errors show it: `nil`, `int`, `float`, `bool`,
     /// `string` or `list`.
     pub fn type_name(&self) -> &'static str {
@@ -84,9 +95,18 @@ impl Value {
 /// A script list: values behind a one-word shared pointer. Cloning shares it.
 ///
 /// Lists nest at most [`Value::MAX_NESTING`] deep (each list keeps its depth), so
-/// printing, converting and dropping a list, which recurse, stay within the stack.
+/// printing, converting and dropping a list, which recurse, stay within the stack. Each
+/// list also keeps the bytes it holds ([`Value::held_bytes`]), so a host can bound what a
+/// script keeps without walking it.
 #[derive(Clone)]
-pub struct ScriptList(ThinArc<u8, Value>);
+pub struct ScriptList(ThinArc<ListHeader, Value>);
+
+/// What a list records about itself when it is made.
+#[derive(Clone, Copy, Debug)]
+struct ListHeader {
+    depth: u8,
+    held_bytes: usize,
+}
 
 /// A list would nest lists more than [`Value::MAX_NESTING`] deep.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -107,17 +127,25 @@ impl ScriptList {
         if inner >= Value::MAX_NESTING {
             return Err(TooDeep);
         }
-        // MAX_NESTING is below 256, so the depth fits the byte.
-        let depth = (inner + 1) as u8;
+        let slots = items.len().saturating_mul(std::mem::size_of::<Value>());
+        let held_bytes = items
+            .iter()
+            .map(Value::held_bytes)
+            .fold(slots, usize::saturating_add);
+        let header = ListHeader {
+            // MAX_NESTING is below 256, so the depth fits the byte.
+            depth: (inner + 1) as u8,
+            held_bytes,
+        };
         Ok(ScriptList(ThinArc::from_header_and_iter(
-            depth,
+            header,
             items.into_iter(),
         )))
     }
 
     /// How deep this list nests: 1 for a list holding no list.
     pub fn depth(&self) -> usize {
-        usize::from(self.0.header.header)
+        usize::from(self.0.header.header.depth)
     }
 
     /// Whether two lists share one allocation.
@@ -266,5 +294,15 @@ mod tests {
         };
         assert_eq!(deepest.depth(), Value::MAX_NESTING);
         assert_eq!(Value::list([list]), Err(TooDeep));
+    }
+
+    #[test]
+    fn a_list_knows_the_bytes_it_holds() {
+        let word = std::mem::size_of::<Value>();
+        let inner = Value::list([Value::str("abc"), Value::Int(1)]).unwrap();
+        assert_eq!(inner.held_bytes(), 2 * word + 3);
+        let outer = Value::list([inner.clone(), inner, Value::str("de")]).unwrap();
+        assert_eq!(outer.held_bytes(), 3 * word + 2 * (2 * word + 3) + 2);
+        assert_eq!(Value::Int(5).held_bytes(), 0);
     }
 }

@@ -47,15 +47,6 @@ fn step_limit(pos: Pos, max_steps: u64) -> HostError {
     )
 }
 
-/// Bytes of `value` if it is a string (what the strings held in variables are counted
-/// in), else 0.
-fn string_bytes(value: &Value) -> usize {
-    match value {
-        Value::Str(s) => s.len(),
-        _ => 0,
-    }
-}
-
 /// How a block ended.
 enum Flow {
     Normal,
@@ -77,8 +68,8 @@ pub struct Machine<'a, W: Write> {
     max_steps: u64,
     /// The longest string `+` may build, in bytes.
     max_string: usize,
-    /// Bytes of the strings held in variables (a string held by two variables counts
-    /// twice), and the most they may take: the context's memory limit, if it has one.
+    /// Bytes of the strings and lists held in variables (a string held by two variables
+    /// counts twice), and the most they may take: the context's memory limit, if any.
     held_strings: usize,
     max_held_strings: usize,
 }
@@ -109,12 +100,12 @@ impl<'a, W: Write> Machine<'a, W> {
     /// Stores `value` in variable `slot`, keeping the strings held in variables within
     /// the memory limit: past it, the store is an error and the variable keeps its value.
     fn store(&mut self, slot: usize, value: Value, pos: Pos) -> Result<(), HostError> {
-        let held = self.held_strings - string_bytes(&self.slots[slot]) + string_bytes(&value);
+        let held = self.held_strings - self.slots[slot].held_bytes() + value.held_bytes();
         if held > self.max_held_strings {
             return Err(HostError::at(
                 pos,
                 format!(
-                    "the strings held in variables would take {held} bytes, past the memory limit of {} bytes",
+                    "the strings and lists held in variables would take {held} bytes, past the memory limit of {} bytes",
                     self.max_held_strings
                 ),
             ));
@@ -163,7 +154,7 @@ impl<'a, W: Write> Machine<'a, W> {
     /// Puts back the variables' values taken by [`Machine::variables`] (a failed REPL
     /// entry changes none).
     pub fn restore_variables(&mut self, values: Vec<Value>) {
-        self.held_strings = values.iter().map(string_bytes).sum();
+        self.held_strings = values.iter().map(Value::held_bytes).sum();
         self.slots = values;
     }
 
@@ -312,8 +303,20 @@ impl<'a, W: Write> Machine<'a, W> {
             Expr::List(items, pos) => {
                 self.charge(1 + items.len() as u64 / 64, *pos)?;
                 let mut values = Vec::with_capacity(items.len());
+                let mut held = 0usize;
                 for item in items {
-                    values.push(self.eval(item)?);
+                    let value = self.eval(item)?;
+                    held = held.saturating_add(value.held_bytes());
+                    if held > self.max_string {
+                        return Err(HostError::at(
+                            *pos,
+                            format!(
+                                "list too large: it would hold more than {} bytes",
+                                self.max_string
+                            ),
+                        ));
+                    }
+                    values.push(value);
                 }
                 Value::list(values).map_err(|too_deep| HostError::at(*pos, too_deep.to_string()))
             }
