@@ -2,7 +2,7 @@
 //! `T?`, bytes) is bound from its spec and called from goost, Lua and Rhai, with right
 //! and wrong arguments; results and error texts are exact.
 
-use goost_memory::{Context, Error, host, native};
+use goost_memory::{Context, Error, ListRef, host, native};
 
 #[native("shapes.num.hypot", spec = "tests/fixture/shapes.spec")]
 fn hypot(x: f64, y: f64) -> f64 {
@@ -10,9 +10,9 @@ fn hypot(x: f64, y: f64) -> f64 {
 }
 
 #[native("shapes.num.sum", spec = "tests/fixture/shapes.spec")]
-fn sum(xs: Vec<i64>) -> Result<i64, Error> {
+fn sum(xs: ListRef<i64>) -> Result<i64, Error> {
     xs.iter()
-        .try_fold(0i64, |total, x| total.checked_add(*x))
+        .try_fold(0i64, |total, x| total.checked_add(x))
         .ok_or_else(|| Error::msg("the sum overflows an int"))
 }
 

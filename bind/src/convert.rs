@@ -10,7 +10,7 @@
 //! | `string`, as text | `&str`, `String` (UTF-8 checked) | `String`, `&'static str` |
 //! | `string`, as bytes | `&[u8]`, `Vec<u8>` (not checked) | `Vec<u8>` |
 //! | `string`, shared | [`ScriptString`] | [`ScriptString`] |
-//! | `list<T>` | `Vec<T>` | `Vec<T>` |
+//! | `list<T>` | `Vec<T>`, or [`ListRef<T>`] (borrowed: no allocation) | `Vec<T>` |
 //! | `T?` | `Option<T>` (`nil` or left out: `None`) | `Option<T>` (`None`: `nil`) |
 //! | `void` | | `()` |
 
@@ -203,6 +203,55 @@ impl<'a, T: FromValue<'a>> FromValue<'a> for Vec<T> {
     }
 }
 
+/// A `list<T>` argument borrowed from the caller's list, for a native that only reads it:
+/// no `Vec` is allocated. Every element is checked when the call is made (a wrong one is
+/// the usual argument error, before the native runs); iterating converts each again,
+/// which for ints, floats, bools and byte slices is a load.
+#[derive(Clone, Copy, Debug)]
+pub struct ListRef<'a, T> {
+    items: &'a [Value],
+    element: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<'a, T: FromValue<'a>> ListRef<'a, T> {
+    /// The number of elements.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The elements, converted.
+    pub fn iter(&self) -> impl Iterator<Item = T> + 'a {
+        // Every element converted when the call was made, and values do not change.
+        self.items
+            .iter()
+            .filter_map(|item| T::from_value(item).ok())
+    }
+}
+
+impl<'a, T: FromValue<'a>> FromValue<'a> for ListRef<'a, T> {
+    const TYPE: ScriptType = ScriptType::List(&T::TYPE);
+    fn from_value(value: &'a Value) -> Result<Self, Mismatch> {
+        match value {
+            Value::List(items) => {
+                let items: &'a [Value] = items;
+                for (index, item) in items.iter().enumerate() {
+                    T::from_value(item).map_err(|m| m.in_element(index))?;
+                }
+                Ok(ListRef {
+                    items,
+                    element: std::marker::PhantomData,
+                })
+            }
+            other => Err(Mismatch::of(other)),
+        }
+    }
+}
+
 impl<'a, T: FromValue<'a>> FromValue<'a> for Option<T> {
     const TYPE: ScriptType = ScriptType::Optional(&T::TYPE);
     fn from_value(value: &'a Value) -> Result<Self, Mismatch> {
@@ -328,6 +377,15 @@ mod tests {
         let mixed = Value::list([Value::Int(1), Value::str("x")]).unwrap();
         let mismatch = Vec::<i64>::from_value(&mixed).unwrap_err();
         assert_eq!(mismatch.to_string(), "a list whose element 2 is string");
+        let borrowed = ListRef::<i64>::from_value(&list).unwrap();
+        assert_eq!((borrowed.len(), borrowed.iter().sum::<i64>()), (2, 3));
+        assert_eq!(
+            ListRef::<i64>::from_value(&mixed).unwrap_err(),
+            Mismatch::Element {
+                index: 1,
+                got: Some("string")
+            }
+        );
         assert_eq!(Option::<i64>::from_value(&Value::Void), Ok(None));
         assert_eq!(Option::<i64>::from_value(&Value::Int(3)), Ok(Some(3)));
         assert_eq!(f64::from_value(&Value::Int(3)), Ok(3.0));

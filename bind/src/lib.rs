@@ -57,7 +57,7 @@ pub mod hosts;
 
 pub use collector::{CollectorId, CollectorPanic, Collectors};
 pub use context::{Context, ContextBuilder};
-pub use convert::{FromValue, IntoValue, Mismatch};
+pub use convert::{FromValue, IntoValue, ListRef, Mismatch};
 pub use error::{Error, ErrorKind, ModuleError, panic_message};
 pub use goost_spec::ScriptType;
 pub use memory_macros::{module_spec, native};
