@@ -36,7 +36,8 @@ fuzz_target!(|data: &[u8]| {
                     let len = usize::from(pick % 32).min(rest.len());
                     let (text, tail) = rest.split_at(len);
                     rest = tail;
-                    Value::str(String::from_utf8_lossy(text).into_owned())
+                    // Strings are bytes: any bytes, as a script may pass them.
+                    Value::str(text)
                 }
             };
             args.push(value);
