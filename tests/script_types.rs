@@ -34,6 +34,11 @@ fn checksum(data: &[u8]) -> i64 {
     data.iter().map(|b| i64::from(*b)).sum()
 }
 
+#[native("shapes.wide.total", spec = "tests/fixture/shapes.spec")]
+fn total(a: i64, b: i64, c: i64, d: i64, e: i64, f: i64) -> i64 {
+    a + b + c + d + e + f
+}
+
 /// What a goost script prints, or its error.
 fn goost(source: &str) -> Result<String, String> {
     let mut out = Vec::new();
@@ -59,9 +64,10 @@ fn goost_calls_each_shape_with_right_arguments() {
              print(shapes.text.pad(\"ab\", nil) + \"|\")\n\
              print(shapes.text.first([\"x\", \"y\"]))\n\
              print(shapes.text.first([]))\n\
-             print(shapes.text.checksum(\"\\x00\\xff\\x01\"))\n"
+             print(shapes.text.checksum(\"\\x00\\xff\\x01\"))\n\
+             print(shapes.wide.total(1, 2, 3, 4, 5, 6))\n"
         ),
-        Ok("5\n5\n42\n0\n   ab|\n      ab|\n      ab|\nx\nnil\n256\n".to_string())
+        Ok("5\n5\n42\n0\n   ab|\n      ab|\n      ab|\nx\nnil\n256\n21\n".to_string())
     );
 }
 
@@ -165,12 +171,14 @@ mod lua {
             Option<String>,
             Option<String>,
             i64,
+            i64,
         ) = vm
             .load(
                 "local s = require('shapes')
                  return s.num.hypot(3, 4), s.num.hypot(1.5, 2), s.num.sum({1, 2, 39}),
                         s.text.pad('ab', 5), s.text.pad('ab'), s.text.first({'x', 'y'}),
-                        s.text.first({}), s.text.checksum('\\0\\255\\1')",
+                        s.text.first({}), s.text.checksum('\\0\\255\\1'),
+                        s.wide.total(1, 2, 3, 4, 5, 6)",
             )
             .eval()
             .unwrap();
@@ -184,7 +192,8 @@ mod lua {
                 "      ab".to_string(),
                 Some("x".to_string()),
                 None,
-                256
+                256,
+                21
             )
         );
     }
@@ -195,27 +204,27 @@ mod lua {
         let cases = [
             (
                 "require('shapes').num.hypot('3', 4)",
-                "runtime error: shapes.num.hypot(x: float, y: float) -> float: argument 1 (x) expects float, got string",
+                "shapes.num.hypot(x: float, y: float) -> float: argument 1 (x) expects float, got string",
             ),
             (
                 "require('shapes').num.sum({1, 'x'})",
-                "runtime error: shapes.num.sum(xs: list<int>) -> int: argument 1 (xs) expects list<int>, got a list whose element 2 is string",
+                "shapes.num.sum(xs: list<int>) -> int: argument 1 (xs) expects list<int>, got a list whose element 2 is string",
             ),
             (
                 "require('shapes').num.sum({1, 2, k = 3})",
-                "runtime error: shapes.num.sum(xs: list<int>) -> int: argument 1 is a Lua table that is not a sequence (it has the key \"k\"), so not a list",
+                "shapes.num.sum(xs: list<int>) -> int: argument 1 is a Lua table that is not a sequence (it has the key \"k\"), so not a list",
             ),
             (
                 "require('shapes').text.pad('a', 1.5)",
-                "runtime error: shapes.text.pad(s: string, width: int?) -> string: argument 2 (width) expects int?, got float",
+                "shapes.text.pad(s: string, width: int?) -> string: argument 2 (width) expects int?, got float",
             ),
             (
                 "require('shapes').text.pad()",
-                "runtime error: shapes.text.pad(s: string, width: int?) -> string: expects 1 to 2 arguments, got 0",
+                "shapes.text.pad(s: string, width: int?) -> string: expects 1 to 2 arguments, got 0",
             ),
             (
                 "require('shapes').text.checksum(true)",
-                "runtime error: shapes.text.checksum(data: string) -> int: argument 1 (data) expects string, got bool",
+                "shapes.text.checksum(data: string) -> int: argument 1 (data) expects string, got bool",
             ),
         ];
         for (script, expected) in cases {
@@ -261,6 +270,8 @@ mod rhai {
             "256"
         );
         assert_eq!(eval("shapes::text::checksum(\"é\")"), "364");
+        // Natives of any arity (up to Rhai's 20).
+        assert_eq!(eval("shapes::wide::total(1, 2, 3, 4, 5, 6)"), "21");
     }
 
     #[test]
@@ -292,6 +303,15 @@ mod rhai {
         assert_eq!(
             error("shapes::num::hypot(\"3\", 4.0)"),
             "Runtime error: shapes.num.hypot(x: float, y: float) -> float: argument 1 (x) expects float, got string"
+        );
+        // A wrong count is the native's own error, not Rhai's "function not found".
+        assert_eq!(
+            error("shapes::num::hypot(1.0)"),
+            "Runtime error: shapes.num.hypot(x: float, y: float) -> float: expects 2 arguments, got 1"
+        );
+        assert_eq!(
+            error("shapes::wide::total(1, 2, 3, 4, 5)"),
+            "Runtime error: shapes.wide.total(a: int, b: int, c: int, d: int, e: int, f: int) -> int: expects 6 arguments, got 5"
         );
         assert_eq!(
             error("shapes::text::pad(\"a\", 1.5)"),

@@ -104,6 +104,29 @@ fn every_native_answers_through_the_bridge() {
 }
 
 #[test]
+fn a_host_gets_the_natives_error_value_back_from_lua() {
+    let (vm, _) = lua_with_output();
+    let error = vm
+        .load("require('memory').buffer.read(999)")
+        .exec()
+        .unwrap_err();
+    let mlua::Error::CallbackError { cause, .. } = &error else {
+        panic!("expected a callback error, got {error:?}")
+    };
+    let native_error = cause
+        .downcast_ref::<goost_bind::Error>()
+        .unwrap_or_else(|| panic!("no goost error inside {cause:?}"));
+    assert_eq!(native_error.origin(), Some("memory.buffer.read"));
+    assert_eq!(
+        native_error.downcast_ref::<memory_runtime::MemoryError>(),
+        Some(&memory_runtime::MemoryError::UnknownHandle {
+            handle: 999,
+            kind: memory_runtime::handle::HandleKind::Buffer
+        })
+    );
+}
+
+#[test]
 fn errors_become_lua_errors_with_the_natives_text() {
     let (vm, _) = lua_with_output();
     let message = |script: &str| -> String {
@@ -115,31 +138,31 @@ fn errors_become_lua_errors_with_the_natives_text() {
     };
     assert_eq!(
         message("require('memory').buffer.read(999)"),
-        "runtime error: memory.buffer.read: handle 999 is not a buffer handle: this context never issued it"
+        "memory.buffer.read: handle 999 is not a buffer handle: this context never issued it"
     );
     assert_eq!(
         message("require('memory').buffer.write(1)"),
-        "runtime error: memory.buffer.write(id: int, data: string) -> bool: expects 2 arguments, got 1"
+        "memory.buffer.write(id: int, data: string) -> bool: expects 2 arguments, got 1"
     );
     assert_eq!(
         message("local m = require('memory'); m.buffer.write(m.buffer.new(), 5)"),
-        "runtime error: memory.buffer.write(id: int, data: string) -> bool: argument 2 (data) expects string, got int"
+        "memory.buffer.write(id: int, data: string) -> bool: argument 2 (data) expects string, got int"
     );
     assert_eq!(
         message("require('memory').buffer.len(1.5)"),
-        "runtime error: memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got float"
+        "memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got float"
     );
     assert_eq!(
         message("require('memory').buffer.len({})"),
-        "runtime error: memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got list"
+        "memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got list"
     );
     assert_eq!(
         message("require('memory').buffer.len({a = 1})"),
-        "runtime error: memory.buffer.len(id: int) -> int: argument 1 is a Lua table that is not a sequence (it has the key \"a\"), so not a list"
+        "memory.buffer.len(id: int) -> int: argument 1 is a Lua table that is not a sequence (it has the key \"a\"), so not a list"
     );
     assert_eq!(
         message("local t = {}; t[1] = t; require('memory').buffer.len(t)"),
-        "runtime error: memory.buffer.len(id: int) -> int: argument 1 is a table whose element 1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1 is a table nested more than 64 deep"
+        "memory.buffer.len(id: int) -> int: argument 1 is a table whose element 1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1 is a table nested more than 64 deep"
     );
 }
 

@@ -91,9 +91,9 @@ fn module_table(lua: &Lua, module: &Module, ctx: &Context) -> mlua::Result<Table
                 .enumerate()
                 .map(|(index, arg)| from_lua(native, index, arg))
                 .collect::<mlua::Result<Vec<Value>>>()?;
-            let result = bound
-                .call(&values)
-                .map_err(|error| mlua::Error::runtime(error.to_string()))?;
+            // The native's error travels whole, as an external error: a host finds it
+            // with `downcast_ref::<goost_bind::Error>()` (and a module's own error inside).
+            let result = bound.call(&values).map_err(mlua::Error::external)?;
             to_lua(lua, result)
         })?;
         table.set(*name, function)?;
@@ -103,12 +103,12 @@ fn module_table(lua: &Lua, module: &Module, ctx: &Context) -> mlua::Result<Table
 
 fn from_lua(native: &Native, index: usize, value: &mlua::Value) -> mlua::Result<Value> {
     convert_from_lua(value, 0).map_err(|unconverted| {
-        mlua::Error::runtime(format!(
+        mlua::Error::external(crate::Error::msg(format!(
             "{}: argument {} {}",
             native.spec().signature,
             index + 1,
             unconverted.describe("table")
-        ))
+        )))
     })
 }
 

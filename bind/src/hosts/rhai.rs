@@ -22,9 +22,9 @@
 //! }
 //! ```
 //!
-//! Every parameter is registered as `Dynamic`, so a wrong argument type reaches the
-//! native's glue and gets its error text; a wrong argument count is Rhai's own
-//! "function not found" (Rhai resolves functions by name and arity).
+//! Every parameter is registered as `Dynamic`, and each native under every argument count
+//! up to [`MOST_PARAMS`], so a wrong argument type or count reaches the native's glue and
+//! gets its error text (`expects 2 arguments, got 1`, with the signature).
 //!
 //! Rhai reserves the word `new`, which the spec uses (`memory.buffer.new`):
 //! [`install`] sets a token mapper (Rhai's `on_parse_token`, feature `internals`) that
@@ -84,26 +84,61 @@ pub fn rhai_module(module: &Module, ctx: &Context) -> RhaiModule {
     out
 }
 
-/// One generic bridge; Rhai needs a closure of each arity the native takes (one per
-/// count of trailing optional arguments left out).
+/// The most parameters Rhai registers a native function with.
+pub const MOST_PARAMS: usize = 20;
+
+/// One generic bridge, registered once for every argument count from 0 to
+/// [`MOST_PARAMS`]: Rhai resolves a function by its name and argument count, so a call
+/// with a count the native does not take still reaches the native's glue, which answers
+/// with its own error (`NAME(..): expects 2 arguments, got 1`). A native of more than
+/// `MOST_PARAMS` parameters cannot be called from Rhai.
 fn register(out: &mut RhaiModule, name: &str, bound: BoundNative) {
-    let spec = bound.native().spec();
     let bound = std::sync::Arc::new(bound);
-    for arity in spec.required_params()..=spec.params.len() {
+    for count in 0..=MOST_PARAMS {
         let bound = std::sync::Arc::clone(&bound);
-        let call = move |args: Vec<Dynamic>| -> Outcome { bridge(&bound, args) };
-        match arity {
-            0 => out.set_native_fn(name, move || call(vec![])),
-            1 => out.set_native_fn(name, move |a: Dynamic| call(vec![a])),
-            2 => out.set_native_fn(name, move |a: Dynamic, b: Dynamic| call(vec![a, b])),
-            3 => out.set_native_fn(name, move |a: Dynamic, b: Dynamic, c: Dynamic| {
-                call(vec![a, b, c])
-            }),
-            _ => out.set_native_fn(
-                name,
-                move |a: Dynamic, b: Dynamic, c: Dynamic, d: Dynamic| call(vec![a, b, c, d]),
-            ),
+        register_count(out, name, count, move |args| bridge(&bound, args));
+    }
+}
+
+/// Registers `call` as `name` taking `count` arguments (all `Dynamic`).
+fn register_count(
+    out: &mut RhaiModule,
+    name: &str,
+    count: usize,
+    call: impl Fn(Vec<Dynamic>) -> Outcome + Send + Sync + 'static,
+) {
+    macro_rules! counts {
+        ($($n:literal => ($($arg:ident),*)),* $(,)?) => {
+            match count {
+                $($n => {
+                    out.set_native_fn(name, move |$($arg: Dynamic),*| call(vec![$($arg),*]));
+                })*
+                _ => {}
+            }
         };
+    }
+    counts! {
+        0 => (),
+        1 => (a),
+        2 => (a, b),
+        3 => (a, b, c),
+        4 => (a, b, c, d),
+        5 => (a, b, c, d, e),
+        6 => (a, b, c, d, e, f),
+        7 => (a, b, c, d, e, f, g),
+        8 => (a, b, c, d, e, f, g, h),
+        9 => (a, b, c, d, e, f, g, h, i),
+        10 => (a, b, c, d, e, f, g, h, i, j),
+        11 => (a, b, c, d, e, f, g, h, i, j, k),
+        12 => (a, b, c, d, e, f, g, h, i, j, k, l),
+        13 => (a, b, c, d, e, f, g, h, i, j, k, l, m),
+        14 => (a, b, c, d, e, f, g, h, i, j, k, l, m, n),
+        15 => (a, b, c, d, e, f, g, h, i, j, k, l, m, n, o),
+        16 => (a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p),
+        17 => (a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q),
+        18 => (a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r),
+        19 => (a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s),
+        20 => (a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t),
     }
 }
 
