@@ -32,6 +32,11 @@ pub enum Binary {
 }
 
 impl Binary {
+    /// Whether the operator works on numbers: arithmetic and ordering.
+    pub fn is_numeric(self) -> bool {
+        !matches!(self, Binary::Or | Binary::And | Binary::Eq | Binary::Ne)
+    }
+
     /// The operator as written.
     pub fn symbol(self) -> &'static str {
         match self {

@@ -443,32 +443,9 @@ impl<'a, W: Write> Machine<'a, W> {
             (Binary::Le, Value::Float(a), Value::Float(b)) => Value::Bool(a <= b),
             (Binary::Gt, Value::Float(a), Value::Float(b)) => Value::Bool(a > b),
             (Binary::Ge, Value::Float(a), Value::Float(b)) => Value::Bool(a >= b),
-            (
-                Binary::Add
-                | Binary::Sub
-                | Binary::Mul
-                | Binary::Div
-                | Binary::Rem
-                | Binary::Lt
-                | Binary::Le
-                | Binary::Gt
-                | Binary::Ge,
-                Value::Int(_),
-                Value::Float(_),
-            )
-            | (
-                Binary::Add
-                | Binary::Sub
-                | Binary::Mul
-                | Binary::Div
-                | Binary::Rem
-                | Binary::Lt
-                | Binary::Le
-                | Binary::Gt
-                | Binary::Ge,
-                Value::Float(_),
-                Value::Int(_),
-            ) => {
+            (_, Value::Int(_), Value::Float(_)) | (_, Value::Float(_), Value::Int(_))
+                if op.is_numeric() =>
+            {
                 return Err(HostError::at(
                     pos,
                     format!(
