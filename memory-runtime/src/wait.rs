@@ -104,7 +104,7 @@ mod tests {
             drop(guard);
             let (got, cpu) = waiter.join().unwrap();
             assert_eq!(got, Ok(5));
-            // Spinning or yielding for the 300 ms would use most of them.
+            // A waiter that spun or yielded all along would use most of the wait.
             assert!(
                 cpu < Duration::from_millis(60),
                 "the waiter used {cpu:?} of CPU in 300 ms of waiting"
