@@ -676,6 +676,11 @@ fn lists_index_and_len() {
         error("print(3[0])\n"),
         "t.goost:1:8: only a list can be indexed, not int"
     );
+    // Lists nest at most 64 deep, however they are built.
+    assert_eq!(
+        error("let xs = []\nfor i in 0..100 {\n  xs = [xs]\n}\n"),
+        "t.goost:3:8: lists nest at most 64 deep"
+    );
     // A list literal may span lines.
     assert_eq!(output("let xs = [\n  1,\n  2,\n]\nprint(xs)\n"), "[1 2]\n");
 }
