@@ -25,11 +25,12 @@ enum Command {
     Run {
         /// The script file, or `-` for standard input.
         file: String,
-        /// Cap the bytes the script's buffers and pools may hold.
+        /// Cap the bytes the script's buffers, pools and handle table may hold, and,
+        /// separately, its own strings and lists.
         #[arg(long, value_name = "BYTES")]
         memory_limit: Option<usize>,
         /// Stop the script with an error after this many steps: one per loop iteration,
-        /// operator and call, and one per KiB a string operation copies.
+        /// operator and call, and one per KiB a string or list operation copies or compares.
         #[arg(long, value_name = "N")]
         max_steps: Option<u64>,
         /// Refuse a script longer than this (default 64 MiB).
@@ -38,7 +39,8 @@ enum Command {
     },
     /// An interactive prompt: each expression's value is printed; errors do not end it.
     Repl {
-        /// Cap the bytes the session's buffers and pools may hold.
+        /// Cap the bytes the session's buffers, pools and handle table may hold, and,
+        /// separately, its own strings and lists.
         #[arg(long, value_name = "BYTES")]
         memory_limit: Option<usize>,
     },

@@ -332,6 +332,16 @@ fn max_steps_bounds_straight_line_string_work_too() {
             "copy.goost:5:227: step limit reached: 100000 steps (--max-steps counts {unit})"
         ))
     );
+    // Comparing is charged like copying: 2,000 compares of two 64 KiB strings take some
+    // 130,000 steps (a few steps each if only the operator counted), so the limit stops
+    // the loop.
+    let compare = "let s = \"x\"\nfor i in 0..16 {\n  s = s + s\n}\nlet t = s + \"\"\nlet n = 0\nwhile s == t && n < 2000 {\n  n = n + 1\n}\n";
+    assert_eq!(
+        run_steps("compare.goost", compare, 100_000),
+        Err(format!(
+            "compare.goost:7:9: step limit reached: 100000 steps (--max-steps counts {unit})"
+        ))
+    );
     // Under a generous limit the same work completes.
     assert_eq!(
         run_steps(

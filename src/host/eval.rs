@@ -30,10 +30,9 @@ fn int_op(op: Binary, a: i64, b: i64) -> Option<Value> {
 }
 
 /// What `--max-steps` counts, as its error says.
-pub const STEP_UNIT: &str =
-    "one per loop iteration, operator and call, and one per KiB a string operation copies";
+pub const STEP_UNIT: &str = "one per loop iteration, operator and call, and one per KiB a string or list operation copies or compares";
 
-/// The steps charged for `bytes` bytes copied (one per KiB, rounded down).
+/// The steps charged for `bytes` bytes copied or compared (one per KiB, rounded down).
 fn steps_for_bytes(bytes: usize) -> u64 {
     (bytes / 1024) as u64
 }
@@ -135,8 +134,8 @@ impl<'a, W: Write> Machine<'a, W> {
 
     /// Counts `steps` steps, and stops the script once they pass the limit. The unit is
     /// [`STEP_UNIT`]: one per loop iteration, operator and call, plus one per KiB a string
-    /// operation copies, so the limit bounds a script's time roughly linearly whatever it
-    /// does.
+    /// or list operation copies or compares, so the limit bounds a script's time roughly
+    /// linearly whatever it does.
     #[inline]
     fn charge(&mut self, steps: u64, pos: Pos) -> Result<(), HostError> {
         self.steps = self.steps.saturating_add(steps);
@@ -410,6 +409,11 @@ impl<'a, W: Write> Machine<'a, W> {
         let symbol = op.symbol();
         let overflow =
             |a: i64, b: i64| HostError::at(pos, format!("integer overflow: {a} {symbol} {b}"));
+        if matches!(op, Binary::Eq | Binary::Ne) {
+            // Comparing strings or lists reads them: at most the smaller one's bytes.
+            let read = left.held_bytes().min(right.held_bytes());
+            self.charge(steps_for_bytes(read), pos)?;
+        }
         let value = match (op, &left, &right) {
             (Binary::Eq, a, b) => Value::Bool(a == b),
             (Binary::Ne, a, b) => Value::Bool(a != b),
