@@ -38,7 +38,10 @@ pub enum Mismatch {
 }
 
 impl Mismatch {
-    /// The mismatch of `value` against a type that does not take it.
+    /// The mismatch of `value` against a type that does not take it. Out of line: a
+    /// conversion's success path stays a compare and a load.
+    #[cold]
+    #[inline(never)]
     pub fn of(value: &Value) -> Mismatch {
         Mismatch::Type(value.type_name())
     }

@@ -57,7 +57,10 @@ macro_rules! handle_newtype {
             fn from_value(
                 value: &::goost_bind::Value,
             ) -> ::core::result::Result<Self, ::goost_bind::Mismatch> {
-                <i64 as ::goost_bind::FromValue>::from_value(value).map($name)
+                match value {
+                    ::goost_bind::Value::Int(n) => ::core::result::Result::Ok($name(*n)),
+                    other => ::core::result::Result::Err(::goost_bind::Mismatch::of(other)),
+                }
             }
         }
         impl ::goost_bind::IntoValue for $name {
