@@ -19,7 +19,7 @@ use crate::state::{MemoryState, Object};
 pub struct PoolId(pub i64);
 crate::handle_newtype!(PoolId);
 
-/// A set of interned strings. Each entry is an [`ScriptString`], one word in the table: `intern`
+/// A set of interned strings. Each entry is a [`ScriptString`], one word in the table: `intern`
 /// hands out clones of it, so equal strings share one allocation, and handed-out strings
 /// outlive the pool.
 /// The table hashes each string once per `intern` (a miss finds the slot and inserts

@@ -44,7 +44,7 @@ pub(crate) fn lock<T>(lock: &Lock<T>) -> Result<LockGuard<'_, T>, Orphaned> {
 /// The waiting part of [`lock`], out of line so the uncontended path carries no call.
 #[cold]
 #[inline(never)]
-pub(crate) fn wait_for<T>(lock: &Lock<T>) -> Result<LockGuard<'_, T>, Orphaned> {
+fn wait_for<T>(lock: &Lock<T>) -> Result<LockGuard<'_, T>, Orphaned> {
     for _ in 0..SPINS {
         if let Some(guard) = lock.try_lock() {
             return Ok(guard);
