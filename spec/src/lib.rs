@@ -1,5 +1,7 @@
 //! The spec of a goost module, as plain data: its [model](Spec), the [parser](parse) of
-//! the spec file format, the [markdown page](markdown::render) generated from it, and the
+//! the spec file format, what is generated from it (the [markdown pages](markdown), the
+//! [Lua](defs_lua) and [Rhai](defs_rhai) definition files, the [JSON metadata](defs_json)),
+//! each [engine's spelling](Engine) of names and types, and the
 //! [nearest-name search](nearest()) behind every "did you mean" message.
 //!
 //! A plain library (no compiler, no proc-macro API), so the `#[native]` macro, the
@@ -14,11 +16,17 @@
 //! assert_eq!(dist2.signature(), "geo.point.dist2(x: int, y: int) -> int");
 //! ```
 
+pub mod defs_json;
+pub mod defs_lua;
+pub mod defs_rhai;
+pub mod diff;
+pub mod engine;
 pub mod markdown;
 mod model;
 mod nearest;
 mod parse;
 
+pub use engine::Engine;
 pub use model::{Example, Function, Group, Param, ScriptType, Spec, SpecError};
 pub use nearest::nearest;
 pub use parse::parse;

@@ -1,19 +1,20 @@
-//! Renders a parsed spec as the module's markdown reference page.
-//!
-//! The layout is the seed page's: title, summary quote, intro, one table per group
-//! (`Function | Signature | Description`), then the example.
+//! Renders a parsed spec as markdown: the module's reference page ([`render`]), in the
+//! seed page's layout (title, summary quote, intro, one table per group with
+//! `Function | Signature | Description`, then the example), and the page of every
+//! function as each engine calls it ([`render_engines`]).
 
 use crate::Spec;
+use crate::engine::{Engine, provenance};
 
 /// The first line of every generated page; it says where the page comes from.
-pub fn header(spec_path: &str) -> String {
-    format!("<!-- Generated from {spec_path} by goost-memory. Do not edit by hand. -->")
+pub fn header(spec: &Spec, spec_path: &str) -> String {
+    format!("<!-- {} -->", provenance(spec, spec_path))
 }
 
 /// The whole page for `spec`, ending with a newline.
 pub fn render(spec: &Spec, spec_path: &str) -> String {
     let mut out = Vec::new();
-    out.push(header(spec_path));
+    out.push(header(spec, spec_path));
     out.push(format!("# {}", spec.module));
     out.push(String::new());
     out.push(format!("> {}", spec.summary));
@@ -59,6 +60,68 @@ pub fn render(spec: &Spec, spec_path: &str) -> String {
     page
 }
 
+/// The page of every function in goost, Lua and Rhai call syntax, a column each, with
+/// each engine's own type names, ending with a newline.
+pub fn render_engines(spec: &Spec, spec_path: &str) -> String {
+    let module = &spec.module;
+    let mut out = vec![
+        header(spec, spec_path),
+        format!("# {module} in goost, Lua and Rhai"),
+        String::new(),
+        format!("> {}", spec.summary),
+        String::new(),
+        format!(
+            "Every function of `{module}` as each engine calls it, in the engine's own type names. \
+             The reference page with the full texts is [{module}.md]({module}.md)."
+        ),
+        String::new(),
+        "| Engine | How a script reaches the module | Calls |".into(),
+        "| --- | --- | --- |".into(),
+    ];
+    for engine in Engine::ALL {
+        let reach = match engine.import_line(module) {
+            line if line.is_empty() => "nothing to write: a static module of the engine".into(),
+            line => format!("`{line}`"),
+        };
+        let example = spec
+            .functions()
+            .next()
+            .map(|f| format!("`{}(...)`", engine.path(&f.name)))
+            .unwrap_or_default();
+        out.push(format!("| {engine} | {reach} | {example} |"));
+    }
+    out.push(String::new());
+    out.push(
+        "Types: goost `int` is Lua `integer` and Rhai `int`; `float` is `number` and `float`; \
+         `string` (bytes) is `string` and `String` (a `Blob` for bytes that are not UTF-8); \
+         `bool` is `boolean` and `bool`; `list<T>` is `T[]` and `Array`; `T?` (a value or \
+         nothing) is `T?` and `?`. A parameter marked `name?` may be left out."
+            .into(),
+    );
+    for group in &spec.groups {
+        out.push(String::new());
+        out.push(format!("## {}", group.name));
+        out.push(String::new());
+        out.push("| Function | goost | Lua | Rhai | Description |".into());
+        out.push("| --- | --- | --- | --- | --- |".into());
+        for function in &group.functions {
+            let cells: Vec<String> = Engine::ALL
+                .iter()
+                .map(|engine| format!("`{}`", engine.signature(function)))
+                .collect();
+            out.push(format!(
+                "| `{}` | {} | {} |",
+                function.short,
+                cells.join(" | "),
+                function.description
+            ));
+        }
+    }
+    let mut page = out.join("\n");
+    page.push('\n');
+    page
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,11 +146,35 @@ mod tests {
     fn the_memory_page_is_the_seed_page_after_its_header() {
         let spec = parse(include_str!("../memory.spec")).unwrap();
         let page = render(&spec, "spec/memory.spec");
-        let body = page.split_once('\n').unwrap().1;
+        let (header, body) = page.split_once('\n').unwrap();
+        assert_eq!(
+            header,
+            "<!-- Generated from spec/memory.spec (memory 0.1.0) by goost-memory. Do not edit by hand. -->"
+        );
         assert!(body.starts_with("# memory\n\n> Byte buffers, string interning pools"));
         assert!(body.contains(
             "| `write` | `memory.buffer.write(id: int, data: string) → bool` | Append data to the buffer |\n"
         ));
         assert!(body.ends_with("print(memory.alloc.heapAlloc())\n```\n"));
+    }
+}
+
+#[cfg(test)]
+mod engines_tests {
+    use super::*;
+    use crate::parse;
+
+    #[test]
+    fn the_engines_page_has_a_column_per_engine() {
+        let spec = parse(
+            "module m\nsummary S.\ngroup m.g\n  fn f(a: int, b: string?) -> bool\n    | Does f\n",
+        )
+        .unwrap();
+        let page = render_engines(&spec, "spec/m.spec");
+        assert!(page.contains("| Lua | `local m = require(\"m\")` | `m.g.f(...)` |\n"));
+        assert!(page.ends_with(
+            "| `f` | `m.g.f(a: int, b: string?) -> bool` | `m.g.f(a: integer, b?: string): boolean` \
+             | `m::g::f(a: int, b?: String) -> bool` | Does f |\n"
+        ));
     }
 }

@@ -84,6 +84,14 @@ impl ScriptType {
         matches!(self, ScriptType::Optional(_))
     }
 
+    /// The type of an argument a caller does pass: `T` for `T?`, itself otherwise.
+    pub const fn when_passed(self) -> ScriptType {
+        match self {
+            ScriptType::Optional(inner) => *inner,
+            other => other,
+        }
+    }
+
     /// The type a spec writes as `text` (`int`, `list<string>`, `int?`, ...), if any.
     pub fn parse(text: &str) -> Option<ScriptType> {
         ScriptType::parse_with_error(text).ok()
@@ -250,6 +258,9 @@ pub struct Example {
 pub struct Spec {
     /// The module name: `memory`.
     pub module: String,
+    /// The spec's version (`version 1.2.0`), carried into every generated artifact and
+    /// compared by `spec diff`; `None` when the spec has no `version` line.
+    pub version: Option<String>,
     /// The one-line summary.
     pub summary: String,
     /// The module's intro lines.

@@ -6,6 +6,7 @@
 //!
 //! ```text
 //! module memory                       -- the module name, first
+//! version 1.0.0                       -- optional: MAJOR.MINOR.PATCH
 //! summary One line shown under the title.
 //! text                                -- the module's intro; `|` lines follow
 //!   | Paragraph text, markdown allowed.
@@ -33,12 +34,14 @@ enum TextTarget {
     Example,
 }
 
-const KEYWORDS: &str = "`module`, `summary`, `text`, `group`, `fn`, `example`, or a `|` text line";
+const KEYWORDS: &str =
+    "`module`, `version`, `summary`, `text`, `group`, `fn`, `example`, or a `|` text line";
 
 /// Parses a whole spec file.
 pub fn parse(source: &str) -> Result<Spec, SpecError> {
     let mut spec = Spec {
         module: String::new(),
+        version: None,
         summary: String::new(),
         text: Vec::new(),
         groups: Vec::new(),
@@ -127,6 +130,21 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                     ));
                 }
                 spec.module = rest.to_string();
+                target = TextTarget::None;
+            }
+            "version" => {
+                if spec.version.is_some() {
+                    return Err(err(indent, "`version` appears twice".into()));
+                }
+                if !is_version(rest) {
+                    return Err(err(
+                        rest_at,
+                        format!(
+                            "expected a version like `1.0.0` (MAJOR.MINOR.PATCH), found `{rest}`"
+                        ),
+                    ));
+                }
+                spec.version = Some(rest.to_string());
                 target = TextTarget::None;
             }
             "summary" => {
@@ -268,6 +286,15 @@ fn last_group(spec: &mut Spec) -> &mut Group {
         .expect("group targets are only set once a group exists")
 }
 
+/// `MAJOR.MINOR.PATCH`, each a decimal number.
+fn is_version(word: &str) -> bool {
+    let parts: Vec<&str> = word.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 9 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn is_identifier(word: &str) -> bool {
     let mut chars = word.chars();
     chars
@@ -402,6 +429,21 @@ example goost
         let example = spec.example.unwrap();
         assert_eq!(example.lang, "goost");
         assert_eq!(example.lines, ["import demo", "print(demo.math.add(1, 2))"]);
+    }
+
+    #[test]
+    fn reads_the_version_line_and_refuses_a_malformed_one() {
+        let spec = parse("module m\nversion 1.20.3\n").unwrap();
+        assert_eq!(spec.version.as_deref(), Some("1.20.3"));
+        assert_eq!(parse("module m\n").unwrap().version, None);
+        assert_eq!(
+            error_of("module m\nversion 1.2\n"),
+            "2:9: expected a version like `1.0.0` (MAJOR.MINOR.PATCH), found `1.2`"
+        );
+        assert_eq!(
+            error_of("module m\nversion 1.0.0\nversion 1.0.1\n"),
+            "3:1: `version` appears twice"
+        );
     }
 
     fn error_of(source: &str) -> String {

@@ -1,0 +1,131 @@
+//! The JSON metadata of a spec, for tools that are neither an editor nor an engine: every
+//! group and function with its types, its signature in each engine, and the Rust function
+//! bound to it. The schema is versioned ([`SCHEMA`], [`SCHEMA_VERSION`]); `defs/README.md`
+//! documents it field by field.
+
+use serde_json::{Value, json};
+
+use crate::engine::{Engine, provenance};
+use crate::{ScriptType, Spec};
+
+/// The schema's name, the `schema` field of every document.
+pub const SCHEMA: &str = "goost-spec-metadata";
+
+/// The schema's version, the `schema_version` field: raised when a field changes meaning
+/// or goes away (new fields do not raise it).
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// The metadata document for `spec`, pretty-printed, ending with a newline. `rust_path`
+/// names the Rust function bound to a function (by its dotted name), if one is.
+pub fn render(spec: &Spec, spec_path: &str, rust_path: &dyn Fn(&str) -> Option<String>) -> String {
+    let groups: Vec<Value> = spec
+        .groups
+        .iter()
+        .map(|group| {
+            let functions: Vec<Value> = group
+                .functions
+                .iter()
+                .map(|function| {
+                    let params: Vec<Value> = function
+                        .params
+                        .iter()
+                        .map(|p| {
+                            json!({
+                                "name": p.name,
+                                "type": p.ty.to_string(),
+                                "shape": shape(p.ty),
+                                "optional": p.ty.is_optional(),
+                            })
+                        })
+                        .collect();
+                    let signatures: serde_json::Map<String, Value> = Engine::ALL
+                        .iter()
+                        .map(|e| (e.name().to_lowercase(), json!(e.signature(function))))
+                        .collect();
+                    json!({
+                        "name": function.name,
+                        "short": function.short,
+                        "description": function.description,
+                        "params": params,
+                        "required_params": function.required_params(),
+                        "returns": function.ret.to_string(),
+                        "returns_shape": shape(function.ret),
+                        "signatures": signatures,
+                        "rust": rust_path(&function.name),
+                        "spec_line": function.line,
+                    })
+                })
+                .collect();
+            json!({ "name": group.name, "text": group.text, "functions": functions })
+        })
+        .collect();
+    let example = spec
+        .example
+        .as_ref()
+        .map(|e| json!({ "lang": e.lang, "lines": e.lines }));
+    let document = json!({
+        "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "generated": provenance(spec, spec_path),
+        "spec_path": spec_path,
+        "module": spec.module,
+        "version": spec.version,
+        "summary": spec.summary,
+        "text": spec.text,
+        "groups": groups,
+        "example": example,
+    });
+    let mut text = serde_json::to_string_pretty(&document)
+        .unwrap_or_else(|error| format!("{{\"error\": {:?}}}", error.to_string()));
+    text.push('\n');
+    text
+}
+
+/// A type as a tree: `{"kind": "list", "of": {"kind": "int"}}`, so a tool need not parse
+/// the spec's type syntax.
+fn shape(ty: ScriptType) -> Value {
+    match ty {
+        ScriptType::List(element) => json!({ "kind": "list", "of": shape(*element) }),
+        ScriptType::Optional(inner) => json!({ "kind": "optional", "of": shape(*inner) }),
+        base => json!({ "kind": base.kind_name() }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse;
+
+    #[test]
+    fn describes_each_function_with_types_signatures_and_rust_path() {
+        let spec = parse(
+            "module m\nversion 0.3.0\nsummary S.\ngroup m.g\n  fn f(xs: list<int>, n: float?) -> bool\n    | Does f\n",
+        )
+        .unwrap();
+        let text = render(&spec, "m.spec", &|name| {
+            (name == "m.g.f").then(|| "my_crate::f".to_string())
+        });
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc["schema"], "goost-spec-metadata");
+        assert_eq!(doc["schema_version"], 1);
+        assert_eq!(doc["version"], "0.3.0");
+        let f = &doc["groups"][0]["functions"][0];
+        assert_eq!(f["name"], "m.g.f");
+        assert_eq!(f["rust"], "my_crate::f");
+        assert_eq!(f["required_params"], 1);
+        assert_eq!(f["params"][0]["type"], "list<int>");
+        assert_eq!(
+            f["params"][0]["shape"],
+            json!({"kind": "list", "of": {"kind": "int"}})
+        );
+        assert_eq!(f["params"][1]["optional"], true);
+        assert_eq!(
+            f["signatures"]["rhai"],
+            "m::g::f(xs: Array, n?: float) -> bool"
+        );
+        assert_eq!(
+            f["signatures"]["lua"],
+            "m.g.f(xs: integer[], n?: number): boolean"
+        );
+    }
+}

@@ -1,0 +1,129 @@
+//! The Lua definition file of a spec: a LuaLS/EmmyLua `---@meta` file, so that an editor
+//! (or `emmylua_check`) knows every function `require("memory")` returns, with its
+//! parameter and result types and its description.
+//!
+//! Each group is a `---@class` named by its dotted path (`memory.buffer`), held in the
+//! field of its parent; each function is declared with `---@param` and `---@return`
+//! lines. A parameter the caller may leave out is written `name?`.
+
+use std::collections::BTreeSet;
+
+use crate::Spec;
+use crate::engine::{Engine, provenance};
+
+/// The whole `---@meta` file for `spec`, ending with a newline.
+pub fn render(spec: &Spec, spec_path: &str) -> String {
+    let lua = Engine::Lua;
+    let module = &spec.module;
+    let mut out = vec![
+        format!("---@meta {module}"),
+        format!("-- {}", provenance(spec, spec_path)),
+        String::new(),
+    ];
+    if !spec.summary.is_empty() {
+        out.push(format!("---{}", spec.summary));
+    }
+    if !spec.text.is_empty() {
+        out.push("---".into());
+        out.extend(spec.text.iter().map(|line| format!("---{line}")));
+    }
+    out.push(format!("---@class {module}"));
+    out.push(format!("local {module} = {{}}"));
+
+    // Every table between the module and a group's functions, parents first: a group
+    // `m.a.b` needs `m.a` to exist even when no group is called `m.a`.
+    let tables: BTreeSet<&str> = spec
+        .groups
+        .iter()
+        .flat_map(|group| {
+            group
+                .name
+                .match_indices('.')
+                .skip(1)
+                .map(|(at, _)| &group.name[..at])
+                .chain([group.name.as_str()])
+        })
+        .collect();
+    for table in tables
+        .iter()
+        .filter(|t| !spec.groups.iter().any(|g| g.name == **t))
+    {
+        out.push(String::new());
+        out.push(format!("---@class {table}"));
+        out.push(format!("{table} = {{}}"));
+    }
+    for group in &spec.groups {
+        out.push(String::new());
+        out.extend(group.text.iter().map(|line| format!("---{line}")));
+        out.push(format!("---@class {}", group.name));
+        out.push(format!("{} = {{}}", group.name));
+        for function in &group.functions {
+            out.push(String::new());
+            out.push(format!("---{}", function.description));
+            for param in &function.params {
+                let name = if param.ty.is_optional() {
+                    format!("{}?", param.name)
+                } else {
+                    param.name.clone()
+                };
+                let ty = lua.type_name(param.ty.when_passed());
+                out.push(format!("---@param {name} {ty}"));
+            }
+            if function.ret != crate::ScriptType::Void {
+                out.push(format!("---@return {}", lua.type_name(function.ret)));
+            }
+            let names: Vec<&str> = function.params.iter().map(|p| p.name.as_str()).collect();
+            out.push(format!(
+                "function {}({}) end",
+                function.name,
+                names.join(", ")
+            ));
+        }
+    }
+    out.push(String::new());
+    out.push(format!("return {module}"));
+    let mut file = out.join("\n");
+    file.push('\n');
+    file
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse;
+
+    #[test]
+    fn declares_each_group_as_a_class_and_each_function_with_its_types() {
+        let spec = parse(
+            "module m\nversion 1.0.0\nsummary S.\ngroup m.a.b\n  text\n    | Group text.\n  fn f(xs: list<int>, n: float?) -> string?\n    | Does f\n  fn g() -> void\n    | Does g\n",
+        )
+        .unwrap();
+        assert_eq!(
+            render(&spec, "m.spec"),
+            "---@meta m\n\
+             -- Generated from m.spec (m 1.0.0) by goost-memory. Do not edit by hand.\n\
+             \n\
+             ---S.\n\
+             ---@class m\n\
+             local m = {}\n\
+             \n\
+             ---@class m.a\n\
+             m.a = {}\n\
+             \n\
+             ---Group text.\n\
+             ---@class m.a.b\n\
+             m.a.b = {}\n\
+             \n\
+             ---Does f\n\
+             ---@param xs integer[]\n\
+             ---@param n? number\n\
+             ---@return string?\n\
+             function m.a.b.f(xs, n) end\n\
+             \n\
+             ---Does g\n\
+             function m.a.b.g() end\n\
+             \n\
+             return m\n"
+        );
+    }
+}
