@@ -4,9 +4,11 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use goost_memory::docs::{self, DocsState};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use goost_memory::docs::{self, Artifact, DocsState};
 use goost_memory::{Context, MEMORY_SPEC, MemoryLimit, Registry, host};
+use goost_spec::Spec;
+use goost_spec::check::{Checker, Finding};
 
 #[derive(Parser)]
 #[command(
@@ -44,17 +46,80 @@ enum Command {
         #[arg(long, value_name = "BYTES")]
         memory_limit: Option<usize>,
     },
-    /// Regenerate docs/memory.md from spec/memory.spec.
+    /// Regenerate the module's pages: docs/MODULE.md (the reference) and
+    /// docs/MODULE-engines.md (every call in goost, Lua and Rhai).
     Docs {
-        /// Do not write: exit 1 with a summary if docs/memory.md is stale.
+        /// Do not write: exit 1 with a summary if a page is stale or missing.
         #[arg(long)]
         check: bool,
-        /// The file to write or check.
-        #[arg(long, default_value = docs::DOCS_PATH)]
-        path: PathBuf,
+        #[command(flatten)]
+        source: SpecSource,
+        /// The directory the pages go in.
+        #[arg(long, value_name = "DIR", default_value = "docs")]
+        dir: PathBuf,
     },
-    /// List the registered natives with their signatures; exit 1 if they and the spec disagree.
-    Spec,
+    /// Write a definition file: `lua` (LuaLS/EmmyLua ---@meta), `rhai` (.d.rhai) or
+    /// `json` (metadata; schema in defs/README.md), to defs/MODULE.lua, .d.rhai or .json.
+    Defs {
+        /// Which file.
+        kind: DefsKind,
+        /// Do not write: exit 1 with a summary if the file is stale or missing.
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        source: SpecSource,
+        /// The file to write instead (`-` for standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Check scripts (.goost, .lua, .rhai) without running them: each call of an unknown
+    /// function, with a wrong argument count or a literal of the wrong type is reported
+    /// as FILE:LINE:COL: message. Exit 1 if anything is found, 2 if a file cannot be read.
+    Check {
+        /// The scripts.
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Check calls into this module too (repeatable); the memory module is always known.
+        #[arg(long = "spec", value_name = "PATH")]
+        specs: Vec<PathBuf>,
+    },
+    /// List the registered natives with their signatures; exit 1 if they and the spec
+    /// disagree. `spec diff OLD NEW` compares two versions of a spec file.
+    Spec {
+        #[command(subcommand)]
+        action: Option<SpecAction>,
+    },
+}
+
+/// The spec a generating command reads.
+#[derive(Args)]
+struct SpecSource {
+    /// Generate from this spec file instead of the memory module's.
+    #[arg(long, value_name = "PATH")]
+    spec: Option<PathBuf>,
+}
+
+/// The definition files `defs` writes.
+#[derive(Clone, Copy, ValueEnum)]
+enum DefsKind {
+    /// LuaLS/EmmyLua `---@meta` definitions: defs/MODULE.lua.
+    Lua,
+    /// Rhai definitions, as `Engine::definitions()` prints them: defs/MODULE.d.rhai.
+    Rhai,
+    /// JSON metadata of every function: defs/MODULE.json.
+    Json,
+}
+
+#[derive(Subcommand)]
+enum SpecAction {
+    /// Classify every change from OLD to NEW as compatible or breaking, and say whether
+    /// the version lines mark them. Exit 1 if any change is breaking.
+    Diff {
+        /// The old spec file.
+        old: PathBuf,
+        /// The new spec file.
+        new: PathBuf,
+    },
 }
 
 /// The binary counts its heap exactly, so `memory.alloc.*` report the tracking figures.
@@ -90,8 +155,18 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Docs { check, path } => run_docs(check, &path),
-        Command::Spec => run_spec(),
+        Command::Docs { check, source, dir } => run_docs(check, &source, &dir),
+        Command::Defs {
+            kind,
+            check,
+            source,
+            out,
+        } => run_defs(kind, check, &source, out.as_deref()),
+        Command::Check { files, specs } => run_check(&files, &specs),
+        Command::Spec { action: None } => run_spec(),
+        Command::Spec {
+            action: Some(SpecAction::Diff { old, new }),
+        } => run_spec_diff(&old, &new),
     }
 }
 
@@ -142,39 +217,215 @@ fn run_script(
     }
 }
 
-fn run_docs(check: bool, path: &std::path::Path) -> ExitCode {
+/// The spec a generating command reads, and the path it names it by: the memory
+/// module's own unless `--spec` gives a file.
+fn load_spec(source: &SpecSource) -> Result<(Spec, String), String> {
+    match &source.spec {
+        None => MEMORY_SPEC
+            .parsed()
+            .map(|spec| (spec, MEMORY_SPEC.path.to_string()))
+            .map_err(|error| error.display_at(MEMORY_SPEC.path)),
+        Some(path) => read_spec(path).map(|spec| (spec, path.display().to_string())),
+    }
+}
+
+/// Reads and parses a spec file; errors read `PATH: ...` or `PATH:LINE:COL: ...`.
+fn read_spec(path: &std::path::Path) -> Result<Spec, String> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("{shown}: cannot read the spec: {error}"))?;
+    goost_spec::parse(&text).map_err(|error| error.display_at(&shown))
+}
+
+/// Writes `text` to `path`, or compares it (`check`). Ok(true) when the file was fresh or
+/// written; Ok(false) when a check found it stale or missing (and said so).
+fn write_or_check(text: &str, path: &std::path::Path, check: bool) -> Result<bool, String> {
+    let shown = path.display();
     if check {
-        return match docs::check(&MEMORY_SPEC, path) {
-            DocsState::Fresh => ExitCode::SUCCESS,
+        return Ok(match docs::check(text, path) {
+            DocsState::Fresh => true,
             DocsState::Missing => {
-                complain(&format!(
-                    "{} is missing: run `goost-memory docs`",
-                    path.display()
-                ));
-                ExitCode::FAILURE
+                complain(&format!("{shown} is missing: run `goost-memory` to generate it"));
+                false
             }
             DocsState::Stale(summary) => {
-                complain(&format!(
-                    "{} is stale against {}: {summary}; run `goost-memory docs`",
-                    path.display(),
-                    MEMORY_SPEC.path
-                ));
-                ExitCode::FAILURE
+                complain(&format!("{shown} is stale: {summary}"));
+                false
+            }
+        });
+    }
+    docs::write(text, path).map_err(|error| format!("cannot write {shown}: {error}"))?;
+    say(&mut std::io::stdout().lock(), &format!("wrote {shown}"))
+        .map(|()| true)
+        .map_err(|_| String::new())
+}
+
+/// Writes (or checks) each of `artifacts` for the spec `source` names, at the path `place`
+/// gives it.
+fn generate(
+    artifacts: &[Artifact],
+    source: &SpecSource,
+    check: bool,
+    place: impl Fn(Artifact, &str) -> PathBuf,
+) -> ExitCode {
+    let (spec, spec_path) = match load_spec(source) {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            complain(&message);
+            return ExitCode::from(2);
+        }
+    };
+    let mut fresh = true;
+    for artifact in artifacts {
+        let text = artifact.render(&spec, &spec_path, Registry::global());
+        let path = place(*artifact, &spec.module);
+        if path.as_os_str() == "-" {
+            if let Err(code) = say(&mut std::io::stdout().lock(), text.trim_end_matches('\n')) {
+                return code;
+            }
+            continue;
+        }
+        match write_or_check(&text, &path, check) {
+            Ok(ok) => fresh &= ok,
+            Err(message) => {
+                if !message.is_empty() {
+                    complain(&message);
+                }
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if fresh {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn run_docs(check: bool, source: &SpecSource, dir: &std::path::Path) -> ExitCode {
+    generate(
+        &[Artifact::Reference, Artifact::Engines],
+        source,
+        check,
+        |artifact, module| {
+            let path = artifact.path(module);
+            let name = path.rsplit('/').next().unwrap_or(&path).to_string();
+            dir.join(name)
+        },
+    )
+}
+
+fn run_defs(
+    kind: DefsKind,
+    check: bool,
+    source: &SpecSource,
+    out: Option<&std::path::Path>,
+) -> ExitCode {
+    let artifact = match kind {
+        DefsKind::Lua => Artifact::LuaDefs,
+        DefsKind::Rhai => Artifact::RhaiDefs,
+        DefsKind::Json => Artifact::Metadata,
+    };
+    generate(&[artifact], source, check, |artifact, module| {
+        out.map_or_else(|| PathBuf::from(artifact.path(module)), PathBuf::from)
+    })
+}
+
+fn run_check(files: &[String], spec_paths: &[PathBuf]) -> ExitCode {
+    let mut specs = Vec::new();
+    match MEMORY_SPEC.parsed() {
+        Ok(spec) => specs.push(spec),
+        Err(error) => {
+            complain(&error.display_at(MEMORY_SPEC.path));
+            return ExitCode::from(2);
+        }
+    }
+    for path in spec_paths {
+        match read_spec(path) {
+            Ok(spec) => {
+                specs.retain(|known: &Spec| known.module != spec.module);
+                specs.push(spec);
+            }
+            Err(message) => {
+                complain(&message);
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let checker = Checker::new(&specs);
+    let mut found = false;
+    let mut out = std::io::stdout().lock();
+    for file in files {
+        let findings = match check_file(file, &checker) {
+            Ok(findings) => findings,
+            Err(message) => {
+                complain(&message);
+                return ExitCode::from(2);
             }
         };
-    }
-    match docs::write(&MEMORY_SPEC, path) {
-        Ok(()) => {
-            let line = format!("wrote {} from {}", path.display(), MEMORY_SPEC.path);
-            match say(&mut std::io::stdout().lock(), &line) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(code) => code,
+        for finding in &findings {
+            if let Err(code) = say(&mut out, &finding.display_in(file)) {
+                return code;
             }
         }
-        Err(error) => {
-            complain(&format!("cannot write {}: {error}", path.display()));
-            ExitCode::FAILURE
+        found |= !findings.is_empty();
+    }
+    if found {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Reads one script and checks it in the language its extension names.
+fn check_file(file: &str, checker: &Checker) -> Result<Vec<Finding>, String> {
+    let language = goost_check::Language::of_path(file).ok_or_else(|| {
+        format!("{file}: cannot tell the script's language: expected a .goost, .lua or .rhai file")
+    })?;
+    let opened =
+        std::fs::File::open(file).map_err(|error| format!("{file}: cannot read the script: {error}"))?;
+    let source = host::read_script(file, opened, host::DEFAULT_MAX_SCRIPT_BYTES)?;
+    Ok(match language {
+        goost_check::Language::Goost => host::check(&source, checker),
+        goost_check::Language::Lua => goost_check::lua::check(&source, checker),
+        goost_check::Language::Rhai => goost_check::rhai::check(&source, checker),
+    })
+}
+
+fn run_spec_diff(old: &std::path::Path, new: &std::path::Path) -> ExitCode {
+    let (old_spec, new_spec) = match (read_spec(old), read_spec(new)) {
+        (Ok(old_spec), Ok(new_spec)) => (old_spec, new_spec),
+        (Err(message), _) | (_, Err(message)) => {
+            complain(&message);
+            return ExitCode::from(2);
         }
+    };
+    let report = goost_spec::diff::diff(&old_spec, &new_spec);
+    let mut out = std::io::stdout().lock();
+    let mut lines: Vec<String> = report.changes.iter().map(ToString::to_string).collect();
+    let breaking = report
+        .changes
+        .iter()
+        .filter(|c| c.impact == goost_spec::diff::Impact::Breaking)
+        .count();
+    let versions = match &report.versions {
+        (Some(a), Some(b)) => format!(" (version {a} -> {b})"),
+        _ => String::new(),
+    };
+    lines.push(format!(
+        "{breaking} breaking, {} compatible{versions}",
+        report.changes.len() - breaking
+    ));
+    lines.extend(report.version_advice().map(|advice| format!("warning: {advice}")));
+    for line in &lines {
+        if let Err(code) = say(&mut out, line) {
+            return code;
+        }
+    }
+    if report.is_breaking() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

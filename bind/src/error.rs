@@ -15,7 +15,7 @@ use crate::{FnSpec, Mismatch, ScriptType};
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The call had the wrong number of arguments.
-    #[error("expects {} argument{}, got {got}", arity_text(*.min, *.expected), if *.expected == 1 { "" } else { "s" })]
+    #[error("{}", goost_spec::check::arity_message(*.min, *.expected, *.got))]
     Arity {
         /// Arguments the signature requires (the rest are optional).
         min: usize,
@@ -25,7 +25,7 @@ pub enum ErrorKind {
         got: usize,
     },
     /// An argument had the wrong script type. `position` counts from 1.
-    #[error("argument {position} ({name}) expects {expected}, got {got}")]
+    #[error("{}", goost_spec::check::argument_message(*.position, .name, *.expected, .got))]
     ArgumentType {
         /// 1-based position of the argument.
         position: usize,
@@ -56,15 +56,6 @@ pub enum ErrorKind {
     /// A failure described by a native's own text.
     #[error("{0}")]
     Other(String),
-}
-
-/// `2`, or `1 to 2` when the last arguments are optional.
-fn arity_text(min: usize, max: usize) -> String {
-    if min == max {
-        max.to_string()
-    } else {
-        format!("{min} to {max}")
-    }
 }
 
 /// A module's own error value inside an [`Error`]: any `std::error::Error`, shared so that

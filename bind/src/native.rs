@@ -56,6 +56,18 @@ pub struct ModuleSpec {
     pub functions: &'static [FnSpec],
     /// The generated markdown reference page (what `docs/memory.md` holds).
     pub markdown: &'static str,
+    /// The spec file's text, as it was compiled in.
+    pub source: &'static str,
+}
+
+impl ModuleSpec {
+    /// The spec as data, parsed from [`source`](ModuleSpec::source): what the definition
+    /// files, the metadata and the script checker are made from. The macro parsed the
+    /// same text when it compiled the natives, so this fails only for a `ModuleSpec`
+    /// written by hand with a broken `source`.
+    pub fn parsed(&self) -> Result<goost_spec::Spec, goost_spec::SpecError> {
+        goost_spec::parse(self.source)
+    }
 }
 
 /// The generated glue: finds the native's states in the context, converts `args`, calls

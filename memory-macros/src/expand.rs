@@ -402,6 +402,7 @@ pub fn module_spec(krate: &syn::Path, loaded: &LoadedSpec) -> TokenStream {
     let path = &loaded.display;
     let functions = loaded.spec.functions().map(|f| fn_spec_tokens(krate, f));
     let page = markdown::render(&loaded.spec, &loaded.display);
+    let source = &loaded.source;
     let tracking = rebuild_tracking(loaded);
     quote! {
         {
@@ -411,6 +412,7 @@ pub fn module_spec(krate: &syn::Path, loaded: &LoadedSpec) -> TokenStream {
                 path: #path,
                 functions: &[#(#functions),*],
                 markdown: #page,
+                source: #source,
             }
         }
     }

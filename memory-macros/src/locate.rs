@@ -17,6 +17,8 @@ use goost_spec::Spec;
 /// A parsed spec and where it came from.
 pub struct LoadedSpec {
     pub spec: Spec,
+    /// The spec file's text.
+    pub source: String,
     /// The path shown in messages and docs, e.g. `spec/memory.spec`.
     pub display: String,
     /// The absolute path, for `include_bytes!` (rebuild tracking); `None` for in-memory specs.
@@ -30,6 +32,7 @@ impl LoadedSpec {
         let spec = goost_spec::parse(source).map_err(|e| e.display_at(display))?;
         Ok(LoadedSpec {
             spec,
+            source: source.to_string(),
             display: display.to_string(),
             absolute: None,
         })
@@ -72,6 +75,7 @@ pub fn load(spec_ref: &SpecRef, manifest_dir: &Path) -> Result<LoadedSpec, Strin
     let spec = goost_spec::parse(&source).map_err(|e| e.display_at(&display))?;
     Ok(LoadedSpec {
         spec,
+        source,
         display,
         absolute: Some(absolute),
     })

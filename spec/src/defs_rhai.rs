@@ -73,17 +73,22 @@ impl Tree<'_> {
 }
 
 /// One overload: the description comment, then `fn name(p: T, ..) -> R;` with the first
-/// `count` parameters. An optional parameter an overload takes has its inner type (the
+/// `count` parameters (`op name(T, ..) -> R;` for a name Rhai reserves, as Rhai prints it). An optional parameter an overload takes has its inner type (the
 /// overload without it is the one for callers who leave it out).
 fn overload(function: &Function, count: usize) -> String {
     let rhai = Engine::Rhai;
+    let operator = Engine::rhai_reserves(&function.short);
     let params: Vec<String> = function.params[..count]
         .iter()
-        .map(|p| format!("{}: {}", p.name, rhai.type_name(p.ty.when_passed())))
+        .map(|p| {
+            let ty = rhai.type_name(p.ty.when_passed());
+            if operator { ty } else { format!("{}: {ty}", p.name) }
+        })
         .collect();
     format!(
-        "/// {}\nfn {}({}) -> {};",
+        "/// {}\n{} {}({}) -> {};",
         function.description,
+        if operator { "op" } else { "fn" },
         function.short,
         params.join(", "),
         rhai.type_name(function.ret)
@@ -98,7 +103,7 @@ mod tests {
     #[test]
     fn writes_a_module_per_group_and_an_overload_per_argument_count() {
         let spec = parse(
-            "module m\nsummary S.\ngroup m.b\n  fn pad(s: string, width: int?) -> string\n    | Pads\n  fn clear() -> void\n    | Clears\ngroup m.a\n  fn f(xs: list<int>) -> float?\n    | F\n",
+            "module m\nsummary S.\ngroup m.b\n  fn pad(s: string, width: int?) -> string\n    | Pads\n  fn clear() -> void\n    | Clears\ngroup m.a\n  fn f(xs: list<int>) -> float?\n    | F\n  fn new(n: int) -> int\n    | New\n",
         )
         .unwrap();
         assert_eq!(
@@ -109,19 +114,22 @@ mod tests {
              \n\
              module a {\n\
              /// F\n\
-             fn f(xs: Array) -> ?;}\n\
+             fn f(xs: Array) -> ?;\n\
+             \n\
+             /// New\n\
+             op new(int) -> int;}\n\
              \n\
              module b {\n\
              /// Clears\n\
              fn clear() -> ();\n\
              \n\
              /// Pads\n\
-             fn pad(s: String) -> String;\n\
+             fn pad(s: string) -> string;\n\
              \n\
              /// Pads\n\
-             fn pad(s: String, width: int) -> String;}\n"
+             fn pad(s: string, width: int) -> string;}\n"
         );
         assert!(module_body(&spec, "m.spec").starts_with("module a {\n"));
-        assert!(module_body(&spec, "m.spec").ends_with("-> String;}"));
+        assert!(module_body(&spec, "m.spec").ends_with("-> string;}"));
     }
 }

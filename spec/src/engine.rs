@@ -51,7 +51,7 @@ impl Engine {
 
     /// The engine's name for a script type, as its own tools write it: LuaLS/EmmyLua
     /// annotations for Lua (`integer`, `string[]`, `number?`), the names
-    /// `Engine::definitions()` prints for Rhai (`int`, `String`, `Array`, `?` for a value
+    /// `Engine::definitions()` prints for Rhai (`int`, `string`, `Array`, `?` for a value
     /// that may be `()`).
     pub fn type_name(self, ty: ScriptType) -> String {
         match self {
@@ -71,7 +71,7 @@ impl Engine {
             Engine::Rhai => match ty {
                 ScriptType::Int => "int".into(),
                 ScriptType::Float => "float".into(),
-                ScriptType::String => "String".into(),
+                ScriptType::String => "string".into(),
                 ScriptType::Bool => "bool".into(),
                 ScriptType::Void => "()".into(),
                 ScriptType::List(_) => "Array".into(),
@@ -118,6 +118,30 @@ impl Engine {
             Engine::Lua => format!("{path}({params}): {}", self.type_name(function.ret)),
             _ => format!("{path}({params}) -> {}", self.type_name(function.ret)),
         }
+    }
+}
+
+/// Words Rhai reserves (its keywords, and the words it keeps for later or for its own
+/// functions). A script calls a native named so only through the bridge's token mapper
+/// (`new`), and Rhai's `Engine::definitions()` prints such a function as an operator:
+/// `op new() -> int;`.
+const RHAI_RESERVED: &[&str] = &[
+    // Keywords.
+    "true", "false", "let", "const", "if", "else", "switch", "do", "while", "until", "loop",
+    "for", "in", "continue", "break", "return", "throw", "try", "catch", "import", "export",
+    "as", "global", "fn", "private", "Fn", "this",
+    // Reserved.
+    "use", "case", "async", "public", "package", "super", "var", "protected", "spawn",
+    "shared", "is", "sync", "curry", "static", "default", "print", "is_def_var", "thread",
+    "yield", "new", "call", "match", "eval", "await", "null", "debug", "type_of", "with",
+    "void", "nil", "module", "go", "goto",
+];
+
+impl Engine {
+    /// Whether Rhai reserves `name`, so that its definitions print a function of that
+    /// name as an operator (`op new() -> int;`).
+    pub fn rhai_reserves(name: &str) -> bool {
+        RHAI_RESERVED.contains(&name)
     }
 }
 

@@ -18,6 +18,7 @@
 
 pub mod defs_json;
 pub mod defs_lua;
+pub mod check;
 pub mod defs_rhai;
 pub mod diff;
 pub mod engine;

@@ -93,7 +93,7 @@ pub fn render_engines(spec: &Spec, spec_path: &str) -> String {
     out.push(String::new());
     out.push(
         "Types: goost `int` is Lua `integer` and Rhai `int`; `float` is `number` and `float`; \
-         `string` (bytes) is `string` and `String` (a `Blob` for bytes that are not UTF-8); \
+         `string` (bytes) is `string` in both (a Rhai `Blob` for bytes that are not UTF-8); \
          `bool` is `boolean` and `bool`; `list<T>` is `T[]` and `Array`; `T?` (a value or \
          nothing) is `T?` and `?`. A parameter marked `name?` may be left out."
             .into(),
@@ -174,7 +174,7 @@ mod engines_tests {
         assert!(page.contains("| Lua | `local m = require(\"m\")` | `m.g.f(...)` |\n"));
         assert!(page.ends_with(
             "| `f` | `m.g.f(a: int, b: string?) -> bool` | `m.g.f(a: integer, b?: string): boolean` \
-             | `m::g::f(a: int, b?: String) -> bool` | Does f |\n"
+             | `m::g::f(a: int, b?: string) -> bool` | Does f |\n"
         ));
     }
 }

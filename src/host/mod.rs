@@ -109,6 +109,17 @@ pub fn load(source: &str, registry: &Registry) -> Result<ast::Program, HostError
     parser::parse(lexer::lex(source)?, registry)
 }
 
+/// Checks a script without running it: every call of a module function against the
+/// specs `checker` knows (unknown functions, argument counts, literal argument types),
+/// each finding at its line and column. A syntax error ends the check with a finding of
+/// its own. A host runs this before [`run`] to report every problem at once.
+pub fn check(source: &str, checker: &goost_spec::check::Checker) -> Vec<goost_spec::check::Finding> {
+    match lexer::lex(source) {
+        Ok(tokens) => parser::check(tokens, checker),
+        Err(error) => vec![parser::finding(&error)],
+    }
+}
+
 /// Loads and runs `source` on `ctx`, printing to `out`. Errors read
 /// `FILE:LINE:COL: message`, with `file` as the name.
 pub fn run(file: &str, source: &str, ctx: &Context, out: impl Write) -> Result<(), String> {

@@ -4,6 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use goost_spec::Engine;
+use goost_spec::check::{Arg, Checker, Finding};
+
 use crate::{Error, Native, Registry, Value};
 
 use super::HostError;
@@ -33,10 +36,23 @@ impl Default for Names {
     }
 }
 
+/// What module calls are resolved against.
+enum Resolver<'r> {
+    /// Each call is bound to its registry native, and a bad one stops the parse: the
+    /// script is about to run.
+    Run(&'r Registry),
+    /// Each call is checked against specs and what is wrong noted, and the parse goes
+    /// on: the script is only checked.
+    Check {
+        checker: &'r Checker<'r>,
+        findings: Vec<Finding>,
+    },
+}
+
 struct Parser<'r, 'n> {
     tokens: Vec<(Tok, Pos)>,
     at: usize,
-    registry: &'r Registry,
+    resolver: Resolver<'r>,
     names: &'n mut Names,
     loops: usize,
     depth: usize,
@@ -59,30 +75,115 @@ pub fn parse_with(
     let mut parser = Parser {
         tokens,
         at: 0,
-        registry,
+        resolver: Resolver::Run(registry),
         names,
         loops: 0,
         depth: 0,
         natives: Vec::new(),
     };
-    let mut body = Vec::new();
-    loop {
-        parser.skip_ends();
-        if parser.peek() == &Tok::Eof {
-            break;
-        }
-        match parser.statement() {
-            Ok(stmt) => body.push(stmt),
-            // Raised at the end of the input: more input could complete it.
-            Err(error) if parser.reached_the_end(&error) => return Err(error.at_end_of_input()),
-            Err(error) => return Err(error),
-        }
-    }
+    let body = parser.statements()?;
     Ok(Program {
         body,
         slots: parser.names.slots,
         natives: parser.natives,
     })
+}
+
+/// Parses a whole script without running it, checking each module call against the
+/// specs `checker` knows: every call's problem is a finding, and the parse goes on. A
+/// syntax error ends the check as a finding of its own, after those before it.
+pub fn check(tokens: Vec<(Tok, Pos)>, checker: &Checker) -> Vec<Finding> {
+    let mut names = Names::default();
+    let mut parser = Parser {
+        tokens,
+        at: 0,
+        resolver: Resolver::Check {
+            checker,
+            findings: Vec::new(),
+        },
+        names: &mut names,
+        loops: 0,
+        depth: 0,
+        natives: Vec::new(),
+    };
+    let ended = parser.statements().err();
+    let Resolver::Check { mut findings, .. } = parser.resolver else {
+        return Vec::new();
+    };
+    if let Some(error) = ended {
+        findings.push(finding(&error));
+    }
+    findings
+}
+
+/// A host error as a check finding.
+pub fn finding(error: &HostError) -> Finding {
+    Finding {
+        line: error.pos().line,
+        col: error.pos().col,
+        message: error.message().to_string(),
+    }
+}
+
+impl Parser<'_, '_> {
+    /// Every statement up to the end of the input.
+    fn statements(&mut self) -> Result<Vec<Stmt>, HostError> {
+        let mut body = Vec::new();
+        loop {
+            self.skip_ends();
+            if self.peek() == &Tok::Eof {
+                return Ok(body);
+            }
+            match self.statement() {
+                Ok(stmt) => body.push(stmt),
+                // Raised at the end of the input: more input could complete it.
+                Err(error) if self.reached_the_end(&error) => {
+                    return Err(error.at_end_of_input());
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    /// Whether a module called `name` exists for this parse.
+    fn module_exists(&self, name: &str) -> bool {
+        match &self.resolver {
+            Resolver::Run(registry) => registry.module(name).is_some(),
+            Resolver::Check { checker, .. } => checker.module(name).is_some(),
+        }
+    }
+
+    /// Stops a run's parse with `error`; a check notes it and goes on.
+    fn refuse(&mut self, error: HostError) -> Result<(), HostError> {
+        match &mut self.resolver {
+            Resolver::Run(_) => Err(error),
+            Resolver::Check { findings, .. } => {
+                findings.push(finding(&error));
+                Ok(())
+            }
+        }
+    }
+}
+
+/// What the checker knows of an argument: the kind of a literal (a negated number
+/// literal included), nothing of anything else.
+fn literal_kind(expr: &Expr) -> Arg {
+    match expr {
+        Expr::Const(value) => match value {
+            Value::Void => Arg::Nil,
+            Value::Int(_) => Arg::Int,
+            Value::Float(_) => Arg::Float,
+            Value::Bool(_) => Arg::Bool,
+            Value::Str(_) => Arg::String,
+            Value::List(_) => Arg::Unknown,
+        },
+        Expr::List(items, _) => Arg::List(items.iter().map(literal_kind).collect()),
+        Expr::Unary(Unary::Neg, inner, _) => match literal_kind(inner) {
+            kind @ (Arg::Int | Arg::Float) => kind,
+            _ => Arg::Unknown,
+        },
+        _ => Arg::Unknown,
+    }
 }
 
 fn describe(tok: &Tok) -> String {
@@ -221,8 +322,8 @@ impl Parser<'_, '_> {
             Tok::Sym("import") => {
                 self.next();
                 let (name, at) = self.ident("a module name")?;
-                if self.registry.module(&name).is_none() {
-                    return Err(HostError::at(at, format!("unknown module `{name}`")));
+                if !self.module_exists(&name) {
+                    self.refuse(HostError::at(at, format!("unknown module `{name}`")))?;
                 }
                 self.names.imports.insert(name);
                 Ok(Stmt::Block(Vec::new()))
@@ -482,22 +583,30 @@ impl Parser<'_, '_> {
         }
         let module = path.split('.').next().unwrap_or_default();
         if self.lookup(module).is_some() {
-            return Err(HostError::at(
+            self.refuse(HostError::at(
                 pos,
                 format!("`{module}` is a variable, not a module: `{path}` cannot be called"),
-            ));
+            ))?;
+            // A check goes on after the call.
+            if self.is("(") {
+                self.arguments()?;
+            }
+            return Ok(Expr::Const(Value::Void));
         }
         if !self.names.imports.contains(module) {
-            let hint = if self.registry.module(module).is_some() {
+            let hint = if self.module_exists(module) {
                 format!("module `{module}` is not imported: add `import {module}`")
             } else {
                 format!("unknown module `{module}` in `{path}`")
             };
-            return Err(HostError::at(pos, hint));
+            self.refuse(HostError::at(pos, hint))?;
         }
-        let Some(native) = self.registry.get(&path) else {
-            let near: Vec<String> = self
-                .registry
+        let registry = match &self.resolver {
+            Resolver::Run(registry) => *registry,
+            Resolver::Check { .. } => return self.checked_call(path, pos),
+        };
+        let Some(native) = registry.get(&path) else {
+            let near: Vec<String> = registry
                 .nearest(&path, 3)
                 .into_iter()
                 .map(|n| format!("`{n}`"))
@@ -531,6 +640,31 @@ impl Parser<'_, '_> {
             }
         };
         Ok(Expr::Native(index, args, pos))
+    }
+
+    /// A module call in a check: its arguments are parsed, the call checked against the
+    /// spec, and a placeholder (`nil`) stands for its result.
+    fn checked_call(&mut self, path: String, pos: Pos) -> Result<Expr, HostError> {
+        if !self.is("(") {
+            let error = HostError::at(
+                self.pos(),
+                format!("`{path}` is a function: call it with `(...)`"),
+            );
+            self.refuse(error)?;
+            return Ok(Expr::Const(Value::Void));
+        }
+        let args = self.arguments()?;
+        let kinds: Vec<Arg> = args.iter().map(literal_kind).collect();
+        if let Resolver::Check { checker, findings } = &mut self.resolver
+            && let Some(message) = checker.check_call(Engine::Goost, &path, &kinds)
+        {
+            findings.push(Finding {
+                line: pos.line,
+                col: pos.col,
+                message,
+            });
+        }
+        Ok(Expr::Const(Value::Void))
     }
 
     fn arguments(&mut self) -> Result<Vec<Expr>, HostError> {

@@ -29,10 +29,12 @@
 //! Rhai reserves the word `new`, which the spec uses (`memory.buffer.new`):
 //! [`install`] sets a token mapper (Rhai's `on_parse_token`, feature `internals`) that
 //! reads the reserved word `new` as a plain name. It replaces a mapper the host set
-//! before; a host with its own mapper should map `new` the same way and call
-//! [`rhai_module`] itself.
+//! before; a host with its own mapper should call [`reserved_new_as_name`] from it and
+//! call [`rhai_module`] itself.
 
-use ::rhai::{Dynamic, Engine, EvalAltResult, ImmutableString, Module as RhaiModule, Token};
+use ::rhai::{
+    Dynamic, Engine, EvalAltResult, FuncRegistration, ImmutableString, Module as RhaiModule, Token,
+};
 
 /// The Rhai engine this bridge is built on, re-exported so a host needs no dependency of
 /// its own (and never two versions).
@@ -40,6 +42,7 @@ pub use ::rhai;
 
 use super::Unconverted;
 use crate::{BoundNative, Context, Module, Native, Registry, UnknownModule, Value};
+use goost_spec::Engine as ScriptEngine;
 
 type Outcome = Result<Dynamic, Box<EvalAltResult>>;
 
@@ -66,10 +69,16 @@ fn install_from(engine: &mut Engine, ctx: Context, modules: Vec<&Module>) {
         engine.register_static_module(module.path.as_str(), rhai_module(module, &ctx).into());
     }
     #[allow(deprecated)] // Rhai marks this API volatile, not deprecated.
-    engine.on_parse_token(|token, _, _| match token {
+    engine.on_parse_token(|token, _, _| reserved_new_as_name(token));
+}
+
+/// The token mapping [`install`] sets: Rhai's reserved word `new` read as a plain name,
+/// every other token as it is. A host with a token mapper of its own calls this from it.
+pub fn reserved_new_as_name(token: Token) -> Token {
+    match token {
         Token::Reserved(word) if word.as_str() == "new" => Token::Identifier(word),
         other => other,
-    });
+    }
 }
 
 /// A Rhai module for `module`: a sub-module per sub-module, a function per native.
@@ -84,6 +93,11 @@ pub fn rhai_module(module: &Module, ctx: &Context) -> RhaiModule {
     out
 }
 
+/// The doc comment of the registrations that only answer a wrong argument count with the
+/// native's error, as `Engine::definitions()` lists them.
+pub const WRONG_COUNT_COMMENT: &str =
+    "/// (any other argument count: refused with the function's signature)";
+
 /// The most parameters Rhai registers a native function with.
 pub const MOST_PARAMS: usize = 20;
 
@@ -92,18 +106,46 @@ pub const MOST_PARAMS: usize = 20;
 /// with a count the native does not take still reaches the native's glue, which answers
 /// with its own error (`NAME(..): expects 2 arguments, got 1`). A native of more than
 /// `MOST_PARAMS` parameters cannot be called from Rhai.
+///
+/// Each count the native does take is registered with the spec's parameter names and
+/// types and its description (Rhai's metadata), so `Engine::definitions()` describes it
+/// as `fn write(id: int, data: String) -> bool;`. The other counts are listed there too,
+/// untyped (`fn write(_: ?) -> ?;`), under [`WRONG_COUNT_COMMENT`].
 fn register(out: &mut RhaiModule, name: &str, bound: BoundNative) {
+    let spec = bound.native().spec();
     let bound = std::sync::Arc::new(bound);
     for count in 0..=MOST_PARAMS {
         let bound = std::sync::Arc::clone(&bound);
-        register_count(out, name, count, move |args| bridge(&bound, args));
+        let mut registration = FuncRegistration::new(name)
+            .in_internal_namespace()
+            .with_purity(true)
+            .with_volatility(false);
+        if (spec.required_params()..=spec.params.len()).contains(&count) {
+            let params = spec.params[..count]
+                .iter()
+                .map(|p| {
+                    let ty = ScriptEngine::rhai_rust_type(p.ty.when_passed());
+                    format!("{}: {ty}", p.name)
+                })
+                .chain([ScriptEngine::rhai_rust_type(spec.ret).to_string()]);
+            registration = registration
+                .with_params_info(params)
+                .with_comments([format!("/// {}", spec.description)]);
+        } else {
+            let params = std::iter::repeat_n("_: Dynamic", count).chain(["Dynamic"]);
+            registration = registration
+                .with_params_info(params)
+                .with_comments([WRONG_COUNT_COMMENT]);
+        }
+        register_count(out, registration, count, move |args| bridge(&bound, args));
     }
 }
 
-/// Registers `call` as `name` taking `count` arguments (all `Dynamic`).
+/// Registers `call` with `registration`, taking `count` arguments (all `Dynamic`); a
+/// count past [`MOST_PARAMS`] registers nothing.
 fn register_count(
     out: &mut RhaiModule,
-    name: &str,
+    registration: FuncRegistration,
     count: usize,
     call: impl Fn(Vec<Dynamic>) -> Outcome + Send + Sync + 'static,
 ) {
@@ -111,7 +153,7 @@ fn register_count(
         ($($n:literal => ($($arg:ident),*)),* $(,)?) => {
             match count {
                 $($n => {
-                    out.set_native_fn(name, move |$($arg: Dynamic),*| call(vec![$($arg),*]));
+                    registration.set_into_module(out, move |$($arg: Dynamic),*| call(vec![$($arg),*]));
                 })*
                 _ => {}
             }

@@ -1,0 +1,338 @@
+//! The Lua front end: the script is parsed (never run) by full_moon as Lua 5.4. A module
+//! is reached through a name bound to `require("memory")` (`local memory =
+//! require("memory")`, or a global assignment); each call through such a name with a
+//! dotted path (`memory.buffer.write(..)`) is checked.
+//!
+//! Deeply nested input is refused before parsing, with a finding: full_moon's parser
+//! recurses once per nesting level, so the depth is bounded first from the token stream.
+
+use std::collections::HashMap;
+
+use full_moon::LuaVersion;
+use full_moon::ast::{
+    Call, Expression, Field, FunctionArgs, FunctionCall, Index, LocalAssignment, Prefix, Suffix,
+    Var,
+};
+use full_moon::tokenizer::{Lexer, LexerResult, Token, TokenReference, TokenType};
+use full_moon::visitors::Visitor;
+use goost_spec::Engine;
+use goost_spec::check::{Arg, Checker, Finding};
+
+/// The deepest nesting (brackets, blocks), and the longest run of unary or
+/// right-associative operators, the checker parses.
+pub const MAX_NESTING: usize = 200;
+
+/// Every finding in the Lua script `source`, in the order of the script. A script that
+/// does not parse gives full_moon's errors, each at its position.
+pub fn check(source: &str, checker: &Checker) -> Vec<Finding> {
+    if let Some(too_deep) = nesting_beyond_limit(source) {
+        return vec![too_deep];
+    }
+    let parsed = full_moon::parse_fallible(source, LuaVersion::lua54());
+    if !parsed.errors().is_empty() {
+        return parsed
+            .errors()
+            .iter()
+            .map(|error| {
+                let (start, _) = error.range();
+                Finding {
+                    line: start.line(),
+                    col: start.character(),
+                    message: error.error_message().into_owned(),
+                }
+            })
+            .collect();
+    }
+    let mut aliases = Aliases {
+        checker,
+        names: HashMap::new(),
+    };
+    aliases.visit_ast(parsed.ast());
+    let mut calls = Calls {
+        checker,
+        aliases: aliases.names,
+        findings: Vec::new(),
+    };
+    calls.visit_ast(parsed.ast());
+    calls.findings
+}
+
+/// The first place where `source` nests deeper than [`MAX_NESTING`], as a finding.
+fn nesting_beyond_limit(source: &str) -> Option<Finding> {
+    let tokens = match Lexer::new(source, LuaVersion::lua54()).collect() {
+        LexerResult::Ok(tokens) | LexerResult::Recovered(tokens, _) => tokens,
+        // Tokenizer errors are reported by the parse, with their positions.
+        LexerResult::Fatal(_) => return None,
+    };
+    let mut depth: usize = 0;
+    let mut run: usize = 0;
+    for token in &tokens {
+        let text = match token.token_type() {
+            TokenType::Symbol { symbol } => symbol.to_string(),
+            // Names and literals do not end a run of operators: `a .. b .. c` is one.
+            _ => continue,
+        };
+        match text.as_str() {
+            "(" | "{" | "[" | "function" | "if" | "do" | "repeat" => depth += 1,
+            ")" | "}" | "]" | "end" | "until" => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        // `while`/`for` open their block at `do`, counted above. A run of operators the
+        // parser may recurse on (unary ones, and the right-associative `..` and `^`) ends
+        // at any other symbol.
+        match text.as_str() {
+            "-" | "not" | "#" | "~" | ".." | "^" => run += 1,
+            _ => run = 0,
+        }
+        if depth > MAX_NESTING || run > MAX_NESTING {
+            let at = token.start_position();
+            return Some(Finding {
+                line: at.line(),
+                col: at.character(),
+                message: format!(
+                    "the script nests or chains operators deeper than {MAX_NESTING} levels here: not checked"
+                ),
+            });
+        }
+    }
+    None
+}
+
+/// Finds the names bound to `require("module")` for a module the checker knows.
+struct Aliases<'c, 's> {
+    checker: &'c Checker<'s>,
+    names: HashMap<String, String>,
+}
+
+impl Aliases<'_, '_> {
+    fn bind(&mut self, name: &TokenReference, value: &Expression) {
+        if let Some(module) = required_module(value)
+            && self.checker.module(&module).is_some()
+        {
+            self.names.insert(name.token().to_string(), module);
+        }
+    }
+}
+
+impl Visitor for Aliases<'_, '_> {
+    fn visit_local_assignment(&mut self, local: &LocalAssignment) {
+        for (name, value) in local.names().iter().zip(local.expressions().iter()) {
+            self.bind(name, value);
+        }
+    }
+
+    fn visit_assignment(&mut self, assignment: &full_moon::ast::Assignment) {
+        for (var, value) in assignment
+            .variables()
+            .iter()
+            .zip(assignment.expressions().iter())
+        {
+            if let Var::Name(name) = var {
+                self.bind(name, value);
+            }
+        }
+    }
+}
+
+/// `require("m")`, `require "m"` or `require("m")` in parentheses: the module's name.
+fn required_module(value: &Expression) -> Option<String> {
+    let Expression::FunctionCall(call) = value else {
+        return None;
+    };
+    let Prefix::Name(name) = call.prefix() else {
+        return None;
+    };
+    if name.token().to_string() != "require" {
+        return None;
+    }
+    let mut suffixes = call.suffixes();
+    let Some(Suffix::Call(Call::AnonymousCall(args))) = suffixes.next() else {
+        return None;
+    };
+    if suffixes.next().is_some() {
+        return None;
+    }
+    let literal = match &**args {
+        FunctionArgs::String(text) => text,
+        FunctionArgs::Parentheses { arguments, .. } if arguments.len() == 1 => {
+            match arguments.iter().next() {
+                Some(Expression::String(text)) => text,
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    string_literal(literal.token())
+}
+
+fn string_literal(token: &Token) -> Option<String> {
+    match token.token_type() {
+        TokenType::StringLiteral { literal, .. } => Some(literal.to_string()),
+        _ => None,
+    }
+}
+
+/// Checks each call through an alias.
+struct Calls<'c, 's> {
+    checker: &'c Checker<'s>,
+    aliases: HashMap<String, String>,
+    findings: Vec<Finding>,
+}
+
+impl Visitor for Calls<'_, '_> {
+    fn visit_function_call(&mut self, call: &FunctionCall) {
+        let Prefix::Name(root) = call.prefix() else {
+            return;
+        };
+        let Some(module) = self.aliases.get(&root.token().to_string()) else {
+            return;
+        };
+        let mut dotted = module.clone();
+        let mut args = None;
+        for suffix in call.suffixes() {
+            match suffix {
+                Suffix::Index(Index::Dot { name, .. }) => {
+                    dotted.push('.');
+                    dotted.push_str(&name.token().to_string());
+                }
+                Suffix::Call(Call::AnonymousCall(call_args)) => {
+                    args = Some(&**call_args);
+                    break;
+                }
+                // A method call or a computed index: not a path the spec names.
+                _ => return,
+            }
+        }
+        let Some(args) = args else {
+            return;
+        };
+        if !dotted.contains('.') {
+            return;
+        }
+        let args: Vec<Arg> = match args {
+            FunctionArgs::Parentheses { arguments, .. } => arguments.iter().map(arg).collect(),
+            FunctionArgs::String(_) => vec![Arg::String],
+            FunctionArgs::TableConstructor(table) => vec![table_arg(table)],
+            _ => vec![Arg::Unknown],
+        };
+        if let Some(message) = self.checker.check_call(Engine::Lua, &dotted, &args) {
+            let at = root.token().start_position();
+            self.findings.push(Finding {
+                line: at.line(),
+                col: at.character(),
+                message,
+            });
+        }
+    }
+}
+
+/// What the checker knows of an argument, as the Lua bridge converts it: a number with a
+/// whole value is an int, any other a float; a table of positional fields only is a list.
+fn arg(expr: &Expression) -> Arg {
+    match expr {
+        Expression::Number(token) => number(&token.token().to_string()),
+        Expression::String(_) => Arg::String,
+        Expression::Symbol(token) => match token.token().to_string().as_str() {
+            "true" | "false" => Arg::Bool,
+            "nil" => Arg::Nil,
+            _ => Arg::Unknown,
+        },
+        Expression::Parentheses { expression, .. } => arg(expression),
+        Expression::UnaryOperator { unop, expression } if unop.to_string().trim() == "-" => {
+            match arg(expression) {
+                found @ (Arg::Int | Arg::Float) => found,
+                _ => Arg::Unknown,
+            }
+        }
+        Expression::TableConstructor(table) => table_arg(table),
+        _ => Arg::Unknown,
+    }
+}
+
+fn table_arg(table: &full_moon::ast::TableConstructor) -> Arg {
+    let mut items = Vec::new();
+    for field in table.fields() {
+        match field {
+            Field::NoKey(value) => items.push(arg(value)),
+            _ => return Arg::Unknown,
+        }
+    }
+    Arg::List(items)
+}
+
+/// A Lua number literal's kind: decimal or hexadecimal, whole or not.
+fn number(text: &str) -> Arg {
+    let lower = text.trim().to_ascii_lowercase();
+    if lower.starts_with("0x") {
+        return if lower.contains('.') || lower.contains('p') {
+            Arg::Unknown
+        } else {
+            Arg::Int
+        };
+    }
+    match lower.parse::<f64>() {
+        Ok(value) if value.fract() == 0.0 && value.is_finite() => Arg::Int,
+        Ok(_) => Arg::Float,
+        Err(_) => Arg::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> goost_spec::Spec {
+        goost_spec::parse(
+            "module m\ngroup m.g\n  fn new() -> int\n    | N\n  fn put(id: int, s: string) -> void\n    | P\n  fn at(xs: list<int>, i: int) -> int\n    | A\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn finds_calls_through_names_bound_to_require() {
+        let spec = spec();
+        let checker = Checker::new([&spec]);
+        let findings = check(
+            "local mod = require(\"m\")\nlocal id = mod.g.new()\nmod.g.put(id, 5.5)\n  mod.g.pot(id)\nprint(mod.g.put(id))\nlocal s = string.format(\"%d\", 1)\nmod.g.at({1, \"x\"}, 2.0)\n",
+            &checker,
+        );
+        let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "3:1: m.g.put(id: int, s: string) -> void: argument 2 (s) expects string, got float",
+                "4:3: unknown function `m.g.pot`; the nearest names are `m.g.put`, `m.g.at`, `m.g.new`",
+                "5:7: m.g.put(id: int, s: string) -> void: expects 2 arguments, got 1",
+                "7:1: m.g.at(xs: list<int>, i: int) -> int: argument 1 (xs) expects list<int>, got a list whose element 2 is string",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_script_that_does_not_parse_gives_full_moons_errors() {
+        let spec = spec();
+        let findings = check("local x = = 1\n", &Checker::new([&spec]));
+        assert!(!findings.is_empty());
+        assert_eq!(findings[0].line, 1);
+    }
+
+    #[test]
+    fn deep_nesting_is_a_finding_not_a_stack_overflow() {
+        let spec = spec();
+        let checker = Checker::new([&spec]);
+        for source in [
+            format!("x = {}1{}", "(".repeat(100_000), ")".repeat(100_000)),
+            format!("x = {}1", "- ".repeat(100_000)),
+            format!("x = {}", vec!["'a'"; 100_000].join(" .. ")),
+            format!("{}{}", "do ".repeat(100_000), "end ".repeat(100_000)),
+        ] {
+            let findings = check(&source, &checker);
+            assert_eq!(findings.len(), 1, "{}", &source[..20]);
+            assert!(
+                findings[0].message.ends_with("levels here: not checked"),
+                "{}",
+                findings[0]
+            );
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! The Rhai front end: the script is compiled (never run) by a Rhai engine that reads
+//! `new` as a name, as the bridge's engine does, and its syntax tree is walked for calls
+//! with a namespace whose root is a known module (`memory::buffer::write(..)`).
+
+use goost_spec::Engine;
+use goost_spec::check::{Arg, Checker, Finding};
+use rhai::{ASTNode, Expr, OptimizationLevel, Position};
+
+/// Every finding in the Rhai script `source`, in the order of the script. A script that
+/// does not compile is one finding: Rhai's own error, at its position.
+pub fn check(source: &str, checker: &Checker) -> Vec<Finding> {
+    let mut engine = rhai::Engine::new_raw();
+    engine.set_optimization_level(OptimizationLevel::None);
+    #[allow(deprecated)] // Rhai marks this API volatile, not deprecated.
+    engine.on_parse_token(|token, _, _| goost_bind::hosts::rhai::reserved_new_as_name(token));
+    let ast = match engine.compile(source) {
+        Ok(ast) => ast,
+        Err(error) => {
+            let (line, col) = place(error.1);
+            return vec![Finding {
+                line,
+                col,
+                message: error.0.to_string(),
+            }];
+        }
+    };
+    let mut findings = Vec::new();
+    ast.walk(&mut |path: &[ASTNode]| {
+        if let Some(ASTNode::Expr(Expr::FnCall(call, pos))) = path.last() {
+            if !call.namespace.is_empty() {
+                let dotted = call
+                    .namespace
+                    .path
+                    .iter()
+                    .map(|segment| segment.name.as_str())
+                    .chain([call.name.as_str()])
+                    .collect::<Vec<_>>()
+                    .join(".");
+                let args: Vec<Arg> = call.args.iter().map(arg).collect();
+                if let Some(message) = checker.check_call(Engine::Rhai, &dotted, &args) {
+                    let at = call.namespace.path.first().map_or(*pos, |s| s.pos);
+                    let (line, col) = place(at);
+                    findings.push(Finding { line, col, message });
+                }
+            }
+        }
+        true
+    });
+    findings
+}
+
+/// A Rhai position as a 1-based line and column (1:1 when Rhai has none).
+fn place(pos: Position) -> (usize, usize) {
+    (pos.line().unwrap_or(1), pos.position().unwrap_or(1))
+}
+
+/// What the checker knows of an argument: the literals the bridge converts.
+fn arg(expr: &Expr) -> Arg {
+    match expr {
+        Expr::IntegerConstant(..) => Arg::Int,
+        Expr::FloatConstant(..) => Arg::Float,
+        Expr::StringConstant(..) => Arg::String,
+        Expr::BoolConstant(..) => Arg::Bool,
+        Expr::Unit(..) => Arg::Nil,
+        Expr::Array(items, _) => Arg::List(items.iter().map(arg).collect()),
+        _ => Arg::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_calls_in_namespaces_of_known_modules_only() {
+        let spec = goost_spec::parse(
+            "module m\ngroup m.g\n  fn new() -> int\n    | N\n  fn put(id: int, s: string) -> void\n    | P\n",
+        )
+        .unwrap();
+        let checker = Checker::new([&spec]);
+        let findings = check(
+            "let id = m::g::new();\nm::g::put(id, 5);\n  m::g::pot(id);\nother::f(1);\nprint(m::g::put(id));",
+            &checker,
+        );
+        let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "2:1: m.g.put(id: int, s: string) -> void: argument 2 (s) expects string, got int",
+                "3:3: unknown function `m::g::pot`; the nearest names are `m::g::put`, `m::g::new`",
+                "5:7: m.g.put(id: int, s: string) -> void: expects 2 arguments, got 1",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_script_that_does_not_compile_is_one_finding_at_rhais_position() {
+        let spec = goost_spec::parse("module m\n").unwrap();
+        let findings = check("let x = ;", &Checker::new([&spec]));
+        assert_eq!(findings.len(), 1);
+        assert_eq!((findings[0].line, findings[0].col), (1, 9));
+    }
+}
