@@ -239,17 +239,23 @@ fn read_spec(path: &std::path::Path) -> Result<Spec, String> {
 
 /// Writes `text` to `path`, or compares it (`check`). Ok(true) when the file was fresh or
 /// written; Ok(false) when a check found it stale or missing (and said so).
-fn write_or_check(text: &str, path: &std::path::Path, check: bool) -> Result<bool, String> {
+/// `regenerate` is the command that writes it, for the message.
+fn write_or_check(
+    text: &str,
+    path: &std::path::Path,
+    check: bool,
+    regenerate: &str,
+) -> Result<bool, String> {
     let shown = path.display();
     if check {
         return Ok(match docs::check(text, path) {
             DocsState::Fresh => true,
             DocsState::Missing => {
-                complain(&format!("{shown} is missing: run `goost-memory` to generate it"));
+                complain(&format!("{shown} is missing: run `{regenerate}`"));
                 false
             }
             DocsState::Stale(summary) => {
-                complain(&format!("{shown} is stale: {summary}"));
+                complain(&format!("{shown} is stale: {summary}; run `{regenerate}`"));
                 false
             }
         });
@@ -261,11 +267,12 @@ fn write_or_check(text: &str, path: &std::path::Path, check: bool) -> Result<boo
 }
 
 /// Writes (or checks) each of `artifacts` for the spec `source` names, at the path `place`
-/// gives it.
+/// gives it; `regenerate` is the command that writes them.
 fn generate(
     artifacts: &[Artifact],
     source: &SpecSource,
     check: bool,
+    regenerate: &str,
     place: impl Fn(Artifact, &str) -> PathBuf,
 ) -> ExitCode {
     let (spec, spec_path) = match load_spec(source) {
@@ -285,7 +292,7 @@ fn generate(
             }
             continue;
         }
-        match write_or_check(&text, &path, check) {
+        match write_or_check(&text, &path, check, regenerate) {
             Ok(ok) => fresh &= ok,
             Err(message) => {
                 if !message.is_empty() {
@@ -307,6 +314,7 @@ fn run_docs(check: bool, source: &SpecSource, dir: &std::path::Path) -> ExitCode
         &[Artifact::Reference, Artifact::Engines],
         source,
         check,
+        "goost-memory docs",
         |artifact, module| {
             let path = artifact.path(module);
             let name = path.rsplit('/').next().unwrap_or(&path).to_string();
@@ -321,12 +329,12 @@ fn run_defs(
     source: &SpecSource,
     out: Option<&std::path::Path>,
 ) -> ExitCode {
-    let artifact = match kind {
-        DefsKind::Lua => Artifact::LuaDefs,
-        DefsKind::Rhai => Artifact::RhaiDefs,
-        DefsKind::Json => Artifact::Metadata,
+    let (artifact, regenerate) = match kind {
+        DefsKind::Lua => (Artifact::LuaDefs, "goost-memory defs lua"),
+        DefsKind::Rhai => (Artifact::RhaiDefs, "goost-memory defs rhai"),
+        DefsKind::Json => (Artifact::Metadata, "goost-memory defs json"),
     };
-    generate(&[artifact], source, check, |artifact, module| {
+    generate(&[artifact], source, check, regenerate, |artifact, module| {
         out.map_or_else(|| PathBuf::from(artifact.path(module)), PathBuf::from)
     })
 }

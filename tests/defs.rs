@@ -3,9 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use goost_memory::MEMORY_SPEC;
 use goost_memory::docs::{self, DocsState};
-use goost_memory::hosts::rhai::{WRONG_COUNT_COMMENT, rhai};
-use goost_memory::{Context, MEMORY_SPEC};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -21,45 +20,139 @@ fn every_artifact_of_the_memory_module_is_committed_and_fresh() {
     );
 }
 
-/// The lines of a Rhai definition text without blank lines, each closing `}` on a line
-/// of its own, and without the registrations that only answer a wrong argument count.
-fn definition_lines(text: &str) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut skip_next_fn = false;
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        if line == WRONG_COUNT_COMMENT {
-            skip_next_fn = true;
-            continue;
-        }
-        let body = line.trim_end_matches('}');
-        let closings = line.len() - body.len();
-        if std::mem::take(&mut skip_next_fn) {
-            assert!(
-                body.starts_with("fn ") || body.starts_with("op "),
-                "a wrong-count entry is one line: {line}"
-            );
-        } else if !body.is_empty() {
-            lines.push(body.to_string());
-        }
-        lines.extend(std::iter::repeat_n("}".to_string(), closings));
-    }
-    lines
+/// The `emmylua_check` binary: `$EMMYLUA_CHECK`, else the one on `PATH`.
+fn emmylua_check() -> PathBuf {
+    std::env::var_os("EMMYLUA_CHECK")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("emmylua_check"))
+}
+
+/// Runs `emmylua_check` on a workspace holding `script` as `main.lua`, with the module's
+/// definition files as its library when `with_defs`; each diagnostic as
+/// `LINE:COL code` (1-based, as its text output shows them).
+fn emmylua_diagnostics(name: &str, script: &str, with_defs: bool) -> Vec<String> {
+    let dir = std::env::temp_dir().join(format!("goost-emmylua-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(root().join(script), dir.join("main.lua")).unwrap();
+    let library: Vec<PathBuf> = if with_defs {
+        vec![root().join("defs")]
+    } else {
+        Vec::new()
+    };
+    let config = serde_json::json!({
+        "workspace": { "library": library },
+        "runtime": { "version": "Lua5.4" },
+    });
+    std::fs::write(dir.join(".emmyrc.json"), config.to_string()).unwrap();
+    let output = std::process::Command::new(emmylua_check())
+        .args(["--output-format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap_or_else(|error| {
+            panic!(
+                "cannot run {}: {error}; install it with `cargo install --locked emmylua_check` \
+                 or name it with EMMYLUA_CHECK",
+                emmylua_check().display()
+            )
+        });
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "emmylua_check printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    std::fs::remove_dir_all(&dir).unwrap();
+    let mut found: Vec<String> = report
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|file| file["diagnostics"].as_array().cloned().unwrap_or_default())
+        .map(|d| {
+            let start = &d["range"]["start"];
+            format!(
+                "{}:{} {}",
+                start["line"].as_u64().unwrap() + 1,
+                start["character"].as_u64().unwrap() + 1,
+                d["code"].as_str().unwrap_or("?")
+            )
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 #[test]
-fn the_rhai_definitions_are_what_rhai_prints_for_the_bridges_typed_registration() {
-    let mut engine = rhai::Engine::new();
-    goost_memory::hosts::rhai::install(&mut engine, Context::builder().build());
-    let printed: Vec<(String, String)> = engine.definitions().modules().collect();
-    let memory = printed
-        .iter()
-        .find(|(name, _)| name == "memory")
-        .map(|(_, text)| text.as_str())
-        .expect("the memory module is installed");
-    let spec = MEMORY_SPEC.parsed().unwrap();
-    let ours = goost_spec::defs_rhai::module_body(&spec, MEMORY_SPEC.path);
-    assert_eq!(definition_lines(memory), definition_lines(&ours));
-    // Spot-check the text a Rhai user sees.
-    assert!(memory.contains("/// Append data to the buffer\nfn write(id: int, data: string) -> bool;"));
-    assert!(memory.contains("/// Release the buffer\nfn free(id: int) -> ();"));
+#[ignore = "needs emmylua_check (crates.io): .ci/run installs it and runs this test"]
+fn emmylua_check_reads_the_lua_definitions_and_finds_the_planted_errors() {
+    assert_eq!(
+        emmylua_diagnostics("clean", "tests/check/clean.lua", true),
+        Vec::<String>::new(),
+        "the seed example in Lua uses the module correctly"
+    );
+    assert_eq!(
+        emmylua_diagnostics("planted", "tests/check/planted.lua", true),
+        [
+            "5:26 param-type-mismatch",   // memory.buffer.write(buf, 42)
+            "6:24 missing-parameter",     // memory.buffer.write(buf)
+            "7:15 undefined-field",       // memory.buffer.wirte(..)
+            "8:43 redundant-parameter",   // memory.pool.size(pool, "extra")
+            "9:22 param-type-mismatch",   // memory.gc.setPercent("fifty")
+        ]
+    );
+    // Without the definitions the checker knows nothing of the module: the findings
+    // above come from defs/memory.lua.
+    assert!(
+        !emmylua_diagnostics("bare", "tests/check/planted.lua", false)
+            .iter()
+            .any(|d| d.ends_with("param-type-mismatch"))
+    );
+}
+
+#[cfg(feature = "rhai")]
+mod rhai_definitions {
+    use goost_memory::hosts::rhai::{WRONG_COUNT_COMMENT, rhai};
+    use goost_memory::{Context, MEMORY_SPEC};
+
+    /// The lines of a Rhai definition text without blank lines, each closing `}` on a line
+    /// of its own, and without the registrations that only answer a wrong argument count.
+    fn definition_lines(text: &str) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut skip_next_fn = false;
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            if line == WRONG_COUNT_COMMENT {
+                skip_next_fn = true;
+                continue;
+            }
+            let body = line.trim_end_matches('}');
+            let closings = line.len() - body.len();
+            if std::mem::take(&mut skip_next_fn) {
+                assert!(
+                    body.starts_with("fn ") || body.starts_with("op "),
+                    "a wrong-count entry is one line: {line}"
+                );
+            } else if !body.is_empty() {
+                lines.push(body.to_string());
+            }
+            lines.extend(std::iter::repeat_n("}".to_string(), closings));
+        }
+        lines
+    }
+    
+    #[test]
+    fn the_rhai_definitions_are_what_rhai_prints_for_the_bridges_typed_registration() {
+        let mut engine = rhai::Engine::new();
+        goost_memory::hosts::rhai::install(&mut engine, Context::builder().build());
+        let printed: Vec<(String, String)> = engine.definitions().modules().collect();
+        let memory = printed
+            .iter()
+            .find(|(name, _)| name == "memory")
+            .map(|(_, text)| text.as_str())
+            .expect("the memory module is installed");
+        let spec = MEMORY_SPEC.parsed().unwrap();
+        let ours = goost_spec::defs_rhai::module_body(&spec, MEMORY_SPEC.path);
+        assert_eq!(definition_lines(memory), definition_lines(&ours));
+        // Spot-check the text a Rhai user sees.
+        assert!(memory.contains("/// Append data to the buffer\nfn write(id: int, data: string) -> bool;"));
+        assert!(memory.contains("/// Release the buffer\nfn free(id: int) -> ();"));
+    }
 }

@@ -1,4 +1,6 @@
-//! `docs/memory.md` is generated from `spec/memory.spec` and must not go stale.
+//! `docs/memory.md` is generated from `spec/memory.spec`, in the seed page's layout, and
+//! `goost-memory docs --check` says when a page is stale (`tests/defs.rs` checks that
+//! every committed artifact is fresh).
 
 use std::path::Path;
 
@@ -9,7 +11,7 @@ use goost_memory::docs::{self, DocsState};
 fn docs_memory_md_is_the_page_generated_from_the_spec() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(docs::DOCS_PATH);
     assert_eq!(
-        docs::check(&MEMORY_SPEC, &path),
+        docs::check(MEMORY_SPEC.markdown, &path),
         DocsState::Fresh,
         "docs/memory.md is stale: run `cargo run -- docs`"
     );
@@ -58,7 +60,25 @@ fn the_page_holds_the_seed_pages_four_tables_row_for_row() {
 fn docs_check_exits_1_with_a_summary_when_stale() {
     let dir = std::env::temp_dir().join(format!("goost-docs-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_goost-memory"))
+            .args(args)
+            .arg("--dir")
+            .arg(&dir)
+            .output()
+            .unwrap()
+    };
+    let output = run(&["docs"]);
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!(
+            "wrote {0}/memory.md\nwrote {0}/memory-engines.md\n",
+            dir.display()
+        )
+    );
     let stale = dir.join("memory.md");
+    assert_eq!(std::fs::read_to_string(&stale).unwrap(), MEMORY_SPEC.markdown);
     std::fs::write(
         &stale,
         MEMORY_SPEC
@@ -66,30 +86,27 @@ fn docs_check_exits_1_with_a_summary_when_stale() {
             .replace("Current byte length", "Length"),
     )
     .unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_goost-memory"))
-        .args(["docs", "--check", "--path"])
-        .arg(&stale)
-        .output()
-        .unwrap();
+    let output = run(&["docs", "--check"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
         format!(
-            "{} is stale against spec/memory.spec: line 20 differs: file has \"| `len` | `memory.buffer.len(id: int) → int` | Length |\", \
-             spec gives \"| `len` | `memory.buffer.len(id: int) → int` | Current byte length |\" (74 lines on disk, 74 generated); \
-             run `goost-memory docs`\n",
+            "{} is stale: line 20 differs: file has \"| `len` | `memory.buffer.len(id: int) → int` | Length |\", \
+             spec gives \"| `len` | `memory.buffer.len(id: int) → int` | Current byte length |\" (74 lines on disk, 74 generated); run `goost-memory docs`\n",
             stale.display()
         )
     );
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_goost-memory"))
-        .args(["docs", "--path"])
-        .arg(&stale)
-        .output()
-        .unwrap();
-    assert!(output.status.success());
+    std::fs::remove_file(dir.join("memory-engines.md")).unwrap();
+    let output = run(&["docs", "--check"]);
     assert_eq!(
-        std::fs::read_to_string(&stale).unwrap(),
-        MEMORY_SPEC.markdown
+        String::from_utf8_lossy(&output.stderr).lines().last(),
+        Some(
+            format!(
+                "{}/memory-engines.md is missing: run `goost-memory docs`",
+                dir.display()
+            )
+            .as_str()
+        )
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }

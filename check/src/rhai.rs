@@ -100,4 +100,18 @@ mod tests {
         assert_eq!(findings.len(), 1);
         assert_eq!((findings[0].line, findings[0].col), (1, 9));
     }
+
+    #[test]
+    fn deep_nesting_is_rhais_own_error_not_a_stack_overflow() {
+        let spec = goost_spec::parse("module m\n").unwrap();
+        let checker = Checker::new([&spec]);
+        for source in [
+            format!("let x = {}1{};", "(".repeat(100_000), ")".repeat(100_000)),
+            format!("let x = {}1;", "-".repeat(100_000)),
+            format!("{}{}", "{".repeat(100_000), "}".repeat(100_000)),
+        ] {
+            let findings = check(&source, &checker);
+            assert_eq!(findings.len(), 1, "{}", &source[..20]);
+        }
+    }
 }

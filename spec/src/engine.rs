@@ -99,7 +99,7 @@ impl Engine {
     /// parameter the caller may leave out is marked `name?`):
     /// `memory.buffer.write(id: int, data: string) -> bool`,
     /// `memory.buffer.write(id: integer, data: string): boolean`,
-    /// `memory::buffer::write(id: int, data: String) -> bool`.
+    /// `memory::buffer::write(id: int, data: string) -> bool`.
     pub fn signature(self, function: &Function) -> String {
         let params: Vec<String> = function
             .params

@@ -109,7 +109,7 @@ pub const MOST_PARAMS: usize = 20;
 ///
 /// Each count the native does take is registered with the spec's parameter names and
 /// types and its description (Rhai's metadata), so `Engine::definitions()` describes it
-/// as `fn write(id: int, data: String) -> bool;`. The other counts are listed there too,
+/// as `fn write(id: int, data: string) -> bool;`. The other counts are listed there too,
 /// untyped (`fn write(_: ?) -> ?;`), under [`WRONG_COUNT_COMMENT`].
 fn register(out: &mut RhaiModule, name: &str, bound: BoundNative) {
     let spec = bound.native().spec();

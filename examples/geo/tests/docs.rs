@@ -1,5 +1,6 @@
-//! `docs/geo.md` is generated from `spec/geo.spec` and must not go stale.
-//! `GOOST_BLESS=1 cargo test -p geo-module --test docs` rewrites it.
+//! Everything generated from `spec/geo.spec` (the pages under `docs/`, the definition
+//! files under `defs/`) is committed and must not go stale.
+//! `GOOST_BLESS=1 cargo test -p geo-module --test docs` rewrites them.
 
 use std::path::Path;
 
@@ -7,15 +8,15 @@ use geo_module::GEO_SPEC;
 use goost_memory::docs::{self, DocsState};
 
 #[test]
-fn docs_geo_md_is_the_page_generated_from_the_spec() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/geo.md");
+fn every_generated_file_of_the_geo_module_is_fresh() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("GOOST_BLESS").is_some() {
-        docs::write(&GEO_SPEC, &path).expect("docs/geo.md is writable");
+        docs::write_all(&GEO_SPEC, root).expect("docs/ and defs/ are writable");
     }
     assert_eq!(
-        docs::check(&GEO_SPEC, &path),
-        DocsState::Fresh,
-        "examples/geo/docs/geo.md is stale: rerun with GOOST_BLESS=1"
+        docs::check_all(&GEO_SPEC, root),
+        Vec::<(std::path::PathBuf, DocsState)>::new(),
+        "examples/geo's generated files are stale: rerun with GOOST_BLESS=1"
     );
 }
 
