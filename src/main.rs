@@ -334,9 +334,13 @@ fn run_defs(
         DefsKind::Rhai => (Artifact::RhaiDefs, "goost-memory defs rhai"),
         DefsKind::Json => (Artifact::Metadata, "goost-memory defs json"),
     };
-    generate(&[artifact], source, check, regenerate, |artifact, module| {
-        out.map_or_else(|| PathBuf::from(artifact.path(module)), PathBuf::from)
-    })
+    generate(
+        &[artifact],
+        source,
+        check,
+        regenerate,
+        |artifact, module| out.map_or_else(|| PathBuf::from(artifact.path(module)), PathBuf::from),
+    )
 }
 
 fn run_check(files: &[String], spec_paths: &[PathBuf]) -> ExitCode {
@@ -390,8 +394,8 @@ fn check_file(file: &str, checker: &Checker) -> Result<Vec<Finding>, String> {
     let language = goost_check::Language::of_path(file).ok_or_else(|| {
         format!("{file}: cannot tell the script's language: expected a .goost, .lua or .rhai file")
     })?;
-    let opened =
-        std::fs::File::open(file).map_err(|error| format!("{file}: cannot read the script: {error}"))?;
+    let opened = std::fs::File::open(file)
+        .map_err(|error| format!("{file}: cannot read the script: {error}"))?;
     let source = host::read_script(file, opened, host::DEFAULT_MAX_SCRIPT_BYTES)?;
     Ok(match language {
         goost_check::Language::Goost => host::check(&source, checker),
@@ -424,7 +428,11 @@ fn run_spec_diff(old: &std::path::Path, new: &std::path::Path) -> ExitCode {
         "{breaking} breaking, {} compatible{versions}",
         report.changes.len() - breaking
     ));
-    lines.extend(report.version_advice().map(|advice| format!("warning: {advice}")));
+    lines.extend(
+        report
+            .version_advice()
+            .map(|advice| format!("warning: {advice}")),
+    );
     for line in &lines {
         if let Err(code) = say(&mut out, line) {
             return code;

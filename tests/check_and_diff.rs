@@ -79,7 +79,11 @@ fn check_knows_the_modules_of_specs_it_is_given() {
     let dir = std::env::temp_dir().join(format!("goost-check-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("use.rhai");
-    std::fs::write(&script, "shop::cart::add(\"pen\");\nshop::cart::total(\"EUR\");\n").unwrap();
+    std::fs::write(
+        &script,
+        "shop::cart::add(\"pen\");\nshop::cart::total(\"EUR\");\n",
+    )
+    .unwrap();
     let output = goost_memory(&[
         "check",
         "--spec",
@@ -129,7 +133,10 @@ fn spec_diff_classifies_the_planted_changes() {
     let same = goost_memory(&["spec", "diff", "spec/memory.spec", "spec/memory.spec"]);
     assert_eq!(
         (stdout(&same).as_str(), same.status.code()),
-        ("0 breaking, 0 compatible (version 0.1.0 -> 0.1.0)\n", Some(0))
+        (
+            "0 breaking, 0 compatible (version 0.1.0 -> 0.1.0)\n",
+            Some(0)
+        )
     );
 }
 
@@ -141,9 +148,17 @@ fn defs_check_notices_a_stale_definition_file() {
     let path = file.to_str().unwrap();
     let written = goost_memory(&["defs", "lua", "--out", path]);
     assert_eq!(stdout(&written), format!("wrote {path}\n"));
-    assert!(goost_memory(&["defs", "lua", "--check", "--out", path]).status.success());
+    assert!(
+        goost_memory(&["defs", "lua", "--check", "--out", path])
+            .status
+            .success()
+    );
     let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, text.replace("---@param id integer", "---@param id number")).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("---@param id integer", "---@param id number"),
+    )
+    .unwrap();
     let stale = goost_memory(&["defs", "lua", "--check", "--out", path]);
     assert_eq!(stale.status.code(), Some(1));
     assert!(
@@ -175,8 +190,13 @@ fn hosts_run_the_goost_check_as_a_library_call() {
     );
     // A syntax error ends the check with a finding of its own, after those before it; a
     // script nested past the parser's depth limit is one, not a stack overflow.
-    let deep = format!("import memory\nmemory.buffer.new(1)\nlet x = {}1{}\n", "(".repeat(100_000), ")".repeat(100_000));
+    let deep = format!(
+        "import memory\nmemory.buffer.new(1)\nlet x = {}1{}\n",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
     let findings = goost_memory::host::check(&deep, &checker);
     assert_eq!(findings.len(), 2);
-    assert_eq!((findings[1].line, findings[1].col), (3, 72));
+    assert_eq!((findings[1].line, findings[1].col), (3, 73));
+    assert_eq!(findings[1].message, "nesting is deeper than 64 levels");
 }

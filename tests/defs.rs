@@ -92,11 +92,11 @@ fn emmylua_check_reads_the_lua_definitions_and_finds_the_planted_errors() {
     assert_eq!(
         emmylua_diagnostics("planted", "tests/check/planted.lua", true),
         [
-            "5:26 param-type-mismatch",   // memory.buffer.write(buf, 42)
-            "6:24 missing-parameter",     // memory.buffer.write(buf)
-            "7:15 undefined-field",       // memory.buffer.wirte(..)
-            "8:43 redundant-parameter",   // memory.pool.size(pool, "extra")
-            "9:22 param-type-mismatch",   // memory.gc.setPercent("fifty")
+            "5:26 param-type-mismatch", // memory.buffer.write(buf, 42)
+            "6:24 missing-parameter",   // memory.buffer.write(buf)
+            "7:15 undefined-field",     // memory.buffer.wirte(..)
+            "8:43 redundant-parameter", // memory.pool.size(pool, "extra")
+            "9:22 param-type-mismatch", // memory.gc.setPercent("fifty")
         ]
     );
     // Without the definitions the checker knows nothing of the module: the findings
@@ -137,7 +137,7 @@ mod rhai_definitions {
         }
         lines
     }
-    
+
     #[test]
     fn the_rhai_definitions_are_what_rhai_prints_for_the_bridges_typed_registration() {
         let mut engine = rhai::Engine::new();
@@ -152,7 +152,11 @@ mod rhai_definitions {
         let ours = goost_spec::defs_rhai::module_body(&spec, MEMORY_SPEC.path);
         assert_eq!(definition_lines(memory), definition_lines(&ours));
         // Spot-check the text a Rhai user sees.
-        assert!(memory.contains("/// Append data to the buffer\nfn write(id: int, data: string) -> bool;"));
+        assert!(
+            memory.contains(
+                "/// Append data to the buffer\nfn write(id: int, data: string) -> bool;"
+            )
+        );
         assert!(memory.contains("/// Release the buffer\nfn free(id: int) -> ();"));
     }
 }

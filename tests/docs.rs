@@ -78,7 +78,10 @@ fn docs_check_exits_1_with_a_summary_when_stale() {
         )
     );
     let stale = dir.join("memory.md");
-    assert_eq!(std::fs::read_to_string(&stale).unwrap(), MEMORY_SPEC.markdown);
+    assert_eq!(
+        std::fs::read_to_string(&stale).unwrap(),
+        MEMORY_SPEC.markdown
+    );
     std::fs::write(
         &stale,
         MEMORY_SPEC

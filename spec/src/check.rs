@@ -46,9 +46,8 @@ impl Arg {
             | (Arg::Bool, ScriptType::Bool) => true,
             (Arg::List(items), ScriptType::List(element)) => {
                 return items.iter().enumerate().find_map(|(index, item)| {
-                    item.mismatch(*element).map(|got| {
-                        format!("a list whose element {} is {got}", index + 1)
-                    })
+                    item.mismatch(*element)
+                        .map(|got| format!("a list whose element {} is {got}", index + 1))
                 });
             }
             _ => false,
@@ -205,7 +204,10 @@ mod tests {
         );
         assert_eq!(
             checker.check_call(Engine::Goost, "memory.buffer.write", &[Arg::Unknown]),
-            Some("memory.buffer.write(id: int, data: string) -> bool: expects 2 arguments, got 1".into())
+            Some(
+                "memory.buffer.write(id: int, data: string) -> bool: expects 2 arguments, got 1"
+                    .into()
+            )
         );
         assert_eq!(
             checker.check_call(Engine::Lua, "memory.buffer.write", &[Arg::Unknown, Arg::Int]),
@@ -215,7 +217,11 @@ mod tests {
             )
         );
         assert_eq!(
-            checker.check_call(Engine::Goost, "memory.buffer.write", &[Arg::Unknown, Arg::String]),
+            checker.check_call(
+                Engine::Goost,
+                "memory.buffer.write",
+                &[Arg::Unknown, Arg::String]
+            ),
             None
         );
         assert_eq!(checker.check_call(Engine::Lua, "string.format", &[]), None);

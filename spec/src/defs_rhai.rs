@@ -82,7 +82,11 @@ fn overload(function: &Function, count: usize) -> String {
         .iter()
         .map(|p| {
             let ty = rhai.type_name(p.ty.when_passed());
-            if operator { ty } else { format!("{}: {ty}", p.name) }
+            if operator {
+                ty
+            } else {
+                format!("{}: {ty}", p.name)
+            }
         })
         .collect();
     format!(

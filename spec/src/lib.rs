@@ -16,9 +16,9 @@
 //! assert_eq!(dist2.signature(), "geo.point.dist2(x: int, y: int) -> int");
 //! ```
 
+pub mod check;
 pub mod defs_json;
 pub mod defs_lua;
-pub mod check;
 pub mod defs_rhai;
 pub mod diff;
 pub mod engine;

@@ -113,7 +113,10 @@ pub fn load(source: &str, registry: &Registry) -> Result<ast::Program, HostError
 /// specs `checker` knows (unknown functions, argument counts, literal argument types),
 /// each finding at its line and column. A syntax error ends the check with a finding of
 /// its own. A host runs this before [`run`] to report every problem at once.
-pub fn check(source: &str, checker: &goost_spec::check::Checker) -> Vec<goost_spec::check::Finding> {
+pub fn check(
+    source: &str,
+    checker: &goost_spec::check::Checker,
+) -> Vec<goost_spec::check::Finding> {
     match lexer::lex(source) {
         Ok(tokens) => parser::check(tokens, checker),
         Err(error) => vec![parser::finding(&error)],
