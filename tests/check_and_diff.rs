@@ -62,8 +62,8 @@ fn check_reports_each_planted_error_of_a_rhai_script_at_its_position() {
 fn check_passes_a_clean_script_of_each_language() {
     for file in [
         "examples/seed.goost",
-        "tests/check/clean.lua",
-        "tests/check/clean.rhai",
+        "examples/seed.lua",
+        "examples/seed.rhai",
     ] {
         let output = goost_memory(&["check", file]);
         assert_eq!(
