@@ -9,7 +9,7 @@
 //!
 //! ```sh
 //! cargo install --version 0.18.2 gungraun-runner   # once; must match the library version
-//! cargo bench -p memory-runtime --bench glue_instructions
+//! cargo bench -p goost-instructions --bench glue_instructions
 //! ```
 //!
 //! Each of our rows also has a ceiling: about 15% above its count when it was last
