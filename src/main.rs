@@ -238,14 +238,14 @@ fn read_spec(path: &std::path::Path) -> Result<Spec, String> {
 }
 
 /// Writes `text` to `path`, or compares it (`check`). Ok(true) when the file was fresh or
-/// written; Ok(false) when a check found it stale or missing (and said so).
-/// `regenerate` is the command that writes it, for the message.
+/// written; Ok(false) when a check found it stale or missing; `Err` when it could not be
+/// written. Each case has been reported. `regenerate` is the command that writes it.
 fn write_or_check(
     text: &str,
     path: &std::path::Path,
     check: bool,
     regenerate: &str,
-) -> Result<bool, String> {
+) -> Result<bool, ExitCode> {
     let shown = path.display();
     if check {
         return Ok(match docs::check(text, path) {
@@ -260,10 +260,11 @@ fn write_or_check(
             }
         });
     }
-    docs::write(text, path).map_err(|error| format!("cannot write {shown}: {error}"))?;
-    say(&mut std::io::stdout().lock(), &format!("wrote {shown}"))
-        .map(|()| true)
-        .map_err(|_| String::new())
+    if let Err(error) = docs::write(text, path) {
+        complain(&format!("cannot write {shown}: {error}"));
+        return Err(ExitCode::FAILURE);
+    }
+    say(&mut std::io::stdout().lock(), &format!("wrote {shown}")).map(|()| true)
 }
 
 /// Writes (or checks) each of `artifacts` for the spec `source` names, at the path `place`
@@ -294,12 +295,7 @@ fn generate(
         }
         match write_or_check(&text, &path, check, regenerate) {
             Ok(ok) => fresh &= ok,
-            Err(message) => {
-                if !message.is_empty() {
-                    complain(&message);
-                }
-                return ExitCode::FAILURE;
-            }
+            Err(code) => return code,
         }
     }
     if fresh {

@@ -13,7 +13,9 @@ use full_moon::ast::{
     Call, Expression, Field, FunctionArgs, FunctionCall, Index, LocalAssignment, Prefix, Suffix,
     Var,
 };
-use full_moon::tokenizer::{Lexer, LexerResult, Token, TokenReference, TokenType};
+use full_moon::tokenizer::{
+    Lexer, LexerResult, StringLiteralQuoteType, Token, TokenReference, TokenType,
+};
 use full_moon::visitors::Visitor;
 use goost_spec::Engine;
 use goost_spec::check::{Arg, Checker, Finding};
@@ -25,8 +27,8 @@ pub const MAX_NESTING: usize = 200;
 /// Every finding in the Lua script `source`, in the order of the script. A script that
 /// does not parse gives full_moon's errors, each at its position.
 pub fn check(source: &str, checker: &Checker) -> Vec<Finding> {
-    if let Some(too_deep) = nesting_beyond_limit(source) {
-        return vec![too_deep];
+    if let Some(refused) = refused_before_parsing(source) {
+        return vec![refused];
     }
     let parsed = full_moon::parse_fallible(source, LuaVersion::lua54());
     if !parsed.errors().is_empty() {
@@ -57,8 +59,10 @@ pub fn check(source: &str, checker: &Checker) -> Vec<Finding> {
     calls.findings
 }
 
-/// The first place where `source` nests deeper than [`MAX_NESTING`], as a finding.
-fn nesting_beyond_limit(source: &str) -> Option<Finding> {
+/// What stops `source` before it is parsed, as a finding: the first place where it nests
+/// deeper than [`MAX_NESTING`], or a backtick string (not Lua 5.4; full_moon reads one
+/// only as the CfxLua dialect, which it is built with so that its lexer does not panic).
+fn refused_before_parsing(source: &str) -> Option<Finding> {
     let tokens = match Lexer::new(source, LuaVersion::lua54()).collect() {
         LexerResult::Ok(tokens) | LexerResult::Recovered(tokens, _) => tokens,
         // Tokenizer errors are reported by the parse, with their positions.
@@ -67,6 +71,18 @@ fn nesting_beyond_limit(source: &str) -> Option<Finding> {
     let mut depth: usize = 0;
     let mut run: usize = 0;
     for token in &tokens {
+        if let TokenType::StringLiteral {
+            quote_type: StringLiteralQuoteType::Backtick,
+            ..
+        } = token.token_type()
+        {
+            let at = token.start_position();
+            return Some(Finding {
+                line: at.line(),
+                col: at.character(),
+                message: "a string in backticks is not Lua 5.4: use quotes".to_string(),
+            });
+        }
         let text = match token.token_type() {
             TokenType::Symbol { symbol } => symbol.to_string(),
             // Names and literals do not end a run of operators: `a .. b .. c` is one.
@@ -314,6 +330,22 @@ mod tests {
         let findings = check("local x = = 1\n", &Checker::new([&spec]));
         assert!(!findings.is_empty());
         assert_eq!(findings[0].line, 1);
+    }
+
+    #[test]
+    fn a_backtick_string_is_a_finding_not_a_panic() {
+        let spec = spec();
+        let checker = Checker::new([&spec]);
+        let findings = check("local x = 1\nlocal s = `text`\n", &checker);
+        let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            ["2:11: a string in backticks is not Lua 5.4: use quotes"]
+        );
+        // An unclosed one, as the fuzzer found it.
+        assert_eq!(check("print(`", &checker).len(), 1);
+        // Inside a quoted string or a comment, a backtick is only a character.
+        assert!(check("local s = \"`\" -- `\n", &checker).is_empty());
     }
 
     #[test]
