@@ -137,23 +137,24 @@ fn register(out: &mut RhaiModule, name: &str, bound: BoundNative) {
                 .with_params_info(params)
                 .with_comments([WRONG_COUNT_COMMENT]);
         }
-        register_count(out, registration, count, move |args| bridge(&bound, args));
+        register_count(out, registration, count, bound);
     }
 }
 
-/// Registers `call` with `registration`, taking `count` arguments (all `Dynamic`); a
-/// count past [`MOST_PARAMS`] registers nothing.
+/// Registers `bound` with `registration`, taking `count` arguments (all `Dynamic`); a
+/// count past [`MOST_PARAMS`] registers nothing. Each count's entry passes its arguments
+/// to [`bridge`] as an array of that length, so a call allocates nothing to hold them.
 fn register_count(
     out: &mut RhaiModule,
     registration: FuncRegistration,
     count: usize,
-    call: impl Fn(Vec<Dynamic>) -> Outcome + Send + Sync + 'static,
+    bound: std::sync::Arc<BoundNative>,
 ) {
     macro_rules! counts {
         ($($n:literal => ($($arg:ident),*)),* $(,)?) => {
             match count {
                 $($n => {
-                    registration.set_into_module(out, move |$($arg: Dynamic),*| call(vec![$($arg),*]));
+                    registration.set_into_module(out, move |$($arg: Dynamic),*| bridge(&bound, [$($arg),*]));
                 })*
                 _ => {}
             }
@@ -184,12 +185,13 @@ fn register_count(
     }
 }
 
-fn bridge(bound: &BoundNative, args: Vec<Dynamic>) -> Outcome {
-    let values = args
-        .into_iter()
-        .enumerate()
-        .map(|(index, arg)| from_rhai(bound.native(), index, arg))
-        .collect::<Result<Vec<Value>, _>>()?;
+/// One call: the arguments converted into script values held on the stack, the native
+/// called, its result converted back.
+fn bridge<const N: usize>(bound: &BoundNative, args: [Dynamic; N]) -> Outcome {
+    let mut values: [Value; N] = std::array::from_fn(|_| Value::Void);
+    for (index, (arg, value)) in args.into_iter().zip(values.iter_mut()).enumerate() {
+        *value = from_rhai(bound.native(), index, arg)?;
+    }
     let result = bound.call(&values).map_err(|error| error.to_string())?;
     Ok(to_rhai(result))
 }

@@ -1,0 +1,121 @@
+//! Heap allocations per call through the Lua and Rhai bridges, beside a hand-written
+//! binding of the same native in the same engine (issue 17: the bridges should allocate
+//! nothing a hand-written binding does not). Counted by the tracking allocator, so the
+//! figures are exact where wall-clock ratios are noise. One test, so no other test of this
+//! binary allocates while it counts.
+#![cfg(all(feature = "lua", feature = "rhai"))]
+
+use std::sync::Arc;
+
+use goost_memory::alloc::{Tracking, TrackingSystem, counts};
+use goost_memory::buffer::{self, BufferId};
+use goost_memory::hosts::lua::{self, mlua};
+use goost_memory::hosts::rhai::{self as rhai_bridge, rhai};
+use goost_memory::{Context, MemoryState};
+
+#[global_allocator]
+static GLOBAL: TrackingSystem = Tracking::system();
+
+const CALLS: u64 = 10_000;
+
+fn memory_of(ctx: &Context) -> Arc<MemoryState> {
+    ctx.state_shared::<MemoryState>()
+        .expect("every context holds one")
+}
+
+/// Allocations per call of `run` (which makes `CALLS` calls), less the same loop's
+/// allocations with no call in it (`baseline`), to the nearest whole allocation.
+fn per_call(run: impl Fn(), baseline: impl Fn()) -> u64 {
+    let measure = |f: &dyn Fn()| {
+        f(); // warm up: caches, interned names, pooled values
+        let before = counts().allocs;
+        f();
+        counts().allocs - before
+    };
+    let with_calls = measure(&run);
+    let without = measure(&baseline);
+    ((with_calls as f64 - without as f64) / CALLS as f64).round() as u64
+}
+
+#[test]
+fn allocations_per_call_through_each_bridge_beside_a_hand_written_binding() {
+    let ctx = Context::new();
+
+    // Rhai.
+    let mut engine = rhai::Engine::new();
+    rhai_bridge::install(&mut engine, ctx.clone());
+    let mut hand = rhai::Module::new();
+    let mem = memory_of(&ctx);
+    hand.set_native_fn("len", move |id: i64| {
+        buffer::len(&mem, BufferId(id)).map_err(|e| e.to_string().into())
+    });
+    let (c, mem) = (ctx.clone(), memory_of(&ctx));
+    hand.set_native_fn("write", move |id: i64, s: rhai::ImmutableString| {
+        buffer::write(&c, &mem, BufferId(id), s.as_bytes())
+            .map_err(|e| -> Box<rhai::EvalAltResult> { e.to_string().into() })
+    });
+    engine.register_static_module("hand", hand.into());
+    let b: i64 = engine.eval("memory::buffer::new()").unwrap();
+    let engine = &engine;
+    let rhai_loop = |body: &str| {
+        let script = format!("let b = {b}; for i in 0..{CALLS} {{ {body} }}");
+        let ast = engine.compile(&script).unwrap();
+        move || engine.run_ast(&ast).unwrap()
+    };
+    let rhai_len = per_call(rhai_loop("memory::buffer::len(b);"), rhai_loop("b;"));
+    let rhai_len_hand = per_call(rhai_loop("hand::len(b);"), rhai_loop("b;"));
+    let rhai_write = per_call(
+        rhai_loop("memory::buffer::write(b, \"hello \");"),
+        rhai_loop("b;"),
+    );
+    let rhai_write_hand = per_call(rhai_loop("hand::write(b, \"hello \");"), rhai_loop("b;"));
+
+    // Lua.
+    let vm = mlua::Lua::new();
+    lua::install(&vm, ctx.clone()).unwrap();
+    let hand = vm.create_table().unwrap();
+    let mem = memory_of(&ctx);
+    hand.set(
+        "len",
+        vm.create_function(move |_, id: i64| {
+            buffer::len(&mem, BufferId(id)).map_err(mlua::Error::external)
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    let (c, mem) = (ctx.clone(), memory_of(&ctx));
+    hand.set(
+        "write",
+        vm.create_function(move |_, (id, s): (i64, mlua::String)| {
+            buffer::write(&c, &mem, BufferId(id), &s.as_bytes()).map_err(mlua::Error::external)
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    vm.globals().set("hand", hand).unwrap();
+    vm.load("m = require('memory')").exec().unwrap();
+    let vm = &vm;
+    let lua_loop = |body: &str| {
+        let chunk = vm
+            .load(format!("local b = {b}; for i = 1, {CALLS} do {body} end"))
+            .into_function()
+            .unwrap();
+        move || chunk.call::<()>(()).unwrap()
+    };
+    let lua_len = per_call(lua_loop("m.buffer.len(b)"), lua_loop("local _ = b"));
+    let lua_len_hand = per_call(lua_loop("hand.len(b)"), lua_loop("local _ = b"));
+    let lua_write = per_call(
+        lua_loop("m.buffer.write(b, 'hello ')"),
+        lua_loop("local _ = b"),
+    );
+    let lua_write_hand = per_call(lua_loop("hand.write(b, 'hello ')"), lua_loop("local _ = b"));
+
+    // Rhai: an int argument and an int result cost nothing, as by hand; a string argument
+    // is still copied into a `ScriptString` (one allocation).
+    assert_eq!((rhai_len, rhai_len_hand), (0, 0), "Rhai len");
+    assert_eq!((rhai_write, rhai_write_hand), (1, 0), "Rhai write");
+    // Lua: mlua's `MultiValue` and the bridge's `Vec<Value>` on every call, and the string
+    // copy (by hand, mlua's own `String` argument costs one).
+    assert_eq!((lua_len, lua_len_hand), (2, 0), "Lua len");
+    assert_eq!((lua_write, lua_write_hand), (4, 1), "Lua write");
+}
