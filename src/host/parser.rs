@@ -1,6 +1,8 @@
 //! Parses tokens into the resolved [`Program`] in one pass: variables become frame
 //! slots (lexical scopes), `import`s are checked, and every `module.path.fn(...)` call
 //! is bound to its registry native, so an unknown name stops the script before it runs.
+//! The same parser checks a script without running it ([`check`]): each module call is
+//! then checked against specs, and what is wrong noted as the parse goes on.
 
 use std::collections::{HashMap, HashSet};
 
