@@ -150,7 +150,7 @@ mod rhai_definitions {
             .map(|(_, text)| text.as_str())
             .expect("the memory module is installed");
         let spec = MEMORY_SPEC.parsed().unwrap();
-        let ours = goost_spec::defs_rhai::module_body(&spec, MEMORY_SPEC.path);
+        let ours = goost_spec::defs_rhai::module_body(&spec);
         assert_eq!(definition_lines(memory), definition_lines(&ours));
         // Spot-check the text a Rhai user sees.
         assert!(

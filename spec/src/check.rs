@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use crate::{Engine, Function, ScriptType, Spec};
+use crate::{Engine, ScriptType, Spec};
 
 /// An argument as a checker front end sees it.
 #[derive(Clone, Debug, PartialEq)]
@@ -174,11 +174,6 @@ impl<'s> Checker<'s> {
                     )
                 })
             })
-    }
-
-    /// Every function of every module the checker knows.
-    pub fn functions(&self) -> impl Iterator<Item = &'s Function> + '_ {
-        self.specs.iter().flat_map(|s| s.functions())
     }
 }
 
