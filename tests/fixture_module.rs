@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use goost_memory::__private::{BoundGlue, GlueResult};
+use goost_memory::__private::{BoundGlue, GlueResult, MissingState};
 use goost_memory::{
     Context, Error, ErrorKind, FnSpec, Mismatch, ModuleSpec, Native, Registry, ScriptString,
     ScriptType, Value, module_spec, native,
@@ -176,7 +176,7 @@ fn unused_glue(_: &Context, _: &[Value]) -> GlueResult {
     GlueResult::from(Ok(Value::Void))
 }
 fn unused_bind(_: &Context) -> BoundGlue {
-    Box::new(|_| GlueResult::from(Ok(Value::Void)))
+    MissingState::glue(&EXTRA_SPEC, "nothing")
 }
 static EXTRA: Native = Native::__new(
     &EXTRA_SPEC,

@@ -39,6 +39,32 @@ fn total(a: i64, b: i64, c: i64, d: i64, e: i64, f: i64) -> i64 {
     a + b + c + d + e + f
 }
 
+#[native("shapes.wide.digits", spec = "tests/fixture/shapes.spec")]
+#[allow(clippy::too_many_arguments)]
+fn digits(
+    a: i64,
+    b: i64,
+    c: i64,
+    d: i64,
+    e: i64,
+    f: i64,
+    g: i64,
+    h: i64,
+    i: i64,
+    j: i64,
+    k: i64,
+    l: i64,
+    m: i64,
+    n: i64,
+    o: i64,
+    suffix: Option<&str>,
+) -> String {
+    let ints = [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o];
+    let mut out: String = ints.iter().map(i64::to_string).collect();
+    out.push_str(suffix.unwrap_or(""));
+    out
+}
+
 /// What a goost script prints, or its error.
 fn goost(source: &str) -> Result<String, String> {
     let mut out = Vec::new();
@@ -198,6 +224,26 @@ mod lua {
         );
     }
 
+    const DIGITS: &str = "shapes.wide.digits(a: int, b: int, c: int, d: int, e: int, f: int, g: int, h: int, i: int, j: int, k: int, l: int, m: int, n: int, o: int, suffix: string?) -> string";
+
+    #[test]
+    fn lua_calls_a_native_of_sixteen_parameters() {
+        let vm = lua_vm();
+        let (with, without, trailing_nil): (String, String, String) = vm
+            .load(
+                "local w = require('shapes').wide
+                 return w.digits(1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, '!'),
+                        w.digits(1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5),
+                        w.digits(1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, nil)",
+            )
+            .eval()
+            .unwrap();
+        assert_eq!(
+            (with.as_str(), without.as_str(), trailing_nil.as_str()),
+            ("123456789012345!", "123456789012345", "123456789012345")
+        );
+    }
+
     #[test]
     fn lua_reports_wrong_arguments_exactly() {
         let vm = lua_vm();
@@ -225,6 +271,41 @@ mod lua {
             (
                 "require('shapes').text.checksum(true)",
                 "shapes.text.checksum(data: string) -> int: argument 1 (data) expects string, got bool",
+            ),
+            // Counts: too many, too few, and a trailing nil, which Lua passes as it
+            // passes a missing argument (so it counts as left out).
+            (
+                "require('shapes').num.hypot(1, 2, 3)",
+                "shapes.num.hypot(x: float, y: float) -> float: expects 2 arguments, got 3",
+            ),
+            (
+                "require('shapes').num.hypot(1)",
+                "shapes.num.hypot(x: float, y: float) -> float: expects 2 arguments, got 1",
+            ),
+            (
+                "require('shapes').num.hypot(1, nil)",
+                "shapes.num.hypot(x: float, y: float) -> float: expects 2 arguments, got 1",
+            ),
+            (
+                "require('shapes').num.hypot(nil, 2)",
+                "shapes.num.hypot(x: float, y: float) -> float: argument 1 (x) expects float, got nil",
+            ),
+            (
+                "require('shapes').wide.total(1, 2, 3, 4, 5)",
+                "shapes.wide.total(a: int, b: int, c: int, d: int, e: int, f: int) -> int: expects 6 arguments, got 5",
+            ),
+            // Sixteen parameters: the arguments are collected, with the same errors.
+            (
+                "require('shapes').wide.digits(1, 2, 3)",
+                &format!("{DIGITS}: expects 15 to 16 arguments, got 3"),
+            ),
+            (
+                "require('shapes').wide.digits(1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 'x', 7)",
+                &format!("{DIGITS}: expects 15 to 16 arguments, got 17"),
+            ),
+            (
+                "require('shapes').wide.digits(1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6)",
+                &format!("{DIGITS}: argument 16 (suffix) expects string?, got int"),
             ),
         ];
         for (script, expected) in cases {
@@ -272,6 +353,10 @@ mod rhai {
         assert_eq!(eval("shapes::text::checksum(\"é\")"), "364");
         // Natives of any arity (up to Rhai's 20).
         assert_eq!(eval("shapes::wide::total(1, 2, 3, 4, 5, 6)"), "21");
+        assert_eq!(
+            eval("shapes::wide::digits(1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, \"!\")"),
+            "123456789012345!"
+        );
     }
 
     #[test]

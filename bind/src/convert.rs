@@ -16,7 +16,7 @@
 
 use std::fmt;
 
-use crate::{Error, ScriptList, ScriptString, ScriptType, Value};
+use crate::{ArgRef, Error, ScriptArg, ScriptList, ScriptString, ScriptType, Value};
 
 /// Why an argument did not convert: the glue puts it in the error it reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,12 +38,12 @@ pub enum Mismatch {
 }
 
 impl Mismatch {
-    /// The mismatch of `value` against a type that does not take it. Out of line: a
+    /// The mismatch of `arg` against a type that does not take it. Out of line: a
     /// conversion's success path stays a compare and a load.
     #[cold]
     #[inline(never)]
-    pub fn of(value: &Value) -> Mismatch {
-        Mismatch::Type(value.type_name())
+    pub fn of(arg: ArgRef<'_>) -> Mismatch {
+        Mismatch::Type(arg.type_name())
     }
 
     /// This mismatch, found at element `index` of a list.
@@ -94,8 +94,9 @@ impl fmt::Display for Mismatch {
 pub trait FromValue<'a>: Sized {
     /// The script type this Rust type accepts.
     const TYPE: ScriptType;
-    /// The converted value, or why `value` does not convert (the glue reports it).
-    fn from_value(value: &'a Value) -> Result<Self, Mismatch>;
+    /// The converted value, or why `value` does not convert (the glue reports it). A
+    /// `&Value` converts with `ArgRef::from(&value)` (or [`ScriptArg::lend`]).
+    fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch>;
 }
 
 /// A Rust type a native may return. `TYPE` is the script type it becomes.
@@ -114,9 +115,9 @@ pub trait IntoValue {
 impl FromValue<'_> for i64 {
     const TYPE: ScriptType = ScriptType::Int;
     #[inline]
-    fn from_value(value: &Value) -> Result<Self, Mismatch> {
+    fn from_value(value: ArgRef<'_>) -> Result<Self, Mismatch> {
         match value {
-            Value::Int(n) => Ok(*n),
+            ArgRef::Int(n) => Ok(n),
             other => Err(Mismatch::of(other)),
         }
     }
@@ -126,10 +127,10 @@ impl FromValue<'_> for f64 {
     const TYPE: ScriptType = ScriptType::Float;
     /// A float, or an int taken as the nearest float (as Lua and Rhai pass whole numbers).
     #[inline]
-    fn from_value(value: &Value) -> Result<Self, Mismatch> {
+    fn from_value(value: ArgRef<'_>) -> Result<Self, Mismatch> {
         match value {
-            Value::Float(x) => Ok(*x),
-            Value::Int(n) => Ok(*n as f64),
+            ArgRef::Float(x) => Ok(x),
+            ArgRef::Int(n) => Ok(n as f64),
             other => Err(Mismatch::of(other)),
         }
     }
@@ -138,9 +139,9 @@ impl FromValue<'_> for f64 {
 impl FromValue<'_> for bool {
     const TYPE: ScriptType = ScriptType::Bool;
     #[inline]
-    fn from_value(value: &Value) -> Result<Self, Mismatch> {
+    fn from_value(value: ArgRef<'_>) -> Result<Self, Mismatch> {
         match value {
-            Value::Bool(b) => Ok(*b),
+            ArgRef::Bool(b) => Ok(b),
             other => Err(Mismatch::of(other)),
         }
     }
@@ -149,18 +150,15 @@ impl FromValue<'_> for bool {
 impl<'a> FromValue<'a> for &'a [u8] {
     const TYPE: ScriptType = ScriptType::String;
     #[inline]
-    fn from_value(value: &'a Value) -> Result<Self, Mismatch> {
-        match value {
-            Value::Str(s) => Ok(s.as_bytes()),
-            other => Err(Mismatch::of(other)),
-        }
+    fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch> {
+        value.bytes().ok_or_else(|| Mismatch::of(value))
     }
 }
 
 impl<'a> FromValue<'a> for &'a str {
     const TYPE: ScriptType = ScriptType::String;
     #[inline]
-    fn from_value(value: &'a Value) -> Result<Self, Mismatch> {
+    fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch> {
         let bytes = <&[u8]>::from_value(value)?;
         std::str::from_utf8(bytes).map_err(|e| Mismatch::NotText {
             valid_up_to: e.valid_up_to(),
@@ -170,23 +168,25 @@ impl<'a> FromValue<'a> for &'a str {
 
 impl FromValue<'_> for String {
     const TYPE: ScriptType = ScriptType::String;
-    fn from_value(value: &Value) -> Result<Self, Mismatch> {
+    fn from_value(value: ArgRef<'_>) -> Result<Self, Mismatch> {
         <&str>::from_value(value).map(str::to_string)
     }
 }
 
 impl FromValue<'_> for Vec<u8> {
     const TYPE: ScriptType = ScriptType::String;
-    fn from_value(value: &Value) -> Result<Self, Mismatch> {
+    fn from_value(value: ArgRef<'_>) -> Result<Self, Mismatch> {
         <&[u8]>::from_value(value).map(<[u8]>::to_vec)
     }
 }
 
 impl FromValue<'_> for ScriptString {
     const TYPE: ScriptType = ScriptType::String;
-    fn from_value(value: &Value) -> Result<Self, Mismatch> {
+    /// A shared string takes another reference; lent bytes are copied.
+    fn from_value(value: ArgRef<'_>) -> Result<Self, Mismatch> {
         match value {
-            Value::Str(s) => Ok(ScriptString::clone(s)),
+            ArgRef::Str(s) => Ok(ScriptString::clone(s)),
+            ArgRef::Bytes(bytes) => Ok(ScriptString::from(bytes)),
             other => Err(Mismatch::of(other)),
         }
     }
@@ -194,12 +194,12 @@ impl FromValue<'_> for ScriptString {
 
 impl<'a, T: FromValue<'a>> FromValue<'a> for Vec<T> {
     const TYPE: ScriptType = ScriptType::List(&T::TYPE);
-    fn from_value(value: &'a Value) -> Result<Self, Mismatch> {
+    fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch> {
         match value {
-            Value::List(items) => items
+            ArgRef::List(items) => items
                 .iter()
                 .enumerate()
-                .map(|(index, item)| T::from_value(item).map_err(|m| m.in_element(index)))
+                .map(|(index, item)| T::from_value(item.lend()).map_err(|m| m.in_element(index)))
                 .collect(),
             other => Err(Mismatch::of(other)),
         }
@@ -232,18 +232,18 @@ impl<'a, T: FromValue<'a>> ListRef<'a, T> {
         // Every element converted when the call was made, and values do not change.
         self.items
             .iter()
-            .filter_map(|item| T::from_value(item).ok())
+            .filter_map(|item| T::from_value(item.lend()).ok())
     }
 }
 
 impl<'a, T: FromValue<'a>> FromValue<'a> for ListRef<'a, T> {
     const TYPE: ScriptType = ScriptType::List(&T::TYPE);
-    fn from_value(value: &'a Value) -> Result<Self, Mismatch> {
+    fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch> {
         match value {
-            Value::List(items) => {
+            ArgRef::List(items) => {
                 let items: &'a [Value] = items;
                 for (index, item) in items.iter().enumerate() {
-                    T::from_value(item).map_err(|m| m.in_element(index))?;
+                    T::from_value(item.lend()).map_err(|m| m.in_element(index))?;
                 }
                 Ok(ListRef {
                     items,
@@ -257,9 +257,9 @@ impl<'a, T: FromValue<'a>> FromValue<'a> for ListRef<'a, T> {
 
 impl<'a, T: FromValue<'a>> FromValue<'a> for Option<T> {
     const TYPE: ScriptType = ScriptType::Optional(&T::TYPE);
-    fn from_value(value: &'a Value) -> Result<Self, Mismatch> {
+    fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch> {
         match value {
-            Value::Void => Ok(None),
+            ArgRef::Void => Ok(None),
             other => T::from_value(other).map(Some),
         }
     }
@@ -361,14 +361,23 @@ mod tests {
     #[test]
     fn text_is_checked_and_bytes_are_not() {
         let bytes = Value::str(b"a\xffb".as_slice());
-        assert_eq!(<&[u8]>::from_value(&bytes), Ok(b"a\xffb".as_slice()));
+        assert_eq!(<&[u8]>::from_value(bytes.lend()), Ok(b"a\xffb".as_slice()));
         assert_eq!(
-            <&str>::from_value(&bytes),
+            <&str>::from_value(bytes.lend()),
             Err(Mismatch::NotText { valid_up_to: 1 })
         );
-        assert_eq!(<&str>::from_value(&Value::str("ok")), Ok("ok"));
+        assert_eq!(<&str>::from_value(Value::str("ok").lend()), Ok("ok"));
+        assert_eq!(<&str>::from_value(ArgRef::Bytes(b"lent")), Ok("lent"));
         assert_eq!(
-            <&str>::from_value(&Value::Int(1)),
+            <&str>::from_value(ArgRef::Bytes(b"\xfe")),
+            Err(Mismatch::NotText { valid_up_to: 0 })
+        );
+        assert_eq!(
+            ScriptString::from_value(ArgRef::Bytes(b"copied")),
+            Ok(ScriptString::from("copied"))
+        );
+        assert_eq!(
+            <&str>::from_value(Value::Int(1).lend()),
             Err(Mismatch::Type("int"))
         );
     }
@@ -376,22 +385,22 @@ mod tests {
     #[test]
     fn lists_optionals_and_floats_convert_both_ways() {
         let list = Value::list([Value::Int(1), Value::Int(2)]).unwrap();
-        assert_eq!(Vec::<i64>::from_value(&list), Ok(vec![1, 2]));
+        assert_eq!(Vec::<i64>::from_value(list.lend()), Ok(vec![1, 2]));
         let mixed = Value::list([Value::Int(1), Value::str("x")]).unwrap();
-        let mismatch = Vec::<i64>::from_value(&mixed).unwrap_err();
+        let mismatch = Vec::<i64>::from_value(mixed.lend()).unwrap_err();
         assert_eq!(mismatch.to_string(), "a list whose element 2 is string");
-        let borrowed = ListRef::<i64>::from_value(&list).unwrap();
+        let borrowed = ListRef::<i64>::from_value(list.lend()).unwrap();
         assert_eq!((borrowed.len(), borrowed.iter().sum::<i64>()), (2, 3));
         assert_eq!(
-            ListRef::<i64>::from_value(&mixed).unwrap_err(),
+            ListRef::<i64>::from_value(mixed.lend()).unwrap_err(),
             Mismatch::Element {
                 index: 1,
                 got: Some("string")
             }
         );
-        assert_eq!(Option::<i64>::from_value(&Value::Void), Ok(None));
-        assert_eq!(Option::<i64>::from_value(&Value::Int(3)), Ok(Some(3)));
-        assert_eq!(f64::from_value(&Value::Int(3)), Ok(3.0));
+        assert_eq!(Option::<i64>::from_value(Value::Void.lend()), Ok(None));
+        assert_eq!(Option::<i64>::from_value(Value::Int(3).lend()), Ok(Some(3)));
+        assert_eq!(f64::from_value(Value::Int(3).lend()), Ok(3.0));
         assert_eq!(
             vec![Some("a"), None].into_value().unwrap(),
             Value::list([Value::str("a"), Value::Void]).unwrap()

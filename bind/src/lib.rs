@@ -43,6 +43,7 @@
 // this lets the crate's own tests use `#[native]` too.
 extern crate self as goost_bind;
 
+mod arg;
 mod collector;
 mod context;
 mod convert;
@@ -55,6 +56,7 @@ mod value;
 
 pub mod hosts;
 
+pub use arg::{ArgRef, ScriptArg};
 pub use collector::{CollectorId, CollectorPanic, Collectors};
 pub use context::{Context, ContextBuilder};
 pub use convert::{FromValue, IntoValue, ListRef, Mismatch};
@@ -70,6 +72,8 @@ pub use value::{ScriptList, TooDeep, Value, format_float};
 /// What generated code needs; not part of the API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::native::{Bind, BoundGlue, Glue, GlueResult, contained};
+    pub use crate::native::{
+        Bind, BoundCall, BoundGlue, Glue, GlueResult, MissingState, contained,
+    };
     pub use inventory;
 }

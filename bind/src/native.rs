@@ -2,7 +2,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::{Context, Error, ScriptList, ScriptString, ScriptType, Value};
+use crate::{ArgRef, Context, Error, ScriptList, ScriptString, ScriptType, Value};
 
 /// One parameter of a spec function.
 #[derive(Debug, PartialEq, Eq)]
@@ -76,10 +76,50 @@ impl ModuleSpec {
 #[doc(hidden)]
 pub type Glue = fn(&Context, &[Value]) -> GlueResult;
 
-/// The generated glue with the native's states already found in one context (each held
-/// as an `Arc`, and the context itself if the native takes it), so a call looks nothing up.
+/// The generated glue bound to one context: the native's states found once (each held as
+/// an `Arc`, and the context itself if the native takes it), so a call looks nothing up.
+/// One body, compiled for both argument sources.
 #[doc(hidden)]
-pub type BoundGlue = Box<dyn Fn(&[Value]) -> GlueResult + Send + Sync>;
+pub trait BoundCall: Send + Sync {
+    /// A call with the goost interpreter's values.
+    fn call_values(&self, args: &[Value]) -> GlueResult;
+    /// A call with arguments an engine lends (strings borrowed, not copied).
+    fn call_lent(&self, args: &[ArgRef<'_>]) -> GlueResult;
+}
+
+/// A [`BoundCall`] as [`Bind`] makes it.
+#[doc(hidden)]
+pub type BoundGlue = Box<dyn BoundCall>;
+
+/// The bound glue of a native whose context lacks one of its states: every call reports
+/// that state as missing.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct MissingState {
+    spec: &'static FnSpec,
+    state: &'static str,
+}
+
+impl MissingState {
+    /// The glue for `spec` in a context without the state called `state`.
+    pub fn glue(spec: &'static FnSpec, state: &'static str) -> BoundGlue {
+        Box::new(MissingState { spec, state })
+    }
+
+    fn refuse(&self) -> GlueResult {
+        GlueResult::err(Error::missing_state(self.spec, self.state))
+    }
+}
+
+impl BoundCall for MissingState {
+    fn call_values(&self, _: &[Value]) -> GlueResult {
+        self.refuse()
+    }
+
+    fn call_lent(&self, _: &[ArgRef<'_>]) -> GlueResult {
+        self.refuse()
+    }
+}
 
 /// What `#[native]` generates to bind a native to a context. A state the context lacks
 /// makes a bound glue that reports it on every call.
@@ -254,7 +294,15 @@ impl BoundNative {
     /// [`Native::call`].
     #[inline(always)]
     pub fn call(&self, args: &[Value]) -> Result<Value, Error> {
-        (self.glue)(args).into_result()
+        self.glue.call_values(args).into_result()
+    }
+
+    /// [`call`](BoundNative::call) with arguments an engine lends for the length of the
+    /// call, as the Lua and Rhai bridges pass them: a string argument reaches a `&[u8]` or
+    /// `&str` parameter without a copy.
+    #[inline(always)]
+    pub fn call_lent(&self, args: &[ArgRef<'_>]) -> Result<Value, Error> {
+        self.glue.call_lent(args).into_result()
     }
 }
 

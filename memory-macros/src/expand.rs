@@ -190,8 +190,7 @@ pub fn native(
     let mut conversions = Vec::new();
     let mut state_locals = Vec::new();
     let mut state_types = Vec::new();
-    // The error of a context that lacks a state: one expression per state, used by both
-    // the glue and the bound glue.
+    // The error of a context that lacks a state: one expression per state.
     let mut missing_states = Vec::new();
     let mut call_args = Vec::new();
     let mut arg_patterns = Vec::new();
@@ -270,7 +269,7 @@ pub fn native(
     ));
     let rust_path = ident.to_string();
     // Arguments: a slice pattern when every one is required; otherwise a range of counts,
-    // with each optional argument left out read as `nil`.
+    // with each optional argument left out read as `nil`. Each is lent as an `ArgRef`.
     let required = function.required_params();
     let take_arguments = if required == arg_patterns.len() {
         quote! {
@@ -279,15 +278,19 @@ pub fn native(
                     #krate::Error::arity(&__GOOST_SPEC, __goost_args.len()),
                 );
             };
+            #(let #arg_patterns = #krate::ScriptArg::lend(#arg_patterns);)*
         }
     } else {
         let total = arg_patterns.len();
         let takes = arg_patterns.iter().enumerate().map(|(index, slot)| {
             if index < required {
-                quote!(let #slot = &__goost_args[#index];)
+                quote!(let #slot = #krate::ScriptArg::lend(&__goost_args[#index]);)
             } else {
                 quote! {
-                    let #slot = __goost_args.get(#index).unwrap_or(&#krate::Value::Void);
+                    let #slot = match __goost_args.get(#index) {
+                        ::core::option::Option::Some(__goost_arg) => #krate::ScriptArg::lend(__goost_arg),
+                        ::core::option::Option::None => #krate::ArgRef::Void,
+                    };
                 }
             }
         });
@@ -305,17 +308,18 @@ pub fn native(
         .params
         .iter()
         .any(|p| matches!(p, NativeParam::Context));
-    let (context_param, context_pass, keep_context, context_kept) = if takes_context {
-        (
-            quote!(__goost_ctx: &#krate::Context,),
-            quote!(__goost_ctx,),
-            quote!(let __goost_kept = ::core::clone::Clone::clone(__goost_ctx);),
-            quote!(&__goost_kept,),
-        )
-    } else {
-        Default::default()
-    };
-
+    let (context_param, context_pass, context_field, context_kept, context_bound) =
+        if takes_context {
+            (
+                quote!(__goost_ctx: &#krate::Context,),
+                quote!(__goost_ctx,),
+                quote!(__goost_ctx: #krate::Context,),
+                quote!(__goost_ctx: ::core::clone::Clone::clone(__goost_ctx),),
+                quote!(&self.__goost_ctx,),
+            )
+        } else {
+            Default::default()
+        };
     quote! {
         #[doc = #doc_head]
         #[doc = ""]
@@ -335,12 +339,13 @@ pub fn native(
 
             static __GOOST_SPEC: #krate::FnSpec = #fn_spec;
 
-            /// The call once the states are found: arguments in, result out.
+            /// The call once the states are found: arguments in, result out. Compiled for
+            /// the interpreter's values and for the arguments an engine lends.
             #[inline(always)]
-            fn __goost_body(
+            fn __goost_body<__GoostArg: #krate::ScriptArg>(
                 #context_param
                 #(#state_locals: &#state_types,)*
-                __goost_args: &[#krate::Value],
+                __goost_args: &[__GoostArg],
             ) -> #krate::__private::GlueResult {
                 #take_arguments
                 #(#conversions)*
@@ -368,17 +373,43 @@ pub fn native(
             }
 
             /// The glue bound to one context: its states found once, held shared.
+            struct __GoostBound {
+                #context_field
+                #(#state_locals: ::std::sync::Arc<#state_types>,)*
+            }
+
+            impl #krate::__private::BoundCall for __GoostBound {
+                #[inline]
+                fn call_values(
+                    &self,
+                    __goost_args: &[#krate::Value],
+                ) -> #krate::__private::GlueResult {
+                    __goost_body(#context_bound #(&self.#state_locals,)* __goost_args)
+                }
+
+                #[inline]
+                fn call_lent(
+                    &self,
+                    __goost_args: &[#krate::ArgRef<'_>],
+                ) -> #krate::__private::GlueResult {
+                    __goost_body(#context_bound #(&self.#state_locals,)* __goost_args)
+                }
+            }
+
             fn __goost_bind(__goost_ctx: &#krate::Context) -> #krate::__private::BoundGlue {
                 #(
                     let ::core::option::Option::Some(#state_locals) =
                         __goost_ctx.state_shared::<#state_types>()
                     else {
-                        return ::std::boxed::Box::new(|_| #missing_states);
+                        return #krate::__private::MissingState::glue(
+                            &__GOOST_SPEC,
+                            ::core::any::type_name::<#state_types>(),
+                        );
                     };
                 )*
-                #keep_context
-                ::std::boxed::Box::new(move |__goost_args| {
-                    __goost_body(#context_kept #(&#state_locals,)* __goost_args)
+                ::std::boxed::Box::new(__GoostBound {
+                    #context_kept
+                    #(#state_locals,)*
                 })
             }
 

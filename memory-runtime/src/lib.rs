@@ -55,10 +55,10 @@ macro_rules! handle_newtype {
             const TYPE: ::goost_bind::ScriptType = ::goost_bind::ScriptType::Int;
             #[inline]
             fn from_value(
-                value: &::goost_bind::Value,
+                value: ::goost_bind::ArgRef<'_>,
             ) -> ::core::result::Result<Self, ::goost_bind::Mismatch> {
                 match value {
-                    ::goost_bind::Value::Int(n) => ::core::result::Result::Ok($name(*n)),
+                    ::goost_bind::ArgRef::Int(n) => ::core::result::Result::Ok($name(n)),
                     other => ::core::result::Result::Err(::goost_bind::Mismatch::of(other)),
                 }
             }

@@ -41,7 +41,9 @@ use ::rhai::{
 pub use ::rhai;
 
 use super::Unconverted;
-use crate::{BoundNative, Context, Module, Native, Registry, UnknownModule, Value};
+use crate::{
+    ArgRef, BoundNative, Context, Module, Native, Registry, ScriptArg, UnknownModule, Value,
+};
 use goost_spec::Engine as ScriptEngine;
 
 type Outcome = Result<Dynamic, Box<EvalAltResult>>;
@@ -185,15 +187,71 @@ fn register_count(
     }
 }
 
-/// One call: the arguments converted into script values held on the stack, the native
-/// called, its result converted back.
+/// One call: each argument held on the stack (a string or blob moved out of its
+/// `Dynamic`, not copied), lent to the glue, the native called, its result converted back.
+/// A call with int, float, bool or string arguments allocates nothing.
 fn bridge<const N: usize>(bound: &BoundNative, args: [Dynamic; N]) -> Outcome {
-    let mut values: [Value; N] = std::array::from_fn(|_| Value::Void);
-    for (index, (arg, value)) in args.into_iter().zip(values.iter_mut()).enumerate() {
-        *value = from_rhai(bound.native(), index, arg)?;
+    let mut held: [Held; N] = std::array::from_fn(|_| Held::Scalar(ArgRef::Void));
+    for (index, (arg, slot)) in args.into_iter().zip(held.iter_mut()).enumerate() {
+        *slot = hold(bound.native(), index, arg)?;
     }
-    let result = bound.call(&values).map_err(|error| error.to_string())?;
+    let lent: [ArgRef<'_>; N] = std::array::from_fn(|index| held[index].lend());
+    let result = bound.call_lent(&lent).map_err(|error| error.to_string())?;
     Ok(to_rhai(result))
+}
+
+/// A Rhai argument, held for the length of a call so that the glue can borrow it.
+enum Held {
+    /// `()`, an int, a float or a bool.
+    Scalar(ArgRef<'static>),
+    /// A Rhai string, lent as its bytes.
+    Text(ImmutableString),
+    /// A `Blob`, lent as its bytes.
+    Blob(::rhai::Blob),
+    /// An `Array`, converted into a script list.
+    List(Value),
+}
+
+impl Held {
+    fn lend(&self) -> ArgRef<'_> {
+        match self {
+            Held::Scalar(arg) => *arg,
+            Held::Text(text) => ArgRef::Bytes(text.as_bytes()),
+            Held::Blob(bytes) => ArgRef::Bytes(bytes),
+            Held::List(list) => list.lend(),
+        }
+    }
+}
+
+/// Argument `index` of a call of `native`, held; an error names the argument and what it is.
+fn hold(native: &Native, index: usize, arg: Dynamic) -> Result<Held, Box<EvalAltResult>> {
+    let type_name = arg.type_name();
+    let other = || Unconverted::new(format!("is a Rhai {type_name}"));
+    let held = if arg.is_unit() {
+        Ok(Held::Scalar(ArgRef::Void))
+    } else if let Ok(n) = arg.as_int() {
+        Ok(Held::Scalar(ArgRef::Int(n)))
+    } else if let Ok(x) = arg.as_float() {
+        Ok(Held::Scalar(ArgRef::Float(x)))
+    } else if let Ok(b) = arg.as_bool() {
+        Ok(Held::Scalar(ArgRef::Bool(b)))
+    } else if arg.is_string() {
+        arg.into_immutable_string().map(Held::Text).map_err(|_| other())
+    } else if arg.is_blob() {
+        arg.into_blob().map(Held::Blob).map_err(|_| other())
+    } else {
+        // An array (converted whole), or a value no script type takes.
+        convert_from_rhai(arg, 0).map(Held::List)
+    };
+    held.map_err(|unconverted| {
+        format!(
+            "{}: argument {} {}",
+            native.spec().signature,
+            index + 1,
+            unconverted.describe("array")
+        )
+        .into()
+    })
 }
 
 /// A script value as Rhai's: a string that is UTF-8 text is a Rhai string, any other
@@ -210,18 +268,6 @@ fn to_rhai(value: Value) -> Dynamic {
         },
         Value::List(items) => Dynamic::from_array(items.iter().cloned().map(to_rhai).collect()),
     }
-}
-
-fn from_rhai(native: &Native, index: usize, arg: Dynamic) -> Result<Value, Box<EvalAltResult>> {
-    convert_from_rhai(arg, 0).map_err(|unconverted| {
-        format!(
-            "{}: argument {} {}",
-            native.spec().signature,
-            index + 1,
-            unconverted.describe("array")
-        )
-        .into()
-    })
 }
 
 /// A Rhai value as a script value: a string or a `Blob` is a string (its bytes), an

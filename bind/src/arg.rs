@@ -1,0 +1,135 @@
+//! `ArgRef`: a script argument as the glue reads it, borrowed for the length of a call.
+//!
+//! The goost interpreter holds its arguments as [`Value`]s; a Lua or Rhai bridge holds
+//! the engine's own values. Both lend them to the glue as `ArgRef`s, so a string argument
+//! reaches a `&[u8]` or `&str` parameter straight from where the engine keeps it: no copy,
+//! no allocation.
+
+use crate::{ScriptList, ScriptString, Value};
+
+/// A script argument lent to a native's glue for the length of one call: what
+/// [`FromValue`](crate::FromValue) converts from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ArgRef<'a> {
+    /// `nil`: an optional argument left out, or passed as `nil`.
+    Void,
+    /// An `int`.
+    Int(i64),
+    /// A `float`.
+    Float(f64),
+    /// A `bool`.
+    Bool(bool),
+    /// A `string` whose bytes an engine lends (a Lua string, a Rhai string or blob). A
+    /// [`ScriptString`] parameter copies them; `&[u8]` and `&str` parameters borrow them.
+    Bytes(&'a [u8]),
+    /// A `string` already shared: a [`ScriptString`] parameter takes another reference
+    /// to it instead of a copy.
+    Str(&'a ScriptString),
+    /// A `list`.
+    List(&'a ScriptList),
+}
+
+impl<'a> ArgRef<'a> {
+    /// The name of the argument's type, as errors show it: the same words as
+    /// [`Value::type_name`].
+    pub fn type_name(self) -> &'static str {
+        match self {
+            ArgRef::Void => "nil",
+            ArgRef::Int(_) => "int",
+            ArgRef::Float(_) => "float",
+            ArgRef::Bool(_) => "bool",
+            ArgRef::Bytes(_) | ArgRef::Str(_) => "string",
+            ArgRef::List(_) => "list",
+        }
+    }
+
+    /// The bytes of a string argument, lent or shared alike; `None` for any other type.
+    #[inline(always)]
+    pub fn bytes(self) -> Option<&'a [u8]> {
+        match self {
+            ArgRef::Bytes(bytes) => Some(bytes),
+            ArgRef::Str(s) => Some(s.as_bytes()),
+            _ => None,
+        }
+    }
+
+    /// The argument as an owned value: lent bytes are copied into a new string.
+    pub fn to_value(self) -> Value {
+        match self {
+            ArgRef::Void => Value::Void,
+            ArgRef::Int(n) => Value::Int(n),
+            ArgRef::Float(x) => Value::Float(x),
+            ArgRef::Bool(b) => Value::Bool(b),
+            ArgRef::Bytes(bytes) => Value::str(bytes),
+            ArgRef::Str(s) => Value::Str(s.clone()),
+            ArgRef::List(items) => Value::List(items.clone()),
+        }
+    }
+}
+
+impl<'a> From<&'a Value> for ArgRef<'a> {
+    #[inline(always)]
+    fn from(value: &'a Value) -> ArgRef<'a> {
+        match value {
+            Value::Void => ArgRef::Void,
+            Value::Int(n) => ArgRef::Int(*n),
+            Value::Float(x) => ArgRef::Float(*x),
+            Value::Bool(b) => ArgRef::Bool(*b),
+            Value::Str(s) => ArgRef::Str(s),
+            Value::List(items) => ArgRef::List(items),
+        }
+    }
+}
+
+/// What a native's glue reads its arguments from: a slice of [`Value`]s (the goost
+/// interpreter, [`Native::call`](crate::Native::call)) or of [`ArgRef`]s (the Lua and
+/// Rhai bridges). Each `#[native]` glue is compiled once for each, from one body.
+pub trait ScriptArg {
+    /// This argument, lent for the length of the call.
+    fn lend(&self) -> ArgRef<'_>;
+}
+
+impl ScriptArg for Value {
+    #[inline(always)]
+    fn lend(&self) -> ArgRef<'_> {
+        ArgRef::from(self)
+    }
+}
+
+impl ScriptArg for ArgRef<'_> {
+    #[inline(always)]
+    fn lend(&self) -> ArgRef<'_> {
+        *self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_lends_itself_and_comes_back_equal() {
+        let values = [
+            Value::Void,
+            Value::Int(-3),
+            Value::Float(0.5),
+            Value::Bool(true),
+            Value::str("text"),
+            Value::list([Value::Int(1)]).unwrap(),
+        ];
+        for value in values {
+            assert_eq!(value.lend().to_value(), value);
+            assert_eq!(value.lend().type_name(), value.type_name());
+        }
+    }
+
+    #[test]
+    fn lent_bytes_and_a_shared_string_read_as_the_same_string() {
+        let shared = ScriptString::from("hi");
+        assert_eq!(ArgRef::Bytes(b"hi").bytes(), Some(b"hi".as_slice()));
+        assert_eq!(ArgRef::Str(&shared).bytes(), Some(b"hi".as_slice()));
+        assert_eq!(ArgRef::Int(1).bytes(), None);
+        assert_eq!(ArgRef::Bytes(b"hi").to_value(), Value::str("hi"));
+        assert_eq!(ArgRef::Bytes(b"hi").type_name(), "string");
+    }
+}
