@@ -245,6 +245,143 @@ mod lua {
     }
 
     #[test]
+    fn lua_tables_and_values_without_a_script_type_are_refused_whole() {
+        let vm = lua_vm();
+        let cases = [
+            (
+                "require('shapes').num.sum(print)",
+                "shapes.num.sum(xs: list<int>) -> int: argument 1 is a Lua function, which has no script type",
+            ),
+            (
+                "local t = {} t[1] = t require('shapes').num.sum(t)",
+                "shapes.num.sum(xs: list<int>) -> int: argument 1 is a table whose element 1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1 is a table nested more than 64 deep",
+            ),
+            (
+                "require('shapes').num.sum({1, nil, 3})",
+                "shapes.num.sum(xs: list<int>) -> int: argument 1 is a Lua table with holes, so not a list",
+            ),
+            (
+                "require('shapes').num.sum({[1.5] = 1})",
+                "shapes.num.sum(xs: list<int>) -> int: argument 1 is a Lua table that is not a sequence (it has the key 1.5), so not a list",
+            ),
+            (
+                "require('shapes').num.sum({1, {2}})",
+                "shapes.num.sum(xs: list<int>) -> int: argument 1 (xs) expects list<int>, got a list whose element 2 is list",
+            ),
+            (
+                "require('shapes').text.first({'a', coroutine.create(print)})",
+                "shapes.text.first(xs: list<string>) -> string?: argument 1 is a table whose element 2 is a Lua thread, which has no script type",
+            ),
+            (
+                "require('shapes').num.hypot(table.unpack({}, 1, 300))",
+                "shapes.num.hypot(x: float, y: float) -> float: expects 2 arguments, got 300",
+            ),
+        ];
+        for (script, expected) in cases {
+            assert_eq!(error(&vm, script), expected, "{script}");
+        }
+        // The state goes on after each refusal.
+        let sum: i64 = vm
+            .load("return require('shapes').num.sum({1, 2, 3.0})")
+            .eval()
+            .unwrap();
+        assert_eq!(sum, 6);
+    }
+
+    #[test]
+    fn lua_calls_natives_from_coroutines_and_under_pcall() {
+        let vm = lua_vm();
+        let (padded, ok, message): (String, bool, String) = vm
+            .load(
+                "local text = require('shapes').text
+                 local co = coroutine.wrap(function(s)
+                     coroutine.yield(text.pad(s, 4))
+                 end)
+                 local ok, err = pcall(text.pad, 'a', -1)
+                 return co('ab'), ok, tostring(err)",
+            )
+            .eval()
+            .unwrap();
+        assert_eq!((padded.as_str(), ok), ("  ab", false));
+        assert!(
+            message.contains(
+                "shapes.text.pad: width -1 is negative"
+            ),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn lua_string_results_within_a_memory_limit_fail_as_errors() {
+        let vm = lua_vm();
+        vm.load(
+            "m = require('memory')
+             b = m.buffer.new()
+             m.buffer.write(b, string.rep('x', 200000))",
+        )
+        .exec()
+        .unwrap();
+        let read = || vm.load("return m.buffer.read(b)").eval::<mlua::String>();
+        assert_eq!(read().unwrap().as_bytes().len(), 200_000);
+        vm.gc_collect().unwrap();
+        vm.set_memory_limit(vm.used_memory() + 50_000).unwrap();
+        let error = read().unwrap_err();
+        // Lua's own memory error, raised from the string the result needed.
+        assert!(
+            matches!(&error, mlua::Error::CallbackError { cause, .. }
+                if matches!(**cause, mlua::Error::MemoryError(_))),
+            "{error:?}"
+        );
+        vm.set_memory_limit(0).unwrap();
+        assert_eq!(read().unwrap().as_bytes().len(), 200_000);
+    }
+
+    #[test]
+    fn lua_errors_keep_the_natives_error_value() {
+        let vm = lua_vm();
+        let error = vm
+            .load(
+                "local m = require('memory')
+                 local b = m.buffer.new()
+                 m.buffer.free(b)
+                 return m.buffer.len(b)",
+            )
+            .exec()
+            .unwrap_err();
+        let mlua::Error::CallbackError { cause, .. } = &error else {
+            panic!("expected a callback error, got {error:?}");
+        };
+        let native = cause
+            .downcast_ref::<goost_memory::Error>()
+            .expect("the native's own error travels whole");
+        assert_eq!(
+            native.downcast_ref::<goost_memory::MemoryError>(),
+            Some(&goost_memory::MemoryError::FreedHandle { handle: 1 })
+        );
+        assert_eq!(
+            native.to_string(),
+            "memory.buffer.len: handle 1 was freed"
+        );
+        // A wrong argument is the glue's own error, of kind `Arity`.
+        let error = vm
+            .load("require('shapes').num.hypot(1)")
+            .exec()
+            .unwrap_err();
+        let mlua::Error::CallbackError { cause, .. } = &error else {
+            panic!("expected a callback error, got {error:?}");
+        };
+        let glue = cause.downcast_ref::<goost_memory::Error>().unwrap();
+        assert_eq!(
+            glue.kind(),
+            &goost_memory::ErrorKind::Arity {
+                min: 2,
+                expected: 2,
+                got: 1
+            }
+        );
+    }
+
+    #[test]
     fn lua_reports_wrong_arguments_exactly() {
         let vm = lua_vm();
         let cases = [
@@ -272,8 +409,7 @@ mod lua {
                 "require('shapes').text.checksum(true)",
                 "shapes.text.checksum(data: string) -> int: argument 1 (data) expects string, got bool",
             ),
-            // Counts: too many, too few, and a trailing nil, which Lua passes as it
-            // passes a missing argument (so it counts as left out).
+            // Counts: too many, too few; a `nil` passed is an argument, not a left-out one.
             (
                 "require('shapes').num.hypot(1, 2, 3)",
                 "shapes.num.hypot(x: float, y: float) -> float: expects 2 arguments, got 3",
@@ -284,7 +420,7 @@ mod lua {
             ),
             (
                 "require('shapes').num.hypot(1, nil)",
-                "shapes.num.hypot(x: float, y: float) -> float: expects 2 arguments, got 1",
+                "shapes.num.hypot(x: float, y: float) -> float: argument 2 (y) expects float, got nil",
             ),
             (
                 "require('shapes').num.hypot(nil, 2)",
@@ -294,7 +430,7 @@ mod lua {
                 "require('shapes').wide.total(1, 2, 3, 4, 5)",
                 "shapes.wide.total(a: int, b: int, c: int, d: int, e: int, f: int) -> int: expects 6 arguments, got 5",
             ),
-            // Sixteen parameters: the arguments are collected, with the same errors.
+            // Sixteen parameters: more than the bridge lends from a buffer on the stack.
             (
                 "require('shapes').wide.digits(1, 2, 3)",
                 &format!("{DIGITS}: expects 15 to 16 arguments, got 3"),

@@ -1,0 +1,309 @@
+//! Each native as a Lua C function: its arguments read straight off Lua's stack with the C
+//! API and lent to the glue, its int, float, bool or nil result pushed back directly. A
+//! call with such arguments and results allocates nothing and goes through none of mlua's
+//! per-call machinery, so it costs what a hand-written binding costs, or less.
+//!
+//! Everything that can raise a Lua error (an allocation for a string or table result, an
+//! error) happens inside one mlua function, the *finisher*, which the C function calls
+//! last, holding nothing that needs dropping: a Lua error unwinds (`longjmp`) only
+//! through frames that own nothing.
+//!
+//! Limits: a script with Lua's `debug` library can replace a C function's upvalues; mlua
+//! loads that library only in `Lua::unsafe_new`, which it documents as able to break
+//! Rust's guarantees, and this bridge inherits that caveat.
+
+use std::ffi::{CStr, c_int, c_void};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use mlua::{Function, LightUserData, Lua, ffi};
+
+use super::{Unconverted, to_lua};
+use crate::{ArgRef, BoundNative, Error, ScriptArg, Value};
+
+/// The natives whose C functions a Lua state holds, kept alive as long as the state (as
+/// its app data): each C function points at one.
+#[derive(Default)]
+struct LuaNatives(Vec<Box<BoundNative>>);
+
+/// A native call's outcome on its way to the finisher.
+type Outcome = Result<Value, Error>;
+
+/// How many arguments are lent from a buffer on the stack; a call with more allocates one.
+const STACK_ARGS: usize = 8;
+
+/// The finisher of `lua`'s C functions: pushes a string or list result, or raises an error
+/// as an mlua external error holding the native's [`Error`] (a host finds it with
+/// `downcast_ref::<goost_bind::Error>()`).
+pub(super) fn finisher(lua: &Lua) -> mlua::Result<Function> {
+    lua.create_function(|lua, outcome: LightUserData| {
+        // SAFETY: the finisher is an upvalue of this bridge's C functions only (scripts
+        // cannot read upvalues without the debug library), and `call_native` passes it a
+        // pointer from `Box::into_raw` of an `Outcome`, which it never touches again.
+        let outcome = unsafe { Box::from_raw(outcome.0.cast::<Outcome>()) };
+        to_lua(lua, (*outcome).map_err(mlua::Error::external)?)
+    })
+}
+
+/// The Lua function of `bound`: a C closure over a pointer to it (kept alive by `lua`) and
+/// over `finisher`.
+pub(super) fn lua_function(
+    lua: &Lua,
+    bound: BoundNative,
+    finisher: &Function,
+) -> mlua::Result<Function> {
+    let bound = Box::new(bound);
+    let native: *const BoundNative = &*bound;
+    match lua.app_data_mut::<LuaNatives>() {
+        Some(mut natives) => natives.0.push(bound),
+        None => {
+            lua.set_app_data(LuaNatives(vec![bound]));
+        }
+    }
+    // SAFETY: `exec_raw` runs the closure in protected mode with the finisher as its one
+    // argument on the stack; the closure leaves exactly the new C closure there.
+    unsafe {
+        lua.exec_raw::<Function>(finisher, |state| {
+            ffi::lua_pushlightuserdata(state, native.cast_mut().cast::<c_void>());
+            ffi::lua_rotate(state, 1, 1);
+            ffi::lua_pushcclosure(state, call_native, 2);
+        })
+    }
+}
+
+/// The C function of every native. Upvalue 1 is the `BoundNative`, upvalue 2 the finisher.
+unsafe extern "C-unwind" fn call_native(state: *mut ffi::lua_State) -> c_int {
+    // SAFETY: upvalue 1 is the pointer `lua_function` set, to a `BoundNative` that the Lua
+    // state's `LuaNatives` keeps alive as long as the state, so as long as this closure.
+    let bound = unsafe {
+        &*ffi::lua_touserdata(state, ffi::lua_upvalueindex(1)).cast::<BoundNative>()
+    };
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: `state` is the state Lua called this C function with.
+        unsafe { call_with_stack_arguments(state, bound) }
+    }))
+    .unwrap_or_else(|payload| Err(Error::panicked(bound.native().spec(), payload.as_ref())));
+    // SAFETY (each block): pushing a nil, boolean or number cannot raise an error, and a C
+    // function has room for at least `LUA_MINSTACK` (20) values.
+    match outcome {
+        Ok(Value::Int(n)) => unsafe { ffi::lua_pushinteger(state, n) },
+        Ok(Value::Float(x)) => unsafe { ffi::lua_pushnumber(state, x) },
+        Ok(Value::Bool(b)) => unsafe { ffi::lua_pushboolean(state, c_int::from(b)) },
+        Ok(Value::Void) => unsafe { ffi::lua_pushnil(state) },
+        other => {
+            let outcome = Box::into_raw(Box::new(other));
+            // SAFETY: nothing in this frame needs dropping (the outcome is now a raw
+            // pointer the finisher owns), so the finisher may raise an error through it.
+            unsafe {
+                ffi::lua_pushvalue(state, ffi::lua_upvalueindex(2));
+                ffi::lua_pushlightuserdata(state, outcome.cast::<c_void>());
+                ffi::lua_call(state, 1, 1);
+            }
+        }
+    }
+    1
+}
+
+/// Lends the arguments on `state`'s stack to the native and calls it. Tables are converted
+/// first (each into a script list); every other argument is borrowed where Lua holds it.
+///
+/// # Safety
+/// `state` is the state of a running C function call.
+unsafe fn call_with_stack_arguments(state: *mut ffi::lua_State, bound: &BoundNative) -> Outcome {
+    // SAFETY: `state` is live; the stack's top is the argument count.
+    let count = usize::try_from(unsafe { ffi::lua_gettop(state) }).unwrap_or(0);
+    let mut lists = Vec::new();
+    for index in 1..=count {
+        // SAFETY: `index` is an argument's slot.
+        if unsafe { ffi::lua_type(state, slot(index)) } == ffi::LUA_TTABLE {
+            // SAFETY: as above.
+            let list = unsafe { table_to_value(state, slot(index), 0) }
+                .map_err(|unconverted| argument_error(bound, index, &unconverted))?;
+            lists.push(list);
+        }
+    }
+    let mut on_stack = [ArgRef::Void; STACK_ARGS];
+    let mut on_heap;
+    let lent: &mut [ArgRef<'_>] = if count <= STACK_ARGS {
+        &mut on_stack[..count]
+    } else {
+        on_heap = vec![ArgRef::Void; count];
+        &mut on_heap
+    };
+    let mut tables = lists.iter();
+    for (position, arg) in lent.iter_mut().enumerate() {
+        let index = position + 1;
+        // SAFETY: `index` is an argument's slot, which stays on the stack for the call.
+        *arg = match unsafe { lend(state, slot(index)) } {
+            Ok(Some(arg)) => arg,
+            Ok(None) => tables.next().map_or(ArgRef::Void, ScriptArg::lend),
+            Err(unconverted) => return Err(argument_error(bound, index, &unconverted)),
+        };
+    }
+    bound.call_lent(lent)
+}
+
+/// The stack index of argument `index` (from 1); an index past `c_int` cannot be a slot.
+fn slot(index: usize) -> c_int {
+    c_int::try_from(index).unwrap_or(c_int::MAX)
+}
+
+/// The error of argument `index` (from 1) that does not convert.
+fn argument_error(bound: &BoundNative, index: usize, unconverted: &Unconverted) -> Error {
+    Error::msg(format!(
+        "{}: argument {index} {}",
+        bound.native().spec().signature,
+        unconverted.describe("table")
+    ))
+}
+
+/// The value at `index` lent as an argument: `Ok(None)` for a table (converted before).
+/// A string is borrowed: Lua keeps its bytes while it is on the stack.
+///
+/// # Safety
+/// `index` is a valid, absolute index of `state`'s stack, and its value stays there for
+/// as long as the returned bytes are used.
+unsafe fn lend<'a>(
+    state: *mut ffi::lua_State,
+    index: c_int,
+) -> Result<Option<ArgRef<'a>>, Unconverted> {
+    // SAFETY (each block): `index` is valid; each read matches the type just checked.
+    Ok(Some(match unsafe { ffi::lua_type(state, index) } {
+        ffi::LUA_TNIL | ffi::LUA_TNONE => ArgRef::Void,
+        ffi::LUA_TBOOLEAN => ArgRef::Bool(unsafe { ffi::lua_toboolean(state, index) } != 0),
+        ffi::LUA_TNUMBER => {
+            if unsafe { ffi::lua_isinteger(state, index) } != 0 {
+                ArgRef::Int(unsafe { ffi::lua_tointegerx(state, index, std::ptr::null_mut()) })
+            } else {
+                number(unsafe { ffi::lua_tonumberx(state, index, std::ptr::null_mut()) })
+            }
+        }
+        ffi::LUA_TSTRING => ArgRef::Bytes(unsafe { string_bytes(state, index) }),
+        ffi::LUA_TTABLE => return Ok(None),
+        other => {
+            return Err(Unconverted::new(format!(
+                "is a Lua {}, which has no script type",
+                unsafe { type_name(state, other) }
+            )));
+        }
+    }))
+}
+
+/// A Lua float as a script value: an int when it is a whole number in range.
+fn number(x: f64) -> ArgRef<'static> {
+    if x.fract() == 0.0 && x >= -(2f64.powi(63)) && x < 2f64.powi(63) {
+        ArgRef::Int(x as i64)
+    } else {
+        ArgRef::Float(x)
+    }
+}
+
+/// The bytes of the string at `index`.
+///
+/// # Safety
+/// The value at `index` is a string (so `lua_tolstring` does not convert it in place),
+/// and it stays on the stack for as long as the bytes are used.
+unsafe fn string_bytes<'a>(state: *mut ffi::lua_State, index: c_int) -> &'a [u8] {
+    let mut len = 0usize;
+    // SAFETY: a string's `lua_tolstring` is its own buffer of `len` bytes, which Lua
+    // does not move or free while the string is on the stack.
+    unsafe {
+        let bytes = ffi::lua_tolstring(state, index, &mut len);
+        std::slice::from_raw_parts(bytes.cast::<u8>(), len)
+    }
+}
+
+/// Lua's name of type tag `tag`: `function`, `userdata`, ...
+///
+/// # Safety
+/// `tag` is a Lua type tag.
+unsafe fn type_name(state: *mut ffi::lua_State, tag: c_int) -> String {
+    // SAFETY: `lua_typename` returns a static, NUL-terminated name for every tag.
+    unsafe { CStr::from_ptr(ffi::lua_typename(state, tag)) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The sequence table at `index` as a script list (raw reads: metatables are not
+/// consulted). `Err` says what the table is instead (the caller names the argument).
+///
+/// # Safety
+/// `index` is an absolute index of a table on `state`'s stack. Nothing here raises a Lua
+/// error: raw reads and `lua_next` over a table nothing modifies do not.
+unsafe fn table_to_value(
+    state: *mut ffi::lua_State,
+    index: c_int,
+    depth: usize,
+) -> Result<Value, Unconverted> {
+    if depth >= Value::MAX_NESTING {
+        return Err(Unconverted::new(format!(
+            "is a table nested more than {} deep",
+            Value::MAX_NESTING
+        )));
+    }
+    // SAFETY (each block): `index` is the table; the stack has the room just checked, and
+    // every value pushed is popped before the next step.
+    if unsafe { ffi::lua_checkstack(state, 3) } == 0 {
+        return Err(Unconverted::new(
+            "is a table too deep for Lua's stack".to_string(),
+        ));
+    }
+    let len = unsafe { ffi::lua_rawlen(state, index) };
+    let mut entries = 0usize;
+    unsafe { ffi::lua_pushnil(state) };
+    while unsafe { ffi::lua_next(state, index) } != 0 {
+        let in_sequence = unsafe { ffi::lua_isinteger(state, -2) } != 0 && {
+            let key = unsafe { ffi::lua_tointegerx(state, -2, std::ptr::null_mut()) };
+            usize::try_from(key).is_ok_and(|key| key >= 1 && key <= len)
+        };
+        if !in_sequence {
+            let key = unsafe { key_text(state, -2) };
+            unsafe { ffi::lua_pop(state, 2) };
+            return Err(Unconverted::new(format!(
+                "is a Lua table that is not a sequence (it has the key {key}), so not a list"
+            )));
+        }
+        entries += 1;
+        unsafe { ffi::lua_pop(state, 1) };
+    }
+    if entries != len {
+        return Err(Unconverted::new(
+            "is a Lua table with holes, so not a list".to_string(),
+        ));
+    }
+    let mut items = Vec::with_capacity(len);
+    for position in 1..=len {
+        let key = ffi::lua_Integer::try_from(position).unwrap_or(ffi::lua_Integer::MAX);
+        unsafe { ffi::lua_rawgeti(state, index, key) };
+        let top = unsafe { ffi::lua_gettop(state) };
+        let item = match unsafe { lend(state, top) } {
+            Ok(Some(arg)) => Ok(arg.to_value()),
+            Ok(None) => unsafe { table_to_value(state, top, depth + 1) },
+            Err(unconverted) => Err(unconverted),
+        };
+        unsafe { ffi::lua_pop(state, 1) };
+        items.push(item.map_err(|e| e.in_element(position))?);
+    }
+    Value::list(items)
+        .map_err(|too_deep| Unconverted::new(format!("is a table whose lists {too_deep}")))
+}
+
+/// A table key as an error shows it.
+///
+/// # Safety
+/// `index` is a valid index of `state`'s stack.
+unsafe fn key_text(state: *mut ffi::lua_State, index: c_int) -> String {
+    // SAFETY (each block): each read matches the type just checked.
+    match unsafe { ffi::lua_type(state, index) } {
+        ffi::LUA_TSTRING => format!(
+            "{:?}",
+            String::from_utf8_lossy(unsafe { string_bytes(state, index) })
+        ),
+        ffi::LUA_TNUMBER if unsafe { ffi::lua_isinteger(state, index) } != 0 => {
+            unsafe { ffi::lua_tointegerx(state, index, std::ptr::null_mut()) }.to_string()
+        }
+        ffi::LUA_TNUMBER => {
+            unsafe { ffi::lua_tonumberx(state, index, std::ptr::null_mut()) }.to_string()
+        }
+        other => format!("of type {}", unsafe { type_name(state, other) }),
+    }
+}
