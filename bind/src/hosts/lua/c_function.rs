@@ -103,14 +103,46 @@ unsafe extern "C-unwind" fn call_native(state: *mut ffi::lua_State) -> c_int {
     1
 }
 
-/// Lends the arguments on `state`'s stack to the native and calls it. Tables are converted
-/// first (each into a script list); every other argument is borrowed where Lua holds it.
+/// Lends the arguments on `state`'s stack to the native and calls it. Up to
+/// [`STACK_ARGS`] arguments without a table among them are lent from a buffer on the
+/// stack in one pass; anything else takes [`call_with_tables`].
 ///
 /// # Safety
 /// `state` is the state of a running C function call.
+#[inline(always)]
 unsafe fn call_with_stack_arguments(state: *mut ffi::lua_State, bound: &BoundNative) -> Outcome {
     // SAFETY: `state` is live; the stack's top is the argument count.
     let count = usize::try_from(unsafe { ffi::lua_gettop(state) }).unwrap_or(0);
+    if count > STACK_ARGS {
+        // SAFETY: as for this function.
+        return unsafe { call_with_tables(state, bound, count) };
+    }
+    let mut lent = [ArgRef::Void; STACK_ARGS];
+    for (position, arg) in lent[..count].iter_mut().enumerate() {
+        // SAFETY: `position + 1` is an argument's slot, which stays on the stack for the call.
+        *arg = match unsafe { lend(state, slot(position + 1)) } {
+            Ok(Some(arg)) => arg,
+            // SAFETY: as for this function.
+            Ok(None) => return unsafe { call_with_tables(state, bound, count) },
+            Err(unconverted) => return Err(argument_error(bound, position + 1, &unconverted)),
+        };
+    }
+    bound.call_lent(&lent[..count])
+}
+
+/// [`call_with_stack_arguments`] for a call with a table argument, or with more than
+/// [`STACK_ARGS`] arguments: tables are converted first (each into a script list), then
+/// every argument is lent.
+///
+/// # Safety
+/// `state` is the state of a running C function call with `count` arguments.
+#[cold]
+#[inline(never)]
+unsafe fn call_with_tables(
+    state: *mut ffi::lua_State,
+    bound: &BoundNative,
+    count: usize,
+) -> Outcome {
     let mut lists = Vec::new();
     for index in 1..=count {
         // SAFETY: `index` is an argument's slot.
@@ -121,25 +153,17 @@ unsafe fn call_with_stack_arguments(state: *mut ffi::lua_State, bound: &BoundNat
             lists.push(list);
         }
     }
-    let mut on_stack = [ArgRef::Void; STACK_ARGS];
-    let mut on_heap;
-    let lent: &mut [ArgRef<'_>] = if count <= STACK_ARGS {
-        &mut on_stack[..count]
-    } else {
-        on_heap = vec![ArgRef::Void; count];
-        &mut on_heap
-    };
     let mut tables = lists.iter();
-    for (position, arg) in lent.iter_mut().enumerate() {
-        let index = position + 1;
+    let mut lent = Vec::with_capacity(count);
+    for index in 1..=count {
         // SAFETY: `index` is an argument's slot, which stays on the stack for the call.
-        *arg = match unsafe { lend(state, slot(index)) } {
+        lent.push(match unsafe { lend(state, slot(index)) } {
             Ok(Some(arg)) => arg,
             Ok(None) => tables.next().map_or(ArgRef::Void, ScriptArg::lend),
             Err(unconverted) => return Err(argument_error(bound, index, &unconverted)),
-        };
+        });
     }
-    bound.call_lent(lent)
+    bound.call_lent(&lent)
 }
 
 /// The stack index of argument `index` (from 1); an index past `c_int` cannot be a slot.
@@ -162,6 +186,7 @@ fn argument_error(bound: &BoundNative, index: usize, unconverted: &Unconverted) 
 /// # Safety
 /// `index` is a valid, absolute index of `state`'s stack, and its value stays there for
 /// as long as the returned bytes are used.
+#[inline(always)]
 unsafe fn lend<'a>(
     state: *mut ffi::lua_State,
     index: c_int,
@@ -171,10 +196,14 @@ unsafe fn lend<'a>(
         ffi::LUA_TNIL | ffi::LUA_TNONE => ArgRef::Void,
         ffi::LUA_TBOOLEAN => ArgRef::Bool(unsafe { ffi::lua_toboolean(state, index) } != 0),
         ffi::LUA_TNUMBER => {
-            if unsafe { ffi::lua_isinteger(state, index) } != 0 {
-                ArgRef::Int(unsafe { ffi::lua_tointegerx(state, index, std::ptr::null_mut()) })
+            // An integer, or a float with an integral value in range (Lua converts exactly
+            // those): an int. Any other float stays a float.
+            let mut is_int = 0;
+            let n = unsafe { ffi::lua_tointegerx(state, index, &mut is_int) };
+            if is_int != 0 {
+                ArgRef::Int(n)
             } else {
-                number(unsafe { ffi::lua_tonumberx(state, index, std::ptr::null_mut()) })
+                ArgRef::Float(unsafe { ffi::lua_tonumberx(state, index, std::ptr::null_mut()) })
             }
         }
         ffi::LUA_TSTRING => ArgRef::Bytes(unsafe { string_bytes(state, index) }),
@@ -186,15 +215,6 @@ unsafe fn lend<'a>(
             )));
         }
     }))
-}
-
-/// A Lua float as a script value: an int when it is a whole number in range.
-fn number(x: f64) -> ArgRef<'static> {
-    if x.fract() == 0.0 && x >= -(2f64.powi(63)) && x < 2f64.powi(63) {
-        ArgRef::Int(x as i64)
-    } else {
-        ArgRef::Float(x)
-    }
 }
 
 /// The bytes of the string at `index`.
