@@ -22,15 +22,19 @@
 //! }
 //! ```
 //!
-//! Every parameter is registered as `Dynamic`, and each native under every argument count
-//! up to [`MOST_PARAMS`], so a wrong argument type or count reaches the native's glue and
-//! gets its error text (`expects 2 arguments, got 1`, with the signature).
+//! Each native is registered with its parameters' Rhai types, so a call with the right
+//! types resolves as directly as a hand-written `set_native_fn`; and once more with every
+//! parameter `Dynamic` for each argument count up to [`MOST_PARAMS`], so a wrong argument
+//! type or count reaches the native's glue and gets its error text (`expects 2 arguments,
+//! got 1`, with the signature).
 //!
 //! Rhai reserves the word `new`, which the spec uses (`memory.buffer.new`):
 //! [`install`] sets a token mapper (Rhai's `on_parse_token`, feature `internals`) that
 //! reads the reserved word `new` as a plain name. It replaces a mapper the host set
 //! before; a host with its own mapper should call [`reserved_new_as_name`] from it and
 //! call [`rhai_module`] itself.
+
+use std::any::TypeId;
 
 use ::rhai::{
     Dynamic, Engine, EvalAltResult, FuncRegistration, ImmutableString, Module as RhaiModule, Token,
@@ -42,7 +46,8 @@ pub use ::rhai;
 
 use super::Unconverted;
 use crate::{
-    ArgRef, BoundNative, Context, Module, Native, Registry, ScriptArg, UnknownModule, Value,
+    ArgRef, BoundNative, Context, Module, Native, Registry, ScriptArg, ScriptType, UnknownModule,
+    Value,
 };
 use goost_spec::Engine as ScriptEngine;
 
@@ -95,34 +100,37 @@ pub fn rhai_module(module: &Module, ctx: &Context) -> RhaiModule {
     out
 }
 
-/// The doc comment of the registrations that only answer a wrong argument count with the
-/// native's error, as `Engine::definitions()` lists them.
+/// The doc comment of the registrations that only answer a wrong argument count or type
+/// with the native's error, as `Engine::definitions()` lists them.
 pub const WRONG_COUNT_COMMENT: &str =
-    "/// (any other argument count: refused with the function's signature)";
+    "/// (any other argument count or types: refused with the function's signature)";
 
-/// The most parameters Rhai registers a native function with.
+/// The argument counts up to which every native is registered, so that a call with a count
+/// it does not take still reaches its glue (Rhai resolves a function by its name and
+/// argument count). A native with more parameters is registered up to its own count.
 pub const MOST_PARAMS: usize = 20;
 
-/// One generic bridge, registered once for every argument count from 0 to
-/// [`MOST_PARAMS`]: Rhai resolves a function by its name and argument count, so a call
-/// with a count the native does not take still reaches the native's glue, which answers
-/// with its own error (`NAME(..): expects 2 arguments, got 1`). A native of more than
-/// `MOST_PARAMS` parameters cannot be called from Rhai.
+/// Registers one bound native in `out`, under every argument count up to [`MOST_PARAMS`]
+/// (or its own parameter count, if more):
 ///
-/// Each count the native does take is registered with the spec's parameter names and
-/// types and its description (Rhai's metadata), so `Engine::definitions()` describes it
-/// as `fn write(id: int, data: string) -> bool;`. The other counts are listed there too,
-/// untyped (`fn write(_: ?) -> ?;`), under [`WRONG_COUNT_COMMENT`].
+/// - each count the native takes, with the spec's parameter names, Rhai types and
+///   description (Rhai's metadata): `Engine::definitions()` describes it as
+///   `fn write(id: int, data: string) -> bool;`, and a call with those types resolves
+///   by Rhai's exact hash, as a hand-written typed binding does;
+/// - each count again with every parameter `Dynamic` (listed untyped, under
+///   [`WRONG_COUNT_COMMENT`]), which takes every other call: an int where a float goes, a
+///   `Blob` where a string goes, or a wrong type or count, which the glue refuses.
 fn register(out: &mut RhaiModule, name: &str, bound: BoundNative) {
     let spec = bound.native().spec();
     let bound = std::sync::Arc::new(bound);
-    for count in 0..=MOST_PARAMS {
-        let bound = std::sync::Arc::clone(&bound);
-        let mut registration = FuncRegistration::new(name)
-            .in_internal_namespace()
-            .with_purity(true)
-            .with_volatility(false);
-        if (spec.required_params()..=spec.params.len()).contains(&count) {
+    let takes = spec.required_params()..=spec.params.len();
+    for count in 0..=MOST_PARAMS.max(spec.params.len()) {
+        let untyped = vec![TypeId::of::<Dynamic>(); count];
+        if takes.contains(&count) {
+            let typed: Vec<TypeId> = spec.params[..count]
+                .iter()
+                .map(|p| rhai_type_id(p.ty.when_passed()))
+                .collect();
             let params = spec.params[..count]
                 .iter()
                 .map(|p| {
@@ -130,74 +138,98 @@ fn register(out: &mut RhaiModule, name: &str, bound: BoundNative) {
                     format!("{}: {ty}", p.name)
                 })
                 .chain([ScriptEngine::rhai_rust_type(spec.ret).to_string()]);
-            registration = registration
+            let registration = FuncRegistration::new(name)
+                .in_internal_namespace()
                 .with_params_info(params)
                 .with_comments([format!("/// {}", spec.description)]);
-        } else {
-            let params = std::iter::repeat_n("_: Dynamic", count).chain(["Dynamic"]);
-            registration = registration
-                .with_params_info(params)
-                .with_comments([WRONG_COUNT_COMMENT]);
+            register_count(out, registration, &typed, &bound);
+            if typed == untyped {
+                continue;
+            }
         }
-        register_count(out, registration, count, bound);
+        let params = std::iter::repeat_n("_: Dynamic", count).chain(["Dynamic"]);
+        let registration = FuncRegistration::new(name)
+            .in_internal_namespace()
+            .with_params_info(params)
+            .with_comments([WRONG_COUNT_COMMENT]);
+        register_count(out, registration, &untyped, &bound);
     }
 }
 
-/// Registers `bound` with `registration`, taking `count` arguments (all `Dynamic`); a
-/// count past [`MOST_PARAMS`] registers nothing. Each count's entry passes its arguments
-/// to [`bridge`] as an array of that length, so a call allocates nothing to hold them.
+/// The type Rhai resolves a parameter of script type `ty` by: `Dynamic` for an optional
+/// one, which may be `()`.
+fn rhai_type_id(ty: ScriptType) -> TypeId {
+    match ty {
+        ScriptType::Int => TypeId::of::<::rhai::INT>(),
+        ScriptType::Float => TypeId::of::<::rhai::FLOAT>(),
+        ScriptType::Bool => TypeId::of::<bool>(),
+        ScriptType::String => TypeId::of::<ImmutableString>(),
+        ScriptType::List(_) => TypeId::of::<::rhai::Array>(),
+        ScriptType::Void | ScriptType::Optional(_) => TypeId::of::<Dynamic>(),
+    }
+}
+
+/// Registers `bound` with `registration` for calls with arguments of `arg_types`. Each
+/// count up to [`MOST_PARAMS`] gets an entry that holds its arguments in an array of that
+/// length, so a call allocates nothing to hold them.
 fn register_count(
     out: &mut RhaiModule,
     registration: FuncRegistration,
-    count: usize,
-    bound: std::sync::Arc<BoundNative>,
+    arg_types: &[TypeId],
+    bound: &std::sync::Arc<BoundNative>,
 ) {
+    let bound = std::sync::Arc::clone(bound);
     macro_rules! counts {
-        ($($n:literal => ($($arg:ident),*)),* $(,)?) => {
-            match count {
-                $($n => {
-                    registration.set_into_module(out, move |$($arg: Dynamic),*| bridge(&bound, [$($arg),*]));
-                })*
-                _ => {}
+        ($($n:literal),* $(,)?) => {
+            match arg_types.len() {
+                $($n => pure(move |args| bridge::<$n>(&bound, args)),)*
+                _ => pure(move |args| bridge_collected(&bound, args)),
             }
         };
     }
-    counts! {
-        0 => (),
-        1 => (a),
-        2 => (a, b),
-        3 => (a, b, c),
-        4 => (a, b, c, d),
-        5 => (a, b, c, d, e),
-        6 => (a, b, c, d, e, f),
-        7 => (a, b, c, d, e, f, g),
-        8 => (a, b, c, d, e, f, g, h),
-        9 => (a, b, c, d, e, f, g, h, i),
-        10 => (a, b, c, d, e, f, g, h, i, j),
-        11 => (a, b, c, d, e, f, g, h, i, j, k),
-        12 => (a, b, c, d, e, f, g, h, i, j, k, l),
-        13 => (a, b, c, d, e, f, g, h, i, j, k, l, m),
-        14 => (a, b, c, d, e, f, g, h, i, j, k, l, m, n),
-        15 => (a, b, c, d, e, f, g, h, i, j, k, l, m, n, o),
-        16 => (a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p),
-        17 => (a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q),
-        18 => (a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r),
-        19 => (a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s),
-        20 => (a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t),
+    let function = counts!(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20);
+    registration.set_into_module_raw(out, arg_types, function);
+}
+
+/// A pure Rhai function (its arguments are Rhai's to give away) calling `call`.
+fn pure(
+    call: impl Fn(&mut [&mut Dynamic]) -> Outcome + Send + Sync + 'static,
+) -> ::rhai::RhaiFunc {
+    ::rhai::RhaiFunc::Pure {
+        func: ::rhai::Shared::new(move |_, args: &mut [&mut Dynamic]| call(args)),
+        has_context: false,
+        is_pure: true,
+        is_volatile: false,
     }
 }
 
-/// One call: each argument held on the stack (a string or blob moved out of its
+/// One call with `N` arguments: each held on the stack (a string or blob moved out of its
 /// `Dynamic`, not copied), lent to the glue, the native called, its result converted back.
 /// A call with int, float, bool or string arguments allocates nothing.
-fn bridge<const N: usize>(bound: &BoundNative, args: [Dynamic; N]) -> Outcome {
+fn bridge<const N: usize>(bound: &BoundNative, args: &mut [&mut Dynamic]) -> Outcome {
     let mut held: [Held; N] = std::array::from_fn(|_| Held::Scalar(ArgRef::Void));
-    for (index, (arg, slot)) in args.into_iter().zip(held.iter_mut()).enumerate() {
+    for (index, (arg, slot)) in args.iter_mut().zip(held.iter_mut()).enumerate() {
         *slot = hold(bound.native(), index, arg)?;
     }
     let lent: [ArgRef<'_>; N] = std::array::from_fn(|index| held[index].lend());
-    let result = bound.call_lent(&lent).map_err(|error| error.to_string())?;
-    Ok(to_rhai(result))
+    finish(bound.call_lent(&lent))
+}
+
+/// [`bridge`] for a call of more than [`MOST_PARAMS`] arguments, held in a `Vec`.
+fn bridge_collected(bound: &BoundNative, args: &mut [&mut Dynamic]) -> Outcome {
+    let held = args
+        .iter_mut()
+        .enumerate()
+        .map(|(index, arg)| hold(bound.native(), index, arg))
+        .collect::<Result<Vec<Held>, _>>()?;
+    let lent: Vec<ArgRef<'_>> = held.iter().map(Held::lend).collect();
+    finish(bound.call_lent(&lent))
+}
+
+/// The native's result as Rhai's, or its error as a Rhai runtime error with its text.
+#[inline(always)]
+fn finish(result: Result<Value, crate::Error>) -> Outcome {
+    Ok(to_rhai(result.map_err(|error| error.to_string())?))
 }
 
 /// A Rhai argument, held for the length of a call so that the glue can borrow it.
@@ -224,7 +256,39 @@ impl Held {
 }
 
 /// Argument `index` of a call of `native`, held; an error names the argument and what it is.
-fn hold(native: &Native, index: usize, arg: Dynamic) -> Result<Held, Box<EvalAltResult>> {
+/// Rhai gives a pure function its arguments to keep, so each is moved out of its slot.
+///
+/// The parameter's own type is tried first, as a hand-written typed binding reads it (a
+/// typed registration only ever receives that type); anything else takes [`hold_any`].
+#[inline(always)]
+fn hold(native: &Native, index: usize, arg: &mut Dynamic) -> Result<Held, Box<EvalAltResult>> {
+    let value = std::mem::take(arg);
+    let expected = native.spec().params.get(index).map(|p| p.ty.when_passed());
+    let value = match expected {
+        Some(ScriptType::Int) => match value.try_cast_result::<::rhai::INT>() {
+            Ok(n) => return Ok(Held::Scalar(ArgRef::Int(n))),
+            Err(value) => value,
+        },
+        Some(ScriptType::String) => match value.try_cast_result::<ImmutableString>() {
+            Ok(text) => return Ok(Held::Text(text)),
+            Err(value) => value,
+        },
+        Some(ScriptType::Float) => match value.try_cast_result::<::rhai::FLOAT>() {
+            Ok(x) => return Ok(Held::Scalar(ArgRef::Float(x))),
+            Err(value) => value,
+        },
+        Some(ScriptType::Bool) => match value.try_cast_result::<bool>() {
+            Ok(b) => return Ok(Held::Scalar(ArgRef::Bool(b))),
+            Err(value) => value,
+        },
+        _ => value,
+    };
+    hold_any(native, index, value)
+}
+
+/// [`hold`] for a value of any type.
+#[inline(never)]
+fn hold_any(native: &Native, index: usize, arg: Dynamic) -> Result<Held, Box<EvalAltResult>> {
     let type_name = arg.type_name();
     let other = || Unconverted::new(format!("is a Rhai {type_name}"));
     let held = if arg.is_unit() {
@@ -243,30 +307,44 @@ fn hold(native: &Native, index: usize, arg: Dynamic) -> Result<Held, Box<EvalAlt
         // An array (converted whole), or a value no script type takes.
         convert_from_rhai(arg, 0).map(Held::List)
     };
-    held.map_err(|unconverted| {
-        format!(
-            "{}: argument {} {}",
-            native.spec().signature,
-            index + 1,
-            unconverted.describe("array")
-        )
-        .into()
-    })
+    held.map_err(|unconverted| argument_error(native, index, &unconverted))
+}
+
+/// The error of argument `index` (from 0) that does not convert.
+#[cold]
+fn argument_error(native: &Native, index: usize, unconverted: &Unconverted) -> Box<EvalAltResult> {
+    format!(
+        "{}: argument {} {}",
+        native.spec().signature,
+        index + 1,
+        unconverted.describe("array")
+    )
+    .into()
 }
 
 /// A script value as Rhai's: a string that is UTF-8 text is a Rhai string, any other
 /// bytes a `Blob` (nothing is replaced); a list is an `Array`; `nil` is `()`.
+#[inline(always)]
 fn to_rhai(value: Value) -> Dynamic {
     match value {
         Value::Void => Dynamic::UNIT,
         Value::Int(n) => Dynamic::from_int(n),
         Value::Float(x) => Dynamic::from_float(x),
         Value::Bool(b) => Dynamic::from_bool(b),
+        other => shared_to_rhai(other),
+    }
+}
+
+/// [`to_rhai`] for a string or a list.
+#[inline(never)]
+fn shared_to_rhai(value: Value) -> Dynamic {
+    match value {
         Value::Str(s) => match s.to_str() {
             Ok(text) => Dynamic::from(ImmutableString::from(text)),
             Err(_) => Dynamic::from_blob(s.as_bytes().to_vec()),
         },
         Value::List(items) => Dynamic::from_array(items.iter().cloned().map(to_rhai).collect()),
+        scalar => to_rhai(scalar),
     }
 }
 
