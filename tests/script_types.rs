@@ -304,9 +304,7 @@ mod lua {
             .unwrap();
         assert_eq!((padded.as_str(), ok), ("  ab", false));
         assert!(
-            message.contains(
-                "shapes.text.pad: width -1 is negative"
-            ),
+            message.contains("shapes.text.pad: width -1 is negative"),
             "{message}"
         );
     }
@@ -358,10 +356,7 @@ mod lua {
             native.downcast_ref::<goost_memory::MemoryError>(),
             Some(&goost_memory::MemoryError::FreedHandle { handle: 1 })
         );
-        assert_eq!(
-            native.to_string(),
-            "memory.buffer.len: handle 1 was freed"
-        );
+        assert_eq!(native.to_string(), "memory.buffer.len: handle 1 was freed");
         // A wrong argument is the glue's own error, of kind `Arity`.
         let error = vm
             .load("require('shapes').num.hypot(1)")

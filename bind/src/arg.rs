@@ -5,7 +5,7 @@
 //! reaches a `&[u8]` or `&str` parameter straight from where the engine keeps it: no copy,
 //! no allocation.
 
-use crate::{ScriptList, ScriptString, Value};
+use crate::{FromValue, Mismatch, ScriptList, ScriptString, Value};
 
 /// A script argument lent to a native's glue for the length of one call: what
 /// [`FromValue`](crate::FromValue) converts from.
@@ -87,12 +87,23 @@ impl<'a> From<&'a Value> for ArgRef<'a> {
 pub trait ScriptArg {
     /// This argument, lent for the length of the call.
     fn lend(&self) -> ArgRef<'_>;
+
+    /// This argument converted into a parameter of type `T`.
+    #[inline(always)]
+    fn convert<'a, T: FromValue<'a>>(&'a self) -> Result<T, Mismatch> {
+        T::from_value(self.lend())
+    }
 }
 
 impl ScriptArg for Value {
     #[inline(always)]
     fn lend(&self) -> ArgRef<'_> {
         ArgRef::from(self)
+    }
+
+    #[inline(always)]
+    fn convert<'a, T: FromValue<'a>>(&'a self) -> Result<T, Mismatch> {
+        T::from_script_value(self)
     }
 }
 

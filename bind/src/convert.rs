@@ -46,6 +46,13 @@ impl Mismatch {
         Mismatch::Type(arg.type_name())
     }
 
+    /// [`Mismatch::of`] for an interpreter's [`Value`], read where it is.
+    #[cold]
+    #[inline(never)]
+    pub fn of_value(value: &Value) -> Mismatch {
+        Mismatch::Type(value.type_name())
+    }
+
     /// This mismatch, found at element `index` of a list.
     fn in_element(self, index: usize) -> Mismatch {
         match self {
@@ -94,9 +101,17 @@ impl fmt::Display for Mismatch {
 pub trait FromValue<'a>: Sized {
     /// The script type this Rust type accepts.
     const TYPE: ScriptType;
-    /// The converted value, or why `value` does not convert (the glue reports it). A
-    /// `&Value` converts with `ArgRef::from(&value)` (or [`ScriptArg::lend`]).
+    /// The converted value, or why `value` does not convert (the glue reports it).
     fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch>;
+
+    /// [`from_value`](FromValue::from_value) for an interpreter's [`Value`] (what the
+    /// glue calls when the goost interpreter calls a native). By default the value is
+    /// lent as an [`ArgRef`]; the scalar and string types of this crate read it where it
+    /// is instead, which keeps the interpreter's calls a compare and a load per argument.
+    #[inline(always)]
+    fn from_script_value(value: &'a Value) -> Result<Self, Mismatch> {
+        Self::from_value(ArgRef::from(value))
+    }
 }
 
 /// A Rust type a native may return. `TYPE` is the script type it becomes.
@@ -121,6 +136,14 @@ impl FromValue<'_> for i64 {
             other => Err(Mismatch::of(other)),
         }
     }
+
+    #[inline]
+    fn from_script_value(value: &Value) -> Result<Self, Mismatch> {
+        match value {
+            Value::Int(n) => Ok(*n),
+            other => Err(Mismatch::of_value(other)),
+        }
+    }
 }
 
 impl FromValue<'_> for f64 {
@@ -134,6 +157,15 @@ impl FromValue<'_> for f64 {
             other => Err(Mismatch::of(other)),
         }
     }
+
+    #[inline]
+    fn from_script_value(value: &Value) -> Result<Self, Mismatch> {
+        match value {
+            Value::Float(x) => Ok(*x),
+            Value::Int(n) => Ok(*n as f64),
+            other => Err(Mismatch::of_value(other)),
+        }
+    }
 }
 
 impl FromValue<'_> for bool {
@@ -145,6 +177,14 @@ impl FromValue<'_> for bool {
             other => Err(Mismatch::of(other)),
         }
     }
+
+    #[inline]
+    fn from_script_value(value: &Value) -> Result<Self, Mismatch> {
+        match value {
+            Value::Bool(b) => Ok(*b),
+            other => Err(Mismatch::of_value(other)),
+        }
+    }
 }
 
 impl<'a> FromValue<'a> for &'a [u8] {
@@ -153,17 +193,35 @@ impl<'a> FromValue<'a> for &'a [u8] {
     fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch> {
         value.bytes().ok_or_else(|| Mismatch::of(value))
     }
+
+    #[inline]
+    fn from_script_value(value: &'a Value) -> Result<Self, Mismatch> {
+        match value {
+            Value::Str(s) => Ok(s.as_bytes()),
+            other => Err(Mismatch::of_value(other)),
+        }
+    }
 }
 
 impl<'a> FromValue<'a> for &'a str {
     const TYPE: ScriptType = ScriptType::String;
     #[inline]
     fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch> {
-        let bytes = <&[u8]>::from_value(value)?;
-        std::str::from_utf8(bytes).map_err(|e| Mismatch::NotText {
-            valid_up_to: e.valid_up_to(),
-        })
+        text(<&[u8]>::from_value(value)?)
     }
+
+    #[inline]
+    fn from_script_value(value: &'a Value) -> Result<Self, Mismatch> {
+        text(<&[u8]>::from_script_value(value)?)
+    }
+}
+
+/// `bytes` as UTF-8 text, or where they stop being it.
+#[inline]
+fn text(bytes: &[u8]) -> Result<&str, Mismatch> {
+    std::str::from_utf8(bytes).map_err(|e| Mismatch::NotText {
+        valid_up_to: e.valid_up_to(),
+    })
 }
 
 impl FromValue<'_> for String {

@@ -232,7 +232,10 @@ pub fn native(
                 arg_patterns.push(slot.clone());
                 let local = format_ident!("__goost_{}", name);
                 conversions.push(quote! {
-                    let #local = match <#ty as #krate::FromValue>::from_value(#slot) {
+                    let #local = match #slot.map_or_else(
+                        || <#ty as #krate::FromValue>::from_value(#krate::ArgRef::Void),
+                        #krate::ScriptArg::convert::<#ty>,
+                    ) {
                         ::core::result::Result::Ok(#local) => #local,
                         ::core::result::Result::Err(__goost_mismatch) => {
                             return #krate::__private::GlueResult::err(
@@ -269,7 +272,8 @@ pub fn native(
     ));
     let rust_path = ident.to_string();
     // Arguments: a slice pattern when every one is required; otherwise a range of counts,
-    // with each optional argument left out read as `nil`. Each is lent as an `ArgRef`.
+    // with each optional argument left out read as `nil`. Each converts through
+    // `ScriptArg::convert`, which reads an interpreter's `Value` where it is.
     let required = function.required_params();
     let take_arguments = if required == arg_patterns.len() {
         quote! {
@@ -278,22 +282,14 @@ pub fn native(
                     #krate::Error::arity(&__GOOST_SPEC, __goost_args.len()),
                 );
             };
-            #(let #arg_patterns = #krate::ScriptArg::lend(#arg_patterns);)*
+            #(let #arg_patterns = ::core::option::Option::Some(#arg_patterns);)*
         }
     } else {
         let total = arg_patterns.len();
-        let takes = arg_patterns.iter().enumerate().map(|(index, slot)| {
-            if index < required {
-                quote!(let #slot = #krate::ScriptArg::lend(&__goost_args[#index]);)
-            } else {
-                quote! {
-                    let #slot = match __goost_args.get(#index) {
-                        ::core::option::Option::Some(__goost_arg) => #krate::ScriptArg::lend(__goost_arg),
-                        ::core::option::Option::None => #krate::ArgRef::Void,
-                    };
-                }
-            }
-        });
+        let takes = arg_patterns
+            .iter()
+            .enumerate()
+            .map(|(index, slot)| quote!(let #slot = __goost_args.get(#index);));
         quote! {
             if __goost_args.len() < #required || __goost_args.len() > #total {
                 return #krate::__private::GlueResult::err(
@@ -308,18 +304,18 @@ pub fn native(
         .params
         .iter()
         .any(|p| matches!(p, NativeParam::Context));
-    let (context_param, context_pass, context_field, context_kept, context_bound) =
-        if takes_context {
-            (
-                quote!(__goost_ctx: &#krate::Context,),
-                quote!(__goost_ctx,),
-                quote!(__goost_ctx: #krate::Context,),
-                quote!(__goost_ctx: ::core::clone::Clone::clone(__goost_ctx),),
-                quote!(&self.__goost_ctx,),
-            )
-        } else {
-            Default::default()
-        };
+    let (context_param, context_pass, context_field, context_kept, context_bound) = if takes_context
+    {
+        (
+            quote!(__goost_ctx: &#krate::Context,),
+            quote!(__goost_ctx,),
+            quote!(__goost_ctx: #krate::Context,),
+            quote!(__goost_ctx: ::core::clone::Clone::clone(__goost_ctx),),
+            quote!(&self.__goost_ctx,),
+        )
+    } else {
+        Default::default()
+    };
     quote! {
         #[doc = #doc_head]
         #[doc = ""]

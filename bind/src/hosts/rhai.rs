@@ -187,14 +187,14 @@ fn register_count(
             }
         };
     }
-    let function = counts!(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20);
+    let function = counts!(
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20
+    );
     registration.set_into_module_raw(out, arg_types, function);
 }
 
 /// A pure Rhai function (its arguments are Rhai's to give away) calling `call`.
-fn pure(
-    call: impl Fn(&mut [&mut Dynamic]) -> Outcome + Send + Sync + 'static,
-) -> ::rhai::RhaiFunc {
+fn pure(call: impl Fn(&mut [&mut Dynamic]) -> Outcome + Send + Sync + 'static) -> ::rhai::RhaiFunc {
     ::rhai::RhaiFunc::Pure {
         func: ::rhai::Shared::new(move |_, args: &mut [&mut Dynamic]| call(args)),
         has_context: false,
@@ -245,6 +245,7 @@ enum Held {
 }
 
 impl Held {
+    #[inline(always)]
     fn lend(&self) -> ArgRef<'_> {
         match self {
             Held::Scalar(arg) => *arg,
@@ -300,7 +301,9 @@ fn hold_any(native: &Native, index: usize, arg: Dynamic) -> Result<Held, Box<Eva
     } else if let Ok(b) = arg.as_bool() {
         Ok(Held::Scalar(ArgRef::Bool(b)))
     } else if arg.is_string() {
-        arg.into_immutable_string().map(Held::Text).map_err(|_| other())
+        arg.into_immutable_string()
+            .map(Held::Text)
+            .map_err(|_| other())
     } else if arg.is_blob() {
         arg.into_blob().map(Held::Blob).map_err(|_| other())
     } else {

@@ -74,9 +74,8 @@ pub(super) fn lua_function(
 unsafe extern "C-unwind" fn call_native(state: *mut ffi::lua_State) -> c_int {
     // SAFETY: upvalue 1 is the pointer `lua_function` set, to a `BoundNative` that the Lua
     // state's `LuaNatives` keeps alive as long as the state, so as long as this closure.
-    let bound = unsafe {
-        &*ffi::lua_touserdata(state, ffi::lua_upvalueindex(1)).cast::<BoundNative>()
-    };
+    let bound =
+        unsafe { &*ffi::lua_touserdata(state, ffi::lua_upvalueindex(1)).cast::<BoundNative>() };
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: `state` is the state Lua called this C function with.
         unsafe { call_with_stack_arguments(state, bound) }
