@@ -37,7 +37,8 @@
 use std::any::TypeId;
 
 use ::rhai::{
-    Dynamic, Engine, EvalAltResult, FuncRegistration, ImmutableString, Module as RhaiModule, Token,
+    Dynamic, DynamicReadLock, Engine, EvalAltResult, FuncRegistration, ImmutableString,
+    Module as RhaiModule, Token,
 };
 
 /// The Rhai engine this bridge is built on, re-exported so a host needs no dependency of
@@ -203,25 +204,29 @@ fn pure(call: impl Fn(&mut [&mut Dynamic]) -> Outcome + Send + Sync + 'static) -
     }
 }
 
-/// One call with `N` arguments: each held on the stack (a string or blob moved out of its
-/// `Dynamic`, not copied), lent to the glue, the native called, its result converted back.
-/// A call with int, float, bool or string arguments allocates nothing.
+/// One call with `N` arguments: each borrowed where Rhai holds it (a string or blob is
+/// not copied), lent to the glue, the native called, its result converted back. A call
+/// with int, float, bool or string arguments allocates nothing.
 fn bridge<const N: usize>(bound: &BoundNative, args: &mut [&mut Dynamic]) -> Outcome {
-    let mut held: [Held; N] = std::array::from_fn(|_| Held::Scalar(ArgRef::Void));
-    for (index, (arg, slot)) in args.iter_mut().zip(held.iter_mut()).enumerate() {
-        *slot = hold(bound.native(), index, arg)?;
+    let native = bound.native();
+    let mut held: [Held<'_>; N] = [const { Held::Scalar(ArgRef::Void) }; N];
+    for (index, (arg, slot)) in args.iter().zip(held.iter_mut()).enumerate() {
+        *slot = hold(native, index, arg)?;
     }
-    let lent: [ArgRef<'_>; N] = std::array::from_fn(|index| held[index].lend());
+    let mut lent = [ArgRef::Void; N];
+    for (arg, held) in lent.iter_mut().zip(&held) {
+        *arg = held.lend();
+    }
     finish(bound.call_lent(&lent))
 }
 
 /// [`bridge`] for a call of more than [`MOST_PARAMS`] arguments, held in a `Vec`.
 fn bridge_collected(bound: &BoundNative, args: &mut [&mut Dynamic]) -> Outcome {
     let held = args
-        .iter_mut()
+        .iter()
         .enumerate()
         .map(|(index, arg)| hold(bound.native(), index, arg))
-        .collect::<Result<Vec<Held>, _>>()?;
+        .collect::<Result<Vec<Held<'_>>, _>>()?;
     let lent: Vec<ArgRef<'_>> = held.iter().map(Held::lend).collect();
     finish(bound.call_lent(&lent))
 }
@@ -233,18 +238,18 @@ fn finish(result: Result<Value, crate::Error>) -> Outcome {
 }
 
 /// A Rhai argument, held for the length of a call so that the glue can borrow it.
-enum Held {
+enum Held<'d> {
     /// `()`, an int, a float or a bool.
     Scalar(ArgRef<'static>),
-    /// A Rhai string, lent as its bytes.
-    Text(ImmutableString),
-    /// A `Blob`, lent as its bytes.
-    Blob(::rhai::Blob),
+    /// A Rhai string, read where it is and lent as its bytes.
+    Text(DynamicReadLock<'d, ImmutableString>),
+    /// A `Blob`, read where it is and lent as its bytes.
+    Blob(DynamicReadLock<'d, ::rhai::Blob>),
     /// An `Array`, converted into a script list.
     List(Value),
 }
 
-impl Held {
+impl Held<'_> {
     #[inline(always)]
     fn lend(&self) -> ArgRef<'_> {
         match self {
@@ -257,41 +262,42 @@ impl Held {
 }
 
 /// Argument `index` of a call of `native`, held; an error names the argument and what it is.
-/// Rhai gives a pure function its arguments to keep, so each is moved out of its slot.
 ///
 /// The parameter's own type is tried first, as a hand-written typed binding reads it (a
 /// typed registration only ever receives that type); anything else takes [`hold_any`].
 #[inline(always)]
-fn hold(native: &Native, index: usize, arg: &mut Dynamic) -> Result<Held, Box<EvalAltResult>> {
-    let value = std::mem::take(arg);
+fn hold<'d>(
+    native: &Native,
+    index: usize,
+    arg: &'d Dynamic,
+) -> Result<Held<'d>, Box<EvalAltResult>> {
     let expected = native.spec().params.get(index).map(|p| p.ty.when_passed());
-    let value = match expected {
-        Some(ScriptType::Int) => match value.try_cast_result::<::rhai::INT>() {
-            Ok(n) => return Ok(Held::Scalar(ArgRef::Int(n))),
-            Err(value) => value,
-        },
-        Some(ScriptType::String) => match value.try_cast_result::<ImmutableString>() {
-            Ok(text) => return Ok(Held::Text(text)),
-            Err(value) => value,
-        },
-        Some(ScriptType::Float) => match value.try_cast_result::<::rhai::FLOAT>() {
-            Ok(x) => return Ok(Held::Scalar(ArgRef::Float(x))),
-            Err(value) => value,
-        },
-        Some(ScriptType::Bool) => match value.try_cast_result::<bool>() {
-            Ok(b) => return Ok(Held::Scalar(ArgRef::Bool(b))),
-            Err(value) => value,
-        },
-        _ => value,
+    let held = match expected {
+        Some(ScriptType::Int) => arg
+            .read_lock::<::rhai::INT>()
+            .map(|n| Held::Scalar(ArgRef::Int(*n))),
+        Some(ScriptType::String) => arg.read_lock::<ImmutableString>().map(Held::Text),
+        Some(ScriptType::Float) => arg
+            .read_lock::<::rhai::FLOAT>()
+            .map(|x| Held::Scalar(ArgRef::Float(*x))),
+        Some(ScriptType::Bool) => arg
+            .read_lock::<bool>()
+            .map(|b| Held::Scalar(ArgRef::Bool(*b))),
+        _ => None,
     };
-    hold_any(native, index, value)
+    match held {
+        Some(held) => Ok(held),
+        None => hold_any(native, index, arg),
+    }
 }
 
 /// [`hold`] for a value of any type.
 #[inline(never)]
-fn hold_any(native: &Native, index: usize, arg: Dynamic) -> Result<Held, Box<EvalAltResult>> {
-    let type_name = arg.type_name();
-    let other = || Unconverted::new(format!("is a Rhai {type_name}"));
+fn hold_any<'d>(
+    native: &Native,
+    index: usize,
+    arg: &'d Dynamic,
+) -> Result<Held<'d>, Box<EvalAltResult>> {
     let held = if arg.is_unit() {
         Ok(Held::Scalar(ArgRef::Void))
     } else if let Ok(n) = arg.as_int() {
@@ -300,15 +306,13 @@ fn hold_any(native: &Native, index: usize, arg: Dynamic) -> Result<Held, Box<Eva
         Ok(Held::Scalar(ArgRef::Float(x)))
     } else if let Ok(b) = arg.as_bool() {
         Ok(Held::Scalar(ArgRef::Bool(b)))
-    } else if arg.is_string() {
-        arg.into_immutable_string()
-            .map(Held::Text)
-            .map_err(|_| other())
-    } else if arg.is_blob() {
-        arg.into_blob().map(Held::Blob).map_err(|_| other())
+    } else if let Some(text) = arg.read_lock::<ImmutableString>() {
+        Ok(Held::Text(text))
+    } else if let Some(bytes) = arg.read_lock::<::rhai::Blob>() {
+        Ok(Held::Blob(bytes))
     } else {
         // An array (converted whole), or a value no script type takes.
-        convert_from_rhai(arg, 0).map(Held::List)
+        convert_from_rhai(arg.clone(), 0).map(Held::List)
     };
     held.map_err(|unconverted| argument_error(native, index, &unconverted))
 }

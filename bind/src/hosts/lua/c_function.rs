@@ -23,6 +23,10 @@ use crate::{ArgRef, BoundNative, Error, ScriptArg, Value};
 /// The natives whose C functions a Lua state holds, kept alive as long as the state (as
 /// its app data): each C function points at one.
 #[derive(Default)]
+#[expect(
+    clippy::vec_box,
+    reason = "each C function points at its native, which must not move when the Vec grows"
+)]
 struct LuaNatives(Vec<Box<BoundNative>>);
 
 /// A native call's outcome on its way to the finisher.
