@@ -88,7 +88,7 @@ fn bridges(c: &mut Criterion) {
     group.finish();
 
     let mut bridge_engine = Engine::new();
-    rhai_bridge::install(&mut bridge_engine, ctx.clone());
+    rhai_bridge::install(&mut bridge_engine, ctx.clone()).expect("installs");
     let mut hand_engine = Engine::new();
     rhai_by_hand(&mut hand_engine, &ctx);
     let mut group = c.benchmark_group("Rhai, 1,000,000 calls");

@@ -52,7 +52,7 @@ fn hosts(c: &mut Criterion) {
     });
 
     let mut engine = rhai::Engine::new();
-    rhai_bridge::install(&mut engine, Context::new());
+    rhai_bridge::install(&mut engine, Context::new()).expect("installs");
     let bridge = engine.compile(RHAI_BRIDGE).expect("compiles");
     let own = engine.compile(RHAI_OWN).expect("compiles");
     group.bench_function("Rhai, memory::buffer::write via bridge", |b| {

@@ -43,7 +43,7 @@ fn allocations_per_call_through_each_bridge_beside_a_hand_written_binding() {
 
     // Rhai.
     let mut engine = rhai::Engine::new();
-    rhai_bridge::install(&mut engine, ctx.clone());
+    rhai_bridge::install(&mut engine, ctx.clone()).unwrap();
     let mut hand = rhai::Module::new();
     let mem = memory_of(&ctx);
     hand.set_native_fn("len", move |id: i64| {

@@ -142,7 +142,7 @@ mod rhai_definitions {
     #[test]
     fn the_rhai_definitions_are_what_rhai_prints_for_the_bridges_typed_registration() {
         let mut engine = rhai::Engine::new();
-        goost_memory::hosts::rhai::install(&mut engine, Context::builder().build());
+        goost_memory::hosts::rhai::install(&mut engine, Context::builder().build()).unwrap();
         let printed: Vec<(String, String)> = engine.definitions().modules().collect();
         let memory = printed
             .iter()

@@ -452,7 +452,7 @@ mod rhai {
 
     fn engine() -> Engine {
         let mut engine = Engine::new();
-        rhai::install(&mut engine, Context::new());
+        rhai::install(&mut engine, Context::new()).unwrap();
         engine
     }
 
@@ -506,6 +506,57 @@ mod rhai {
             .eval("let b = memory::buffer::new(); memory::buffer::write(b, \"hi\"); memory::buffer::read(b)")
             .unwrap();
         assert_eq!(text, "hi");
+    }
+
+    #[test]
+    #[allow(deprecated)] // Rhai marks `on_parse_token` volatile, not deprecated.
+    fn rhai_install_never_replaces_a_hosts_token_mapper_and_chains_one_handed_over() {
+        use goost_memory::hosts::rhai::rhai::{LexError, Token};
+        let refuse_forbidden = |token: Token| match token {
+            Token::Identifier(name) if name.as_str() == "forbidden" => Token::LexError(Box::new(
+                LexError::ImproperSymbol(name.to_string(), "no".to_string()),
+            )),
+            other => other,
+        };
+        // A mapper set on the engine: install refuses and leaves the engine as it was.
+        let mut engine = Engine::new();
+        engine.on_parse_token(move |token, _, _| refuse_forbidden(token));
+        let error = rhai::install(&mut engine, Context::new()).unwrap_err();
+        assert!(
+            matches!(error, rhai::InstallError::TokenMapperSet),
+            "{error}"
+        );
+        assert!(engine.compile("forbidden").is_err());
+        assert!(
+            engine.eval::<i64>("shapes::num::sum([1])").is_err(),
+            "nothing was installed"
+        );
+        // The same mapper handed to the installer: both mappings apply.
+        let mut engine = Engine::new();
+        rhai::Installer::new(Context::new())
+            .modules(&["memory", "shapes"])
+            .chain_token_mapper(move |token, _, _| refuse_forbidden(token))
+            .install(&mut engine)
+            .unwrap();
+        assert!(engine.compile("forbidden").is_err());
+        assert_eq!(engine.eval::<i64>("shapes::num::sum([1, 2])").unwrap(), 3);
+        let b: i64 = engine.eval("memory::buffer::new()").unwrap();
+        assert!(b > 0);
+        // Installing twice keeps the mapper the first install set.
+        let mut engine = Engine::new();
+        rhai::install_modules(&mut engine, Context::new(), &["shapes"]).unwrap();
+        rhai::install_modules(&mut engine, Context::new(), &["memory"]).unwrap();
+        assert!(engine.eval::<i64>("memory::buffer::new()").is_ok());
+        assert_eq!(engine.eval::<i64>("shapes::num::sum([4])").unwrap(), 4);
+        // The refusal's text names the way out.
+        let mut engine = Engine::new();
+        engine.on_parse_token(|token, _, _| token);
+        assert_eq!(
+            rhai::install(&mut engine, Context::new())
+                .unwrap_err()
+                .to_string(),
+            "the Rhai engine already has a token mapper (Engine::on_parse_token), which Rhai gives no way to read back; pass it to Installer::chain_token_mapper instead of setting it on the engine, so that it runs before the bridge's own mapping"
+        );
     }
 
     #[test]

@@ -84,7 +84,7 @@ fn rhai_loop(binding: Binding, call: &str) -> Box<RhaiLoop> {
     let ctx = Context::new();
     let mut engine = rhai::Engine::new();
     match binding {
-        Binding::Bridge => rhai_bridge::install(&mut engine, ctx.clone()),
+        Binding::Bridge => rhai_bridge::install(&mut engine, ctx.clone()).expect("installs"),
         Binding::ByHand => hand_bindings::rhai_by_hand(&mut engine, &ctx),
     }
     let (b, p) = handles(&ctx);

@@ -12,7 +12,7 @@ use support::assert_seed_output;
 
 fn engine_with_output() -> (Engine, Arc<Mutex<Vec<String>>>) {
     let mut engine = Engine::new();
-    bridge::install(&mut engine, Context::new());
+    bridge::install(&mut engine, Context::new()).unwrap();
     let lines = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&lines);
     engine.on_print(move |text| sink.lock().unwrap().push(text.to_string()));

@@ -16,7 +16,7 @@
 //! fn main() {
 //!     let mut engine = ::rhai::Engine::new();
 //!     let ctx = Context::builder().state(Counter::default()).build();
-//!     rhai::install(&mut engine, ctx); // or rhai::install_modules(.., &["counter"])
+//!     rhai::install(&mut engine, ctx).unwrap(); // or rhai::install_modules(.., &["counter"])
 //!     let total: i64 = engine.eval("counter::ops::add(2); counter::ops::add(3)").unwrap();
 //!     assert_eq!(total, 5);
 //! }
@@ -30,9 +30,32 @@
 //!
 //! Rhai reserves the word `new`, which the spec uses (`memory.buffer.new`):
 //! [`install`] sets a token mapper (Rhai's `on_parse_token`, feature `internals`) that
-//! reads the reserved word `new` as a plain name. It replaces a mapper the host set
-//! before; a host with its own mapper should call [`reserved_new_as_name`] from it and
-//! call [`rhai_module`] itself.
+//! reads the reserved word `new` as a plain name. Rhai keeps one mapper per engine and
+//! gives no way to read it back, so [`install`] never replaces one a host has set: it
+//! refuses ([`InstallError::TokenMapperSet`]), and a host with a mapper of its own hands
+//! it to an [`Installer`] instead, which chains to it:
+//!
+//! ```
+//! use goost_bind::{Context, hosts::rhai};
+//! use rhai::rhai::Token;
+//!
+//! let mut engine = rhai::rhai::Engine::new();
+//! rhai::Installer::new(Context::new())
+//!     // The host's own mapping (here: `forbidden` reads as a syntax error) runs first.
+//!     .chain_token_mapper(|token, _, _| match token {
+//!         Token::Identifier(name) if name.as_str() == "forbidden" => {
+//!             Token::LexError(Box::new(rhai::rhai::LexError::ImproperSymbol(
+//!                 name.to_string(),
+//!                 "not here".to_string(),
+//!             )))
+//!         }
+//!         other => other,
+//!     })
+//!     .install(&mut engine)
+//!     .unwrap();
+//! assert!(engine.compile("memory::buffer::new()").is_ok());
+//! assert!(engine.compile("forbidden").is_err());
+//! ```
 
 use std::any::TypeId;
 
@@ -56,8 +79,10 @@ type Outcome = Result<Dynamic, Box<EvalAltResult>>;
 
 /// Registers every registered module in `engine` as a static module, its natives
 /// running on `ctx`, and lets scripts write `memory::buffer::new()` (see the module docs).
-pub fn install(engine: &mut Engine, ctx: Context) {
-    install_from(engine, ctx, Registry::global().modules().collect());
+/// An engine with a token mapper of the host's is refused, and left as it was (see
+/// [`Installer::install`]).
+pub fn install(engine: &mut Engine, ctx: Context) -> Result<(), InstallError> {
+    Installer::new(ctx).install(engine)
 }
 
 /// [`install`] for the modules called `names` only; a name no native registers is an
@@ -66,22 +91,118 @@ pub fn install_modules(
     engine: &mut Engine,
     ctx: Context,
     names: &[&str],
-) -> Result<(), UnknownModule> {
-    let modules = Registry::global().chosen_modules(names)?;
-    install_from(engine, ctx, modules);
-    Ok(())
+) -> Result<(), InstallError> {
+    Installer::new(ctx).modules(names).install(engine)
 }
 
-fn install_from(engine: &mut Engine, ctx: Context, modules: Vec<&Module>) {
-    for module in modules {
-        engine.register_static_module(module.path.as_str(), rhai_module(module, &ctx).into());
+/// What installing modules in a Rhai engine refuses; the engine is left as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum InstallError {
+    /// A module name no native registers.
+    #[error(transparent)]
+    UnknownModule(#[from] UnknownModule),
+    /// The engine has a token mapper already (`Engine::on_parse_token`) that does not read
+    /// `new` as a name, and Rhai gives no way to read a mapper back to chain to it.
+    #[error(
+        "the Rhai engine already has a token mapper (Engine::on_parse_token), which Rhai \
+         gives no way to read back; pass it to Installer::chain_token_mapper instead of \
+         setting it on the engine, so that it runs before the bridge's own mapping"
+    )]
+    TokenMapperSet,
+}
+
+/// A host's token mapper, as [`Installer::chain_token_mapper`] takes it (Rhai's
+/// `on_parse_token` callback).
+type TokenMapper = dyn Fn(Token, ::rhai::Position, &::rhai::TokenizeState) -> Token + Send + Sync;
+
+/// How modules go into a Rhai engine: all of them or some, with the host's own token
+/// mapper chained or none. [`install`] and [`install_modules`] are its common cases.
+pub struct Installer<'n> {
+    ctx: Context,
+    names: Option<&'n [&'n str]>,
+    host_mapper: Option<Box<TokenMapper>>,
+}
+
+impl<'n> Installer<'n> {
+    /// Installs every registered module, natives running on `ctx`.
+    pub fn new(ctx: Context) -> Self {
+        Installer {
+            ctx,
+            names: None,
+            host_mapper: None,
+        }
     }
-    #[allow(deprecated)] // Rhai marks this API volatile, not deprecated.
-    engine.on_parse_token(|token, _, _| reserved_new_as_name(token));
+
+    /// Installs the modules called `names` only.
+    pub fn modules(mut self, names: &'n [&'n str]) -> Self {
+        self.names = Some(names);
+        self
+    }
+
+    /// Runs `mapper` on every token before the bridge's own mapping
+    /// ([`reserved_new_as_name`]), as the engine's one token mapper (replacing any the
+    /// engine has).
+    pub fn chain_token_mapper(
+        mut self,
+        mapper: impl Fn(Token, ::rhai::Position, &::rhai::TokenizeState) -> Token
+        + Send
+        + Sync
+        + 'static,
+    ) -> Self {
+        self.host_mapper = Some(Box::new(mapper));
+        self
+    }
+
+    /// Registers the modules in `engine` and sees that it reads `new` as a name; on an
+    /// error, changes nothing.
+    ///
+    /// The token mapper: a host's mapper handed over is chained (and replaces the
+    /// engine's); otherwise an engine that reads `new` as a name already (installed into
+    /// before) keeps its mapper, an engine without one gets the bridge's, and an engine
+    /// with a mapper of the host's that does not read `new` as a name is refused.
+    pub fn install(self, engine: &mut Engine) -> Result<(), InstallError> {
+        let set_mapper = match &self.host_mapper {
+            Some(_) => true,
+            None if reads_new_as_name(engine) => false,
+            None if has_token_mapper(engine) => return Err(InstallError::TokenMapperSet),
+            None => true,
+        };
+        let modules = match self.names {
+            Some(names) => Registry::global().chosen_modules(names)?,
+            None => Registry::global().modules().collect(),
+        };
+        for module in modules {
+            let rhai = rhai_module(module, &self.ctx);
+            engine.register_static_module(module.path.as_str(), rhai.into());
+        }
+        if set_mapper {
+            #[allow(deprecated)] // Rhai marks this API volatile, not deprecated.
+            match self.host_mapper {
+                Some(host) => engine.on_parse_token(move |token, position, state| {
+                    reserved_new_as_name(host(token, position, state))
+                }),
+                None => engine.on_parse_token(|token, _, _| reserved_new_as_name(token)),
+            };
+        }
+        Ok(())
+    }
+}
+
+/// Whether `engine` has a token mapper. Rhai has no accessor for it; its `Debug` output
+/// states it (`token_mapper: true`), and a test pins that, so a Rhai release that changes
+/// it fails the test rather than this check.
+fn has_token_mapper(engine: &Engine) -> bool {
+    format!("{engine:?}").contains("token_mapper: true")
+}
+
+/// Whether `engine`'s tokenizer, token mapper included, reads `new` as a name.
+fn reads_new_as_name(engine: &Engine) -> bool {
+    let (mut tokens, _) = engine.lex(&["new"]);
+    matches!(tokens.next(), Some((Token::Identifier(word), _)) if word.as_str() == "new")
 }
 
 /// The token mapping [`install`] sets: Rhai's reserved word `new` read as a plain name,
-/// every other token as it is. A host with a token mapper of its own calls this from it.
+/// every other token as it is.
 pub fn reserved_new_as_name(token: Token) -> Token {
     match token {
         Token::Reserved(word) if word.as_str() == "new" => Token::Identifier(word),

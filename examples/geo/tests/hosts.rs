@@ -161,7 +161,7 @@ mod rhai {
     #[test]
     fn rhai_calls_the_module_with_its_state() {
         let mut engine = rhai::Engine::new();
-        bridge::install(&mut engine, geo_context());
+        bridge::install(&mut engine, geo_context()).unwrap();
         let label: String = engine
             .eval(r#"let d = geo::point::dist2(4, 6); geo::point::label(d, 0)"#)
             .unwrap();
@@ -173,12 +173,12 @@ mod rhai {
     #[test]
     fn rhai_gets_the_missing_state_and_panic_errors_and_goes_on() {
         let mut engine = rhai::Engine::new();
-        bridge::install(&mut engine, Context::new());
+        bridge::install(&mut engine, Context::new()).unwrap();
         let error = engine.eval::<i64>("geo::point::dist2(1, 1)").unwrap_err();
         assert!(error.to_string().contains(MISSING), "{error}");
 
         let mut engine = rhai::Engine::new();
-        bridge::install(&mut engine, geo_context());
+        bridge::install(&mut engine, geo_context()).unwrap();
         let error = engine
             .eval::<i64>(r#"probe::fail::now("attempt to multiply with overflow")"#)
             .unwrap_err();
@@ -198,7 +198,10 @@ mod rhai {
         assert!(engine.eval::<i64>("memory::buffer::new()").is_err());
         let error =
             bridge::install_modules(&mut rhai::Engine::new(), geo_context(), &["gao"]).unwrap_err();
-        assert_eq!(error.registered, ["geo", "memory", "probe"]);
+        let bridge::InstallError::UnknownModule(unknown) = &error else {
+            panic!("expected an unknown module, got {error:?}");
+        };
+        assert_eq!(unknown.registered, ["geo", "memory", "probe"]);
         assert_eq!(
             error.to_string(),
             "no module `gao` is registered (registered: geo, memory, probe); link the crate that binds it"
