@@ -586,3 +586,155 @@ mod rhai {
         );
     }
 }
+
+/// Any arguments, of any shape and count, through both bridges: every call either returns
+/// or fails with an error naming the function, and the engine goes on.
+#[cfg(all(feature = "lua", feature = "rhai"))]
+mod any_arguments {
+    use goost_memory::Context;
+    use goost_memory::hosts::lua::{self, mlua};
+    use goost_memory::hosts::rhai::{self, rhai::Engine};
+    use proptest::prelude::*;
+
+    /// A script argument, written out in each engine's syntax.
+    #[derive(Clone, Debug)]
+    enum Arg {
+        Nil,
+        Bool(bool),
+        Int(i64),
+        Float(f64),
+        Text(Vec<u8>),
+        List(Vec<Arg>),
+        Keyed(Box<Arg>),
+        Function,
+    }
+
+    fn arg() -> impl Strategy<Value = Arg> {
+        let leaf = prop_oneof![
+            Just(Arg::Nil),
+            any::<bool>().prop_map(Arg::Bool),
+            any::<i64>().prop_map(Arg::Int),
+            prop_oneof![
+                any::<f64>(),
+                Just(f64::NAN),
+                Just(f64::INFINITY),
+                Just(2f64.powi(63))
+            ]
+            .prop_map(Arg::Float),
+            proptest::collection::vec(any::<u8>(), 0..12).prop_map(Arg::Text),
+            Just(Arg::Function),
+        ];
+        leaf.prop_recursive(4, 24, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Arg::List),
+                inner.prop_map(|a| Arg::Keyed(Box::new(a))),
+            ]
+        })
+    }
+
+    fn float(x: f64, nan: &str, inf: &str) -> String {
+        if x.is_nan() {
+            nan.to_string()
+        } else if x.is_infinite() {
+            format!("{}{inf}", if x < 0.0 { "-" } else { "" })
+        } else {
+            format!("{x:?}")
+        }
+    }
+
+    fn lua(arg: &Arg) -> String {
+        match arg {
+            Arg::Nil => "nil".into(),
+            Arg::Bool(b) => b.to_string(),
+            Arg::Int(n) => format!("math.tointeger({n})"),
+            Arg::Float(x) => float(*x, "(0/0)", "(1/0)"),
+            Arg::Text(bytes) => {
+                let escaped: String = bytes.iter().map(|b| format!("\\{b}")).collect();
+                format!("\"{escaped}\"")
+            }
+            Arg::List(items) => {
+                let items: Vec<String> = items.iter().map(lua).collect();
+                format!("{{{}}}", items.join(", "))
+            }
+            Arg::Keyed(inner) => format!("{{k = {}}}", lua(inner)),
+            Arg::Function => "print".into(),
+        }
+    }
+
+    fn rhai_text(arg: &Arg) -> String {
+        match arg {
+            Arg::Nil => "()".into(),
+            Arg::Bool(b) => b.to_string(),
+            Arg::Int(n) if *n == i64::MIN => "(-9223372036854775807 - 1)".into(),
+            Arg::Int(n) => format!("({n})"),
+            Arg::Float(x) => float(*x, "(0.0/0.0)", "(1.0/0.0)"),
+            Arg::Text(bytes) => {
+                let escaped: String = bytes.iter().map(|b| format!("\\x{b:02x}")).collect();
+                format!("blob_of(\"{escaped}\")")
+            }
+            Arg::List(items) => {
+                let items: Vec<String> = items.iter().map(rhai_text).collect();
+                format!("[{}]", items.join(", "))
+            }
+            Arg::Keyed(inner) => format!("#{{k: {}}}", rhai_text(inner)),
+            Arg::Function => "|x| x".into(),
+        }
+    }
+
+    /// Natives of every parameter shape, by their dotted names.
+    const NATIVES: [&str; 8] = [
+        "shapes.num.hypot",
+        "shapes.num.sum",
+        "shapes.text.pad",
+        "shapes.text.first",
+        "shapes.text.checksum",
+        "memory.buffer.write",
+        "memory.pool.intern",
+        "memory.alloc.numGC",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_call_returns_or_names_the_function(
+            native in 0..NATIVES.len(),
+            args in proptest::collection::vec(arg(), 0..5),
+        ) {
+            let name = NATIVES[native];
+            let vm = mlua::Lua::new();
+            lua::install(&vm, Context::new()).unwrap();
+            let (module, path) = name.split_once('.').unwrap();
+            let lua_args: Vec<String> = args.iter().map(lua).collect();
+            let script = format!(
+                "return require('{module}').{path}({})",
+                lua_args.join(", ")
+            );
+            if let Err(error) = vm.load(&script).exec() {
+                let text = match &error {
+                    mlua::Error::CallbackError { cause, .. } => cause.to_string(),
+                    other => other.to_string(),
+                };
+                prop_assert!(text.starts_with(name), "{script}: {text}");
+            }
+            prop_assert_eq!(vm.load("return 1 + 1").eval::<i64>().unwrap(), 2);
+
+            let mut engine = Engine::new();
+            rhai::install(&mut engine, Context::new()).unwrap();
+            // Rhai script text is UTF-8: any bytes travel as a `Blob`.
+            engine.register_fn("blob_of", |text: &str| -> Vec<u8> {
+                text.chars().map(|c| c as u32 as u8).collect()
+            });
+            let rhai_args: Vec<String> = args.iter().map(rhai_text).collect();
+            let script = format!("{}({})", name.replace('.', "::"), rhai_args.join(", "));
+            if let Err(error) = engine.run(&script) {
+                let text = error.to_string();
+                prop_assert!(
+                    text.starts_with(&format!("Runtime error: {name}")),
+                    "{script}: {text}"
+                );
+            }
+            prop_assert_eq!(engine.eval::<i64>("1 + 1").unwrap(), 2);
+        }
+    }
+}

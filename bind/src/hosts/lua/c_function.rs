@@ -8,7 +8,9 @@
 //! last, holding nothing that needs dropping: a Lua error unwinds (`longjmp`) only
 //! through frames that own nothing.
 //!
-//! Limits: a script with Lua's `debug` library can replace a C function's upvalues; mlua
+//! Limits: an outcome handed to the finisher is dropped by it; if Lua cannot even make
+//! that call (out of memory), the outcome leaks rather than being dropped twice. A script
+//! with Lua's `debug` library can replace a C function's upvalues; mlua
 //! loads that library only in `Lua::unsafe_new`, which it documents as able to break
 //! Rust's guarantees, and this bridge inherits that caveat.
 
