@@ -304,7 +304,13 @@ fn register_count(
     macro_rules! counts {
         ($($n:literal),* $(,)?) => {
             match arg_types.len() {
-                $($n => pure(move |args| bridge::<$n>(&bound, args)),)*
+                $($n => {
+                    let expected: [Option<ScriptType>; $n] = std::array::from_fn(|index| {
+                        let params = bound.native().spec().params;
+                        params.get(index).map(|p| p.ty.when_passed())
+                    });
+                    pure(move |args| bridge(&bound, &expected, args))
+                })*
                 _ => pure(move |args| bridge_collected(&bound, args)),
             }
         };
@@ -328,11 +334,17 @@ fn pure(call: impl Fn(&mut [&mut Dynamic]) -> Outcome + Send + Sync + 'static) -
 /// One call with `N` arguments: each borrowed where Rhai holds it (a string or blob is
 /// not copied), lent to the glue, the native called, its result converted back. A call
 /// with int, float, bool or string arguments allocates nothing.
-fn bridge<const N: usize>(bound: &BoundNative, args: &mut [&mut Dynamic]) -> Outcome {
+///
+/// `expected` is each parameter's script type, found when the native was registered.
+fn bridge<const N: usize>(
+    bound: &BoundNative,
+    expected: &[Option<ScriptType>; N],
+    args: &mut [&mut Dynamic],
+) -> Outcome {
     let native = bound.native();
     let mut held: [Held<'_>; N] = [const { Held::Scalar(ArgRef::Void) }; N];
-    for (index, (arg, slot)) in args.iter().zip(held.iter_mut()).enumerate() {
-        *slot = hold(native, index, arg)?;
+    for (index, ((arg, slot), expected)) in args.iter().zip(&mut held).zip(expected).enumerate() {
+        *slot = hold(native, *expected, index, arg)?;
     }
     let mut lent = [ArgRef::Void; N];
     for (arg, held) in lent.iter_mut().zip(&held) {
@@ -346,7 +358,15 @@ fn bridge_collected(bound: &BoundNative, args: &mut [&mut Dynamic]) -> Outcome {
     let held = args
         .iter()
         .enumerate()
-        .map(|(index, arg)| hold(bound.native(), index, arg))
+        .map(|(index, arg)| {
+            let expected = bound.native().spec().params.get(index);
+            hold(
+                bound.native(),
+                expected.map(|p| p.ty.when_passed()),
+                index,
+                arg,
+            )
+        })
         .collect::<Result<Vec<Held<'_>>, _>>()?;
     let lent: Vec<ArgRef<'_>> = held.iter().map(Held::lend).collect();
     finish(bound.call_lent(&lent))
@@ -384,15 +404,16 @@ impl Held<'_> {
 
 /// Argument `index` of a call of `native`, held; an error names the argument and what it is.
 ///
-/// The parameter's own type is tried first, as a hand-written typed binding reads it (a
-/// typed registration only ever receives that type); anything else takes [`hold_any`].
+/// The parameter's own type (`expected`; `None` past the last parameter) is tried first,
+/// as a hand-written typed binding reads it (a typed registration only ever receives that
+/// type); anything else takes [`hold_any`].
 #[inline(always)]
 fn hold<'d>(
     native: &Native,
+    expected: Option<ScriptType>,
     index: usize,
     arg: &'d Dynamic,
 ) -> Result<Held<'d>, Box<EvalAltResult>> {
-    let expected = native.spec().params.get(index).map(|p| p.ty.when_passed());
     let held = match expected {
         Some(ScriptType::Int) => arg
             .read_lock::<::rhai::INT>()
