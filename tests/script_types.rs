@@ -335,6 +335,26 @@ mod lua {
     }
 
     #[test]
+    fn lua_install_while_the_hosts_app_data_is_borrowed_is_an_error_not_a_panic() {
+        let vm = mlua::Lua::new();
+        vm.set_app_data(7u32);
+        let guard = vm.app_data_ref::<u32>().unwrap();
+        let error = lua::install(&vm, Context::new()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "runtime error: cannot install into this Lua state while its app data is borrowed (a `Lua::app_data_ref` or `app_data_mut` guard is alive)"
+        );
+        assert!(vm.load("return require('memory')").exec().is_err());
+        drop(guard);
+        lua::install(&vm, Context::new()).unwrap();
+        let n: i64 = vm
+            .load("local m = require('memory') return m.buffer.len(m.buffer.new())")
+            .eval()
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+
+    #[test]
     fn lua_errors_keep_the_natives_error_value() {
         let vm = lua_vm();
         let error = vm

@@ -5,7 +5,7 @@
 //! reaches a `&[u8]` or `&str` parameter straight from where the engine keeps it: no copy,
 //! no allocation.
 
-use crate::{FromValue, Mismatch, ScriptList, ScriptString, Value};
+use crate::{Mismatch, ScriptList, ScriptString, Value};
 
 /// A script argument lent to a native's glue for the length of one call: what
 /// [`FromValue`](crate::FromValue) converts from.
@@ -88,10 +88,17 @@ pub trait ScriptArg {
     /// This argument, lent for the length of the call.
     fn lend(&self) -> ArgRef<'_>;
 
-    /// This argument converted into a parameter of type `T`.
+    /// This argument converted into a parameter: by `lent` from the argument lent, or by
+    /// `in_place` from an interpreter's [`Value`] where it is. The glue passes a
+    /// [`FromValue`](crate::FromValue) type's `from_value` and `from_script_value`.
     #[inline(always)]
-    fn convert<'a, T: FromValue<'a>>(&'a self) -> Result<T, Mismatch> {
-        T::from_value(self.lend())
+    fn convert<'a, T>(
+        &'a self,
+        lent: impl FnOnce(ArgRef<'a>) -> Result<T, Mismatch>,
+        in_place: impl FnOnce(&'a Value) -> Result<T, Mismatch>,
+    ) -> Result<T, Mismatch> {
+        let _ = in_place;
+        lent(self.lend())
     }
 }
 
@@ -102,8 +109,13 @@ impl ScriptArg for Value {
     }
 
     #[inline(always)]
-    fn convert<'a, T: FromValue<'a>>(&'a self) -> Result<T, Mismatch> {
-        T::from_script_value(self)
+    fn convert<'a, T>(
+        &'a self,
+        lent: impl FnOnce(ArgRef<'a>) -> Result<T, Mismatch>,
+        in_place: impl FnOnce(&'a Value) -> Result<T, Mismatch>,
+    ) -> Result<T, Mismatch> {
+        let _ = lent;
+        in_place(self)
     }
 }
 

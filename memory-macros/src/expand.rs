@@ -32,6 +32,25 @@ fn script_type_tokens(krate: &syn::Path, ty: ScriptType) -> TokenStream {
     }
 }
 
+/// `tokens` with every span set to `span`, so an error in code built from them points
+/// where `span` does.
+fn respanned(tokens: &impl ToTokens, span: Span) -> TokenStream {
+    tokens
+        .to_token_stream()
+        .into_iter()
+        .map(|mut tree| {
+            if let proc_macro2::TokenTree::Group(group) = &tree {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respanned(&group.stream(), span));
+                inner.set_span(span);
+                tree = proc_macro2::TokenTree::Group(inner);
+            }
+            tree.set_span(span);
+            tree
+        })
+        .collect()
+}
+
 /// A type as the user wrote it, for messages: `&str`, `Result<ScriptString, Error>`.
 fn type_text(ty: &impl ToTokens) -> String {
     ty.to_token_stream()
@@ -190,6 +209,7 @@ pub fn native(
     let mut conversions = Vec::new();
     let mut state_locals = Vec::new();
     let mut state_types = Vec::new();
+    let mut state_fields = Vec::new();
     // The error of a context that lacks a state: one expression per state.
     let mut missing_states = Vec::new();
     let mut call_args = Vec::new();
@@ -207,6 +227,7 @@ pub fn native(
                         ::core::any::type_name::<#ty>(),
                     ))
                 });
+                state_fields.push(quote_spanned!(ty.span()=> #local: ::std::sync::Arc<#ty>));
                 state_types.push(ty.clone());
                 call_args.push(quote!(#local));
             }
@@ -231,11 +252,24 @@ pub fn native(
                 let index = script_index;
                 arg_patterns.push(slot.clone());
                 let local = format_ident!("__goost_{}", name);
+                // Spanned at the Rust type (the crate path too) and naming only
+                // `FromValue` itself, so a type that is not a script type gets the one
+                // error the type check gives.
+                let krate = &respanned(krate, ty.span());
+                let convert = quote_spanned! {ty.span()=>
+                    match #slot {
+                        ::core::option::Option::Some(__goost_arg) => #krate::ScriptArg::convert(
+                            __goost_arg,
+                            <#ty as #krate::FromValue>::from_value,
+                            <#ty as #krate::FromValue>::from_script_value,
+                        ),
+                        ::core::option::Option::None => {
+                            <#ty as #krate::FromValue>::from_value(#krate::ArgRef::Void)
+                        }
+                    }
+                };
                 conversions.push(quote! {
-                    let #local = match #slot.map_or_else(
-                        || <#ty as #krate::FromValue>::from_value(#krate::ArgRef::Void),
-                        #krate::ScriptArg::convert::<#ty>,
-                    ) {
+                    let #local = match #convert {
                         ::core::result::Result::Ok(#local) => #local,
                         ::core::result::Result::Err(__goost_mismatch) => {
                             return #krate::__private::GlueResult::err(
@@ -371,7 +405,7 @@ pub fn native(
             /// The glue bound to one context: its states found once, held shared.
             struct __GoostBound {
                 #context_field
-                #(#state_locals: ::std::sync::Arc<#state_types>,)*
+                #(#state_fields,)*
             }
 
             impl #krate::__private::BoundCall for __GoostBound {

@@ -61,13 +61,6 @@ pub fn install_modules(lua: &Lua, ctx: Context, names: &[&str]) -> mlua::Result<
 }
 
 fn install_from(lua: &Lua, ctx: Context, modules: Vec<&Module>) -> mlua::Result<()> {
-    let weak = lua.weak();
-    ctx.register_collector(move || {
-        if let Some(lua) = weak.try_upgrade() {
-            // A failing collection (an erroring __gc) must not stop the cycle.
-            let _ = lua.gc_collect();
-        }
-    });
     let tables = modules
         .into_iter()
         .map(|module| Ok((module.path.as_str(), module_table(lua, module, &ctx)?)))
@@ -75,6 +68,13 @@ fn install_from(lua: &Lua, ctx: Context, modules: Vec<&Module>) -> mlua::Result<
     for (name, table) in tables {
         lua.register_module(name, table)?;
     }
+    let weak = lua.weak();
+    ctx.register_collector(move || {
+        if let Some(lua) = weak.try_upgrade() {
+            // A failing collection (an erroring __gc) must not stop the cycle.
+            let _ = lua.gc_collect();
+        }
+    });
     Ok(())
 }
 

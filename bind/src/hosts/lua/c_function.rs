@@ -61,8 +61,15 @@ pub(super) fn lua_function(
     let native: *const BoundNative = &*bound;
     match lua.app_data_mut::<LuaNatives>() {
         Some(mut natives) => natives.0.push(bound),
+        // A host holding a borrow of some other app data makes mlua's `set_app_data` panic;
+        // `try_set_app_data` reports it instead.
         None => {
-            lua.set_app_data(LuaNatives(vec![bound]));
+            if lua.try_set_app_data(LuaNatives(vec![bound])).is_err() {
+                return Err(mlua::Error::runtime(
+                    "cannot install into this Lua state while its app data is borrowed \
+                     (a `Lua::app_data_ref` or `app_data_mut` guard is alive)",
+                ));
+            }
         }
     }
     // SAFETY: `exec_raw` runs the closure in protected mode with the finisher as its one
