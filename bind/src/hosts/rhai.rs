@@ -305,10 +305,8 @@ fn register_count(
         ($($n:literal),* $(,)?) => {
             match arg_types.len() {
                 $($n => {
-                    let expected: [Option<ScriptType>; $n] = std::array::from_fn(|index| {
-                        let params = bound.native().spec().params;
-                        params.get(index).map(|p| p.ty.when_passed())
-                    });
+                    let expected: [Option<ScriptType>; $n] =
+                        std::array::from_fn(|index| expected_type(bound.native(), index));
                     pure(move |args| bridge(&bound, &expected, args))
                 })*
                 _ => pure(move |args| bridge_collected(&bound, args)),
@@ -321,7 +319,13 @@ fn register_count(
     registration.set_into_module_raw(out, arg_types, function);
 }
 
-/// A pure Rhai function (its arguments are Rhai's to give away) calling `call`.
+/// The script type of `native`'s parameter `index` as a caller passes it (`None` past
+/// its last parameter).
+fn expected_type(native: &Native, index: usize) -> Option<ScriptType> {
+    native.spec().params.get(index).map(|p| p.ty.when_passed())
+}
+
+/// A pure Rhai function (it leaves its arguments as they are) calling `call`.
 fn pure(call: impl Fn(&mut [&mut Dynamic]) -> Outcome + Send + Sync + 'static) -> ::rhai::RhaiFunc {
     ::rhai::RhaiFunc::Pure {
         func: ::rhai::Shared::new(move |_, args: &mut [&mut Dynamic]| call(args)),
@@ -386,8 +390,8 @@ enum Held<'d> {
     Text(DynamicReadLock<'d, ImmutableString>),
     /// A `Blob`, read where it is and lent as its bytes.
     Blob(DynamicReadLock<'d, ::rhai::Blob>),
-    /// An `Array`, converted into a script list.
-    List(Value),
+    /// Any other value, converted (an `Array` into a script list).
+    Value(Value),
 }
 
 impl Held<'_> {
@@ -397,7 +401,7 @@ impl Held<'_> {
             Held::Scalar(arg) => *arg,
             Held::Text(text) => ArgRef::Bytes(text.as_bytes()),
             Held::Blob(bytes) => ArgRef::Bytes(bytes),
-            Held::List(list) => list.lend(),
+            Held::Value(value) => value.lend(),
         }
     }
 }
@@ -433,30 +437,22 @@ fn hold<'d>(
     }
 }
 
-/// [`hold`] for a value of any type.
+/// [`hold`] for a value of any type: a string or blob borrowed, anything else converted.
 #[inline(never)]
 fn hold_any<'d>(
     native: &Native,
     index: usize,
     arg: &'d Dynamic,
 ) -> Result<Held<'d>, Box<EvalAltResult>> {
-    let held = if arg.is_unit() {
-        Ok(Held::Scalar(ArgRef::Void))
-    } else if let Ok(n) = arg.as_int() {
-        Ok(Held::Scalar(ArgRef::Int(n)))
-    } else if let Ok(x) = arg.as_float() {
-        Ok(Held::Scalar(ArgRef::Float(x)))
-    } else if let Ok(b) = arg.as_bool() {
-        Ok(Held::Scalar(ArgRef::Bool(b)))
-    } else if let Some(text) = arg.read_lock::<ImmutableString>() {
-        Ok(Held::Text(text))
-    } else if let Some(bytes) = arg.read_lock::<::rhai::Blob>() {
-        Ok(Held::Blob(bytes))
-    } else {
-        // An array (converted whole), or a value no script type takes.
-        convert_from_rhai(arg.clone(), 0).map(Held::List)
-    };
-    held.map_err(|unconverted| argument_error(native, index, &unconverted))
+    if let Some(text) = arg.read_lock::<ImmutableString>() {
+        return Ok(Held::Text(text));
+    }
+    if let Some(bytes) = arg.read_lock::<::rhai::Blob>() {
+        return Ok(Held::Blob(bytes));
+    }
+    convert_from_rhai(arg.clone(), 0)
+        .map(Held::Value)
+        .map_err(|unconverted| argument_error(native, index, &unconverted))
 }
 
 /// The error of argument `index` (from 0) that does not convert.
