@@ -95,9 +95,8 @@ pub trait ScriptArg {
     fn convert<'a, T>(
         &'a self,
         lent: impl FnOnce(ArgRef<'a>) -> Result<T, Mismatch>,
-        in_place: impl FnOnce(&'a Value) -> Result<T, Mismatch>,
+        _in_place: impl FnOnce(&'a Value) -> Result<T, Mismatch>,
     ) -> Result<T, Mismatch> {
-        let _ = in_place;
         lent(self.lend())
     }
 }
@@ -111,10 +110,9 @@ impl ScriptArg for Value {
     #[inline(always)]
     fn convert<'a, T>(
         &'a self,
-        lent: impl FnOnce(ArgRef<'a>) -> Result<T, Mismatch>,
+        _lent: impl FnOnce(ArgRef<'a>) -> Result<T, Mismatch>,
         in_place: impl FnOnce(&'a Value) -> Result<T, Mismatch>,
     ) -> Result<T, Mismatch> {
-        let _ = lent;
         in_place(self)
     }
 }

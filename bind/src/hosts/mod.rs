@@ -30,15 +30,17 @@ impl Unconverted {
         self
     }
 
-    /// `is a Lua function, ...`, or `is a table whose element 2.1 is ...` for a failure
-    /// inside a `container` (the engine's word for it).
-    fn describe(&self, container: &str) -> String {
+    /// The error text of argument `position` (from 1) of `native` that did not convert:
+    /// `SIGNATURE: argument 1 is a Lua function, ...`, or `... argument 1 is a table whose
+    /// element 2.1 is ...` for a failure inside a `container` (the engine's word for it).
+    fn argument_message(&self, native: &crate::Native, position: usize, container: &str) -> String {
+        let signature = native.spec().signature;
         if self.path.is_empty() {
-            return self.what.clone();
+            return format!("{signature}: argument {position} {}", self.what);
         }
         let path: Vec<String> = self.path.iter().map(usize::to_string).collect();
         format!(
-            "is a{} {container} whose element {} {}",
+            "{signature}: argument {position} is a{} {container} whose element {} {}",
             if container.starts_with('a') { "n" } else { "" },
             path.join("."),
             self.what

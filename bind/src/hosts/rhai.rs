@@ -458,13 +458,9 @@ fn hold_any<'d>(
 /// The error of argument `index` (from 0) that does not convert.
 #[cold]
 fn argument_error(native: &Native, index: usize, unconverted: &Unconverted) -> Box<EvalAltResult> {
-    format!(
-        "{}: argument {} {}",
-        native.spec().signature,
-        index + 1,
-        unconverted.describe("array")
-    )
-    .into()
+    unconverted
+        .argument_message(native, index + 1, "array")
+        .into()
 }
 
 /// A script value as Rhai's: a string that is UTF-8 text is a Rhai string, any other

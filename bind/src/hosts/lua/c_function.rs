@@ -185,11 +185,7 @@ fn slot(index: usize) -> c_int {
 
 /// The error of argument `index` (from 1) that does not convert.
 fn argument_error(bound: &BoundNative, index: usize, unconverted: &Unconverted) -> Error {
-    Error::msg(format!(
-        "{}: argument {index} {}",
-        bound.native().spec().signature,
-        unconverted.describe("table")
-    ))
+    Error::msg(unconverted.argument_message(bound.native(), index, "table"))
 }
 
 /// The value at `index` lent as an argument: `Ok(None)` for a table (converted before).
