@@ -1,11 +1,11 @@
 //! Heap allocations per call through the Lua and Rhai bridges, beside a hand-written
 //! binding of the same native in the same engine (issue 17: the bridges should allocate
 //! nothing a hand-written binding does not). Counted by the tracking allocator, so the
-//! figures are exact where wall-clock ratios are noise. One test, so no other test of this
-//! binary allocates while it counts.
+//! figures are exact where wall-clock ratios are noise. The tests take turns (`COUNTING`),
+//! so no other test of this binary allocates while one counts.
 #![cfg(all(feature = "lua", feature = "rhai"))]
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use goost_memory::alloc::{Tracking, TrackingSystem, counts};
 use goost_memory::buffer::{self, BufferId};
@@ -17,6 +17,9 @@ use goost_memory::{Context, MemoryState};
 static GLOBAL: TrackingSystem = Tracking::system();
 
 const CALLS: u64 = 10_000;
+
+/// Held by each test while it counts: the allocator's figures are the whole process's.
+static COUNTING: Mutex<()> = Mutex::new(());
 
 fn memory_of(ctx: &Context) -> Arc<MemoryState> {
     ctx.state_shared::<MemoryState>()
@@ -39,6 +42,9 @@ fn per_call(run: impl Fn(), baseline: impl Fn()) -> u64 {
 
 #[test]
 fn allocations_per_call_through_each_bridge_beside_a_hand_written_binding() {
+    let _turn = COUNTING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let ctx = Context::new();
 
     // Rhai.
@@ -117,4 +123,56 @@ fn allocations_per_call_through_each_bridge_beside_a_hand_written_binding() {
     assert_eq!((rhai_write, rhai_write_hand), (0, 0), "Rhai write");
     assert_eq!((lua_len, lua_len_hand), (0, 0), "Lua len");
     assert_eq!((lua_write, lua_write_hand), (0, 1), "Lua write");
+}
+
+/// A native's string result is handed to the Lua bridge's finisher; when Lua cannot even
+/// call the finisher (here: the call would pass Lua's limit of 200 nested C calls), the
+/// C function still drops the result before raising the error. A script that does this
+/// in a loop, catching the error each time, leaves nothing behind.
+#[test]
+fn a_result_lua_cannot_take_is_dropped_not_leaked() {
+    let _turn = COUNTING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    const ROUNDS: usize = 50;
+    const BYTES: usize = 64 * 1024;
+    let vm = mlua::Lua::new();
+    lua::install(&vm, Context::new()).unwrap();
+    // `f` nests through `pcall` until Lua refuses one more C call. At that depth, reading
+    // the buffer runs the native but not its finisher (one more C call); the error reaches
+    // the `pcall` one level up, where the read succeeds.
+    let script = format!(
+        r#"local m = require("memory")
+        local b = m.buffer.new()
+        m.buffer.write(b, string.rep("x", {BYTES}))
+        local attempts, completed, refusal = 0, 0, nil
+        local function f()
+          local ok, err = pcall(f)
+          if not ok then
+            refusal = err
+            attempts = attempts + 1
+            local s = m.buffer.read(b)
+            completed = completed + 1
+          end
+        end
+        for i = 1, {ROUNDS} do assert(pcall(f)) end
+        m.buffer.free(b)
+        return attempts - completed, tostring(refusal)"#
+    );
+    let chunk = vm.load(script).into_function().unwrap();
+    let _ = chunk.call::<(i64, String)>(()).unwrap(); // warm up: Lua's stack and strings grown
+    vm.gc_collect().unwrap();
+    let before = counts().live;
+    let (refused, refusal) = chunk.call::<(i64, String)>(()).unwrap();
+    vm.gc_collect().unwrap();
+    let grown = counts().live.saturating_sub(before);
+    assert_eq!(refused, ROUNDS as i64, "reads refused at the deepest level");
+    assert!(
+        refusal.contains("C stack overflow"),
+        "the refused read's error: {refusal}"
+    );
+    assert!(
+        grown < BYTES as u64,
+        "{grown} bytes still live after {ROUNDS} refused reads of {BYTES} bytes"
+    );
 }

@@ -29,8 +29,11 @@
 //! ```
 //!
 //! Lua integers are `int`s (a float with an integral value is accepted as one), Lua
-//! strings must be UTF-8, booleans are `bool`s, `nil` is `void`. A native's error
-//! becomes a Lua error with the native's own text. Every GC cycle on the context
+//! strings are script strings byte for byte (a native that takes text checks that they
+//! are UTF-8), sequence tables are lists, booleans are `bool`s, `nil` is `void`. A
+//! native's error becomes a Lua error with the native's own text, holding the native's
+//! [`Error`](crate::Error) as an mlua external error (a host finds it with
+//! `downcast_ref`). Every GC cycle on the context
 //! (`memory.gc.run()`, `freeOSMemory`, the pacer) also runs a full Lua collection.
 
 use mlua::{Function, Lua, Table};

@@ -5,14 +5,18 @@
 //!
 //! Everything that can raise a Lua error (an allocation for a string or table result, an
 //! error) happens inside one mlua function, the *finisher*, which the C function calls
-//! last, holding nothing that needs dropping: a Lua error unwinds (`longjmp`) only
-//! through frames that own nothing.
+//! last, in protected mode (`lua_pcall`), lending it the outcome. Whether the finisher
+//! ran or Lua could not even make the call (out of memory, Lua's stack or C-call limit
+//! reached), the C function gets control back owning whatever the finisher did not take,
+//! drops it, and only then raises the error again: a Lua error unwinds (`longjmp`) only
+//! through frames that own nothing, and no outcome leaks.
 //!
-//! Limits: an outcome handed to the finisher is dropped by it; if Lua cannot even make
-//! that call (out of memory), the outcome leaks rather than being dropped twice. A script
-//! with Lua's `debug` library can replace a C function's upvalues; mlua
-//! loads that library only in `Lua::unsafe_new`, which it documents as able to break
-//! Rust's guarantees, and this bridge inherits that caveat.
+//! Limits: an error that Lua raised as out of memory before the finisher ran reaches the
+//! caller as a runtime error with Lua's message (`not enough memory`), since the C API
+//! raises every error it is handed as a runtime one. A script with Lua's `debug` library
+//! can replace a C function's upvalues; mlua loads that library only in
+//! `Lua::unsafe_new`, which it documents as able to break Rust's guarantees, and this
+//! bridge inherits that caveat.
 
 use std::ffi::{CStr, c_int, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -41,12 +45,16 @@ const STACK_ARGS: usize = 8;
 /// as an mlua external error holding the native's [`Error`] (a host finds it with
 /// `downcast_ref::<goost_bind::Error>()`).
 pub(super) fn finisher(lua: &Lua) -> mlua::Result<Function> {
-    lua.create_function(|lua, outcome: LightUserData| {
+    lua.create_function(|lua, pending: LightUserData| {
         // SAFETY: the finisher is an upvalue of this bridge's C functions only (scripts
         // cannot read upvalues without the debug library), and `call_native` passes it a
-        // pointer from `Box::into_raw` of an `Outcome`, which it never touches again.
-        let outcome = unsafe { Box::from_raw(outcome.0.cast::<Outcome>()) };
-        to_lua(lua, (*outcome).map_err(mlua::Error::external)?)
+        // pointer to its own pending outcome, which lives until this call returns and
+        // which nothing else touches meanwhile.
+        let pending = unsafe { &mut *pending.0.cast::<Option<Outcome>>() };
+        let outcome = pending.take().ok_or_else(|| {
+            mlua::Error::runtime("goost-memory: internal error: a native's outcome was taken twice")
+        })?;
+        to_lua(lua, outcome.map_err(mlua::Error::external)?)
     })
 }
 
@@ -102,13 +110,20 @@ unsafe extern "C-unwind" fn call_native(state: *mut ffi::lua_State) -> c_int {
         Ok(Value::Bool(b)) => unsafe { ffi::lua_pushboolean(state, c_int::from(b)) },
         Ok(Value::Void) => unsafe { ffi::lua_pushnil(state) },
         other => {
-            let outcome = Box::into_raw(Box::new(other));
-            // SAFETY: nothing in this frame needs dropping (the outcome is now a raw
-            // pointer the finisher owns), so the finisher may raise an error through it.
-            unsafe {
+            let mut pending = Some(other);
+            // SAFETY: the finisher runs in protected mode, so no error unwinds through this
+            // frame here; `pending` outlives the call.
+            let status = unsafe {
                 ffi::lua_pushvalue(state, ffi::lua_upvalueindex(2));
-                ffi::lua_pushlightuserdata(state, outcome.cast::<c_void>());
-                ffi::lua_call(state, 1, 1);
+                ffi::lua_pushlightuserdata(state, (&raw mut pending).cast::<c_void>());
+                ffi::lua_pcall(state, 1, 1, 0)
+            };
+            if status != ffi::LUA_OK {
+                // What the finisher did not take (all of it, if Lua could not call it).
+                drop(pending);
+                // SAFETY: nothing in this frame needs dropping any more (the outcome was
+                // dropped just above), so the error may unwind through it; it is on top.
+                unsafe { ffi::lua_error(state) }
             }
         }
     }
