@@ -1,4 +1,4 @@
-use goost_memory::native;
+use goost_bind::native;
 
 #[native("memory.buffer.write")]
 fn write(id: i64, data: bool) -> bool {

@@ -1,4 +1,4 @@
-use goost_memory::native;
+use goost_bind::native;
 
 #[native("memory.buffer.write")]
 fn write(handle: i64, data: &str) -> bool {

@@ -1,4 +1,4 @@
-use goost_memory::native;
+use goost_bind::native;
 
 #[native("shapes.num.sum", spec = "tests/fixture/shapes.spec")]
 fn sum(xs: Vec<String>) -> i64 {

@@ -1,7 +1,7 @@
 // `crate = "path"` names where generated code finds the binding layer: here a module of
 // this crate that re-exports the facade, as an application with its own prelude would.
 mod bindings {
-    pub use goost_memory::*;
+    pub use goost_bind::*;
 }
 
 use bindings::native;

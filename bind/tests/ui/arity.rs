@@ -1,4 +1,4 @@
-use goost_memory::{native, Context};
+use goost_bind::{native, Context};
 
 #[native("memory.buffer.write")]
 fn write(_ctx: &Context, id: i64) -> bool {

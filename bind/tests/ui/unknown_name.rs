@@ -1,4 +1,4 @@
-use goost_memory::{native, Context, Error};
+use goost_bind::{native, Context, Error};
 
 #[native("memory.buffer.wrte")]
 fn write(_ctx: &Context, id: i64, data: &str) -> Result<bool, Error> {

@@ -2,7 +2,7 @@
 // need not provide it. Registered through the facade alone.
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use goost_memory::{Context, Registry, Value, default_state, native};
+use goost_bind::{Context, Registry, Value, default_state, native};
 
 #[derive(Default)]
 pub struct Tally(AtomicI64);

@@ -1,4 +1,4 @@
-use goost_memory::{native, Error};
+use goost_bind::{native, Error};
 
 #[native("memory.buffer.len")]
 fn len(id: i64) -> Result<bool, Error> {

@@ -1,4 +1,4 @@
-use goost_memory::native;
+use goost_bind::native;
 
 #[native("memory.buffer.len")]
 fn len(id: char) -> i64 {

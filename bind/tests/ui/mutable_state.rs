@@ -1,4 +1,4 @@
-use goost_memory::native;
+use goost_bind::native;
 
 pub struct Tally(u64);
 

@@ -1,4 +1,4 @@
-use goost_memory::native;
+use goost_bind::native;
 
 #[native("memory.buffer.len", crate = "not a path")]
 fn len(id: i64) -> i64 {

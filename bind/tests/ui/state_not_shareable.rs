@@ -1,6 +1,6 @@
 use std::cell::Cell;
 
-use goost_memory::native;
+use goost_bind::native;
 
 // A state is shared by every thread that runs natives on the context: it must be
 // `Send + Sync + 'static`.

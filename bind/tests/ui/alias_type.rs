@@ -1,4 +1,4 @@
-use goost_memory::native;
+use goost_bind::native;
 
 // An alias does not change what the type is: `Text` is still an `int` to the check.
 type Text = i64;

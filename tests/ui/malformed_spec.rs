@@ -1,8 +1,0 @@
-use goost_memory::native;
-
-#[native("broken.math.add", spec = "tests/ui/broken.spec")]
-fn add(a: i64, b: i64) -> i64 {
-    a + b
-}
-
-fn main() {}
