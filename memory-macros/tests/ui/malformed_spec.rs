@@ -1,6 +1,6 @@
 use goost_bind::native;
 
-#[native("broken.math.add", spec = "bind/tests/ui/broken.spec")]
+#[native("broken.math.add", spec = "memory-macros/tests/ui/broken.spec")]
 fn add(a: i64, b: i64) -> i64 {
     a + b
 }
