@@ -1,5 +1,5 @@
 // `crate = "path"` names where generated code finds the binding layer: here a module of
-// this crate that re-exports the facade, as an application with its own prelude would.
+// this crate that re-exports the generic layer, as an application with its own prelude would.
 mod bindings {
     pub use goost_bind::*;
 }

@@ -1,5 +1,5 @@
 // A module state with a sensible empty value is made for every new context: the host
-// need not provide it. Registered through the facade alone.
+// need not provide it. Registered through the generic layer alone.
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use goost_bind::{Context, Registry, Value, default_state, native};
