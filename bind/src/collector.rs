@@ -55,6 +55,16 @@ impl Collectors {
         CollectorId(id)
     }
 
+    /// How many collectors the list holds.
+    pub fn len(&self) -> usize {
+        self.0.read().len()
+    }
+
+    /// Whether the list holds none.
+    pub fn is_empty(&self) -> bool {
+        self.0.read().is_empty()
+    }
+
     /// Removes a collector; `false` if it was not in this list.
     pub fn unregister(&self, id: CollectorId) -> bool {
         let mut list = self.0.write();

@@ -135,6 +135,12 @@ impl Context {
         self.0.collectors.unregister(id)
     }
 
+    /// How many collectors this context holds (each engine installed on it adds one, and
+    /// dropping the engine removes it).
+    pub fn collector_count(&self) -> usize {
+        self.0.collectors.len()
+    }
+
     /// Runs this context's collectors (a module's GC cycle calls it), and says which
     /// panicked; a panic does not stop the others. No lock is held while they run.
     pub fn run_collectors(&self) -> Vec<CollectorPanic> {

@@ -34,7 +34,13 @@
 //! native's error becomes a Lua error with the native's own text, holding the native's
 //! [`Error`](crate::Error) as an mlua external error (a host finds it with
 //! `downcast_ref`). Every GC cycle on the context
-//! (`memory.gc.run()`, `freeOSMemory`, the pacer) also runs a full Lua collection.
+//! (`memory.gc.run()`, `freeOSMemory`, the pacer) also asks for a full Lua collection,
+//! which the state runs at its next safe point without the cycle ever waiting for it
+//! (see `CollectionRequest`). Dropping the Lua state removes everything [`install`] added
+//! to the context.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use mlua::{Function, Lua, Table};
 
@@ -64,42 +70,78 @@ pub fn install_modules(lua: &Lua, ctx: Context, names: &[&str]) -> mlua::Result<
 }
 
 fn install_from(lua: &Lua, ctx: Context, modules: Vec<&Module>) -> mlua::Result<()> {
+    let collection = Arc::new(CollectionRequest::default());
     let tables = modules
         .into_iter()
-        .map(|module| Ok((module.path.as_str(), module_table(lua, module, &ctx)?)))
+        .map(|module| {
+            Ok((
+                module.path.as_str(),
+                module_table(lua, module, &ctx, &collection)?,
+            ))
+        })
         .collect::<mlua::Result<Vec<_>>>()?;
     for (name, table) in tables {
         lua.register_module(name, table)?;
     }
-    let weak = lua.weak();
-    ctx.register_collector(move || {
-        if let Some(lua) = weak.try_upgrade() {
-            // A failing collection (an erroring __gc) must not stop the cycle.
-            let _ = lua.gc_collect();
-        }
-    });
-    Ok(())
+    // The context's collector only asks: the state collects at its next safe point (see
+    // `CollectionRequest`), so a cycle on any thread never waits for this state's lock.
+    let request = Arc::clone(&collection);
+    let id = ctx.register_collector(move || request.ask());
+    c_function::keep_registration(lua, ctx, id)
+}
+
+/// A GC cycle's request that one Lua state collect its garbage. Set by the context's
+/// collector from any thread, without waiting; taken by the state itself when one of the
+/// bridge's natives returns in it (its next safe point: the state's own thread, inside
+/// one of its C functions), which then runs a full Lua collection. So `memory.gc.run()`
+/// called from a Lua script collects that state before the call returns, and a state
+/// busy on another thread collects when it next calls a native, never blocking the cycle.
+/// A state that calls no native again collects when Lua's own GC runs.
+#[derive(Debug, Default)]
+pub(crate) struct CollectionRequest(AtomicBool);
+
+impl CollectionRequest {
+    /// Asks for a collection.
+    fn ask(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether a collection was asked for since the last call, clearing the request.
+    #[inline(always)]
+    pub(crate) fn take(&self) -> bool {
+        self.0.load(Ordering::Relaxed) && self.0.swap(false, Ordering::Relaxed)
+    }
 }
 
 /// A table for `module`: a sub-table per sub-module, a function per native (see
 /// [`c_function`] for how a call runs).
-fn module_table(lua: &Lua, module: &Module, ctx: &Context) -> mlua::Result<Table> {
+fn module_table(
+    lua: &Lua,
+    module: &Module,
+    ctx: &Context,
+    collection: &Arc<CollectionRequest>,
+) -> mlua::Result<Table> {
     let finisher = c_function::finisher(lua)?;
-    module_table_with(lua, module, ctx, &finisher)
+    module_table_with(lua, module, ctx, collection, &finisher)
 }
 
 fn module_table_with(
     lua: &Lua,
     module: &Module,
     ctx: &Context,
+    collection: &Arc<CollectionRequest>,
     finisher: &Function,
 ) -> mlua::Result<Table> {
     let table = lua.create_table()?;
     for (name, sub) in &module.submodules {
-        table.set(*name, module_table_with(lua, sub, ctx, finisher)?)?;
+        table.set(
+            *name,
+            module_table_with(lua, sub, ctx, collection, finisher)?,
+        )?;
     }
     for (name, native) in &module.functions {
-        let function = c_function::lua_function(lua, native.bind(ctx), finisher)?;
+        let function =
+            c_function::lua_function(lua, native.bind(ctx), Arc::clone(collection), finisher)?;
         table.set(*name, function)?;
     }
     Ok(table)

@@ -20,20 +20,42 @@
 
 use std::ffi::{CStr, c_int, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
 use mlua::{Function, LightUserData, Lua, ffi};
 
-use super::{Unconverted, to_lua};
-use crate::{ArgRef, BoundNative, Error, ScriptArg, Value};
+use super::{CollectionRequest, Unconverted, to_lua};
+use crate::{ArgRef, BoundNative, CollectorId, Context, Error, ScriptArg, Value};
 
-/// The natives whose C functions a Lua state holds, kept alive as long as the state (as
-/// its app data): each C function points at one.
+/// What the bridge keeps in a Lua state (as its app data), for as long as the state
+/// lives: the natives its C functions point at, and the collectors its installs added to
+/// their contexts, which are removed when the state is dropped.
 #[derive(Default)]
-#[expect(
-    clippy::vec_box,
-    reason = "each C function points at its native, which must not move when the Vec grows"
-)]
-struct LuaNatives(Vec<Box<BoundNative>>);
+struct LuaInstalls {
+    /// Each C function points at one; they must not move when the `Vec` grows.
+    #[expect(
+        clippy::vec_box,
+        reason = "each C function points at its native, which must not move when the Vec grows"
+    )]
+    natives: Vec<Box<LuaNative>>,
+    /// Each install's context and the collector it registered there.
+    collectors: Vec<(Context, CollectorId)>,
+}
+
+impl Drop for LuaInstalls {
+    fn drop(&mut self) {
+        for (ctx, id) in self.collectors.drain(..) {
+            ctx.unregister_collector(id);
+        }
+    }
+}
+
+/// A native as one of a state's C functions reaches it: bound to its context, with its
+/// install's collection request.
+struct LuaNative {
+    bound: BoundNative,
+    collection: Arc<CollectionRequest>,
+}
 
 /// A native call's outcome on its way to the finisher.
 type Outcome = Result<Value, Error>;
@@ -63,45 +85,68 @@ pub(super) fn finisher(lua: &Lua) -> mlua::Result<Function> {
 pub(super) fn lua_function(
     lua: &Lua,
     bound: BoundNative,
+    collection: Arc<CollectionRequest>,
     finisher: &Function,
 ) -> mlua::Result<Function> {
-    let bound = Box::new(bound);
-    let native: *const BoundNative = &*bound;
-    match lua.app_data_mut::<LuaNatives>() {
-        Some(mut natives) => natives.0.push(bound),
-        // A host holding a borrow of some other app data makes mlua's `set_app_data` panic;
-        // `try_set_app_data` reports it instead.
-        None => {
-            if lua.try_set_app_data(LuaNatives(vec![bound])).is_err() {
-                return Err(mlua::Error::runtime(
-                    "cannot install into this Lua state while its app data is borrowed \
-                     (a `Lua::app_data_ref` or `app_data_mut` guard is alive)",
-                ));
-            }
-        }
-    }
+    let native = Box::new(LuaNative { bound, collection });
+    let pointer: *const LuaNative = &*native;
+    with_installs(lua, |installs| installs.natives.push(native))?;
     // SAFETY: `exec_raw` runs the closure in protected mode with the finisher as its one
     // argument on the stack; the closure leaves exactly the new C closure there.
     unsafe {
         lua.exec_raw::<Function>(finisher, |state| {
-            ffi::lua_pushlightuserdata(state, native.cast_mut().cast::<c_void>());
+            ffi::lua_pushlightuserdata(state, pointer.cast_mut().cast::<c_void>());
             ffi::lua_rotate(state, 1, 1);
             ffi::lua_pushcclosure(state, call_native, 2);
         })
     }
 }
 
-/// The C function of every native. Upvalue 1 is the `BoundNative`, upvalue 2 the finisher.
+/// Keeps the collector `id` that an install registered on `ctx` until `lua` is dropped,
+/// then removes it. On an error the collector is removed at once.
+pub(super) fn keep_registration(lua: &Lua, ctx: Context, id: CollectorId) -> mlua::Result<()> {
+    let kept = ctx.clone();
+    with_installs(lua, move |installs| installs.collectors.push((kept, id))).inspect_err(|_| {
+        ctx.unregister_collector(id);
+    })
+}
+
+/// Runs `f` on the bridge's app data in `lua`, made on first use.
+fn with_installs(lua: &Lua, f: impl FnOnce(&mut LuaInstalls)) -> mlua::Result<()> {
+    if let Some(mut installs) = lua.app_data_mut::<LuaInstalls>() {
+        f(&mut installs);
+        return Ok(());
+    }
+    let mut installs = LuaInstalls::default();
+    f(&mut installs);
+    // A host holding a borrow of some other app data makes mlua's `set_app_data` panic;
+    // `try_set_app_data` reports it instead.
+    lua.try_set_app_data(installs).map(drop).map_err(|_| {
+        mlua::Error::runtime(
+            "cannot install into this Lua state while its app data is borrowed \
+             (a `Lua::app_data_ref` or `app_data_mut` guard is alive)",
+        )
+    })
+}
+
+/// The C function of every native. Upvalue 1 is the `LuaNative`, upvalue 2 the finisher.
 unsafe extern "C-unwind" fn call_native(state: *mut ffi::lua_State) -> c_int {
-    // SAFETY: upvalue 1 is the pointer `lua_function` set, to a `BoundNative` that the Lua
-    // state's `LuaNatives` keeps alive as long as the state, so as long as this closure.
-    let bound =
-        unsafe { &*ffi::lua_touserdata(state, ffi::lua_upvalueindex(1)).cast::<BoundNative>() };
+    // SAFETY: upvalue 1 is the pointer `lua_function` set, to a `LuaNative` that the Lua
+    // state's `LuaInstalls` keeps alive as long as the state, so as long as this closure.
+    let native =
+        unsafe { &*ffi::lua_touserdata(state, ffi::lua_upvalueindex(1)).cast::<LuaNative>() };
+    let bound = &native.bound;
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: `state` is the state Lua called this C function with.
         unsafe { call_with_stack_arguments(state, bound) }
     }))
     .unwrap_or_else(|payload| Err(Error::panicked(bound.native().spec(), payload.as_ref())));
+    if native.collection.take() {
+        // SAFETY: this is the state's own thread, inside one of its C functions: a safe
+        // point for a full collection. In Lua 5.4 `lua_gc` raises no error (an error in a
+        // finalizer becomes a warning), so nothing unwinds through the outcome held here.
+        unsafe { ffi::lua_gc(state, ffi::LUA_GCCOLLECT, 0) };
+    }
     // SAFETY (each block): pushing a nil, boolean or number cannot raise an error, and a C
     // function has room for at least `LUA_MINSTACK` (20) values.
     match outcome {
