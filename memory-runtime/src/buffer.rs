@@ -125,7 +125,7 @@ impl Buffer {
 #[native("memory.buffer.new")]
 pub fn new(ctx: &Context, mem: &MemoryState) -> Result<BufferId, Error> {
     let id = mem.insert(Object::Buffer(Buffer::default()))?;
-    gc::pace(ctx);
+    gc::pace(ctx, mem);
     Ok(BufferId(id))
 }
 
@@ -157,7 +157,7 @@ fn write_in_full(
         Written::Appended => Ok(true),
         Written::Grew => {
             // Only a write that grew the buffer can have moved the pacer's figure.
-            gc::pace(ctx);
+            gc::pace(ctx, mem);
             Ok(true)
         }
         Written::Refused => Ok(false),

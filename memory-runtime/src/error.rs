@@ -88,6 +88,14 @@ pub enum MemoryError {
         "the context's handle table was being grown by another thread when this process was forked, and that thread is not in this process: no object can be added here"
     )]
     TableHeldAcrossFork,
+    /// The host refused this context the operations that act on the whole process.
+    #[error(
+        "this context may not {operation}: its host refused it the operations that act on the whole process (MemoryState::without_process_wide)"
+    )]
+    ProcessWideRefused {
+        /// What the native would have done.
+        operation: &'static str,
+    },
     /// Every handle slot of the context is in use or retired.
     #[error("the context has no handle left to issue ({live} live)")]
     HandlesExhausted {

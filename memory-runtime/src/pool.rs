@@ -157,7 +157,7 @@ fn intern_in_full(
     s: &[u8],
 ) -> Result<ScriptString, Error> {
     let pooled = mem.with_waiting(id.0, |pool: &mut Pool| pool.intern(s, mem.budget()))??;
-    gc::pace(ctx);
+    gc::pace(ctx, mem);
     Ok(pooled)
 }
 

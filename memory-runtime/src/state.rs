@@ -8,6 +8,7 @@ use goost_bind::{Context, ContextBuilder, Error};
 use crate::budget::Budget;
 use crate::buffer::Buffer;
 use crate::error::MemoryError;
+use crate::gc::Pacer;
 use crate::handle::{HandleKind, InsertRefused, SlotTable, StaleHandle};
 use crate::pool::Pool;
 
@@ -79,6 +80,8 @@ impl ObjectKind for Pool {
 pub struct MemoryState {
     objects: SlotTable<Object>,
     budget: Budget,
+    pacer: Pacer,
+    process_wide: bool,
 }
 
 goost_bind::default_state!(MemoryState);
@@ -94,6 +97,8 @@ impl std::fmt::Debug for MemoryState {
         f.debug_struct("MemoryState")
             .field("live_objects", &self.objects.len())
             .field("budget", &self.budget)
+            .field("pacer", &self.pacer)
+            .field("process_wide", &self.process_wide)
             .finish()
     }
 }
@@ -170,11 +175,50 @@ fn wrong_kind(handle: i64, expected: HandleKind, actual: HandleKind) -> Error {
 
 impl MemoryState {
     /// An empty state whose buffers and pools may hold `limit` bytes (`None`: no limit).
+    /// Its GC percentage starts at the process's default ([`gc::set_percent`](crate::gc::set_percent)), and it
+    /// may run process-wide operations.
     pub fn with_limit(limit: Option<usize>) -> MemoryState {
         MemoryState {
             objects: SlotTable::default(),
             budget: Budget::new(limit),
+            pacer: Pacer::default(),
+            process_wide: true,
         }
+    }
+
+    /// This state, refused the operations that act on the whole process: its GC cycles
+    /// skip the process collectors ([`gc::register_collector`](crate::gc::register_collector)), and
+    /// `memory.gc.freeOSMemory` (which trims the process's allocator) is an error that
+    /// changes nothing. For a host whose tenants must not affect one another.
+    pub fn without_process_wide(mut self) -> MemoryState {
+        self.process_wide = false;
+        self
+    }
+
+    /// Whether this context may run process-wide operations.
+    pub fn allows_process_wide(&self) -> bool {
+        self.process_wide
+    }
+
+    /// This context's GC percentage (`debug.SetGCPercent`'s meaning).
+    pub fn gc_percent(&self) -> i64 {
+        self.pacer.percent()
+    }
+
+    /// Sets this context's GC percentage and returns the previous one; other contexts
+    /// keep theirs. A negative value turns this context's automatic cycles off.
+    pub fn set_gc_percent(&self, percent: i64) -> i64 {
+        self.pacer.set_percent(percent, self.memory_in_use())
+    }
+
+    /// The bytes held at which this context's next automatic GC cycle starts
+    /// (`u64::MAX`: never).
+    pub fn gc_goal(&self) -> u64 {
+        self.pacer.goal()
+    }
+
+    pub(crate) fn pacer(&self) -> &Pacer {
+        &self.pacer
     }
 
     /// The memory limit in bytes, if any.
