@@ -91,8 +91,9 @@ impl fmt::Display for Mismatch {
 
 /// A Rust type a script argument converts into. `TYPE` is the script type it accepts.
 ///
-/// `from_value` runs in the glue before the native's function, outside the part of the call
-/// where a panic is contained: it must not panic (the conversions of this crate do not).
+/// `from_value` runs in the glue inside the part of the call where a panic is contained: a
+/// conversion that panics (a bug) is an error naming the native, as the native's own
+/// panic is, in every host.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a goost script argument type",
     label = "no script type converts into `{Self}`",

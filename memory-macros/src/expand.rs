@@ -378,8 +378,10 @@ pub fn native(
                 __goost_args: &[__GoostArg],
             ) -> #krate::__private::GlueResult {
                 #take_arguments
-                #(#conversions)*
+                // Conversions run inside the containment too: a host's own `FromValue`
+                // that panics is an error naming the native, as the native's own panic is.
                 #krate::__private::contained(&__GOOST_SPEC, || {
+                    #(#conversions)*
                     #krate::__private::GlueResult::from(
                         #krate::IntoValue::into_value(#ident(#(#call_args),*))
                             .map_err(|e| e.in_native(&__GOOST_SPEC)),
