@@ -26,7 +26,12 @@ pub struct Context(Arc<Inner>);
 struct Inner {
     states: States,
     collectors: Collectors,
+    conversion_limit: usize,
 }
+
+/// The bytes one call may take to convert an engine's tables or arrays into script lists
+/// when the host sets no limit ([`ContextBuilder::conversion_limit`]): 64 MiB.
+pub const DEFAULT_CONVERSION_LIMIT: usize = 64 << 20;
 
 impl Default for Context {
     fn default() -> Self {
@@ -48,6 +53,7 @@ impl std::fmt::Debug for Context {
 #[derive(Default)]
 pub struct ContextBuilder {
     states: States,
+    conversion_limit: Option<usize>,
 }
 
 impl std::fmt::Debug for ContextBuilder {
@@ -66,6 +72,15 @@ impl ContextBuilder {
         self
     }
 
+    /// Bounds the bytes one native call on this context may take to convert an engine's
+    /// tables or arrays (Lua, Rhai) into script lists: past it, the call is an error naming
+    /// the argument, and nothing more is allocated. [`DEFAULT_CONVERSION_LIMIT`] when not
+    /// set; a module's memory limit sets it too (the memory module's `memory_limit`).
+    pub fn conversion_limit(mut self, bytes: usize) -> Self {
+        self.conversion_limit = Some(bytes);
+        self
+    }
+
     /// The context, holding the states given here and, for every other registered
     /// [`default_state!`](crate::default_state), a fresh default.
     pub fn build(self) -> Context {
@@ -79,6 +94,7 @@ impl ContextBuilder {
         Context(Arc::new(Inner {
             states,
             collectors: Collectors::new(),
+            conversion_limit: self.conversion_limit.unwrap_or(DEFAULT_CONVERSION_LIMIT),
         }))
     }
 }
@@ -116,6 +132,12 @@ impl Context {
         // Entries are keyed by their own type, so the old value is a `T`.
         let previous = inner.states.insert(TypeId::of::<T>(), Arc::new(state));
         Ok(previous.and_then(|previous| previous.downcast::<T>().ok()))
+    }
+
+    /// The bytes one native call may take to convert an engine's tables or arrays
+    /// ([`ContextBuilder::conversion_limit`]).
+    pub fn conversion_limit(&self) -> usize {
+        self.0.conversion_limit
     }
 
     /// Whether `self` and `other` are the same context (clones of one another).

@@ -28,6 +28,12 @@ pub enum Mismatch {
         /// How many bytes from the start are valid UTF-8.
         valid_up_to: usize,
     },
+    /// A list whose strings a parameter would copy (`Vec<String>`, `Vec<Vec<u8>>`) holds
+    /// more bytes than [`MAX_COPIED_BYTES`]: refused before anything is copied.
+    TooLargeToCopy {
+        /// The bytes the copy would take.
+        bytes: usize,
+    },
     /// Element `index` (from 0) of a list did not convert, for this reason.
     Element {
         /// The element's index.
@@ -54,7 +60,7 @@ impl Mismatch {
     }
 
     /// This mismatch, found at element `index` of a list.
-    fn in_element(self, index: usize) -> Mismatch {
+    pub(crate) fn in_element(self, index: usize) -> Mismatch {
         match self {
             Mismatch::Type(got) => Mismatch::Element {
                 index,
@@ -63,6 +69,7 @@ impl Mismatch {
             Mismatch::NotText { .. } => Mismatch::Element { index, got: None },
             // Nested lists name the outermost element.
             Mismatch::Element { got, .. } => Mismatch::Element { index, got },
+            too_large @ Mismatch::TooLargeToCopy { .. } => too_large,
         }
     }
 }
@@ -80,6 +87,10 @@ impl fmt::Display for Mismatch {
                 index,
                 got: Some(got),
             } => write!(f, "a list whose element {} is {got}", index + 1),
+            Mismatch::TooLargeToCopy { bytes } => write!(
+                f,
+                "a list whose strings would take {bytes} bytes to copy, past the {MAX_COPIED_BYTES}-byte bound on a copied argument (take it as `ListRef<&str>` or `Vec<ScriptString>`, which share the strings)"
+            ),
             Mismatch::Element { index, got: None } => write!(
                 f,
                 "a list whose element {} is a string that is not UTF-8 text",
@@ -88,6 +99,12 @@ impl fmt::Display for Mismatch {
         }
     }
 }
+
+/// The most bytes a list argument's conversion may copy out of its strings (a
+/// `Vec<String>` or `Vec<Vec<u8>>` parameter; 64 MiB): a list that refers to one large
+/// string many times would otherwise be copied once per reference. Parameters that share
+/// (`ListRef<&str>`, `Vec<ScriptString>`, `&[u8]`) copy nothing and are not bounded here.
+pub const MAX_COPIED_BYTES: usize = 64 << 20;
 
 /// A Rust type a script argument converts into. `TYPE` is the script type it accepts.
 ///
@@ -104,6 +121,17 @@ pub trait FromValue<'a>: Sized {
     const TYPE: ScriptType;
     /// The converted value, or why `value` does not convert (the glue reports it).
     fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch>;
+
+    /// Whether converting copies string bytes (`String`, `Vec<u8>`, and lists or
+    /// optionals of them): a list of such elements is bounded by [`MAX_COPIED_BYTES`].
+    #[doc(hidden)]
+    const COPIES_BYTES: bool = false;
+
+    /// The string bytes converting `value` would copy (0 unless `COPIES_BYTES`).
+    #[doc(hidden)]
+    fn copied_bytes(_value: ArgRef<'_>) -> usize {
+        0
+    }
 
     /// [`from_value`](FromValue::from_value) for an interpreter's [`Value`] (what the
     /// glue calls when the goost interpreter calls a native). By default the value is
@@ -227,6 +255,10 @@ fn text(bytes: &[u8]) -> Result<&str, Mismatch> {
 
 impl FromValue<'_> for String {
     const TYPE: ScriptType = ScriptType::String;
+    const COPIES_BYTES: bool = true;
+    fn copied_bytes(value: ArgRef<'_>) -> usize {
+        value.bytes().map_or(0, <[u8]>::len)
+    }
     fn from_value(value: ArgRef<'_>) -> Result<Self, Mismatch> {
         <&str>::from_value(value).map(str::to_string)
     }
@@ -234,6 +266,10 @@ impl FromValue<'_> for String {
 
 impl FromValue<'_> for Vec<u8> {
     const TYPE: ScriptType = ScriptType::String;
+    const COPIES_BYTES: bool = true;
+    fn copied_bytes(value: ArgRef<'_>) -> usize {
+        value.bytes().map_or(0, <[u8]>::len)
+    }
     fn from_value(value: ArgRef<'_>) -> Result<Self, Mismatch> {
         <&[u8]>::from_value(value).map(<[u8]>::to_vec)
     }
@@ -253,7 +289,24 @@ impl FromValue<'_> for ScriptString {
 
 impl<'a, T: FromValue<'a>> FromValue<'a> for Vec<T> {
     const TYPE: ScriptType = ScriptType::List(&T::TYPE);
+    const COPIES_BYTES: bool = T::COPIES_BYTES;
+    fn copied_bytes(value: ArgRef<'_>) -> usize {
+        match value {
+            ArgRef::List(items) if T::COPIES_BYTES => items.iter().fold(0usize, |total, item| {
+                total.saturating_add(T::copied_bytes(item.lend()))
+            }),
+            _ => 0,
+        }
+    }
+    /// The list's elements, converted; a list whose strings would be copied (see
+    /// [`MAX_COPIED_BYTES`]) is measured first and refused whole past the bound.
     fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch> {
+        if T::COPIES_BYTES {
+            let bytes = Self::copied_bytes(value);
+            if bytes > MAX_COPIED_BYTES {
+                return Err(Mismatch::TooLargeToCopy { bytes });
+            }
+        }
         match value {
             ArgRef::List(items) => items
                 .iter()
@@ -316,6 +369,10 @@ impl<'a, T: FromValue<'a>> FromValue<'a> for ListRef<'a, T> {
 
 impl<'a, T: FromValue<'a>> FromValue<'a> for Option<T> {
     const TYPE: ScriptType = ScriptType::Optional(&T::TYPE);
+    const COPIES_BYTES: bool = T::COPIES_BYTES;
+    fn copied_bytes(value: ArgRef<'_>) -> usize {
+        T::copied_bytes(value)
+    }
     fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch> {
         match value {
             ArgRef::Void => Ok(None),

@@ -36,6 +36,19 @@ pub enum ErrorKind {
         /// What the call passed instead.
         got: Mismatch,
     },
+    /// An argument (a table or array) would take more than the context's conversion limit
+    /// to convert. `position` counts from 1.
+    #[error(
+        "argument {position} ({name}) would take more than {limit} bytes to convert (the context's conversion limit)"
+    )]
+    ArgumentTooLarge {
+        /// 1-based position of the argument.
+        position: usize,
+        /// The parameter's name in the spec.
+        name: &'static str,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// The native takes a module state that the host did not give this context.
     #[error(
         "this context has no `{type_name}`; the host provides it with `Context::builder().state(..)` or `Context::insert_state`"
@@ -211,6 +224,21 @@ impl Error {
                 name: param.name,
                 expected: param.ty,
                 got,
+            },
+        }))
+    }
+
+    /// Argument `index` (from 0) of `spec` would take more than `limit` bytes to convert
+    /// (reported under its signature).
+    #[cold]
+    pub fn argument_too_large(spec: &'static FnSpec, index: usize, limit: usize) -> Error {
+        let param = &spec.params[index];
+        Error(Arc::new(Details {
+            origin: Some(spec.signature),
+            kind: ErrorKind::ArgumentTooLarge {
+                position: index + 1,
+                name: param.name,
+                limit,
             },
         }))
     }

@@ -370,7 +370,9 @@ pub fn native(
             static __GOOST_SPEC: #krate::FnSpec = #fn_spec;
 
             /// The call once the states are found: arguments in, result out. Compiled for
-            /// the interpreter's values and for the arguments an engine lends.
+            /// the interpreter's values and for the arguments an engine lends. Each entry
+            /// runs it contained, conversions included: a host's own `FromValue` that
+            /// panics is an error naming the native, as the native's own panic is.
             #[inline(always)]
             fn __goost_body<__GoostArg: #krate::ScriptArg>(
                 #context_param
@@ -378,15 +380,11 @@ pub fn native(
                 __goost_args: &[__GoostArg],
             ) -> #krate::__private::GlueResult {
                 #take_arguments
-                // Conversions run inside the containment too: a host's own `FromValue`
-                // that panics is an error naming the native, as the native's own panic is.
-                #krate::__private::contained(&__GOOST_SPEC, || {
-                    #(#conversions)*
-                    #krate::__private::GlueResult::from(
-                        #krate::IntoValue::into_value(#ident(#(#call_args),*))
-                            .map_err(|e| e.in_native(&__GOOST_SPEC)),
-                    )
-                })
+                #(#conversions)*
+                #krate::__private::GlueResult::from(
+                    #krate::IntoValue::into_value(#ident(#(#call_args),*))
+                        .map_err(|e| e.in_native(&__GOOST_SPEC)),
+                )
             }
 
             /// The glue: finds the states in the context on each call.
@@ -401,7 +399,9 @@ pub fn native(
                         return #missing_states;
                     };
                 )*
-                __goost_body(#context_pass #(#state_locals,)* __goost_args)
+                #krate::__private::contained(&__GOOST_SPEC, || {
+                    __goost_body(#context_pass #(#state_locals,)* __goost_args)
+                })
             }
 
             /// The glue bound to one context: its states found once, held shared.
@@ -416,7 +416,9 @@ pub fn native(
                     &self,
                     __goost_args: &[#krate::Value],
                 ) -> #krate::__private::GlueResult {
-                    __goost_body(#context_bound #(&self.#state_locals,)* __goost_args)
+                    #krate::__private::contained(&__GOOST_SPEC, || {
+                        __goost_body(#context_bound #(&self.#state_locals,)* __goost_args)
+                    })
                 }
 
                 #[inline]
@@ -424,7 +426,9 @@ pub fn native(
                     &self,
                     __goost_args: &[#krate::ArgRef<'_>],
                 ) -> #krate::__private::GlueResult {
-                    __goost_body(#context_bound #(&self.#state_locals,)* __goost_args)
+                    #krate::__private::contained(&__GOOST_SPEC, || {
+                        __goost_body(#context_bound #(&self.#state_locals,)* __goost_args)
+                    })
                 }
             }
 

@@ -154,15 +154,15 @@ fn errors_become_lua_errors_with_the_natives_text() {
     );
     assert_eq!(
         message("require('memory').buffer.len({})"),
-        "memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got list"
+        "memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got table"
     );
     assert_eq!(
         message("require('memory').buffer.len({a = 1})"),
-        "memory.buffer.len(id: int) -> int: argument 1 is a Lua table that is not a sequence (it has the key \"a\"), so not a list"
+        "memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got table"
     );
     assert_eq!(
         message("local t = {}; t[1] = t; require('memory').buffer.len(t)"),
-        "memory.buffer.len(id: int) -> int: argument 1 is a table whose element 1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1 is a table nested more than 64 deep"
+        "memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got table"
     );
 }
 

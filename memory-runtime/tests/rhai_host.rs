@@ -104,7 +104,7 @@ fn errors_carry_the_natives_text() {
     );
     assert_eq!(
         message("memory::buffer::len([])"),
-        "Runtime error: memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got list"
+        "Runtime error: memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got array"
     );
     assert_eq!(
         message("memory::buffer::len(#{a: 1})"),

@@ -140,8 +140,13 @@ fn module_table_with(
         )?;
     }
     for (name, native) in &module.functions {
-        let function =
-            c_function::lua_function(lua, native.bind(ctx), Arc::clone(collection), finisher)?;
+        let function = c_function::lua_function(
+            lua,
+            native.bind(ctx),
+            Arc::clone(collection),
+            ctx.conversion_limit(),
+            finisher,
+        )?;
         table.set(*name, function)?;
     }
     Ok(table)

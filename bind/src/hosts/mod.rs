@@ -2,6 +2,8 @@
 //! engine (no per-function code): each walks the registry's module tree and converts
 //! arguments and results through [`Value`](crate::Value).
 
+#[cfg(any(feature = "lua", feature = "rhai"))]
+mod conversion;
 #[cfg(feature = "lua")]
 pub mod lua;
 #[cfg(feature = "rhai")]

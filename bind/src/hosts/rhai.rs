@@ -69,9 +69,10 @@ use ::rhai::{
 pub use ::rhai;
 
 use super::Unconverted;
+use super::conversion::{Conversion, Refusal, list_element};
 use crate::{
-    ArgRef, BoundNative, Context, Module, Native, Registry, ScriptArg, ScriptType, UnknownModule,
-    Value,
+    ArgRef, BoundNative, Context, Mismatch, Module, Native, Registry, ScriptArg, ScriptList,
+    ScriptType, UnknownModule, Value,
 };
 use goost_spec::Engine as ScriptEngine;
 
@@ -217,7 +218,7 @@ pub fn rhai_module(module: &Module, ctx: &Context) -> RhaiModule {
         out.set_sub_module(*name, rhai_module(sub, ctx));
     }
     for (name, native) in &module.functions {
-        register(&mut out, name, native.bind(ctx));
+        register(&mut out, name, native.bind(ctx), ctx.conversion_limit());
     }
     out
 }
@@ -242,7 +243,7 @@ pub const MOST_PARAMS: usize = 20;
 /// - each count again with every parameter `Dynamic` (listed untyped, under
 ///   [`WRONG_COUNT_COMMENT`]), which takes every other call: an int where a float goes, a
 ///   `Blob` where a string goes, or a wrong type or count, which the glue refuses.
-fn register(out: &mut RhaiModule, name: &str, bound: BoundNative) {
+fn register(out: &mut RhaiModule, name: &str, bound: BoundNative, conversion_limit: usize) {
     let spec = bound.native().spec();
     let bound = std::sync::Arc::new(bound);
     let takes = spec.required_params()..=spec.params.len();
@@ -264,7 +265,7 @@ fn register(out: &mut RhaiModule, name: &str, bound: BoundNative) {
                 .in_internal_namespace()
                 .with_params_info(params)
                 .with_comments([format!("/// {}", spec.description)]);
-            register_count(out, registration, &typed, &bound);
+            register_count(out, registration, &typed, &bound, conversion_limit);
             if typed == untyped {
                 continue;
             }
@@ -274,7 +275,7 @@ fn register(out: &mut RhaiModule, name: &str, bound: BoundNative) {
             .in_internal_namespace()
             .with_params_info(params)
             .with_comments([WRONG_COUNT_COMMENT]);
-        register_count(out, registration, &untyped, &bound);
+        register_count(out, registration, &untyped, &bound, conversion_limit);
     }
 }
 
@@ -299,6 +300,7 @@ fn register_count(
     registration: FuncRegistration,
     arg_types: &[TypeId],
     bound: &std::sync::Arc<BoundNative>,
+    conversion_limit: usize,
 ) {
     let bound = std::sync::Arc::clone(bound);
     macro_rules! counts {
@@ -307,9 +309,9 @@ fn register_count(
                 $($n => {
                     let expected: [Option<ScriptType>; $n] =
                         std::array::from_fn(|index| expected_type(bound.native(), index));
-                    pure(move |args| bridge(&bound, &expected, args))
+                    pure(move |args| bridge(&bound, &expected, conversion_limit, args))
                 })*
-                _ => pure(move |args| bridge_collected(&bound, args)),
+                _ => pure(move |args| bridge_collected(&bound, conversion_limit, args)),
             }
         };
     }
@@ -337,18 +339,22 @@ fn pure(call: impl Fn(&mut [&mut Dynamic]) -> Outcome + Send + Sync + 'static) -
 
 /// One call with `N` arguments: each borrowed where Rhai holds it (a string or blob is
 /// not copied), lent to the glue, the native called, its result converted back. A call
-/// with int, float, bool or string arguments allocates nothing.
+/// with int, float, bool or string arguments allocates nothing; an array is converted as
+/// far as its parameter's type asks, within `conversion_limit` bytes for the call (see
+/// [`conversion`](super::conversion)).
 ///
 /// `expected` is each parameter's script type, found when the native was registered.
 fn bridge<const N: usize>(
     bound: &BoundNative,
     expected: &[Option<ScriptType>; N],
+    conversion_limit: usize,
     args: &mut [&mut Dynamic],
 ) -> Outcome {
     let native = bound.native();
+    let mut conversion = Conversion::new(conversion_limit);
     let mut held: [Held<'_>; N] = [const { Held::Scalar(ArgRef::Void) }; N];
     for (index, ((arg, slot), expected)) in args.iter().zip(&mut held).zip(expected).enumerate() {
-        *slot = hold(native, *expected, index, arg)?;
+        *slot = hold(native, *expected, index, arg, &mut conversion)?;
     }
     let mut lent = [ArgRef::Void; N];
     for (arg, held) in lent.iter_mut().zip(&held) {
@@ -358,7 +364,12 @@ fn bridge<const N: usize>(
 }
 
 /// [`bridge`] for a call of more than [`MOST_PARAMS`] arguments, held in a `Vec`.
-fn bridge_collected(bound: &BoundNative, args: &mut [&mut Dynamic]) -> Outcome {
+fn bridge_collected(
+    bound: &BoundNative,
+    conversion_limit: usize,
+    args: &mut [&mut Dynamic],
+) -> Outcome {
+    let mut conversion = Conversion::new(conversion_limit);
     let held = args
         .iter()
         .enumerate()
@@ -369,6 +380,7 @@ fn bridge_collected(bound: &BoundNative, args: &mut [&mut Dynamic]) -> Outcome {
                 expected.map(|p| p.ty.when_passed()),
                 index,
                 arg,
+                &mut conversion,
             )
         })
         .collect::<Result<Vec<Held<'_>>, _>>()?;
@@ -417,6 +429,7 @@ fn hold<'d>(
     expected: Option<ScriptType>,
     index: usize,
     arg: &'d Dynamic,
+    conversion: &mut Conversion,
 ) -> Result<Held<'d>, Box<EvalAltResult>> {
     let held = match expected {
         Some(ScriptType::Int) => arg
@@ -433,16 +446,20 @@ fn hold<'d>(
     };
     match held {
         Some(held) => Ok(held),
-        None => hold_any(native, index, arg),
+        None => hold_any(native, expected, index, arg, conversion),
     }
 }
 
-/// [`hold`] for a value of any type: a string or blob borrowed, anything else converted.
+/// [`hold`] for a value of any type: a string or blob borrowed, a scalar read, an array
+/// converted as far as `expected` asks (an array past the last parameter is not looked
+/// at: the glue refuses the count).
 #[inline(never)]
 fn hold_any<'d>(
     native: &Native,
+    expected: Option<ScriptType>,
     index: usize,
     arg: &'d Dynamic,
+    conversion: &mut Conversion,
 ) -> Result<Held<'d>, Box<EvalAltResult>> {
     if let Some(text) = arg.read_lock::<ImmutableString>() {
         return Ok(Held::Text(text));
@@ -450,9 +467,116 @@ fn hold_any<'d>(
     if let Some(bytes) = arg.read_lock::<::rhai::Blob>() {
         return Ok(Held::Blob(bytes));
     }
-    convert_from_rhai(arg.clone(), 0)
-        .map(Held::Value)
-        .map_err(|unconverted| argument_error(native, index, &unconverted))
+    if let Some(array) = arg.read_lock::<::rhai::Array>() {
+        let Some(expected) = expected else {
+            return Ok(Held::Scalar(ArgRef::Void));
+        };
+        let list = match list_element(expected) {
+            Some(element) => array_to_list(&array, element, 0, conversion),
+            None => Err(Refusal::Type(Mismatch::Type("array"))),
+        };
+        return list
+            .map(|list| Held::Value(Value::List(list)))
+            .map_err(|refusal| {
+                refusal
+                    .into_error(native, index + 1, "array", conversion)
+                    .to_string()
+                    .into()
+            });
+    }
+    scalar(arg)
+        .map(Held::Scalar)
+        .ok_or_else(|| argument_error(native, index, &no_script_type(arg)))
+}
+
+/// A `()`, int, float or bool as an argument; `None` for any other value.
+fn scalar(arg: &Dynamic) -> Option<ArgRef<'static>> {
+    if arg.is_unit() {
+        return Some(ArgRef::Void);
+    }
+    if let Ok(n) = arg.as_int() {
+        return Some(ArgRef::Int(n));
+    }
+    if let Ok(x) = arg.as_float() {
+        return Some(ArgRef::Float(x));
+    }
+    arg.as_bool().ok().map(ArgRef::Bool)
+}
+
+/// What a Rhai value with no script type is.
+fn no_script_type(arg: &Dynamic) -> Unconverted {
+    Unconverted::new(format!(
+        "is a Rhai {}, which has no script type",
+        arg.type_name()
+    ))
+}
+
+/// A Rhai array as a script list of `element` values, charged to `conversion`: a string
+/// Rhai shares is copied once per call however often it appears, and a nested array is
+/// converted only where `element` is a list.
+fn array_to_list(
+    items: &[Dynamic],
+    element: ScriptType,
+    depth: usize,
+    conversion: &mut Conversion,
+) -> Result<ScriptList, Refusal> {
+    if depth >= Value::MAX_NESTING {
+        return Err(Unconverted::new(format!(
+            "is an array nested more than {} deep",
+            Value::MAX_NESTING
+        ))
+        .into());
+    }
+    let key = items.as_ptr() as usize;
+    if let Some(list) = conversion.made_list(key, element, depth) {
+        return Ok(list);
+    }
+    conversion.charge_list(items.len())?;
+    let values = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            element_from_rhai(item, element, depth, conversion)
+                .map_err(|refusal| refusal.in_element(i + 1))
+        })
+        .collect::<Result<Vec<Value>, Refusal>>()?;
+    let list = ScriptList::new(values).map_err(|too_deep| {
+        Refusal::from(Unconverted::new(format!(
+            "is an array whose lists {too_deep}"
+        )))
+    })?;
+    conversion.keep_list(key, element, depth, &list);
+    Ok(list)
+}
+
+/// An element of an array converted at `depth`, as an `element`.
+fn element_from_rhai(
+    item: &Dynamic,
+    element: ScriptType,
+    depth: usize,
+    conversion: &mut Conversion,
+) -> Result<Value, Refusal> {
+    if let Some(arg) = scalar(item) {
+        return Ok(arg.to_value());
+    }
+    if let Some(text) = item.read_lock::<ImmutableString>() {
+        let bytes = text.as_bytes();
+        return conversion
+            .string(bytes.as_ptr() as usize, bytes)
+            .map(Value::Str);
+    }
+    if let Some(blob) = item.read_lock::<::rhai::Blob>() {
+        return conversion
+            .string(blob.as_ptr() as usize, &blob)
+            .map(Value::Str);
+    }
+    if let Some(array) = item.read_lock::<::rhai::Array>() {
+        return match list_element(element) {
+            Some(inner) => array_to_list(&array, inner, depth + 1, conversion).map(Value::List),
+            None => Err(Refusal::Type(Mismatch::Type("array"))),
+        };
+    }
+    Err(no_script_type(item).into())
 }
 
 /// The error of argument `index` (from 0) that does not convert.
@@ -487,51 +611,4 @@ fn shared_to_rhai(value: Value) -> Dynamic {
         Value::List(items) => Dynamic::from_array(items.iter().cloned().map(to_rhai).collect()),
         scalar => to_rhai(scalar),
     }
-}
-
-/// A Rhai value as a script value: a string or a `Blob` is a string (its bytes), an
-/// `Array` a list. `Err` says what the value is instead.
-fn convert_from_rhai(arg: Dynamic, depth: usize) -> Result<Value, Unconverted> {
-    if arg.is_unit() {
-        return Ok(Value::Void);
-    }
-    if let Ok(n) = arg.as_int() {
-        return Ok(Value::Int(n));
-    }
-    if let Ok(x) = arg.as_float() {
-        return Ok(Value::Float(x));
-    }
-    if let Ok(b) = arg.as_bool() {
-        return Ok(Value::Bool(b));
-    }
-    let type_name = arg.type_name();
-    let other = || Unconverted::new(format!("is a Rhai {type_name}"));
-    if arg.is_string() {
-        return arg
-            .into_immutable_string()
-            .map(|s| Value::str(s.as_str()))
-            .map_err(|_| other());
-    }
-    if arg.is_blob() {
-        return arg.into_blob().map(Value::str).map_err(|_| other());
-    }
-    if arg.is_array() {
-        if depth >= Value::MAX_NESTING {
-            return Err(Unconverted::new(format!(
-                "is an array nested more than {} deep",
-                Value::MAX_NESTING
-            )));
-        }
-        let items = arg.into_array().map_err(|_| other())?;
-        let values = items
-            .into_iter()
-            .enumerate()
-            .map(|(i, item)| convert_from_rhai(item, depth + 1).map_err(|e| e.in_element(i + 1)))
-            .collect::<Result<Vec<Value>, Unconverted>>()?;
-        return Value::list(values)
-            .map_err(|too_deep| Unconverted::new(format!("is an array whose lists {too_deep}")));
-    }
-    Err(Unconverted::new(format!(
-        "is a Rhai {type_name}, which has no script type"
-    )))
 }

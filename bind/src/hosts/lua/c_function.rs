@@ -25,7 +25,11 @@ use std::sync::Arc;
 use mlua::{Function, LightUserData, Lua, ffi};
 
 use super::{CollectionRequest, Unconverted, to_lua};
-use crate::{ArgRef, BoundNative, CollectorId, Context, Error, ScriptArg, Value};
+use crate::hosts::conversion::{Conversion, Refusal, list_element};
+use crate::{
+    ArgRef, BoundNative, CollectorId, Context, Error, Mismatch, ScriptArg, ScriptList, ScriptType,
+    Value,
+};
 
 /// What the bridge keeps in a Lua state (as its app data), for as long as the state
 /// lives: the natives its C functions point at, and the collectors its installs added to
@@ -55,6 +59,8 @@ impl Drop for LuaInstalls {
 struct LuaNative {
     bound: BoundNative,
     collection: Arc<CollectionRequest>,
+    /// The context's conversion limit, for table arguments.
+    conversion_limit: usize,
 }
 
 /// A native call's outcome on its way to the finisher.
@@ -86,9 +92,14 @@ pub(super) fn lua_function(
     lua: &Lua,
     bound: BoundNative,
     collection: Arc<CollectionRequest>,
+    conversion_limit: usize,
     finisher: &Function,
 ) -> mlua::Result<Function> {
-    let native = Box::new(LuaNative { bound, collection });
+    let native = Box::new(LuaNative {
+        bound,
+        collection,
+        conversion_limit,
+    });
     let pointer: *const LuaNative = &*native;
     with_installs(lua, |installs| installs.natives.push(native))?;
     // SAFETY: `exec_raw` runs the closure in protected mode with the finisher as its one
@@ -138,7 +149,7 @@ unsafe extern "C-unwind" fn call_native(state: *mut ffi::lua_State) -> c_int {
     let bound = &native.bound;
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: `state` is the state Lua called this C function with.
-        unsafe { call_with_stack_arguments(state, bound) }
+        unsafe { call_with_stack_arguments(state, native) }
     }))
     .unwrap_or_else(|payload| Err(Error::panicked(bound.native().spec(), payload.as_ref())));
     if native.collection.take() {
@@ -182,12 +193,13 @@ unsafe extern "C-unwind" fn call_native(state: *mut ffi::lua_State) -> c_int {
 /// # Safety
 /// `state` is the state of a running C function call.
 #[inline(always)]
-unsafe fn call_with_stack_arguments(state: *mut ffi::lua_State, bound: &BoundNative) -> Outcome {
+unsafe fn call_with_stack_arguments(state: *mut ffi::lua_State, native: &LuaNative) -> Outcome {
+    let bound = &native.bound;
     // SAFETY: `state` is live; the stack's top is the argument count.
     let count = usize::try_from(unsafe { ffi::lua_gettop(state) }).unwrap_or(0);
     if count > STACK_ARGS {
         // SAFETY: as for this function.
-        return unsafe { call_with_tables(state, bound, count) };
+        return unsafe { call_with_tables(state, native, count) };
     }
     let mut lent = [ArgRef::Void; STACK_ARGS];
     for (position, arg) in lent[..count].iter_mut().enumerate() {
@@ -195,7 +207,7 @@ unsafe fn call_with_stack_arguments(state: *mut ffi::lua_State, bound: &BoundNat
         *arg = match unsafe { lend(state, slot(position + 1)) } {
             Ok(Some(arg)) => arg,
             // SAFETY: as for this function.
-            Ok(None) => return unsafe { call_with_tables(state, bound, count) },
+            Ok(None) => return unsafe { call_with_tables(state, native, count) },
             Err(unconverted) => return Err(argument_error(bound, position + 1, &unconverted)),
         };
     }
@@ -203,8 +215,9 @@ unsafe fn call_with_stack_arguments(state: *mut ffi::lua_State, bound: &BoundNat
 }
 
 /// [`call_with_stack_arguments`] for a call with a table argument, or with more than
-/// [`STACK_ARGS`] arguments: tables are converted first (each into a script list), then
-/// every argument is lent.
+/// [`STACK_ARGS`] arguments: each table is converted as far as its parameter's type asks
+/// (see [`conversion`](super::super::conversion)), then every argument is lent. A table
+/// past the native's last parameter is not looked at: the glue refuses the count.
 ///
 /// # Safety
 /// `state` is the state of a running C function call with `count` arguments.
@@ -212,17 +225,31 @@ unsafe fn call_with_stack_arguments(state: *mut ffi::lua_State, bound: &BoundNat
 #[inline(never)]
 unsafe fn call_with_tables(
     state: *mut ffi::lua_State,
-    bound: &BoundNative,
+    native: &LuaNative,
     count: usize,
 ) -> Outcome {
+    let bound = &native.bound;
+    let params = bound.native().spec().params;
+    let mut conversion = Conversion::new(native.conversion_limit);
     let mut lists = Vec::new();
     for index in 1..=count {
         // SAFETY: `index` is an argument's slot.
-        if unsafe { ffi::lua_type(state, slot(index)) } == ffi::LUA_TTABLE {
-            // SAFETY: as above.
-            let list = unsafe { table_to_value(state, slot(index), 0) }
-                .map_err(|unconverted| argument_error(bound, index, &unconverted))?;
-            lists.push(list);
+        if unsafe { ffi::lua_type(state, slot(index)) } != ffi::LUA_TTABLE {
+            continue;
+        }
+        let Some(param) = params.get(index - 1) else {
+            continue;
+        };
+        let refused = |refusal: Refusal, conversion: &Conversion| {
+            refusal.into_error(bound.native(), index, "table", conversion)
+        };
+        let Some(element) = list_element(param.ty) else {
+            return Err(refused(Refusal::Type(Mismatch::Type("table")), &conversion));
+        };
+        // SAFETY: as above.
+        match unsafe { table_to_list(state, slot(index), element, 0, &mut conversion) } {
+            Ok(list) => lists.push(Value::List(list)),
+            Err(refusal) => return Err(refused(refusal, &conversion)),
         }
     }
     let mut tables = lists.iter();
@@ -231,7 +258,10 @@ unsafe fn call_with_tables(
         // SAFETY: `index` is an argument's slot, which stays on the stack for the call.
         lent.push(match unsafe { lend(state, slot(index)) } {
             Ok(Some(arg)) => arg,
-            Ok(None) => tables.next().map_or(ArgRef::Void, ScriptArg::lend),
+            Ok(None) if index <= params.len() => {
+                tables.next().map_or(ArgRef::Void, ScriptArg::lend)
+            }
+            Ok(None) => ArgRef::Void,
             Err(unconverted) => return Err(argument_error(bound, index, &unconverted)),
         });
     }
@@ -311,30 +341,97 @@ unsafe fn type_name(state: *mut ffi::lua_State, tag: c_int) -> String {
         .into_owned()
 }
 
-/// The sequence table at `index` as a script list (raw reads: metatables are not
-/// consulted). `Err` says what the table is instead (the caller names the argument).
+/// The sequence table at `index` as a script list of `element` values (raw reads:
+/// metatables are not consulted), charged to `conversion`: a string is copied once per
+/// call however often it appears, a table reached twice is converted once, and a nested
+/// table is converted only where `element` is a list.
 ///
 /// # Safety
 /// `index` is an absolute index of a table on `state`'s stack. Nothing here raises a Lua
 /// error: raw reads and `lua_next` over a table nothing modifies do not.
-unsafe fn table_to_value(
+unsafe fn table_to_list(
     state: *mut ffi::lua_State,
     index: c_int,
+    element: ScriptType,
     depth: usize,
-) -> Result<Value, Unconverted> {
+    conversion: &mut Conversion,
+) -> Result<ScriptList, Refusal> {
     if depth >= Value::MAX_NESTING {
         return Err(Unconverted::new(format!(
             "is a table nested more than {} deep",
             Value::MAX_NESTING
-        )));
+        ))
+        .into());
+    }
+    // SAFETY: `index` is a table; its address identifies it while the call holds it.
+    let key = unsafe { ffi::lua_topointer(state, index) } as usize;
+    if let Some(list) = conversion.made_list(key, element, depth) {
+        return Ok(list);
     }
     // SAFETY (each block): `index` is the table; the stack has the room just checked, and
     // every value pushed is popped before the next step.
     if unsafe { ffi::lua_checkstack(state, 3) } == 0 {
-        return Err(Unconverted::new(
-            "is a table too deep for Lua's stack".to_string(),
-        ));
+        return Err(Unconverted::new("is a table too deep for Lua's stack".to_string()).into());
     }
+    let len = unsafe { sequence_len(state, index) }?;
+    conversion.charge_list(len)?;
+    let mut items = Vec::with_capacity(len);
+    for position in 1..=len {
+        let key = ffi::lua_Integer::try_from(position).unwrap_or(ffi::lua_Integer::MAX);
+        unsafe { ffi::lua_rawgeti(state, index, key) };
+        let top = unsafe { ffi::lua_gettop(state) };
+        let item = unsafe { element_value(state, top, element, depth, conversion) };
+        unsafe { ffi::lua_pop(state, 1) };
+        items.push(item.map_err(|refusal| refusal.in_element(position))?);
+    }
+    let list = ScriptList::new(items).map_err(|too_deep| {
+        Refusal::from(Unconverted::new(format!(
+            "is a table whose lists {too_deep}"
+        )))
+    })?;
+    conversion.keep_list(key, element, depth, &list);
+    Ok(list)
+}
+
+/// The value at `index` (an element of a table converted at `depth`) as an `element`.
+///
+/// # Safety
+/// `index` is a valid, absolute index of `state`'s stack, with room for 3 more values.
+unsafe fn element_value(
+    state: *mut ffi::lua_State,
+    index: c_int,
+    element: ScriptType,
+    depth: usize,
+    conversion: &mut Conversion,
+) -> Result<Value, Refusal> {
+    // SAFETY (each block): `index` is valid; each read matches the type just checked.
+    match unsafe { ffi::lua_type(state, index) } {
+        ffi::LUA_TTABLE => match list_element(element) {
+            Some(inner) => unsafe { table_to_list(state, index, inner, depth + 1, conversion) }
+                .map(Value::List),
+            None => Err(Refusal::Type(Mismatch::Type("table"))),
+        },
+        ffi::LUA_TSTRING => {
+            let bytes = unsafe { string_bytes(state, index) };
+            conversion
+                .string(bytes.as_ptr() as usize, bytes)
+                .map(Value::Str)
+        }
+        _ => match unsafe { lend(state, index) } {
+            Ok(Some(arg)) => Ok(arg.to_value()),
+            Ok(None) => Err(Refusal::Type(Mismatch::Type("table"))),
+            Err(unconverted) => Err(unconverted.into()),
+        },
+    }
+}
+
+/// The length of the sequence table at `index`, or why it is not one.
+///
+/// # Safety
+/// `index` is an absolute index of a table on `state`'s stack, with room for 3 more values.
+unsafe fn sequence_len(state: *mut ffi::lua_State, index: c_int) -> Result<usize, Unconverted> {
+    // SAFETY (each block): `index` is the table; `lua_next` pushes a key and a value,
+    // both popped before the next step (the key on the last, when `lua_next` pops it).
     let len = unsafe { ffi::lua_rawlen(state, index) };
     let mut entries = 0usize;
     unsafe { ffi::lua_pushnil(state) };
@@ -358,21 +455,7 @@ unsafe fn table_to_value(
             "is a Lua table with holes, so not a list".to_string(),
         ));
     }
-    let mut items = Vec::with_capacity(len);
-    for position in 1..=len {
-        let key = ffi::lua_Integer::try_from(position).unwrap_or(ffi::lua_Integer::MAX);
-        unsafe { ffi::lua_rawgeti(state, index, key) };
-        let top = unsafe { ffi::lua_gettop(state) };
-        let item = match unsafe { lend(state, top) } {
-            Ok(Some(arg)) => Ok(arg.to_value()),
-            Ok(None) => unsafe { table_to_value(state, top, depth + 1) },
-            Err(unconverted) => Err(unconverted),
-        };
-        unsafe { ffi::lua_pop(state, 1) };
-        items.push(item.map_err(|e| e.in_element(position))?);
-    }
-    Value::list(items)
-        .map_err(|too_deep| Unconverted::new(format!("is a table whose lists {too_deep}")))
+    Ok(len)
 }
 
 /// A table key as an error shows it.

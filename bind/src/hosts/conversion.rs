@@ -1,0 +1,156 @@
+//! One call's conversion of engine tables and arrays into script lists, shared by the Lua
+//! and Rhai bridges: converted only as far as the parameter's type asks, bounded in bytes,
+//! and sharing what the engine shares.
+//!
+//! - **By type.** A table or array reaches a list only where the parameter is a
+//!   `list<T>` (or `list<T>?`); anywhere else it is a type error at once. Inside a list,
+//!   a nested table is converted only where `T` is itself a list.
+//! - **Bounded.** Every byte the converted values take (a list's slots, a string's
+//!   bytes, each with a small header) is charged against the context's conversion limit
+//!   ([`Context::conversion_limit`](crate::Context::conversion_limit)); past it the call
+//!   is an error naming the argument, and nothing more is allocated. Every element
+//!   visited is a slot charged, so the work is bounded by the same figure.
+//! - **Shared.** A string the engine holds once is copied once however many times the
+//!   argument refers to it, and a table reached along several paths is converted once
+//!   and shared (script lists are immutable), so a value built of references costs what
+//!   the engine itself holds, not the number of paths through it.
+
+use std::collections::HashMap;
+
+use super::Unconverted;
+use crate::{Error, Mismatch, Native, ScriptList, ScriptString, ScriptType, Value};
+
+/// Bytes charged for each string or list besides its payload: its allocation's header.
+const HEADER: usize = 16;
+
+/// Why a table or array argument was refused.
+pub(super) enum Refusal {
+    /// A value of the wrong script type (the glue's own wording).
+    Type(Mismatch),
+    /// A value no script type holds.
+    Unconverted(Unconverted),
+    /// Converting it would take more than the context's conversion limit.
+    TooLarge,
+}
+
+impl Refusal {
+    /// The same refusal, found at element `position` (from 1) of an enclosing list.
+    pub(super) fn in_element(self, position: usize) -> Refusal {
+        match self {
+            Refusal::Type(mismatch) => Refusal::Type(mismatch.in_element(position - 1)),
+            Refusal::Unconverted(unconverted) => {
+                Refusal::Unconverted(unconverted.in_element(position))
+            }
+            Refusal::TooLarge => Refusal::TooLarge,
+        }
+    }
+
+    /// The error of argument `position` (from 1) of `native`, which `conversion` refused;
+    /// `container` is the engine's word for a table or array.
+    pub(super) fn into_error(
+        self,
+        native: &Native,
+        position: usize,
+        container: &str,
+        conversion: &Conversion,
+    ) -> Error {
+        let spec = native.spec();
+        match self {
+            Refusal::Type(mismatch) => Error::argument_type(spec, position - 1, mismatch),
+            Refusal::Unconverted(unconverted) => {
+                Error::msg(unconverted.argument_message(native, position, container))
+            }
+            Refusal::TooLarge => Error::argument_too_large(spec, position - 1, conversion.limit),
+        }
+    }
+}
+
+impl From<Unconverted> for Refusal {
+    fn from(unconverted: Unconverted) -> Refusal {
+        Refusal::Unconverted(unconverted)
+    }
+}
+
+/// The element type of a parameter of type `ty`, if a table or array may go there: `T`
+/// for `list<T>` or `list<T>?`.
+pub(super) fn list_element(ty: ScriptType) -> Option<ScriptType> {
+    match ty.when_passed() {
+        ScriptType::List(element) => Some(*element),
+        _ => None,
+    }
+}
+
+/// One call's conversions: what they have charged, and what they have made, by the
+/// engine's identity of the value (its address while the call holds it).
+pub(super) struct Conversion {
+    limit: usize,
+    used: usize,
+    strings: HashMap<usize, ScriptString>,
+    lists: HashMap<(usize, ScriptType, usize), ScriptList>,
+}
+
+impl Conversion {
+    /// A conversion that may take `limit` bytes in all.
+    pub(super) fn new(limit: usize) -> Conversion {
+        Conversion {
+            limit,
+            used: 0,
+            strings: HashMap::new(),
+            lists: HashMap::new(),
+        }
+    }
+
+    /// Charges `bytes`, or refuses when they would pass the limit (charging nothing).
+    fn charge(&mut self, bytes: usize) -> Result<(), Refusal> {
+        match self.used.checked_add(bytes) {
+            Some(total) if total <= self.limit => {
+                self.used = total;
+                Ok(())
+            }
+            _ => Err(Refusal::TooLarge),
+        }
+    }
+
+    /// Charges the slots of a list of `len` elements, before they are allocated.
+    pub(super) fn charge_list(&mut self, len: usize) -> Result<(), Refusal> {
+        let slots = len
+            .checked_mul(std::mem::size_of::<Value>())
+            .ok_or(Refusal::TooLarge)?;
+        self.charge(slots.saturating_add(HEADER))
+    }
+
+    /// The engine's string `key` with these `bytes`, copied (and charged) the first time
+    /// only.
+    pub(super) fn string(&mut self, key: usize, bytes: &[u8]) -> Result<ScriptString, Refusal> {
+        if let Some(shared) = self.strings.get(&key) {
+            return Ok(shared.clone());
+        }
+        self.charge(bytes.len().saturating_add(HEADER))?;
+        let string = ScriptString::from(bytes);
+        self.strings.insert(key, string.clone());
+        Ok(string)
+    }
+
+    /// The list made before from the engine's table `key` as a list of `element` at
+    /// nesting `depth`, if any.
+    pub(super) fn made_list(
+        &self,
+        key: usize,
+        element: ScriptType,
+        depth: usize,
+    ) -> Option<ScriptList> {
+        self.lists.get(&(key, element, depth)).cloned()
+    }
+
+    /// Keeps `list`, made from the engine's table `key` as a list of `element` at nesting
+    /// `depth`, to share it.
+    pub(super) fn keep_list(
+        &mut self,
+        key: usize,
+        element: ScriptType,
+        depth: usize,
+        list: &ScriptList,
+    ) {
+        self.lists.insert((key, element, depth), list.clone());
+    }
+}

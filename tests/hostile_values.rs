@@ -1,0 +1,197 @@
+//! Hostile values through the Lua and Rhai bridges and the goost host (RELIABILITY.md,
+//! round 3, items 1 and 2): a table or array is converted only as far as its parameter's
+//! type asks, within the context's conversion limit, sharing what the engine shares.
+//! Every case here aborted the process (or grew it past 2 GB) before.
+
+use goost_memory::{Context, MemoryLimit, host, native};
+
+/// Takes a list of strings as copies: the worst case for a list of shared references.
+#[native("hostile.lists.count", spec = "tests/fixture/hostile.spec")]
+fn count(xs: Vec<String>) -> i64 {
+    xs.len() as i64
+}
+
+/// Takes nested lists of ints.
+#[native("hostile.lists.depth", spec = "tests/fixture/hostile.spec")]
+fn depth(xs: Vec<Vec<i64>>) -> i64 {
+    xs.iter().map(|inner| inner.len() as i64).sum()
+}
+
+/// A context with a 1 MiB limit, as an embedder running untrusted scripts makes one.
+fn limited() -> Context {
+    Context::builder().memory_limit(1 << 20).build()
+}
+
+#[test]
+fn the_goost_host_refuses_to_copy_a_list_of_many_references_to_one_large_string() {
+    let mut out = Vec::new();
+    let error = host::run(
+        "t.goost",
+        "import hostile\nlet s = \"x\"\nlet i = 0\nwhile i < 24 { s = s + s\ni = i + 1 }\n\
+         let xs = [s, s, s, s, s, s, s, s]\nprint(hostile.lists.count(xs))\n",
+        &Context::new(),
+        &mut out,
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "t.goost:7:7: hostile.lists.count(xs: list<string>) -> int: argument 1 (xs) expects \
+         list<string>, got a list whose strings would take 134217728 bytes to copy, past the \
+         67108864-byte bound on a copied argument (take it as `ListRef<&str>` or \
+         `Vec<ScriptString>`, which share the strings)"
+    );
+}
+
+#[cfg(feature = "lua")]
+mod lua {
+    use super::limited;
+    use goost_memory::Context;
+    use goost_memory::hosts::lua::{self, mlua};
+
+    fn lua_on(ctx: Context) -> mlua::Lua {
+        let vm = mlua::Lua::new();
+        vm.set_memory_limit(64 << 20).unwrap();
+        lua::install(&vm, ctx).unwrap();
+        vm.load(r#"memory = require("memory"); hostile = require("hostile")"#)
+            .exec()
+            .unwrap();
+        vm
+    }
+
+    fn error(vm: &mlua::Lua, script: &str) -> String {
+        match vm.load(script).exec().unwrap_err() {
+            mlua::Error::CallbackError { cause, .. } => cause.to_string(),
+            other => other.to_string(),
+        }
+    }
+
+    const SHARED_STRING: &str =
+        r#"local s = string.rep("x", 1 << 20); t = {}; for i = 1, 8192 do t[i] = s end"#;
+
+    #[test]
+    fn a_table_where_an_int_goes_is_a_type_error_at_once() {
+        let vm = lua_on(limited());
+        vm.load(SHARED_STRING).exec().unwrap();
+        assert_eq!(
+            error(&vm, "memory.buffer.len(t)"),
+            "memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got table"
+        );
+        // 40 tables, 2^40 paths.
+        assert_eq!(
+            error(
+                &vm,
+                "local t = {}; for i = 1, 40 do t = {t, t} end; memory.buffer.len(t)"
+            ),
+            "memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got table"
+        );
+    }
+
+    #[test]
+    fn a_string_referenced_many_times_is_converted_once_and_bounded_by_the_limit() {
+        // Unlimited context: the shared string is converted once (1 MiB, not 8 GiB), then
+        // the `Vec<String>` parameter refuses to make 8192 copies of it.
+        let vm = lua_on(Context::new());
+        vm.load(SHARED_STRING).exec().unwrap();
+        assert_eq!(
+            error(&vm, "hostile.lists.count(t)"),
+            "hostile.lists.count(xs: list<string>) -> int: argument 1 (xs) expects list<string>, \
+             got a list whose strings would take 8589934592 bytes to copy, past the \
+             67108864-byte bound on a copied argument (take it as `ListRef<&str>` or \
+             `Vec<ScriptString>`, which share the strings)"
+        );
+        // Under a 1 MiB limit the list itself (8192 slots and the string once) is past it.
+        let vm = lua_on(limited());
+        vm.load(SHARED_STRING).exec().unwrap();
+        assert_eq!(
+            error(&vm, "hostile.lists.count(t)"),
+            "hostile.lists.count(xs: list<string>) -> int: argument 1 (xs) would take more \
+             than 1048576 bytes to convert (the context's conversion limit)"
+        );
+        // Within it, the call goes through.
+        let n: i64 = vm
+            .load(r#"local t = {}; for i = 1, 1000 do t[i] = "abc" end; return hostile.lists.count(t)"#)
+            .eval()
+            .unwrap();
+        assert_eq!(n, 1000);
+    }
+
+    #[test]
+    fn a_table_shared_along_many_paths_is_converted_once() {
+        let vm = lua_on(Context::new());
+        // One row referred to 1000 times: converted once, shared.
+        let n: i64 = vm
+            .load(
+                "local row = {1, 2, 3}; local t = {}; for i = 1, 1000 do t[i] = row end; \
+                 return hostile.lists.depth(t)",
+            )
+            .eval()
+            .unwrap();
+        assert_eq!(n, 3000);
+        assert_eq!(
+            error(
+                &vm,
+                "local t = {}; for i = 1, 40 do t = {t, t} end; hostile.lists.depth(t)"
+            ),
+            "hostile.lists.depth(xs: list<list<int>>) -> int: argument 1 (xs) expects \
+             list<list<int>>, got a list whose element 1 is table"
+        );
+    }
+}
+
+#[cfg(feature = "rhai")]
+mod rhai {
+    use super::limited;
+    use goost_memory::Context;
+    use goost_memory::hosts::rhai::{self, rhai::Engine};
+
+    fn engine(ctx: Context) -> Engine {
+        let mut engine = Engine::new();
+        engine.set_max_array_size(0).set_max_string_size(0);
+        rhai::install(&mut engine, ctx).unwrap();
+        engine
+    }
+
+    fn error(engine: &Engine, script: &str) -> String {
+        engine.run(script).unwrap_err().to_string()
+    }
+
+    const SHARED_STRING: &str =
+        "let s = \"x\"; for i in 0..20 { s += s; } let a = []; for i in 0..8192 { a.push(s); }";
+
+    #[test]
+    fn an_array_where_an_int_goes_is_a_type_error_at_once() {
+        let engine = engine(limited());
+        assert_eq!(
+            error(&engine, &format!("{SHARED_STRING} memory::buffer::len(a)")),
+            "Runtime error: memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got array"
+        );
+    }
+
+    #[test]
+    fn a_shared_string_is_converted_once_and_bounded_by_the_limit() {
+        let unlimited = engine(Context::new());
+        assert_eq!(
+            error(
+                &unlimited,
+                &format!("{SHARED_STRING} hostile::lists::count(a)")
+            ),
+            "Runtime error: hostile.lists.count(xs: list<string>) -> int: argument 1 (xs) \
+             expects list<string>, got a list whose strings would take 8589934592 bytes to \
+             copy, past the 67108864-byte bound on a copied argument (take it as \
+             `ListRef<&str>` or `Vec<ScriptString>`, which share the strings)"
+        );
+        let limited = engine(limited());
+        assert_eq!(
+            error(
+                &limited,
+                &format!("{SHARED_STRING} hostile::lists::count(a)")
+            ),
+            "Runtime error: hostile.lists.count(xs: list<string>) -> int: argument 1 (xs) would \
+             take more than 1048576 bytes to convert (the context's conversion limit)"
+        );
+        let n: i64 = limited
+            .eval("let a = []; for i in 0..1000 { a.push(\"abc\"); } hostile::lists::count(a)")
+            .unwrap();
+        assert_eq!(n, 1000);
+    }
+}
