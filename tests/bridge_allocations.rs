@@ -176,3 +176,62 @@ fn a_result_lua_cannot_take_is_dropped_not_leaked() {
         "{grown} bytes still live after {ROUNDS} refused reads of {BYTES} bytes"
     );
 }
+
+/// RELIABILITY.md, round 3, item 8: `memory.buffer.read` makes one copy of the buffer for
+/// the script (the native's string) and the engine one more (its own string), the first
+/// freed when the call returns: in Lua the bytes a read allocates are at most twice the
+/// buffer. Rhai's string type copies text made from Rust once more inside (a hand-written
+/// binding pays the same), so there three copies are made, the bridge's own freed before
+/// Rhai's second: at most two are live at once. Counted as every byte allocated during the
+/// read.
+#[test]
+fn a_read_allocates_two_copies_of_the_buffer_in_lua_and_three_in_rhai() {
+    let _turn = COUNTING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    const SIZE: u64 = 4 << 20;
+    let slack = 64 << 10;
+    let allocated_by = |f: &dyn Fn()| {
+        let before = counts().total;
+        f();
+        counts().total - before
+    };
+
+    let vm = mlua::Lua::new();
+    lua::install(&vm, Context::new()).unwrap();
+    vm.load(format!(
+        r#"memory = require("memory"); b = memory.buffer.new()
+           memory.buffer.write(b, string.rep("x", {SIZE}))"#
+    ))
+    .exec()
+    .unwrap();
+    let read = vm
+        .load("local s = memory.buffer.read(b); return #s")
+        .into_function()
+        .unwrap();
+    let lua_bytes = allocated_by(&|| assert_eq!(read.call::<u64>(()).unwrap(), SIZE));
+    assert!(
+        (SIZE..=2 * SIZE + slack).contains(&lua_bytes),
+        "Lua read allocated {lua_bytes} bytes for a buffer of {SIZE}"
+    );
+
+    let mut engine = rhai::Engine::new();
+    rhai_bridge::install(&mut engine, Context::new()).unwrap();
+    let b: i64 = engine.eval("memory::buffer::new()").unwrap();
+    let text = rhai::ImmutableString::from("x".repeat(SIZE as usize));
+    let mut scope = rhai::Scope::new();
+    scope.push("b", b).push("text", text);
+    engine
+        .run_with_scope(&mut scope, "memory::buffer::write(b, text);")
+        .unwrap();
+    let ast = engine
+        .compile(format!("memory::buffer::read({b}).len()"))
+        .unwrap();
+    let rhai_bytes = allocated_by(&|| {
+        assert_eq!(engine.eval_ast::<i64>(&ast).unwrap(), SIZE as i64);
+    });
+    assert!(
+        (SIZE..=3 * SIZE + slack).contains(&rhai_bytes),
+        "Rhai read allocated {rhai_bytes} bytes for a buffer of {SIZE}"
+    );
+}

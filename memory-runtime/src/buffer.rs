@@ -94,7 +94,11 @@ impl Buffer {
         Ok(Written::Grew)
     }
 
-    /// The contents, as a new shared string (one copy).
+    /// The contents, as a new shared string (one copy, made while the buffer's slot is
+    /// held, and not charged to the context: it belongs to the script from here). A
+    /// bridge makes the engine's own string from it and drops it: reading a buffer of `n`
+    /// bytes takes at most `2n` bytes beyond the buffer at once (Lua, Rhai; the goost host
+    /// keeps the one copy and counts it among the script's strings).
     pub fn read(&self) -> ScriptString {
         ScriptString::from_bytes(&self.data)
     }

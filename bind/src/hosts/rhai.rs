@@ -602,10 +602,18 @@ fn to_rhai(value: Value) -> Dynamic {
 
 /// [`to_rhai`] for a string or a list.
 #[inline(never)]
+///
+/// Rhai's strings copy text made from Rust once more inside (its `SmartString` copies a
+/// `String` into its own allocation), so a text result is first copied into a `String`
+/// and the script string dropped (freed, if nothing else shares it) before Rhai makes its
+/// copy: at most two copies of the text are live at once.
 fn shared_to_rhai(value: Value) -> Dynamic {
     match value {
-        Value::Str(s) => match s.to_str() {
-            Ok(text) => Dynamic::from(ImmutableString::from(text)),
+        Value::Str(s) => match s.to_str().map(str::to_owned) {
+            Ok(text) => {
+                drop(s);
+                Dynamic::from(ImmutableString::from(text))
+            }
             Err(_) => Dynamic::from_blob(s.as_bytes().to_vec()),
         },
         Value::List(items) => Dynamic::from_array(items.iter().cloned().map(to_rhai).collect()),
