@@ -1,5 +1,6 @@
 //! The spec model: a module, its groups and functions, each function's script types.
 
+use std::collections::HashSet;
 use std::fmt;
 
 /// A script-visible type. The set is closed; the Rust side of each is a trait impl in
@@ -97,11 +98,29 @@ impl ScriptType {
         ScriptType::parse_with_error(text).ok()
     }
 
+    /// How deeply a type may nest (`list<list<...>>`, `T?`): as deep as a script list may
+    /// (a value nested deeper could never be passed), and a bound on the parser's recursion.
+    pub const MAX_NESTING: usize = 64;
+
     /// [`ScriptType::parse`], saying where and why `text` is not a type.
     pub fn parse_with_error(text: &str) -> Result<ScriptType, TypeError> {
+        ScriptType::parse_nested(text, 0)
+    }
+
+    /// [`ScriptType::parse_with_error`] for a type inside `depth` others.
+    fn parse_nested(text: &str, depth: usize) -> Result<ScriptType, TypeError> {
+        if depth > ScriptType::MAX_NESTING {
+            return Err(TypeError {
+                at: 0,
+                message: format!(
+                    "the type nests more than {} levels deep",
+                    ScriptType::MAX_NESTING
+                ),
+            });
+        }
         let trimmed = text.trim_end();
         if let Some(inner) = trimmed.strip_suffix('?') {
-            let inside = ScriptType::parse_with_error(inner)?;
+            let inside = ScriptType::parse_nested(inner, depth + 1)?;
             return match inside {
                 ScriptType::Void | ScriptType::Optional(_) => Err(TypeError {
                     at: 0,
@@ -121,9 +140,11 @@ impl ScriptType {
                 let inner_at = trimmed.len() - rest_trimmed.len() + 1;
                 let lead = inner.len() - inner.trim_start().len();
                 let element =
-                    ScriptType::parse_with_error(inner.trim_start()).map_err(|e| TypeError {
-                        at: inner_at + lead + e.at,
-                        message: e.message,
+                    ScriptType::parse_nested(inner.trim_start(), depth + 1).map_err(|e| {
+                        TypeError {
+                            at: inner_at + lead + e.at,
+                            message: e.message,
+                        }
                     })?;
                 if element == ScriptType::Void {
                     return Err(TypeError {
@@ -147,9 +168,11 @@ impl ScriptType {
 }
 
 /// A `'static` copy of `ty`: the types without parts are constants; each nested type is
-/// allocated once per process and reused after (specs name few distinct types).
+/// allocated once per process and reused after, found by its hash (specs name few
+/// distinct types).
 fn keep(ty: ScriptType) -> &'static ScriptType {
-    static KEPT: std::sync::Mutex<Vec<&'static ScriptType>> = std::sync::Mutex::new(Vec::new());
+    static KEPT: std::sync::Mutex<Option<HashSet<&'static ScriptType>>> =
+        std::sync::Mutex::new(None);
     match ty {
         ScriptType::Int => &ScriptType::Int,
         ScriptType::Float => &ScriptType::Float,
@@ -160,11 +183,12 @@ fn keep(ty: ScriptType) -> &'static ScriptType {
             let mut kept = KEPT
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Some(found) = kept.iter().find(|k| ***k == nested) {
+            let kept = kept.get_or_insert_with(HashSet::new);
+            if let Some(found) = kept.get(&nested) {
                 return found;
             }
             let leaked: &'static ScriptType = Box::leak(Box::new(nested));
-            kept.push(leaked);
+            kept.insert(leaked);
             leaked
         }
     }

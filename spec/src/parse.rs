@@ -23,6 +23,8 @@
 //! result), `list<T>` (of any type but `void`) and `T?` (a `T` or nothing). Optional
 //! parameters come last: a caller may leave them out.
 
+use std::collections::HashSet;
+
 use crate::model::{Example, Function, Group, Param, ScriptType, Spec, SpecError};
 
 /// Where the `|` lines that follow go.
@@ -48,6 +50,9 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
         example: None,
     };
     let mut target = TextTarget::None;
+    // Names declared so far, found by hash: a spec of many functions parses in linear time.
+    let mut group_names: HashSet<String> = HashSet::new();
+    let mut function_names: HashSet<String> = HashSet::new();
     let mut last_fn_line = 0;
 
     for (index, raw) in source.lines().enumerate() {
@@ -187,7 +192,13 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                         format!("expected a group name like `{prefix}NAME`, found `{rest}`"),
                     ));
                 }
-                if spec.groups.iter().any(|g| g.name == rest) {
+                if function_names.contains(rest) {
+                    return Err(err(
+                        rest_at,
+                        format!("group `{rest}` has the name of a function declared before"),
+                    ));
+                }
+                if !group_names.insert(rest.to_string()) {
                     return Err(err(rest_at, format!("group `{rest}` is declared twice")));
                 }
                 spec.groups.push(Group {
@@ -205,7 +216,16 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                 let mut function = parse_signature(rest, &group_name)
                     .map_err(|(offset, message)| err(rest_at + offset, message))?;
                 function.line = line_no;
-                if group.functions.iter().any(|f| f.short == function.short) {
+                if group_names.contains(&function.name) {
+                    return Err(err(
+                        rest_at,
+                        format!(
+                            "`{}` has the name of a group: a name is a group or a function, not both",
+                            function.name
+                        ),
+                    ));
+                }
+                if !function_names.insert(function.name.clone()) {
                     return Err(err(
                         rest_at,
                         format!("`{}` is declared twice", function.name),
@@ -575,6 +595,57 @@ example goost
             error_of("module m\ngroup m.g\n fn f() -> int\n  | a\n fn f() -> int\n  | b\n"),
             "5:5: `m.g.f` is declared twice"
         );
+    }
+
+    /// RELIABILITY.md, round 3, item 13: a name is a group or a function, not both (the Lua
+    /// definitions wrote the group's table over the function).
+    #[test]
+    fn reports_a_group_and_a_function_of_one_name() {
+        assert_eq!(
+            error_of("module m\ngroup m.a\n fn b() -> int\n  | x\ngroup m.a.b\n"),
+            "5:7: group `m.a.b` has the name of a function declared before"
+        );
+        assert_eq!(
+            error_of("module m\ngroup m.a.b\ngroup m.a\n fn b() -> int\n  | x\n"),
+            "4:5: `m.a.b` has the name of a group: a name is a group or a function, not both"
+        );
+    }
+
+    /// RELIABILITY.md, round 3, items 9 and 12: a type nested 100,000 deep overflowed the
+    /// parser's stack, and 4,000 deep took 22 s.
+    #[test]
+    fn a_type_nested_past_the_limit_is_an_error_not_a_stack_overflow() {
+        for deep in [
+            format!("{}int{}", "list<".repeat(100_000), ">".repeat(100_000)),
+            format!("int{}", "?".repeat(100_000)),
+            format!("{}int{}", "list<".repeat(65), ">".repeat(65)),
+        ] {
+            let error = error_of(&format!(
+                "module m\ngroup m.g\n fn f(x: {deep}) -> int\n  | x\n"
+            ));
+            assert!(
+                error.ends_with("the type nests more than 64 levels deep"),
+                "{}",
+                &error[..error.len().min(200)]
+            );
+        }
+        let deepest = format!("{}int{}", "list<".repeat(64), ">".repeat(64));
+        parse(&format!(
+            "module m\ngroup m.g\n fn f(x: {deepest}) -> int\n  | x\n"
+        ))
+        .unwrap();
+    }
+
+    /// RELIABILITY.md, round 3, item 12: 80,000 functions in one group took over 60 s (a
+    /// duplicate check per function over all before it); names are now found by hash.
+    #[test]
+    fn a_spec_of_eighty_thousand_functions_parses() {
+        let mut source = String::from("module m\ngroup m.g\n");
+        for i in 0..80_000 {
+            source.push_str(&format!(" fn f{i}(x: int) -> int\n  | x\n"));
+        }
+        let spec = parse(&source).unwrap();
+        assert_eq!(spec.groups[0].functions.len(), 80_000);
     }
 
     #[test]
