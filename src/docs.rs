@@ -72,14 +72,29 @@ pub enum DocsState {
     Fresh,
     /// The file is missing.
     Missing,
+    /// The path is there but cannot be read as the text (a directory, not UTF-8, ...).
+    Unreadable(String),
     /// The file differs; the summary names the first differing line.
     Stale(String),
 }
 
-/// Compares the file at `path` with `generated`.
+/// Compares the file at `path` with `generated`, reading no more of it than one byte past
+/// the generated text's length (so `/dev/zero` is stale at once, not read whole).
 pub fn check(generated: &str, path: &Path) -> DocsState {
-    let Ok(on_disk) = std::fs::read_to_string(path) else {
-        return DocsState::Missing;
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return DocsState::Missing,
+        Err(error) => return DocsState::Unreadable(error.to_string()),
+    };
+    let mut bytes = Vec::new();
+    let limit = generated.len() as u64 + 1;
+    if let Err(error) =
+        std::io::Read::read_to_end(&mut std::io::Read::take(file, limit), &mut bytes)
+    {
+        return DocsState::Unreadable(error.to_string());
+    }
+    let Ok(on_disk) = String::from_utf8(bytes) else {
+        return DocsState::Unreadable("it is not UTF-8 text".to_string());
     };
     if on_disk == generated {
         return DocsState::Fresh;

@@ -232,8 +232,9 @@ fn load_spec(source: &SpecSource) -> Result<(Spec, String), String> {
 /// Reads and parses a spec file; errors read `PATH: ...` or `PATH:LINE:COL: ...`.
 fn read_spec(path: &std::path::Path) -> Result<Spec, String> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path)
+    let opened = std::fs::File::open(path)
         .map_err(|error| format!("{shown}: cannot read the spec: {error}"))?;
+    let text = host::read_text(&shown, opened, goost_spec::MAX_SPEC_BYTES, "the spec", "")?;
     goost_spec::parse(&text).map_err(|error| error.display_at(&shown))
 }
 
@@ -252,6 +253,12 @@ fn write_or_check(
             DocsState::Fresh => true,
             DocsState::Missing => {
                 complain(&format!("{shown} is missing: run `{regenerate}`"));
+                false
+            }
+            DocsState::Unreadable(why) => {
+                complain(&format!(
+                    "{shown} cannot be read ({why}): run `{regenerate}`"
+                ));
                 false
             }
             DocsState::Stale(summary) => {
@@ -392,7 +399,13 @@ fn check_file(file: &str, checker: &Checker) -> Result<Vec<Finding>, String> {
     })?;
     let opened = std::fs::File::open(file)
         .map_err(|error| format!("{file}: cannot read the script: {error}"))?;
-    let source = host::read_script(file, opened, host::DEFAULT_MAX_SCRIPT_BYTES)?;
+    let source = host::read_text(
+        file,
+        opened,
+        host::DEFAULT_MAX_SCRIPT_BYTES,
+        "the script",
+        "(the check reads scripts up to this size)",
+    )?;
     Ok(match language {
         goost_check::Language::Goost => host::check(&source, checker),
         goost_check::Language::Lua => goost_check::lua::check(&source, checker),

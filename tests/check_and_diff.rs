@@ -200,3 +200,49 @@ fn hosts_run_the_goost_check_as_a_library_call() {
     assert_eq!((findings[1].line, findings[1].col), (3, 73));
     assert_eq!(findings[1].message, "nesting is deeper than 64 levels");
 }
+
+/// RELIABILITY.md, round 3, items 10 and 13: spec files and pages are read through a
+/// limit (`/dev/zero` reached 4 GB), a page that cannot be read is not called "missing",
+/// and the check's size error names no option it does not take.
+#[test]
+fn spec_and_page_reads_are_bounded_and_say_what_is_wrong() {
+    let spec_error = "/dev/zero: the spec is longer than 16777216 bytes\n";
+    let diff = goost_memory(&["spec", "diff", "/dev/zero", "spec/memory.spec"]);
+    assert_eq!(String::from_utf8_lossy(&diff.stderr), spec_error);
+    assert_eq!(diff.status.code(), Some(2));
+    let check = goost_memory(&["check", "--spec", "/dev/zero", "tests/check/planted.goost"]);
+    assert_eq!(String::from_utf8_lossy(&check.stderr), spec_error);
+    assert_eq!(check.status.code(), Some(2));
+
+    let stale = goost_memory(&["defs", "lua", "--check", "--out", "/dev/zero"]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&stale.stderr).starts_with("/dev/zero is stale: line 1 differs"),
+        "{}",
+        String::from_utf8_lossy(&stale.stderr)
+    );
+
+    let dir = std::env::temp_dir().join(format!("goost-pages-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("memory.md")).unwrap();
+    let pages = goost_memory(&["docs", "--check", "--dir", dir.to_str().unwrap()]);
+    assert_eq!(pages.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&pages.stderr).into_owned();
+    assert!(
+        stderr.starts_with(&format!(
+            "{} cannot be read (Is a directory (os error 21))",
+            dir.join("memory.md").display()
+        )),
+        "{stderr}"
+    );
+    let big = dir.join("big.lua");
+    std::os::unix::fs::symlink("/dev/zero", &big).unwrap();
+    let checked = goost_memory(&["check", big.to_str().unwrap()]);
+    assert_eq!(
+        String::from_utf8_lossy(&checked.stderr),
+        format!(
+            "{}: the script is longer than 67108864 bytes (the check reads scripts up to this size)\n",
+            big.display()
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

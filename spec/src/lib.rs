@@ -30,4 +30,9 @@ mod parse;
 pub use engine::Engine;
 pub use model::{Example, Function, Group, Param, ScriptType, Spec, SpecError};
 pub use nearest::nearest;
+
+/// The largest spec file the command reads: 16 MiB (the memory module's is a few KiB).
+/// A longer one, or an endless one such as `/dev/zero`, is an error read no further than
+/// one byte past the limit.
+pub const MAX_SPEC_BYTES: u64 = 16 << 20;
 pub use parse::parse;

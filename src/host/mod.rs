@@ -88,17 +88,41 @@ pub fn read_script(
     input: impl std::io::Read,
     max_bytes: u64,
 ) -> Result<String, String> {
+    read_text(
+        file,
+        input,
+        max_bytes,
+        "the script",
+        "(raise the limit with --max-script-bytes)",
+    )
+}
+
+/// Reads a whole text (`what`: "the script", "the spec") from `input`, at most `max_bytes`
+/// of it, as [`read_script`] does; a text past the limit is an error ending with `hint`
+/// (how to raise it, where the command has a way).
+pub fn read_text(
+    file: &str,
+    input: impl std::io::Read,
+    max_bytes: u64,
+    what: &str,
+    hint: &str,
+) -> Result<String, String> {
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut input.take(max_bytes.saturating_add(1)), &mut bytes)
-        .map_err(|error| format!("{file}: cannot read the script: {error}"))?;
+        .map_err(|error| format!("{file}: cannot read {what}: {error}"))?;
     if bytes.len() as u64 > max_bytes {
+        let hint = if hint.is_empty() {
+            String::new()
+        } else {
+            format!(" {hint}")
+        };
         return Err(format!(
-            "{file}: the script is longer than {max_bytes} bytes (raise the limit with --max-script-bytes)"
+            "{file}: {what} is longer than {max_bytes} bytes{hint}"
         ));
     }
     String::from_utf8(bytes).map_err(|error| {
         format!(
-            "{file}: the script is not UTF-8 text (invalid byte at offset {})",
+            "{file}: {what} is not UTF-8 text (invalid byte at offset {})",
             error.utf8_error().valid_up_to()
         )
     })
