@@ -27,6 +27,8 @@ pub const MAX_NESTING: usize = 200;
 /// Every finding in the Lua script `source`, in the order of the script. A script that
 /// does not parse gives full_moon's errors, each at its position.
 pub fn check(source: &str, checker: &Checker) -> Vec<Finding> {
+    // A byte-order mark is skipped, as Lua's own loader skips it.
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     if let Some(refused) = refused_before_parsing(source) {
         return vec![refused];
     }
@@ -321,6 +323,21 @@ mod tests {
                 "5:7: m.g.put(id: int, s: string) -> void: expects 2 arguments, got 1",
                 "7:1: m.g.at(xs: list<int>, i: int) -> int: argument 1 (xs) expects list<int>, got a list whose element 2 is string",
             ]
+        );
+    }
+
+    /// RELIABILITY.md, round 3, item 13: a byte-order mark was a syntax error.
+    #[test]
+    fn a_byte_order_mark_is_skipped_as_lua_skips_it() {
+        let spec = spec();
+        let findings = check(
+            "\u{feff}local mod = require(\"m\")\nmod.g.put(1)\n",
+            &Checker::new([&spec]),
+        );
+        let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            ["2:1: m.g.put(id: int, s: string) -> void: expects 2 arguments, got 1"]
         );
     }
 

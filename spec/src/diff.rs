@@ -84,10 +84,17 @@ impl SpecDiff {
                 n.0 > o.0
             };
             if !bumped {
+                let next = if o.0 == 0 { o.1 + 1 } else { o.0 + 1 };
+                if next > crate::parse::MAX_VERSION_PART {
+                    return Some(format!(
+                        "version {old} -> {new} does not mark the breaking changes, and no later version can: each part of a version is at most {}",
+                        crate::parse::MAX_VERSION_PART
+                    ));
+                }
                 let wanted = if o.0 == 0 {
-                    format!("0.{}.0", o.1 + 1)
+                    format!("0.{next}.0")
                 } else {
-                    format!("{}.0.0", o.0 + 1)
+                    format!("{next}.0.0")
                 };
                 return Some(format!(
                     "version {old} -> {new} does not mark the breaking changes: semver asks for {wanted} or later"
@@ -283,6 +290,21 @@ fn result_narrows(old: ScriptType, new: ScriptType) -> bool {
 mod tests {
     use super::*;
     use crate::parse;
+
+    /// RELIABILITY.md, round 3, item 13: the advice named a version the parser refuses.
+    #[test]
+    fn no_version_past_the_largest_is_advised() {
+        let old =
+            parse("module m\nversion 999999999.0.0\ngroup m.g\n fn f() -> int\n  | x\n").unwrap();
+        let new =
+            parse("module m\nversion 999999999.0.1\ngroup m.g\n fn g() -> int\n  | x\n").unwrap();
+        assert_eq!(
+            diff(&old, &new).version_advice().as_deref(),
+            Some(
+                "version 999999999.0.0 -> 999999999.0.1 does not mark the breaking changes, and no later version can: each part of a version is at most 999999999"
+            )
+        );
+    }
 
     /// RELIABILITY.md, round 3, item 12: a diff of 40,000 functions took 21 s (each looked
     /// up by a walk over all); now by hash, with every function renamed or kept.

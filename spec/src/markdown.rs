@@ -39,7 +39,7 @@ pub fn render(spec: &Spec, spec_path: &str) -> String {
                 "| `{}` | `{}` | {} |",
                 function.short,
                 function.signature_with_arrow("→"),
-                function.description
+                table_cell(&function.description)
             ));
         }
         out.push(String::new());
@@ -113,13 +113,18 @@ pub fn render_engines(spec: &Spec, spec_path: &str) -> String {
                 "| `{}` | {} | {} |",
                 function.short,
                 cells.join(" | "),
-                function.description
+                table_cell(&function.description)
             ));
         }
     }
     let mut page = out.join("\n");
     page.push('\n');
     page
+}
+
+/// `text` as a markdown table cell: a `|` in it is escaped, so it does not end the cell.
+fn table_cell(text: &str) -> String {
+    text.replace('|', "\\|")
 }
 
 #[cfg(test)]
@@ -163,6 +168,17 @@ mod tests {
 mod engines_tests {
     use super::*;
     use crate::parse;
+
+    /// RELIABILITY.md, round 3, item 13: a `|` in a description ended its table cell.
+    #[test]
+    fn a_bar_in_a_description_stays_inside_its_cell() {
+        let spec = crate::parse("module m\ngroup m.g\n  fn f() -> int\n    | a | b\n").unwrap();
+        let page = render(&spec, "m.spec");
+        assert!(
+            page.contains("| `f` | `m.g.f() → int` | a \\| b |"),
+            "{page}"
+        );
+    }
 
     #[test]
     fn the_engines_page_has_a_column_per_engine() {

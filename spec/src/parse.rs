@@ -306,7 +306,10 @@ fn last_group(spec: &mut Spec) -> &mut Group {
         .expect("group targets are only set once a group exists")
 }
 
-/// `MAJOR.MINOR.PATCH`, each a decimal number.
+/// The largest number one part of a spec's version may be (nine digits).
+pub const MAX_VERSION_PART: u64 = 999_999_999;
+
+/// `MAJOR.MINOR.PATCH`, each a decimal number of at most nine digits.
 fn is_version(word: &str) -> bool {
     let parts: Vec<&str> = word.split('.').collect();
     parts.len() == 3
