@@ -485,6 +485,31 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     );
 }
 
+/// RELIABILITY.md, round 3, item 9: 30,000 indexings in a row overflowed the stack in
+/// the parser, the evaluator and `Drop`, even in dead code and in `check`.
+#[test]
+fn a_long_indexing_chain_is_a_nesting_error_not_a_stack_overflow() {
+    let chain = format!(
+        "let a = [[1]]\nif false {{\n  print(a{})\n}}\n",
+        "[0]".repeat(30_000)
+    );
+    // The block, the call and the indexings together pass 64 levels at the 61st `[`.
+    let expected = "t.goost:3:191: nesting is deeper than 64 levels".to_string();
+    assert_eq!(error(&chain), expected);
+    let checker_spec = goost_memory::MEMORY_SPEC.parsed().unwrap();
+    let checker = goost_spec::check::Checker::new([&checker_spec]);
+    let findings: Vec<String> = host::check(&chain, &checker)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        findings,
+        [expected.trim_start_matches("t.goost:").to_string()]
+    );
+    // Within the limit, indexing works as before.
+    assert_eq!(output("let a = [[[7]]]\nprint(a[0][0][0])"), "7\n");
+}
+
 #[test]
 fn long_flat_expressions_run_without_overflowing_the_stack() {
     // A million operands at one level: the chain is flat in the parser, the evaluator and

@@ -503,13 +503,21 @@ impl Parser<'_, '_> {
     }
 
     /// A primary expression and the indexings after it: `xs[i][j]`, applied in a loop.
+    /// A primary expression and its indexings. Each `[i]` nests the tree one level (the
+    /// evaluator and `Drop` recurse through it), so a chain counts toward the nesting limit.
     fn postfix(&mut self) -> Result<Expr, HostError> {
         let mut expr = self.primary()?;
+        let mut levels = 0;
         while self.is("[") {
+            self.enter()?;
+            levels += 1;
             let pos = self.next().1;
             let index = self.expression()?;
             self.expect("]")?;
             expr = Expr::Index(Box::new(expr), Box::new(index), pos);
+        }
+        for _ in 0..levels {
+            self.leave();
         }
         Ok(expr)
     }
