@@ -72,6 +72,9 @@ fn refused_before_parsing(source: &str) -> Option<Finding> {
     };
     let mut depth: usize = 0;
     let mut run: usize = 0;
+    // Binary operators in the expression open at each bracket depth: left-associative
+    // ones nest the tree one level each however they are spaced (`1 + f(x) + 1 + ...`).
+    let mut chains: Vec<usize> = vec![0];
     for token in &tokens {
         if let TokenType::StringLiteral {
             quote_type: StringLiteralQuoteType::Backtick,
@@ -91,8 +94,16 @@ fn refused_before_parsing(source: &str) -> Option<Finding> {
             _ => continue,
         };
         match text.as_str() {
-            "(" | "{" | "[" | "function" | "if" | "do" | "repeat" => depth += 1,
-            ")" | "}" | "]" | "end" | "until" => depth = depth.saturating_sub(1),
+            "(" | "{" | "[" | "function" | "if" | "do" | "repeat" => {
+                depth += 1;
+                chains.push(0);
+            }
+            ")" | "}" | "]" | "end" | "until" => {
+                depth = depth.saturating_sub(1);
+                if chains.len() > 1 {
+                    chains.pop();
+                }
+            }
             _ => {}
         }
         // `while`/`for` open their block at `do`, counted above. A run of operators the
@@ -102,7 +113,18 @@ fn refused_before_parsing(source: &str) -> Option<Finding> {
             "-" | "not" | "#" | "~" | ".." | "^" => run += 1,
             _ => run = 0,
         }
-        if depth > MAX_NESTING || run > MAX_NESTING {
+        let chain = chains.last_mut().map_or(0, |chain| {
+            match text.as_str() {
+                "+" | "-" | "*" | "/" | "//" | "%" | "&" | "|" | "~" | "<<" | ">>" | "=="
+                | "~=" | "<" | "<=" | ">" | ">=" | "and" | "or" | ".." | "^" => *chain += 1,
+                // What ends an expression: a new statement, an assignment, a separator.
+                "=" | "," | ";" | "local" | "return" | "then" | "else" | "elseif" | "while"
+                | "for" | "in" | "break" | "goto" => *chain = 0,
+                _ => {}
+            }
+            *chain
+        });
+        if depth > MAX_NESTING || run > MAX_NESTING || chain > MAX_NESTING {
             let at = token.start_position();
             return Some(Finding {
                 line: at.line(),
@@ -365,6 +387,15 @@ mod tests {
         assert!(check("local s = \"`\" -- `\n", &checker).is_empty());
     }
 
+    /// Many short expressions are not one long chain.
+    #[test]
+    fn many_statements_with_operators_are_checked() {
+        let spec = spec();
+        let body = "x = 1 + 2 * 3\nt[x + 1] = x - 1, x .. 'a'\nprint(x == 1 and x or 2)\n";
+        let source = format!("local t = {{}}\n{}", body.repeat(10_000));
+        assert_eq!(check(&source, &Checker::new([&spec])), []);
+    }
+
     #[test]
     fn deep_nesting_is_a_finding_not_a_stack_overflow() {
         let spec = spec();
@@ -374,6 +405,10 @@ mod tests {
             format!("x = {}1", "- ".repeat(100_000)),
             format!("x = {}", vec!["'a'"; 100_000].join(" .. ")),
             format!("{}{}", "do ".repeat(100_000), "end ".repeat(100_000)),
+            // RELIABILITY.md, round 3, item 9: left-associative chains overflowed too.
+            format!("x = {}", vec!["1"; 200_000].join(" + ")),
+            format!("x = {}", vec!["a"; 200_000].join(" and ")),
+            format!("x = {}", vec!["f(1)"; 200_000].join(" * ")),
         ] {
             let findings = check(&source, &checker);
             assert_eq!(findings.len(), 1, "{}", &source[..20]);
