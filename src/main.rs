@@ -32,7 +32,8 @@ enum Command {
         #[arg(long, value_name = "BYTES")]
         memory_limit: Option<usize>,
         /// Stop the script with an error after this many steps: one per loop iteration,
-        /// operator and call, and one per KiB a string or list operation copies or compares.
+        /// operator and call, one per KiB a string or list operation copies or compares or
+        /// a native call passes or returns, and one per 16 bytes of a list formatted.
         #[arg(long, value_name = "N")]
         max_steps: Option<u64>,
         /// Refuse a script longer than this (default 64 MiB).

@@ -416,3 +416,75 @@ fn natives_called_from_a_thread_local_destructor_work() {
     assert!(matches!(made, Ok(Value::Int(_))), "{made:?}");
     assert_eq!(ctx.live_objects(), 1);
 }
+
+/// RELIABILITY.md, round 3, item 11: `<` on strings, a native's copy or hash, and
+/// formatting a list were not charged, so `--max-steps` let them run for tens of seconds.
+#[test]
+fn max_steps_charges_ordering_natives_and_formatting() {
+    let unit = host::eval::STEP_UNIT;
+    let big = "let s = \"x\"\nfor i in 0..20 {\n  s = s + s\n}\nlet t = s + \"y\"\n";
+    let cases = [
+        // 1 MiB strings compared by order: about 1,024 steps each.
+        (
+            "lt.goost",
+            format!("{big}let n = 0\nwhile s < t && n < 1000 {{\n  n = n + 1\n}}\n"),
+            "7:9",
+        ),
+        // A native reading a 1 MiB argument (hashing it) and one returning a 1 MiB copy.
+        (
+            "has.goost",
+            format!(
+                "import memory\n{big}let p = memory.pool.new()\nfor i in 0..1000 {{\n  memory.pool.has(p, s)\n}}\n"
+            ),
+            "9:3",
+        ),
+        (
+            "read.goost",
+            format!(
+                "import memory\n{big}let b = memory.buffer.new()\nmemory.buffer.write(b, s)\nfor i in 0..1000 {{\n  memory.buffer.read(b)\n}}\n"
+            ),
+            "10:3",
+        ),
+    ];
+    for (file, script, at) in &cases {
+        let error = run_steps(file, script, 100_000).unwrap_err();
+        assert_eq!(
+            error,
+            format!("{file}:{at}: step limit reached: 100000 steps (--max-steps counts {unit})"),
+        );
+    }
+    // `str` of a list of 1,000 floats, over and over.
+    let floats = format!(
+        "let xs = [{}]\nfor i in 0..100000 {{\n  str(xs)\n}}\n",
+        vec!["1.5"; 1000].join(", ")
+    );
+    assert_eq!(
+        run_steps("str.goost", &floats, 100_000).unwrap_err(),
+        format!("str.goost:3:3: step limit reached: 100000 steps (--max-steps counts {unit})")
+    );
+}
+
+/// RELIABILITY.md, round 3, item 10: `print` built its whole line before any limit looked
+/// (3,000 arguments of 256 KiB reached 754 MB); now it is charged first and written value
+/// by value, so the step limit stops it before anything is written.
+#[test]
+fn print_is_charged_before_it_writes() {
+    let args = vec!["s"; 3000].join(", ");
+    let script = format!("let s = \"x\"\nfor i in 0..18 {{\n  s = s + s\n}}\nprint({args})\n");
+    let mut out = Vec::new();
+    let result = host::run_limited(
+        "print.goost",
+        &script,
+        &goost_memory::Context::new(),
+        &mut out,
+        100_000,
+    );
+    assert_eq!(
+        result.unwrap_err(),
+        format!(
+            "print.goost:5:1: step limit reached: 100000 steps (--max-steps counts {})",
+            host::eval::STEP_UNIT
+        )
+    );
+    assert!(out.is_empty());
+}

@@ -30,7 +30,18 @@ fn int_op(op: Binary, a: i64, b: i64) -> Option<Value> {
 }
 
 /// What `--max-steps` counts, as its error says.
-pub const STEP_UNIT: &str = "one per loop iteration, operator and call, and one per KiB a string or list operation copies or compares";
+pub const STEP_UNIT: &str = "one per loop iteration, operator and call, one per KiB a string or list operation copies or compares or a native call passes or returns, and one per 16 bytes of a list formatted";
+
+/// The steps charged for formatting `value` for `print` or `str`: a string's bytes as a
+/// copy (one per KiB); a list's one per 16 bytes it holds (about one per element, each
+/// formatted on its own, floats the costliest); a scalar none beyond the call's own.
+fn format_steps(value: &Value) -> u64 {
+    match value {
+        Value::Str(s) => steps_for_bytes(s.len()),
+        Value::List(_) => (value.held_bytes() / 16) as u64,
+        _ => 0,
+    }
+}
 
 /// The steps charged for `bytes` bytes copied or compared (one per KiB, rounded down).
 fn steps_for_bytes(bytes: usize) -> u64 {
@@ -134,7 +145,8 @@ impl<'a, W: Write> Machine<'a, W> {
 
     /// Counts `steps` steps, and stops the script once they pass the limit. The unit is
     /// [`STEP_UNIT`]: one per loop iteration, operator and call, plus one per KiB a string
-    /// or list operation copies or compares, so the limit bounds a script's time roughly
+    /// or list operation copies or compares or a native call passes or returns, and about
+    /// one per list element formatted, so the limit bounds a script's time roughly
     /// linearly whatever it does.
     #[inline]
     fn charge(&mut self, steps: u64, pos: Pos) -> Result<(), HostError> {
@@ -360,6 +372,13 @@ impl<'a, W: Write> Machine<'a, W> {
                         }
                     }
                 }
+                // A native may read, hash or copy each argument's bytes: charged before
+                // the call, as a copy of them would be.
+                let read: usize = self.stack[base..].iter().map(Value::held_bytes).sum();
+                if let Err(error) = self.charge(steps_for_bytes(read), *pos) {
+                    self.stack.truncate(base);
+                    return Err(error);
+                }
                 let result = match self.bound.get(*native) {
                     Some(bound) => bound.call(&self.stack[base..]),
                     None => Err(crate::Error::msg(format!(
@@ -367,7 +386,10 @@ impl<'a, W: Write> Machine<'a, W> {
                     ))),
                 };
                 self.stack.truncate(base);
-                result.map_err(|error| HostError::at(*pos, error.to_string()))
+                let value = result.map_err(|error| HostError::at(*pos, error.to_string()))?;
+                // A result the native made (a read's copy) is charged as that copy.
+                self.charge(steps_for_bytes(value.held_bytes()), *pos)?;
+                Ok(value)
             }
         }
     }
@@ -409,7 +431,10 @@ impl<'a, W: Write> Machine<'a, W> {
         let symbol = op.symbol();
         let overflow =
             |a: i64, b: i64| HostError::at(pos, format!("integer overflow: {a} {symbol} {b}"));
-        if matches!(op, Binary::Eq | Binary::Ne) {
+        if matches!(
+            op,
+            Binary::Eq | Binary::Ne | Binary::Lt | Binary::Le | Binary::Gt | Binary::Ge
+        ) {
             // Comparing strings or lists reads them: at most the smaller one's bytes.
             let read = left.held_bytes().min(right.held_bytes());
             self.charge(steps_for_bytes(read), pos)?;
@@ -516,18 +541,23 @@ impl<'a, W: Write> Machine<'a, W> {
         }
         match builtin {
             Builtin::Print => {
-                // Strings are written as their exact bytes.
-                let mut line = Vec::new();
-                for (i, value) in values.iter().enumerate() {
-                    if i > 0 {
-                        line.push(b' ');
+                // Charged before anything is written, then written value by value (no
+                // whole line is built): strings as their exact bytes.
+                let steps = values
+                    .iter()
+                    .map(format_steps)
+                    .fold(1u64, u64::saturating_add);
+                self.charge(steps, pos)?;
+                let written = (|| {
+                    for (i, value) in values.iter().enumerate() {
+                        if i > 0 {
+                            self.out.write_all(b" ")?;
+                        }
+                        value.write_to(&mut self.out)?;
                     }
-                    let _ = value.write_to(&mut line);
-                }
-                line.push(b'\n');
-                self.charge(1 + steps_for_bytes(line.len()), pos)?;
-                self.out
-                    .write_all(&line)
+                    self.out.write_all(b"\n")
+                })();
+                written
                     .map_err(|e| HostError::at(pos, format!("print: cannot write output: {e}")))?;
                 Ok(Value::Void)
             }
@@ -535,12 +565,13 @@ impl<'a, W: Write> Machine<'a, W> {
                 let text = match &values[0] {
                     Value::Str(s) => return Ok(Value::Str(s.clone())),
                     other => {
+                        self.charge(1 + format_steps(other), pos)?;
                         let mut bytes = Vec::new();
                         let _ = other.write_to(&mut bytes);
                         bytes
                     }
                 };
-                self.charge(1 + steps_for_bytes(text.len()), pos)?;
+                self.charge(steps_for_bytes(text.len()), pos)?;
                 Ok(Value::str(text))
             }
             Builtin::Len => {
