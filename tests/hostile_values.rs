@@ -3,7 +3,26 @@
 //! type asks, within the context's conversion limit, sharing what the engine shares.
 //! Every case here aborted the process (or grew it past 2 GB) before.
 
-use goost_memory::{Context, MemoryLimit, host, native};
+use goost_memory::alloc::{Tracking, TrackingSystem, counts};
+use goost_memory::{Context, MAX_COPIED_BYTES, MemoryLimit, host, native};
+
+#[global_allocator]
+static GLOBAL: TrackingSystem = Tracking::system();
+
+/// The most one call may allocate under a 1 MiB context: the conversion's limit, a copy a
+/// parameter makes (bounded by `MAX_COPIED_BYTES`), and a small allowance for the call
+/// itself (the engine's frames, the error text).
+const CALL_BOUND: u64 = (1 << 20) + MAX_COPIED_BYTES as u64 + (1 << 20);
+
+/// Bytes allocated by the whole process while `f` runs. The tests of this binary run one
+/// at a time while counting (`COUNTING`), so another test's allocations do not count.
+fn allocated_by<T>(f: impl FnOnce() -> T) -> (T, u64) {
+    let before = counts().total;
+    let value = f();
+    (value, counts().total - before)
+}
+
+static COUNTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Takes a list of strings as copies: the worst case for a list of shared references.
 #[native("hostile.lists.count", spec = "tests/fixture/hostile.spec")]
@@ -24,6 +43,8 @@ fn limited() -> Context {
 
 #[test]
 fn the_goost_host_refuses_to_copy_a_list_of_many_references_to_one_large_string() {
+    // Its strings are the largest of this binary's: not while another test counts.
+    let _turn = COUNTING.lock().unwrap_or_else(|p| p.into_inner());
     let mut out = Vec::new();
     let error = host::run(
         "t.goost",
@@ -193,5 +214,91 @@ mod rhai {
             .eval("let a = []; for i in 0..1000 { a.push(\"abc\"); } hostile::lists::count(a)")
             .unwrap();
         assert_eq!(n, 1000);
+    }
+}
+
+/// Values built of shared references (a string referred to up to 2,000 times, a table
+/// doubled up to 45 times) against every native that takes a list or a scalar, in Lua and
+/// Rhai under a 1 MiB context: each call returns or fails naming the function, and the
+/// engine goes on; a Lua call allocates no more than [`CALL_BOUND`] (in Rhai the value is
+/// built by the same script as the call, so only the outcome is checked).
+#[cfg(all(feature = "lua", feature = "rhai"))]
+mod shared_references {
+    use super::{CALL_BOUND, COUNTING, allocated_by, limited};
+    use goost_memory::hosts::lua::{self, mlua};
+    use goost_memory::hosts::rhai::{self, rhai::Engine};
+    use proptest::prelude::*;
+
+    const NATIVES: [&str; 5] = [
+        "hostile.lists.count",
+        "hostile.lists.depth",
+        "memory.buffer.len",
+        "memory.buffer.write",
+        "memory.pool.intern",
+    ];
+
+    /// Which shared value a call passes: the table of string references, the doubled
+    /// table, both in one table, or the string beside the doubled table.
+    const SHAPES: [(&str, &str); 4] = [
+        ("t", "t"),
+        ("u", "u"),
+        ("{t, u}", "[t, u]"),
+        ("{s, u}", "[s, u]"),
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_shared_value_is_refused_or_taken_within_the_bound(
+            native in 0..NATIVES.len(),
+            shape in 0..SHAPES.len(),
+            size in prop_oneof![Just(0usize), Just(1000), Just(64 << 10), Just(1 << 20)],
+            refs in 0usize..2000,
+            doublings in 0usize..45,
+        ) {
+            let _turn = COUNTING.lock().unwrap_or_else(|p| p.into_inner());
+            let name = NATIVES[native];
+            let (module, path) = name.split_once('.').unwrap();
+
+            let vm = mlua::Lua::new();
+            lua::install(&vm, limited()).unwrap();
+            vm.load(format!(
+                "s = string.rep('x', {size}); t = {{}}; for i = 1, {refs} do t[i] = s end; \
+                 u = {{1, 2}}; for i = 1, {doublings} do u = {{u, u}} end; \
+                 f = require('{module}').{path}"
+            ))
+            .exec()
+            .unwrap();
+            let call = vm.load(format!("return f({})", SHAPES[shape].0)).into_function().unwrap();
+            let (result, bytes) = allocated_by(|| call.call::<mlua::Value>(()));
+            if let Err(error) = result {
+                let text = match &error {
+                    mlua::Error::CallbackError { cause, .. } => cause.to_string(),
+                    other => other.to_string(),
+                };
+                prop_assert!(text.starts_with(name), "{text}");
+            }
+            prop_assert!(bytes <= CALL_BOUND, "Lua {name}: {bytes} bytes");
+            prop_assert_eq!(vm.load("return 1 + 1").eval::<i64>().unwrap(), 2);
+
+            // Rhai arrays are values (a doubled array is 2^n copies in Rhai itself), so the
+            // doubling stops at 12 there.
+            let mut engine = Engine::new();
+            rhai::install(&mut engine, limited()).unwrap();
+            let doublings = doublings.min(12);
+            let setup = format!(
+                "let s = \"x\"; s.pad({size}, 'x'); let t = []; for i in 0..{refs} {{ t.push(s); }} \
+                 let u = [1, 2]; for i in 0..{doublings} {{ u = [u, u]; }}"
+            );
+            let script = format!("{setup} {}({})", name.replace('.', "::"), SHAPES[shape].1);
+            let ast = engine.compile(&script).unwrap();
+            let (result, _) = allocated_by(|| engine.run_ast(&ast));
+            if let Err(error) = result {
+                let text = error.to_string();
+                prop_assert!(text.starts_with(&format!("Runtime error: {name}")), "{text}");
+            }
+            prop_assert_eq!(engine.eval::<i64>("1 + 1").unwrap(), 2);
+        }
     }
 }
