@@ -3,8 +3,12 @@
 //! type asks, within the context's conversion limit, sharing what the engine shares.
 //! Every case here aborted the process (or grew it past 2 GB) before.
 
-use goost_memory::alloc::{Tracking, TrackingSystem, counts};
-use goost_memory::{Context, MAX_COPIED_BYTES, MemoryLimit, host, native};
+#[cfg(all(feature = "lua", feature = "rhai"))]
+use goost_memory::MAX_COPIED_BYTES;
+#[cfg(any(feature = "lua", feature = "rhai"))]
+use goost_memory::MemoryLimit;
+use goost_memory::alloc::{Tracking, TrackingSystem};
+use goost_memory::{Context, host, native};
 
 #[global_allocator]
 static GLOBAL: TrackingSystem = Tracking::system();
@@ -12,14 +16,16 @@ static GLOBAL: TrackingSystem = Tracking::system();
 /// The most one call may allocate under a 1 MiB context: the conversion's limit, a copy a
 /// parameter makes (bounded by `MAX_COPIED_BYTES`), and a small allowance for the call
 /// itself (the engine's frames, the error text).
+#[cfg(all(feature = "lua", feature = "rhai"))]
 const CALL_BOUND: u64 = (1 << 20) + MAX_COPIED_BYTES as u64 + (1 << 20);
 
 /// Bytes allocated by the whole process while `f` runs. The tests of this binary run one
 /// at a time while counting (`COUNTING`), so another test's allocations do not count.
+#[cfg(all(feature = "lua", feature = "rhai"))]
 fn allocated_by<T>(f: impl FnOnce() -> T) -> (T, u64) {
-    let before = counts().total;
+    let before = goost_memory::alloc::counts().total;
     let value = f();
-    (value, counts().total - before)
+    (value, goost_memory::alloc::counts().total - before)
 }
 
 static COUNTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -37,6 +43,7 @@ fn depth(xs: Vec<Vec<i64>>) -> i64 {
 }
 
 /// A context with a 1 MiB limit, as an embedder running untrusted scripts makes one.
+#[cfg(any(feature = "lua", feature = "rhai"))]
 fn limited() -> Context {
     Context::builder().memory_limit(1 << 20).build()
 }
