@@ -745,3 +745,20 @@ fn a_memory_limit_bounds_the_lists_a_script_keeps() {
         "t.goost:5:10: list too large: it would hold more than 1000000 bytes"
     );
 }
+
+/// RELIABILITY.md, round 3, items 12 and 13: the REPL echoed bytes that are not UTF-8 as
+/// U+FFFD while `print` writes them, ended at a line that is not UTF-8, and parsed a long
+/// open block again on every line (a 10,000-line block took 19.6 s).
+#[test]
+fn the_repl_echoes_bytes_skips_a_line_that_is_not_utf8_and_reads_long_blocks() {
+    let mut input = b"\"a\\xffb\"\nprint(1)\n\xff\xfe\nprint(2)\nif true {\n".to_vec();
+    input.extend("  let x = 1\n".repeat(10_000).as_bytes());
+    input.extend(b"  print(x + 6)\n}\n");
+    let result = command(&["repl"], &input, std::process::Stdio::piped());
+    assert_eq!(result.stdout, b"a\xffb\n1\n2\n7\n");
+    assert_eq!(
+        String::from_utf8_lossy(&result.stderr),
+        "<repl>: the line is not UTF-8 text: skipped\n"
+    );
+    assert!(result.status.success());
+}

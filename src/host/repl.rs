@@ -76,15 +76,30 @@ pub fn run(ctx: &Context) -> Result<(), String> {
     let stdout = std::io::stdout();
     let mut repl = Repl::new(ctx, stdout.lock());
     let mut pending = String::new();
+    // Brackets the open entry leaves open, counted line by line: while any is open the
+    // entry cannot be complete, so it is not parsed again (a long block costs one parse).
+    let mut open_brackets: i64 = 0;
     loop {
         let prompt = if pending.is_empty() { "> " } else { "... " };
         let line = match editor.readline(prompt) {
             Ok(line) => line,
             Err(rustyline::error::ReadlineError::Interrupted) => {
                 pending.clear();
+                open_brackets = 0;
                 continue;
             }
             Err(rustyline::error::ReadlineError::Eof) if pending.is_empty() => return Ok(()),
+            // A line that is not UTF-8 cannot be goost source: it is reported and skipped,
+            // and the session goes on.
+            Err(rustyline::error::ReadlineError::Io(error))
+                if error.kind() == std::io::ErrorKind::InvalidData =>
+            {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "<repl>: the line is not UTF-8 text: skipped"
+                );
+                continue;
+            }
             Err(rustyline::error::ReadlineError::Eof) => {
                 return Err(format!(
                     "repl: the input ended inside an unfinished entry: {}",
@@ -95,12 +110,26 @@ pub fn run(ctx: &Context) -> Result<(), String> {
         };
         pending.push_str(&line);
         pending.push('\n');
+        match bracket_balance(&line) {
+            Some(balance) => open_brackets += balance,
+            // A line that does not lex alone (a string across lines): parse the entry.
+            None => open_brackets = 0,
+        }
+        if open_brackets > 0 {
+            continue;
+        }
+        open_brackets = 0;
         match repl.entry(&pending) {
             Ok(Entry::Incomplete) => continue,
             Ok(Entry::Done(value)) => {
                 if let Some(value) = value {
+                    // Written as `print` writes it: a string's exact bytes.
                     let mut out = std::io::stdout().lock();
-                    if let Err(error) = writeln!(out, "{value}").and_then(|()| out.flush()) {
+                    let written = value
+                        .write_to(&mut out)
+                        .and_then(|()| out.write_all(b"\n"))
+                        .and_then(|()| out.flush());
+                    if let Err(error) = written {
                         // A reader that went away (`| head -1`) ends the session quietly.
                         if error.kind() == std::io::ErrorKind::BrokenPipe {
                             return Ok(());
@@ -117,6 +146,18 @@ pub fn run(ctx: &Context) -> Result<(), String> {
         let _ = editor.add_history_entry(pending.trim_end());
         pending.clear();
     }
+}
+
+/// How many more brackets (`(`, `[`, `{`) `line` opens than it closes, if it lexes on
+/// its own.
+#[cfg(feature = "cli")]
+fn bracket_balance(line: &str) -> Option<i64> {
+    let tokens = lexer::lex(line).ok()?;
+    Some(tokens.iter().fold(0, |balance, (token, _)| match token {
+        lexer::Tok::Sym("(" | "[" | "{") => balance + 1,
+        lexer::Tok::Sym(")" | "]" | "}") => balance - 1,
+        _ => balance,
+    }))
 }
 
 #[cfg(test)]

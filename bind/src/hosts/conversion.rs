@@ -81,22 +81,24 @@ pub(super) fn list_element(ty: ScriptType) -> Option<ScriptType> {
 }
 
 /// One call's conversions: what they have charged, and what they have made, by the
-/// engine's identity of the value (its address while the call holds it).
+/// engine's identity of the value (its address while the call holds it). Making one
+/// costs nothing (a call with no table or array never touches its maps).
 pub(super) struct Conversion {
     limit: usize,
     used: usize,
-    strings: HashMap<usize, ScriptString>,
-    lists: HashMap<(usize, ScriptType, usize), ScriptList>,
+    strings: Option<HashMap<usize, ScriptString>>,
+    lists: Option<HashMap<(usize, ScriptType, usize), ScriptList>>,
 }
 
 impl Conversion {
     /// A conversion that may take `limit` bytes in all.
+    #[inline(always)]
     pub(super) fn new(limit: usize) -> Conversion {
         Conversion {
             limit,
             used: 0,
-            strings: HashMap::new(),
-            lists: HashMap::new(),
+            strings: None,
+            lists: None,
         }
     }
 
@@ -122,12 +124,14 @@ impl Conversion {
     /// The engine's string `key` with these `bytes`, copied (and charged) the first time
     /// only.
     pub(super) fn string(&mut self, key: usize, bytes: &[u8]) -> Result<ScriptString, Refusal> {
-        if let Some(shared) = self.strings.get(&key) {
+        if let Some(shared) = self.strings.as_ref().and_then(|made| made.get(&key)) {
             return Ok(shared.clone());
         }
         self.charge(bytes.len().saturating_add(HEADER))?;
         let string = ScriptString::from(bytes);
-        self.strings.insert(key, string.clone());
+        self.strings
+            .get_or_insert_with(HashMap::new)
+            .insert(key, string.clone());
         Ok(string)
     }
 
@@ -139,7 +143,7 @@ impl Conversion {
         element: ScriptType,
         depth: usize,
     ) -> Option<ScriptList> {
-        self.lists.get(&(key, element, depth)).cloned()
+        self.lists.as_ref()?.get(&(key, element, depth)).cloned()
     }
 
     /// Keeps `list`, made from the engine's table `key` as a list of `element` at nesting
@@ -151,6 +155,8 @@ impl Conversion {
         depth: usize,
         list: &ScriptList,
     ) {
-        self.lists.insert((key, element, depth), list.clone());
+        self.lists
+            .get_or_insert_with(HashMap::new)
+            .insert((key, element, depth), list.clone());
     }
 }
