@@ -603,14 +603,19 @@ fn to_rhai(value: Value) -> Dynamic {
 /// [`to_rhai`] for a string or a list.
 #[inline(never)]
 ///
-/// Rhai's strings copy text made from Rust once more inside (its `SmartString` copies a
-/// `String` into its own allocation), so a text result is first copied into a `String`
-/// and the script string dropped (freed, if nothing else shares it) before Rhai makes its
-/// copy: at most two copies of the text are live at once.
+/// Rhai's strings copy long text made from Rust once more inside (its `SmartString` copies
+/// a `String` into its own allocation), so a long text result is first copied into a
+/// `String` and the script string dropped (freed, if nothing else shares it) before Rhai
+/// makes its copy: at most two copies of the text are live at once. Short text (Rhai keeps
+/// it inline) goes straight in.
 fn shared_to_rhai(value: Value) -> Dynamic {
+    /// Text longer than this takes the path that drops the script string first.
+    const LONG_TEXT: usize = 4096;
     match value {
-        Value::Str(s) => match s.to_str().map(str::to_owned) {
+        Value::Str(s) => match s.to_str() {
+            Ok(text) if text.len() <= LONG_TEXT => Dynamic::from(ImmutableString::from(text)),
             Ok(text) => {
+                let text = text.to_owned();
                 drop(s);
                 Dynamic::from(ImmutableString::from(text))
             }
