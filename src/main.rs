@@ -36,7 +36,8 @@ enum Command {
         /// a native call passes or returns, and one per 16 bytes of a list formatted.
         #[arg(long, value_name = "N")]
         max_steps: Option<u64>,
-        /// Refuse a script longer than this (default 64 MiB).
+        /// Refuse a script longer than this (default 16 MiB: parsing holds up to about 75
+        /// bytes per byte of script).
         #[arg(long, value_name = "BYTES", default_value_t = host::DEFAULT_MAX_SCRIPT_BYTES)]
         max_script_bytes: u64,
     },

@@ -240,7 +240,7 @@ fn spec_and_page_reads_are_bounded_and_say_what_is_wrong() {
     assert_eq!(
         String::from_utf8_lossy(&checked.stderr),
         format!(
-            "{}: the script is longer than 67108864 bytes (the check reads scripts up to this size)\n",
+            "{}: the script is longer than 16777216 bytes (the check reads scripts up to this size)\n",
             big.display()
         )
     );

@@ -77,8 +77,11 @@ impl fmt::Display for HostError {
     }
 }
 
-/// The largest script `goost-memory run` reads unless told otherwise: 64 MiB.
-pub const DEFAULT_MAX_SCRIPT_BYTES: u64 = 64 << 20;
+/// The largest script `goost-memory run` and `check` read unless told otherwise: 16 MiB.
+/// Parsing holds up to about 75 bytes per byte of script (the worst case is one long list
+/// literal of small ints: two tokens and one tree node per element), so this bounds a
+/// parse near 1.2 GB.
+pub const DEFAULT_MAX_SCRIPT_BYTES: u64 = 16 << 20;
 
 /// Reads a whole script from `input`, at most `max_bytes` of it: a longer one is an error
 /// (read no further than one byte past the limit, so `/dev/zero` ends at once), and so is
