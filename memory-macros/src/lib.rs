@@ -3,10 +3,11 @@
 //! `goost_bind::module_spec`).
 //!
 //! This crate is a thin door: each entry point forwards to plain functions that unit
-//! tests call directly: the spec is parsed by the `goost-spec` library → [`item`] (parse
-//! the annotated function) → [`check`] (compare, collecting every error) → [`expand`]
-//! (emit the glue, docs and registration). [`locate`] says how a crate finds its spec
-//! file, and [`crate_path`] how generated code finds the binding layer.
+//! tests call directly: the spec is parsed by the `goost-spec` library → `item` (parse
+//! the annotated function) → `check` (compare, collecting every error) → `expand`
+//! (emit the glue, docs and registration). `locate` says how a crate finds its spec
+//! file, and `crate_path` how generated code finds the binding layer (private modules,
+//! in `src/`).
 
 mod check;
 mod crate_path;
