@@ -3,8 +3,6 @@
 //! type asks, within the context's conversion limit, sharing what the engine shares.
 //! Every case here aborted the process (or grew it past 2 GB) before.
 
-#[cfg(all(feature = "lua", feature = "rhai"))]
-use goost_memory::MAX_COPIED_BYTES;
 #[cfg(any(feature = "lua", feature = "rhai"))]
 use goost_memory::MemoryLimit;
 use goost_memory::alloc::{Tracking, TrackingSystem};
@@ -13,11 +11,11 @@ use goost_memory::{Context, host, native};
 #[global_allocator]
 static GLOBAL: TrackingSystem = Tracking::system();
 
-/// The most one call may allocate under a 1 MiB context: the conversion's limit, a copy a
-/// parameter makes (bounded by `MAX_COPIED_BYTES`), and a small allowance for the call
-/// itself (the engine's frames, the error text).
+/// The most one call may allocate under a 1 MiB context: the conversion and the copies a
+/// parameter makes share the context's limit, plus a small allowance for the call itself
+/// (the engine's frames, the error text, the lists' own slots).
 #[cfg(all(feature = "lua", feature = "rhai"))]
-const CALL_BOUND: u64 = (1 << 20) + MAX_COPIED_BYTES as u64 + (1 << 20);
+const CALL_BOUND: u64 = (1 << 20) + (1 << 20);
 
 /// Bytes allocated by the whole process while `f` runs. The tests of this binary run one
 /// at a time while counting (`COUNTING`), so another test's allocations do not count.
@@ -65,7 +63,7 @@ fn the_goost_host_refuses_to_copy_a_list_of_many_references_to_one_large_string(
         error.to_string(),
         "t.goost:7:7: hostile.lists.count(xs: list<string>) -> int: argument 1 (xs) expects \
          list<string>, got a list whose strings would take 134217728 bytes to copy, past the \
-         67108864-byte bound on a copied argument (take it as `ListRef<&str>` or \
+         67108864 bytes this call may copy (take it as `ListRef<&str>` or \
          `Vec<ScriptString>`, which share the strings)"
     );
 }
@@ -124,7 +122,7 @@ mod lua {
             error(&vm, "hostile.lists.count(t)"),
             "hostile.lists.count(xs: list<string>) -> int: argument 1 (xs) expects list<string>, \
              got a list whose strings would take 8589934592 bytes to copy, past the \
-             67108864-byte bound on a copied argument (take it as `ListRef<&str>` or \
+             65929184 bytes this call may copy (take it as `ListRef<&str>` or \
              `Vec<ScriptString>`, which share the strings)"
         );
         // Under a 1 MiB limit the list itself (8192 slots and the string once) is past it.
@@ -141,6 +139,31 @@ mod lua {
             .eval()
             .unwrap();
         assert_eq!(n, 1000);
+    }
+
+    /// The copies a parameter makes out of a list share the context's limit with the
+    /// conversion: under 1 MiB, 50 copies of a 16 KiB string go through, 100 do not.
+    #[test]
+    fn copies_out_of_a_list_are_bounded_by_what_the_conversion_left() {
+        let vm = lua_on(limited());
+        let refs = |n: u32| {
+            format!(
+                "local s = string.rep('c', 16384); local t = {{}}; for i = 1, {n} do t[i] = s end; \
+                 return hostile.lists.count(t)"
+            )
+        };
+        assert_eq!(vm.load(refs(50)).eval::<i64>().unwrap(), 50);
+        // Converted: the string once (16,384 + 16) and 100 slots (1,600 + 16).
+        let left = (1 << 20) - (16_384 + 16) - (1_600 + 16);
+        assert_eq!(
+            error(&vm, &refs(100)),
+            format!(
+                "hostile.lists.count(xs: list<string>) -> int: argument 1 (xs) expects \
+                 list<string>, got a list whose strings would take 1638400 bytes to copy, past \
+                 the {left} bytes this call may copy (take it as `ListRef<&str>` or \
+                 `Vec<ScriptString>`, which share the strings)"
+            )
+        );
     }
 
     #[test]
@@ -205,7 +228,7 @@ mod rhai {
             ),
             "Runtime error: hostile.lists.count(xs: list<string>) -> int: argument 1 (xs) \
              expects list<string>, got a list whose strings would take 8589934592 bytes to \
-             copy, past the 67108864-byte bound on a copied argument (take it as \
+             copy, past the 65929184 bytes this call may copy (take it as \
              `ListRef<&str>` or `Vec<ScriptString>`, which share the strings)"
         );
         let limited = engine(limited());

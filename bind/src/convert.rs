@@ -14,9 +14,12 @@
 //! | `T?` | `Option<T>` (`nil` or left out: `None`) | `Option<T>` (`None`: `nil`) |
 //! | `void` | | `()` |
 
+use std::cell::Cell;
 use std::fmt;
 
-use crate::{ArgRef, Error, ScriptArg, ScriptList, ScriptString, ScriptType, Value};
+use crate::{
+    ArgRef, DEFAULT_CONVERSION_LIMIT, Error, ScriptArg, ScriptList, ScriptString, ScriptType, Value,
+};
 
 /// Why an argument did not convert: the glue puts it in the error it reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,10 +32,13 @@ pub enum Mismatch {
         valid_up_to: usize,
     },
     /// A list whose strings a parameter would copy (`Vec<String>`, `Vec<Vec<u8>>`) holds
-    /// more bytes than [`MAX_COPIED_BYTES`]: refused before anything is copied.
+    /// more bytes than the call may copy ([`copy_allowance`]): refused before anything is
+    /// copied.
     TooLargeToCopy {
         /// The bytes the copy would take.
         bytes: usize,
+        /// The bytes the call could copy.
+        allowance: usize,
     },
     /// Element `index` (from 0) of a list did not convert, for this reason.
     Element {
@@ -87,9 +93,9 @@ impl fmt::Display for Mismatch {
                 index,
                 got: Some(got),
             } => write!(f, "a list whose element {} is {got}", index + 1),
-            Mismatch::TooLargeToCopy { bytes } => write!(
+            Mismatch::TooLargeToCopy { bytes, allowance } => write!(
                 f,
-                "a list whose strings would take {bytes} bytes to copy, past the {MAX_COPIED_BYTES}-byte bound on a copied argument (take it as `ListRef<&str>` or `Vec<ScriptString>`, which share the strings)"
+                "a list whose strings would take {bytes} bytes to copy, past the {allowance} bytes this call may copy (take it as `ListRef<&str>` or `Vec<ScriptString>`, which share the strings)"
             ),
             Mismatch::Element { index, got: None } => write!(
                 f,
@@ -100,11 +106,36 @@ impl fmt::Display for Mismatch {
     }
 }
 
+thread_local! {
+    /// The bytes a native call on this thread may copy out of a list's strings.
+    static COPY_ALLOWANCE: Cell<usize> = const { Cell::new(DEFAULT_CONVERSION_LIMIT) };
+}
+
 /// The most bytes a list argument's conversion may copy out of its strings (a
-/// `Vec<String>` or `Vec<Vec<u8>>` parameter; 64 MiB): a list that refers to one large
-/// string many times would otherwise be copied once per reference. Parameters that share
-/// (`ListRef<&str>`, `Vec<ScriptString>`, `&[u8]`) copy nothing and are not bounded here.
-pub const MAX_COPIED_BYTES: usize = 64 << 20;
+/// `Vec<String>` or `Vec<Vec<u8>>` parameter) in the call running on this thread: a list
+/// that refers to one large string many times would otherwise be copied once per
+/// reference. Every host sets it from the context's conversion limit (the goost host for
+/// a run, a bridge for a call with a table or array, less what that call's conversion
+/// took); [`DEFAULT_CONVERSION_LIMIT`] for a call made outside a host. Parameters that
+/// share (`ListRef<&str>`, `Vec<ScriptString>`, `&[u8]`) copy nothing and are not bounded
+/// here.
+pub fn copy_allowance() -> usize {
+    COPY_ALLOWANCE.with(Cell::get)
+}
+
+/// Runs `f` with [`copy_allowance`] at `bytes` on this thread, then puts the previous
+/// allowance back (on a panic too).
+pub fn with_copy_allowance<R>(bytes: usize, f: impl FnOnce() -> R) -> R {
+    /// Puts the previous allowance back when dropped.
+    struct Restore(usize);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            COPY_ALLOWANCE.with(|allowance| allowance.set(self.0));
+        }
+    }
+    let _restore = Restore(COPY_ALLOWANCE.with(|allowance| allowance.replace(bytes)));
+    f()
+}
 
 /// A Rust type a script argument converts into. `TYPE` is the script type it accepts.
 ///
@@ -123,7 +154,7 @@ pub trait FromValue<'a>: Sized {
     fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch>;
 
     /// Whether converting copies string bytes (`String`, `Vec<u8>`, and lists or
-    /// optionals of them): a list of such elements is bounded by [`MAX_COPIED_BYTES`].
+    /// optionals of them): a list of such elements is bounded by [`copy_allowance`].
     #[doc(hidden)]
     const COPIES_BYTES: bool = false;
 
@@ -299,12 +330,13 @@ impl<'a, T: FromValue<'a>> FromValue<'a> for Vec<T> {
         }
     }
     /// The list's elements, converted; a list whose strings would be copied (see
-    /// [`MAX_COPIED_BYTES`]) is measured first and refused whole past the bound.
+    /// [`copy_allowance`]) is measured first and refused whole past the allowance.
     fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch> {
         if T::COPIES_BYTES {
             let bytes = Self::copied_bytes(value);
-            if bytes > MAX_COPIED_BYTES {
-                return Err(Mismatch::TooLargeToCopy { bytes });
+            let allowance = copy_allowance();
+            if bytes > allowance {
+                return Err(Mismatch::TooLargeToCopy { bytes, allowance });
             }
         }
         match value {

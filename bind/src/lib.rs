@@ -59,7 +59,7 @@ pub mod hosts;
 pub use arg::{ArgRef, ScriptArg};
 pub use collector::{CollectorId, CollectorPanic, Collectors};
 pub use context::{Context, ContextBuilder, DEFAULT_CONVERSION_LIMIT};
-pub use convert::{FromValue, IntoValue, ListRef, MAX_COPIED_BYTES, Mismatch};
+pub use convert::{FromValue, IntoValue, ListRef, Mismatch, copy_allowance, with_copy_allowance};
 pub use error::{Error, ErrorKind, ModuleError, panic_message};
 pub use goost_spec::ScriptType;
 pub use memory_macros::{module_spec, native};

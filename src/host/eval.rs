@@ -176,10 +176,13 @@ impl<'a, W: Write> Machine<'a, W> {
         Ok(self.out)
     }
 
-    /// Runs a whole program.
+    /// Runs a whole program. A native may copy out of a list's strings at most the
+    /// context's conversion limit ([`copy_allowance`](crate::copy_allowance)).
     pub fn run(&mut self, program: &Program) -> Result<(), HostError> {
         self.prepare(program);
-        self.block(&program.body).map(drop)
+        crate::with_copy_allowance(self.ctx.conversion_limit(), || {
+            self.block(&program.body).map(drop)
+        })
     }
 
     /// Sizes the frame for `program` and binds its natives to the context.
@@ -193,10 +196,12 @@ impl<'a, W: Write> Machine<'a, W> {
     /// Evaluates one expression (the REPL prints its value).
     pub fn value_of(&mut self, program: &Program) -> Result<Option<Value>, HostError> {
         self.prepare(program);
-        match program.body.as_slice() {
-            [Stmt::Expr(expr)] => self.eval(expr).map(Some),
-            body => self.block(body).map(|_| None),
-        }
+        crate::with_copy_allowance(self.ctx.conversion_limit(), || {
+            match program.body.as_slice() {
+                [Stmt::Expr(expr)] => self.eval(expr).map(Some),
+                body => self.block(body).map(|_| None),
+            }
+        })
     }
 
     fn block(&mut self, body: &[Stmt]) -> Result<Flow, HostError> {

@@ -102,6 +102,17 @@ impl Conversion {
         }
     }
 
+    /// The bytes this call's conversions left of the limit: what the native may still copy
+    /// out of a list ([`copy_allowance`](crate::copy_allowance)).
+    pub(super) fn remaining(&self) -> usize {
+        self.limit - self.used
+    }
+
+    /// Whether any table or array was converted.
+    pub(super) fn converted_any(&self) -> bool {
+        self.used > 0
+    }
+
     /// Charges `bytes`, or refuses when they would pass the limit (charging nothing).
     fn charge(&mut self, bytes: usize) -> Result<(), Refusal> {
         match self.used.checked_add(bytes) {

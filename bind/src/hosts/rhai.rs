@@ -360,7 +360,21 @@ fn bridge<const N: usize>(
     for (arg, held) in lent.iter_mut().zip(&held) {
         *arg = held.lend();
     }
-    finish(bound.call_lent(&lent))
+    finish(call_within(bound, &lent, &conversion))
+}
+
+/// Calls `bound` with `lent`; when an array was converted for the call, the native may
+/// copy out of lists only what the conversion left of the limit.
+#[inline(always)]
+fn call_within(
+    bound: &BoundNative,
+    lent: &[ArgRef<'_>],
+    conversion: &Conversion,
+) -> Result<Value, crate::Error> {
+    if conversion.converted_any() {
+        return crate::with_copy_allowance(conversion.remaining(), || bound.call_lent(lent));
+    }
+    bound.call_lent(lent)
 }
 
 /// [`bridge`] for a call of more than [`MOST_PARAMS`] arguments, held in a `Vec`.
@@ -385,7 +399,7 @@ fn bridge_collected(
         })
         .collect::<Result<Vec<Held<'_>>, _>>()?;
     let lent: Vec<ArgRef<'_>> = held.iter().map(Held::lend).collect();
-    finish(bound.call_lent(&lent))
+    finish(call_within(bound, &lent, &conversion))
 }
 
 /// The native's result as Rhai's, or its error as a Rhai runtime error with its text.

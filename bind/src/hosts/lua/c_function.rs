@@ -28,7 +28,7 @@ use super::{CollectionRequest, Unconverted, to_lua};
 use crate::hosts::conversion::{Conversion, Refusal, list_element};
 use crate::{
     ArgRef, BoundNative, CollectorId, Context, Error, Mismatch, ScriptArg, ScriptList, ScriptType,
-    Value,
+    Value, with_copy_allowance,
 };
 
 /// What the bridge keeps in a Lua state (as its app data), for as long as the state
@@ -265,7 +265,8 @@ unsafe fn call_with_tables(
             Err(unconverted) => return Err(argument_error(bound, index, &unconverted)),
         });
     }
-    bound.call_lent(&lent)
+    // What the conversion left of the limit is what the native may still copy.
+    with_copy_allowance(conversion.remaining(), || bound.call_lent(&lent))
 }
 
 /// The stack index of argument `index` (from 1); an index past `c_int` cannot be a slot.
