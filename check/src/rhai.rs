@@ -6,9 +6,38 @@ use goost_spec::Engine;
 use goost_spec::check::{Arg, Checker, Finding};
 use rhai::{ASTNode, Expr, OptimizationLevel, Position};
 
+/// The most tokens of a script the checker compiles (as for Lua,
+/// [`lua::MAX_TOKENS`](crate::lua::MAX_TOKENS)): Rhai builds its whole syntax tree, so
+/// this bounds a check's memory; the tokens are counted one at a time first.
+pub const MAX_TOKENS: usize = crate::lua::MAX_TOKENS;
+
+/// A finding at the first token past [`MAX_TOKENS`], if the script has that many.
+fn past_the_token_limit(source: &str) -> Option<Finding> {
+    let engine = rhai::Engine::new_raw();
+    let sources = [source];
+    let (tokens, _) = engine.lex(&sources);
+    // Rhai's token stream repeats its end token forever: counting stops there.
+    let (_, position) = tokens
+        .take_while(|(token, _)| !matches!(token, rhai::Token::EOF))
+        .enumerate()
+        .find(|(count, _)| *count >= MAX_TOKENS)?
+        .1;
+    let (line, col) = place(position);
+    Some(Finding {
+        line,
+        col,
+        message: format!(
+            "the script has more than {MAX_TOKENS} tokens: not checked (the check builds the whole syntax tree)"
+        ),
+    })
+}
+
 /// Every finding in the Rhai script `source`, in the order of the script. A script that
 /// does not compile is one finding: Rhai's own error, at its position.
 pub fn check(source: &str, checker: &Checker) -> Vec<Finding> {
+    if let Some(refused) = past_the_token_limit(source) {
+        return vec![refused];
+    }
     let mut engine = rhai::Engine::new_raw();
     engine.set_optimization_level(OptimizationLevel::None);
     #[allow(deprecated)] // Rhai marks this API volatile, not deprecated.
@@ -99,6 +128,21 @@ mod tests {
         let findings = check("let x = ;", &Checker::new([&spec]));
         assert_eq!(findings.len(), 1);
         assert_eq!((findings[0].line, findings[0].col), (1, 9));
+    }
+
+    /// RELIABILITY.md, round 3, item 10: the Rhai check builds a whole syntax tree, so a
+    /// script is bounded by its token count first.
+    #[test]
+    fn a_script_past_the_token_limit_is_a_finding() {
+        let spec = goost_spec::parse("module m\n").unwrap();
+        let findings = check(&"x = 1;\n".repeat(100_000), &Checker::new([&spec]));
+        let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [format!(
+                "62501:1: the script has more than {MAX_TOKENS} tokens: not checked (the check builds the whole syntax tree)"
+            )]
+        );
     }
 
     #[test]
