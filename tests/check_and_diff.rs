@@ -246,3 +246,24 @@ fn spec_and_page_reads_are_bounded_and_say_what_is_wrong() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Issue 26, item 2: a native call passed straight to another was checked as a literal
+/// `nil` (`argument 1 (id) expects int, got nil`, exit 1) while `run` printed `0`.
+#[test]
+fn a_native_call_passed_to_another_is_not_a_literal() {
+    use goost_spec::check::Checker;
+    let spec = goost_memory::MEMORY_SPEC.parsed().unwrap();
+    let checker = Checker::new([&spec]);
+    let source = "import memory\nprint(memory.buffer.len(memory.buffer.new()))\n\
+                  memory.buffer.write(memory.buffer.new(), memory.pool.intern(memory.pool.new(), \"x\"))\n\
+                  memory.buffer.len(memory.buffer.new(7))\n";
+    let lines: Vec<String> = goost_memory::host::check(source, &checker)
+        .iter()
+        .map(|f| f.display_in("n.goost"))
+        .collect();
+    // The inner call's own mistake is still found; the outer calls are not.
+    assert_eq!(
+        lines,
+        ["n.goost:4:19: memory.buffer.new() -> int: expects 0 arguments, got 1"]
+    );
+}

@@ -167,6 +167,10 @@ impl Parser<'_, '_> {
     }
 }
 
+/// The native number of a call a check found but did not resolve (a checked program is
+/// never run; a machine asked to would report the native as not prepared).
+const UNRESOLVED: usize = usize::MAX;
+
 /// What the checker knows of an argument: the kind of a literal (a negated number
 /// literal included), nothing of anything else.
 fn literal_kind(expr: &Expr) -> Arg {
@@ -653,7 +657,8 @@ impl Parser<'_, '_> {
     }
 
     /// A module call in a check: its arguments are parsed, the call checked against the
-    /// spec, and a placeholder (`nil`) stands for its result.
+    /// spec, and an unresolved native call ([`UNRESOLVED`]) stands for it, so a call
+    /// passed to another is an argument of unknown type, not a literal `nil`.
     fn checked_call(&mut self, path: String, pos: Pos) -> Result<Expr, HostError> {
         if !self.is("(") {
             let error = HostError::at(
@@ -674,7 +679,7 @@ impl Parser<'_, '_> {
                 message,
             });
         }
-        Ok(Expr::Const(Value::Void))
+        Ok(Expr::Native(UNRESOLVED, args, pos))
     }
 
     fn arguments(&mut self) -> Result<Vec<Expr>, HostError> {
