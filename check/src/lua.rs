@@ -86,26 +86,22 @@ fn refused_before_parsing(source: &str) -> Option<Finding> {
         };
         count += 1;
         if count > MAX_TOKENS {
-            let at = token.start_position();
-            return Some(Finding {
-                line: at.line(),
-                col: at.character(),
-                message: format!(
+            return Some(finding_at(
+                token,
+                format!(
                     "the script has more than {MAX_TOKENS} tokens: not checked (the check's parser takes about a kilobyte per token)"
                 ),
-            });
+            ));
         }
         if let TokenType::StringLiteral {
             quote_type: StringLiteralQuoteType::Backtick,
             ..
         } = token.token_type()
         {
-            let at = token.start_position();
-            return Some(Finding {
-                line: at.line(),
-                col: at.character(),
-                message: "a string in backticks is not Lua 5.4: use quotes".to_string(),
-            });
+            return Some(finding_at(
+                token,
+                "a string in backticks is not Lua 5.4: use quotes".to_string(),
+            ));
         }
         let text = match token.token_type() {
             TokenType::Symbol { symbol } => symbol.to_string(),
@@ -144,17 +140,25 @@ fn refused_before_parsing(source: &str) -> Option<Finding> {
             *chain
         });
         if depth > MAX_NESTING || run > MAX_NESTING || chain > MAX_NESTING {
-            let at = token.start_position();
-            return Some(Finding {
-                line: at.line(),
-                col: at.character(),
-                message: format!(
+            return Some(finding_at(
+                token,
+                format!(
                     "the script nests or chains operators deeper than {MAX_NESTING} levels here: not checked"
                 ),
-            });
+            ));
         }
     }
     None
+}
+
+/// A finding at `token`'s start.
+fn finding_at(token: &Token, message: String) -> Finding {
+    let at = token.start_position();
+    Finding {
+        line: at.line(),
+        col: at.character(),
+        message,
+    }
 }
 
 /// Finds the names bound to `require("module")` for a module the checker knows.
@@ -275,12 +279,7 @@ impl Visitor for Calls<'_, '_> {
             _ => vec![Arg::Unknown],
         };
         if let Some(message) = self.checker.check_call(Engine::Lua, &dotted, &args) {
-            let at = root.token().start_position();
-            self.findings.push(Finding {
-                line: at.line(),
-                col: at.character(),
-                message,
-            });
+            self.findings.push(finding_at(root.token(), message));
         }
     }
 }

@@ -126,11 +126,6 @@ pub fn default_percent() -> i64 {
     NEW_CONTEXT_PERCENT.load(Ordering::Relaxed)
 }
 
-/// [`default_percent`] (kept under Go's name for hosts).
-pub fn percent() -> i64 {
-    default_percent()
-}
-
 /// Bytes held by all contexts' buffers and pools.
 pub fn held() -> u64 {
     HELD.load(Ordering::Relaxed) as u64

@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use super::Unconverted;
+use super::{Unconverted, with_article};
 use crate::{Error, Mismatch, Native, ScriptList, ScriptString, ScriptType, Value};
 
 /// Bytes charged for each string or list besides its payload: its allocation's header.
@@ -124,14 +124,6 @@ impl Conversion {
         }
     }
 
-    /// Charges the slots of a list of `len` elements, before they are allocated.
-    pub(super) fn charge_list(&mut self, len: usize) -> Result<(), Refusal> {
-        let slots = len
-            .checked_mul(std::mem::size_of::<Value>())
-            .ok_or(Refusal::TooLarge)?;
-        self.charge(slots.saturating_add(HEADER))
-    }
-
     /// The engine's string `key` with these `bytes`, copied (and charged) the first time
     /// only.
     pub(super) fn string(&mut self, key: usize, bytes: &[u8]) -> Result<ScriptString, Refusal> {
@@ -146,28 +138,50 @@ impl Conversion {
         Ok(string)
     }
 
-    /// The list made before from the engine's table `key` as a list of `element` at
-    /// nesting `depth`, if any.
-    pub(super) fn made_list(
-        &self,
-        key: usize,
-        element: ScriptType,
-        depth: usize,
-    ) -> Option<ScriptList> {
-        self.lists.as_ref()?.get(&(key, element, depth)).cloned()
-    }
-
-    /// Keeps `list`, made from the engine's table `key` as a list of `element` at nesting
-    /// `depth`, to share it.
-    pub(super) fn keep_list(
+    /// The engine's table or array `key` (a `container`: "table", "array") as a script
+    /// list of `element` values at nesting `depth`, made once per call and shared after:
+    /// past [`Value::MAX_NESTING`] it is refused; otherwise `len` gives its length (or why
+    /// it is not a list), the slots are charged before anything is allocated, and
+    /// `item(self, position)` converts element `position` (from 1).
+    pub(super) fn list(
         &mut self,
         key: usize,
         element: ScriptType,
         depth: usize,
-        list: &ScriptList,
-    ) {
+        container: &str,
+        len: impl FnOnce() -> Result<usize, Refusal>,
+        mut item: impl FnMut(&mut Conversion, usize) -> Result<Value, Refusal>,
+    ) -> Result<ScriptList, Refusal> {
+        if depth >= Value::MAX_NESTING {
+            return Err(Unconverted::new(format!(
+                "is {} nested more than {} deep",
+                with_article(container),
+                Value::MAX_NESTING
+            ))
+            .into());
+        }
+        let made = (key, element, depth);
+        if let Some(list) = self.lists.as_ref().and_then(|lists| lists.get(&made)) {
+            return Ok(list.clone());
+        }
+        let len = len()?;
+        let slots = len
+            .checked_mul(std::mem::size_of::<Value>())
+            .ok_or(Refusal::TooLarge)?;
+        self.charge(slots.saturating_add(HEADER))?;
+        let mut items = Vec::with_capacity(len);
+        for position in 1..=len {
+            items.push(item(self, position).map_err(|refusal| refusal.in_element(position))?);
+        }
+        let list = ScriptList::new(items).map_err(|too_deep| {
+            Refusal::from(Unconverted::new(format!(
+                "is {} whose lists {too_deep}",
+                with_article(container)
+            )))
+        })?;
         self.lists
             .get_or_insert_with(HashMap::new)
-            .insert((key, element, depth), list.clone());
+            .insert(made, list.clone());
+        Ok(list)
     }
 }

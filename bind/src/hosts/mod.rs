@@ -42,10 +42,22 @@ impl Unconverted {
         }
         let path: Vec<String> = self.path.iter().map(usize::to_string).collect();
         format!(
-            "{signature}: argument {position} is a{} {container} whose element {} {}",
-            if container.starts_with('a') { "n" } else { "" },
+            "{signature}: argument {position} is {} whose element {} {}",
+            with_article(container),
             path.join("."),
             self.what
         )
     }
+}
+
+/// `container` (an engine's word for a table or array) with its article: `a table`,
+/// `an array`.
+#[cfg(any(feature = "lua", feature = "rhai"))]
+fn with_article(container: &str) -> String {
+    let article = if container.starts_with('a') {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {container}")
 }

@@ -534,33 +534,15 @@ fn array_to_list(
     depth: usize,
     conversion: &mut Conversion,
 ) -> Result<ScriptList, Refusal> {
-    if depth >= Value::MAX_NESTING {
-        return Err(Unconverted::new(format!(
-            "is an array nested more than {} deep",
-            Value::MAX_NESTING
-        ))
-        .into());
-    }
     let key = items.as_ptr() as usize;
-    if let Some(list) = conversion.made_list(key, element, depth) {
-        return Ok(list);
-    }
-    conversion.charge_list(items.len())?;
-    let values = items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            element_from_rhai(item, element, depth, conversion)
-                .map_err(|refusal| refusal.in_element(i + 1))
-        })
-        .collect::<Result<Vec<Value>, Refusal>>()?;
-    let list = ScriptList::new(values).map_err(|too_deep| {
-        Refusal::from(Unconverted::new(format!(
-            "is an array whose lists {too_deep}"
-        )))
-    })?;
-    conversion.keep_list(key, element, depth, &list);
-    Ok(list)
+    conversion.list(
+        key,
+        element,
+        depth,
+        "array",
+        || Ok(items.len()),
+        |conversion, position| element_from_rhai(&items[position - 1], element, depth, conversion),
+    )
 }
 
 /// An element of an array converted at `depth`, as an `element`.

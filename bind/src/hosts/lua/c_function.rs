@@ -357,41 +357,24 @@ unsafe fn table_to_list(
     depth: usize,
     conversion: &mut Conversion,
 ) -> Result<ScriptList, Refusal> {
-    if depth >= Value::MAX_NESTING {
-        return Err(Unconverted::new(format!(
-            "is a table nested more than {} deep",
-            Value::MAX_NESTING
-        ))
-        .into());
-    }
     // SAFETY: `index` is a table; its address identifies it while the call holds it.
     let key = unsafe { ffi::lua_topointer(state, index) } as usize;
-    if let Some(list) = conversion.made_list(key, element, depth) {
-        return Ok(list);
-    }
     // SAFETY (each block): `index` is the table; the stack has the room just checked, and
     // every value pushed is popped before the next step.
-    if unsafe { ffi::lua_checkstack(state, 3) } == 0 {
-        return Err(Unconverted::new("is a table too deep for Lua's stack".to_string()).into());
-    }
-    let len = unsafe { sequence_len(state, index) }?;
-    conversion.charge_list(len)?;
-    let mut items = Vec::with_capacity(len);
-    for position in 1..=len {
+    let len = || {
+        if unsafe { ffi::lua_checkstack(state, 3) } == 0 {
+            return Err(Unconverted::new("is a table too deep for Lua's stack".to_string()).into());
+        }
+        Ok(unsafe { sequence_len(state, index) }?)
+    };
+    conversion.list(key, element, depth, "table", len, |conversion, position| {
         let key = ffi::lua_Integer::try_from(position).unwrap_or(ffi::lua_Integer::MAX);
         unsafe { ffi::lua_rawgeti(state, index, key) };
         let top = unsafe { ffi::lua_gettop(state) };
         let item = unsafe { element_value(state, top, element, depth, conversion) };
         unsafe { ffi::lua_pop(state, 1) };
-        items.push(item.map_err(|refusal| refusal.in_element(position))?);
-    }
-    let list = ScriptList::new(items).map_err(|too_deep| {
-        Refusal::from(Unconverted::new(format!(
-            "is a table whose lists {too_deep}"
-        )))
-    })?;
-    conversion.keep_list(key, element, depth, &list);
-    Ok(list)
+        item
+    })
 }
 
 /// The value at `index` (an element of a table converted at `depth`) as an `element`.
