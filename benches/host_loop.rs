@@ -4,7 +4,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use goost_memory::host::{self, eval::Machine};
+use goost_memory::host::{self, Machine};
 use goost_memory::{Context, Registry};
 
 const LOOP: &str = "import memory

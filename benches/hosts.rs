@@ -3,7 +3,7 @@
 //! `cargo bench --features lua,rhai --bench hosts`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use goost_memory::host::{self, eval::Machine};
+use goost_memory::host::{self, Machine};
 use goost_memory::hosts::{lua, rhai as rhai_bridge};
 use goost_memory::{Context, Registry};
 

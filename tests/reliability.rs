@@ -291,7 +291,7 @@ fn run_steps(file: &str, source: &str, max_steps: u64) -> Result<(), String> {
 
 #[test]
 fn a_script_that_loops_forever_is_stopped_by_max_steps() {
-    let unit = host::eval::STEP_UNIT;
+    let unit = host::STEP_UNIT;
     // Each iteration is two steps: the loop's and the `+`'s.
     assert_eq!(
         run_steps(
@@ -325,7 +325,7 @@ fn max_steps_bounds_straight_line_string_work_too() {
         script.push_str(" + s");
     }
     script.push('\n');
-    let unit = host::eval::STEP_UNIT;
+    let unit = host::STEP_UNIT;
     assert_eq!(
         run_steps("copy.goost", &script, 100_000),
         Err(format!(
@@ -361,7 +361,7 @@ fn a_string_that_doubles_forever_is_an_error_not_an_abort() {
     )
     .unwrap();
     let ctx = Context::new();
-    let mut machine = host::eval::Machine::new(&ctx, std::io::sink()).with_max_string(1 << 20);
+    let mut machine = host::Machine::new(&ctx, std::io::sink()).with_max_string(1 << 20);
     assert_eq!(
         machine.run(&program).unwrap_err().to_string(),
         "3:9: string too long: `+` would make 2097152 bytes, past the longest string allowed (1048576 bytes)"
@@ -421,7 +421,7 @@ fn natives_called_from_a_thread_local_destructor_work() {
 /// formatting a list were not charged, so `--max-steps` let them run for tens of seconds.
 #[test]
 fn max_steps_charges_ordering_natives_and_formatting() {
-    let unit = host::eval::STEP_UNIT;
+    let unit = host::STEP_UNIT;
     let big = "let s = \"x\"\nfor i in 0..20 {\n  s = s + s\n}\nlet t = s + \"y\"\n";
     let cases = [
         // 1 MiB strings compared by order: about 1,024 steps each.
@@ -483,7 +483,7 @@ fn print_is_charged_before_it_writes() {
         result.unwrap_err(),
         format!(
             "print.goost:5:1: step limit reached: 100000 steps (--max-steps counts {})",
-            host::eval::STEP_UNIT
+            host::STEP_UNIT
         )
     );
     assert!(out.is_empty());

@@ -7,11 +7,8 @@
 use std::sync::Arc;
 
 use goost_bind::Context;
-use goost_bind::hosts::lua::mlua::{self, Lua};
-use goost_bind::hosts::rhai::{
-    self as rhai_bridge,
-    rhai::{Dynamic, Engine, EvalAltResult, ImmutableString, Module},
-};
+use goost_lua::mlua::{self, Lua};
+use goost_rhai::rhai::{Dynamic, Engine, EvalAltResult, ImmutableString, Module, Token};
 use memory_runtime::MemoryState;
 use memory_runtime::buffer::{self, BufferId};
 use memory_runtime::pool::{self, PoolId};
@@ -116,5 +113,9 @@ pub fn rhai_by_hand(engine: &mut Engine, ctx: &Context) {
     hand.set_sub_module("pool", pool_module);
     engine.register_static_module("memory", hand.into());
     #[allow(deprecated)] // Rhai marks this API volatile, not deprecated.
-    engine.on_parse_token(|token, _, _| rhai_bridge::reserved_new_as_name(token));
+    // Rhai reserves `new`: read it as a name, as the bridge does.
+    engine.on_parse_token(|token, _, _| match token {
+        Token::Reserved(word) if word.as_str() == "new" => Token::Identifier(word),
+        other => other,
+    });
 }

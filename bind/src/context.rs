@@ -27,6 +27,7 @@ struct Inner {
     states: States,
     collectors: Collectors,
     conversion_limit: usize,
+    value_limit: Option<usize>,
 }
 
 /// The bytes one call may take to convert an engine's tables or arrays into script lists
@@ -54,6 +55,7 @@ impl std::fmt::Debug for Context {
 pub struct ContextBuilder {
     states: States,
     conversion_limit: Option<usize>,
+    value_limit: Option<usize>,
 }
 
 impl std::fmt::Debug for ContextBuilder {
@@ -75,9 +77,19 @@ impl ContextBuilder {
     /// Bounds the bytes one native call on this context may take to convert an engine's
     /// tables or arrays (Lua, Rhai) into script lists: past it, the call is an error naming
     /// the argument, and nothing more is allocated. [`DEFAULT_CONVERSION_LIMIT`] when not
-    /// set; a module's memory limit sets it too (the memory module's `memory_limit`).
+    /// set, unless a [value limit](Self::value_limit) is.
     pub fn conversion_limit(mut self, bytes: usize) -> Self {
         self.conversion_limit = Some(bytes);
+        self
+    }
+
+    /// Bounds the bytes a script's own values may take in its host: in the goost host, the
+    /// longest string `+` builds and the strings and lists held in variables together.
+    /// It is also the [conversion limit](Self::conversion_limit) unless that is set apart.
+    /// No bound when not set; a module's memory limit sets it (the memory module's
+    /// `memory_limit`).
+    pub fn value_limit(mut self, bytes: usize) -> Self {
+        self.value_limit = Some(bytes);
         self
     }
 
@@ -94,7 +106,11 @@ impl ContextBuilder {
         Context(Arc::new(Inner {
             states,
             collectors: Collectors::new(),
-            conversion_limit: self.conversion_limit.unwrap_or(DEFAULT_CONVERSION_LIMIT),
+            conversion_limit: self
+                .conversion_limit
+                .or(self.value_limit)
+                .unwrap_or(DEFAULT_CONVERSION_LIMIT),
+            value_limit: self.value_limit,
         }))
     }
 }
@@ -138,6 +154,12 @@ impl Context {
     /// ([`ContextBuilder::conversion_limit`]).
     pub fn conversion_limit(&self) -> usize {
         self.0.conversion_limit
+    }
+
+    /// The bytes a script's own values may take in its host, if bounded
+    /// ([`ContextBuilder::value_limit`]).
+    pub fn value_limit(&self) -> Option<usize> {
+        self.0.value_limit
     }
 
     /// Whether `self` and `other` are the same context (clones of one another).

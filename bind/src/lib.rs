@@ -8,7 +8,9 @@
 //!   tree, and the check that natives and spec agree.
 //! - The per-script [`Context`], which holds each module's typed [state] and its
 //!   engine's collectors.
-//! - The bridges to Lua and Rhai ([`hosts`], features `lua` and `rhai`).
+//! - What an engine's bridge shares with the others ([`bridge`]: tables and arrays into
+//!   lists, bounded and shared); the bridges themselves are crates of their own
+//!   (`goost-lua`, `goost-rhai`, and the goost host `goost-host`).
 //!
 //! A module author writes plain functions and marks them with [`native`]; a `&T`
 //! parameter is the module's state in the calling context, filled by the glue. A host
@@ -54,7 +56,7 @@ pub mod state;
 mod string;
 mod value;
 
-pub mod hosts;
+pub mod bridge;
 
 pub use arg::{ArgRef, ScriptArg};
 pub use collector::{CollectorId, CollectorPanic, Collectors};

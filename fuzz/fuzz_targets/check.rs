@@ -18,8 +18,8 @@ fuzz_target!(|data: &[u8]| {
     let checker = Checker::new([&spec]);
     let findings = match language % 3 {
         0 => goost_memory::host::check(text, &checker),
-        1 => goost_check::lua::check(text, &checker),
-        _ => goost_check::rhai::check(text, &checker),
+        1 => goost_lua::check::check(text, &checker),
+        _ => goost_rhai::check::check(text, &checker),
     };
     for finding in findings {
         assert!(finding.line >= 1 && finding.col >= 1, "{finding}");

@@ -2,7 +2,7 @@
 //! memory-limited context: an error with a position, never a panic or a hang.
 #![no_main]
 
-use goost_memory::host::{self, eval::Machine};
+use goost_memory::host::{self, Machine};
 use goost_memory::{Context, MemoryLimit, Registry};
 use libfuzzer_sys::fuzz_target;
 

@@ -20,8 +20,8 @@ mod hand_bindings;
 use std::hint::black_box;
 
 use goost_bind::Context;
-use goost_bind::hosts::lua::{self, mlua};
-use goost_bind::hosts::rhai::{self as rhai_bridge, rhai};
+use goost_lua::{self as lua, mlua};
+use goost_rhai::{self as rhai_bridge, rhai};
 use gungraun::{library_benchmark, library_benchmark_group, main};
 use memory_runtime::MemoryState;
 

@@ -37,10 +37,6 @@ pub mod pool;
 pub use error::MemoryError;
 pub use state::{MemoryContext, MemoryLimit, MemoryState};
 
-/// The bridges to Lua and Rhai live in the generic layer; re-exported here, where
-/// embedders of the memory module found them first.
-pub use goost_bind::hosts;
-
 use goost_bind::{ModuleSpec, module_spec};
 
 /// The spec of the `memory` module (`spec/memory.spec`), compiled in.

@@ -135,15 +135,15 @@ impl MemoryContext for Context {
 /// A memory limit on a context being built: `Context::builder().memory_limit(1 << 20)`.
 pub trait MemoryLimit {
     /// Caps the bytes the context's buffers (by capacity) and pools may hold, and the
-    /// bytes one call may take to convert an engine's tables or arrays
-    /// ([`ContextBuilder::conversion_limit`]).
+    /// bytes a script's own values may take in its host and one call may take to convert
+    /// an engine's tables or arrays ([`ContextBuilder::value_limit`]).
     fn memory_limit(self, bytes: usize) -> Self;
 }
 
 impl MemoryLimit for ContextBuilder {
     fn memory_limit(self, bytes: usize) -> ContextBuilder {
         self.state(MemoryState::with_limit(Some(bytes)))
-            .conversion_limit(bytes)
+            .value_limit(bytes)
     }
 }
 

@@ -1,7 +1,6 @@
 //! Several engines on one context, on several threads (RELIABILITY.md, round 3, items 3
 //! to 5): a GC cycle never waits for an engine that another thread is running, and
 //! dropping an engine removes what its install added.
-#![cfg(all(feature = "lua", feature = "rhai"))]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,8 +9,9 @@ use std::thread;
 use std::time::Duration;
 
 use goost_bind::Context;
+use goost_lua::{self as lua, mlua};
+use goost_rhai as rhai;
 use memory_runtime::gc;
-use memory_runtime::hosts::{lua, rhai};
 
 /// How long a test waits for threads that a deadlock would stop before it calls it one.
 /// Not a speed check: a run that works finishes in a small fraction of it.

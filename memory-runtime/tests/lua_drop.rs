@@ -1,11 +1,10 @@
 //! Dropping a Lua state releases the context it held, from the process-wide GC figures
 //! (RELIABILITY.md, round 2, item 4). One test in its own binary: the figures are
 //! process-wide.
-#![cfg(feature = "lua")]
 
 use goost_bind::Context;
+use goost_lua::{self as lua, mlua};
 use memory_runtime::gc;
-use memory_runtime::hosts::lua;
 
 #[test]
 fn a_dropped_lua_state_leaves_nothing_in_the_gc_figures() {

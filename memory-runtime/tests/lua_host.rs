@@ -1,13 +1,12 @@
 //! The module in Lua through the generic bridge (feature `lua`).
-#![cfg(feature = "lua")]
 
 mod support;
 
 use std::sync::{Arc, Mutex};
 
 use goost_bind::Context;
-use memory_runtime::hosts::lua;
-use mlua::{Lua, MultiValue};
+use goost_lua as lua;
+use goost_lua::mlua::{self, Lua, MultiValue};
 use support::assert_seed_output;
 
 /// A Lua state with the module installed and `print` captured.

@@ -1,13 +1,14 @@
 //! The module in Rhai through the generic bridge (feature `rhai`).
-#![cfg(feature = "rhai")]
 
 mod support;
 
 use std::sync::{Arc, Mutex};
 
 use goost_bind::Context;
-use memory_runtime::hosts::rhai as bridge;
-use rhai::{Dynamic, Engine};
+use goost_rhai as bridge;
+use goost_rhai::rhai::{Dynamic, Engine};
+// The memory module, named so that it is linked and its natives registered.
+use memory_runtime as _;
 use support::assert_seed_output;
 
 fn engine_with_output() -> (Engine, Arc<Mutex<Vec<String>>>) {
@@ -31,7 +32,7 @@ fn the_translated_seed_example_prints_the_same_lines() {
 #[test]
 fn every_native_answers_through_the_bridge() {
     let (engine, _) = engine_with_output();
-    let results: rhai::Array = engine
+    let results: goost_rhai::rhai::Array = engine
         .eval(
             r#"
             let out = [];

@@ -92,6 +92,13 @@ impl fmt::Display for Finding {
     }
 }
 
+/// The most tokens (names, literals, symbols; not whitespace or comments) of a script a
+/// check front end parses. The Lua and Rhai parsers build a whole syntax tree, about a
+/// kilobyte per token, so this bounds a check's memory near 250 MB; typical Lua or Rhai
+/// has this many tokens in about 1 MB of text. Past it the script gets one finding and is
+/// not checked.
+pub const MAX_TOKENS: usize = 250_000;
+
 /// `expects 2 arguments, got 1`: a wrong argument count, as the run-time error and the
 /// checker both word it (`expects 1 to 2 arguments` when the last are optional).
 pub fn arity_message(min: usize, max: usize, got: usize) -> String {

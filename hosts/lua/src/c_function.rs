@@ -24,12 +24,13 @@ use std::sync::Arc;
 
 use mlua::{Function, LightUserData, Lua, ffi};
 
-use super::{CollectionRequest, Unconverted, to_lua};
-use crate::hosts::conversion::{Conversion, Refusal, list_element};
-use crate::{
+use goost_bind::bridge::{Conversion, Refusal, Unconverted, list_element};
+use goost_bind::{
     ArgRef, BoundNative, CollectorId, Context, Error, Mismatch, ScriptArg, ScriptList, ScriptType,
     Value, with_copy_allowance,
 };
+
+use crate::bridge::{CollectionRequest, to_lua};
 
 /// What the bridge keeps in a Lua state (as its app data), for as long as the state
 /// lives: the natives its C functions point at, and the collectors its installs added to
@@ -216,7 +217,7 @@ unsafe fn call_with_stack_arguments(state: *mut ffi::lua_State, native: &LuaNati
 
 /// [`call_with_stack_arguments`] for a call with a table argument, or with more than
 /// [`STACK_ARGS`] arguments: each table is converted as far as its parameter's type asks
-/// (see [`conversion`](super::super::conversion)), then every argument is lent. A table
+/// (see [`Conversion`]), then every argument is lent. A table
 /// past the native's last parameter is not looked at: the glue refuses the count.
 ///
 /// # Safety

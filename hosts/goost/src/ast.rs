@@ -2,7 +2,7 @@
 //! one frame; natives are resolved in the registry and numbered, and the machine binds
 //! each to its context once, so a call costs no lookup.
 
-use crate::{Native, Value};
+use goost_bind::{Native, Value};
 
 use super::lexer::Pos;
 

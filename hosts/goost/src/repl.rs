@@ -4,10 +4,10 @@
 
 use std::io::Write;
 
-use crate::host::lexer;
-use crate::host::parser::{self, Names};
-use crate::host::{HostError, eval::Machine};
-use crate::{Context, Registry, Value};
+use goost_bind::{Context, Registry, Value};
+
+use crate::parser::{self, Names};
+use crate::{HostError, Machine, lexer};
 
 /// The state of one REPL session.
 pub struct Repl<'a, W: Write> {
@@ -68,8 +68,8 @@ impl<'a, W: Write> Repl<'a, W> {
 }
 
 /// Runs the interactive loop on the terminal (line editing and history with
-/// rustyline; plain line reading when standard input is not a terminal). Feature `cli`.
-#[cfg(feature = "cli")]
+/// rustyline; plain line reading when standard input is not a terminal). Feature `repl`.
+#[cfg(feature = "repl")]
 pub fn run(ctx: &Context) -> Result<(), String> {
     let mut editor = rustyline::DefaultEditor::new()
         .map_err(|e| format!("repl: cannot start the line editor: {e}"))?;
@@ -150,7 +150,7 @@ pub fn run(ctx: &Context) -> Result<(), String> {
 
 /// How many more brackets (`(`, `[`, `{`) `line` opens than it closes, if it lexes on
 /// its own.
-#[cfg(feature = "cli")]
+#[cfg(feature = "repl")]
 fn bracket_balance(line: &str) -> Option<i64> {
     let tokens = lexer::lex(line).ok()?;
     Some(tokens.iter().fold(0, |balance, (token, _)| match token {
@@ -163,6 +163,8 @@ fn bracket_balance(line: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // The memory module, linked so that its natives are in the registry.
+    use memory_runtime as _;
 
     #[test]
     fn entries_share_variables_and_imports_and_survive_errors() {

@@ -3,15 +3,11 @@
 //! with a namespace whose root is a known module (`memory::buffer::write(..)`).
 
 use goost_spec::Engine;
-use goost_spec::check::{Arg, Checker, Finding};
+use goost_spec::check::{Arg, Checker, Finding, MAX_TOKENS};
 use rhai::{ASTNode, Expr, OptimizationLevel, Position};
 
-/// The most tokens of a script the checker compiles (as for Lua,
-/// [`lua::MAX_TOKENS`](crate::lua::MAX_TOKENS)): Rhai builds its whole syntax tree, so
-/// this bounds a check's memory; the tokens are counted one at a time first.
-pub const MAX_TOKENS: usize = crate::lua::MAX_TOKENS;
-
-/// A finding at the first token past [`MAX_TOKENS`], if the script has that many.
+/// A finding at the first token past [`MAX_TOKENS`], if the script has that many: Rhai
+/// builds its whole syntax tree, so the tokens are counted one at a time first.
 fn past_the_token_limit(source: &str) -> Option<Finding> {
     let engine = rhai::Engine::new_raw();
     let sources = [source];
@@ -41,7 +37,7 @@ pub fn check(source: &str, checker: &Checker) -> Vec<Finding> {
     let mut engine = rhai::Engine::new_raw();
     engine.set_optimization_level(OptimizationLevel::None);
     #[allow(deprecated)] // Rhai marks this API volatile, not deprecated.
-    engine.on_parse_token(|token, _, _| goost_bind::hosts::rhai::reserved_new_as_name(token));
+    engine.on_parse_token(|token, _, _| crate::names::reserved_new_as_name(token));
     let ast = match engine.compile(source) {
         Ok(ast) => ast,
         Err(error) => {

@@ -24,7 +24,7 @@ use crate::{Error, Mismatch, Native, ScriptList, ScriptString, ScriptType, Value
 const HEADER: usize = 16;
 
 /// Why a table or array argument was refused.
-pub(super) enum Refusal {
+pub enum Refusal {
     /// A value of the wrong script type (the glue's own wording).
     Type(Mismatch),
     /// A value no script type holds.
@@ -35,7 +35,7 @@ pub(super) enum Refusal {
 
 impl Refusal {
     /// The same refusal, found at element `position` (from 1) of an enclosing list.
-    pub(super) fn in_element(self, position: usize) -> Refusal {
+    pub fn in_element(self, position: usize) -> Refusal {
         match self {
             Refusal::Type(mismatch) => Refusal::Type(mismatch.in_element(position - 1)),
             Refusal::Unconverted(unconverted) => {
@@ -47,7 +47,7 @@ impl Refusal {
 
     /// The error of argument `position` (from 1) of `native`, which `conversion` refused;
     /// `container` is the engine's word for a table or array.
-    pub(super) fn into_error(
+    pub fn into_error(
         self,
         native: &Native,
         position: usize,
@@ -73,7 +73,7 @@ impl From<Unconverted> for Refusal {
 
 /// The element type of a parameter of type `ty`, if a table or array may go there: `T`
 /// for `list<T>` or `list<T>?`.
-pub(super) fn list_element(ty: ScriptType) -> Option<ScriptType> {
+pub fn list_element(ty: ScriptType) -> Option<ScriptType> {
     match ty.when_passed() {
         ScriptType::List(element) => Some(*element),
         _ => None,
@@ -83,7 +83,7 @@ pub(super) fn list_element(ty: ScriptType) -> Option<ScriptType> {
 /// One call's conversions: what they have charged, and what they have made, by the
 /// engine's identity of the value (its address while the call holds it). Making one
 /// costs nothing (a call with no table or array never touches its maps).
-pub(super) struct Conversion {
+pub struct Conversion {
     limit: usize,
     used: usize,
     strings: Option<HashMap<usize, ScriptString>>,
@@ -93,7 +93,7 @@ pub(super) struct Conversion {
 impl Conversion {
     /// A conversion that may take `limit` bytes in all.
     #[inline(always)]
-    pub(super) fn new(limit: usize) -> Conversion {
+    pub fn new(limit: usize) -> Conversion {
         Conversion {
             limit,
             used: 0,
@@ -104,12 +104,12 @@ impl Conversion {
 
     /// The bytes this call's conversions left of the limit: what the native may still copy
     /// out of a list ([`copy_allowance`](crate::copy_allowance)).
-    pub(super) fn remaining(&self) -> usize {
+    pub fn remaining(&self) -> usize {
         self.limit - self.used
     }
 
     /// Whether any table or array was converted.
-    pub(super) fn converted_any(&self) -> bool {
+    pub fn converted_any(&self) -> bool {
         self.used > 0
     }
 
@@ -126,7 +126,7 @@ impl Conversion {
 
     /// The engine's string `key` with these `bytes`, copied (and charged) the first time
     /// only.
-    pub(super) fn string(&mut self, key: usize, bytes: &[u8]) -> Result<ScriptString, Refusal> {
+    pub fn string(&mut self, key: usize, bytes: &[u8]) -> Result<ScriptString, Refusal> {
         if let Some(shared) = self.strings.as_ref().and_then(|made| made.get(&key)) {
             return Ok(shared.clone());
         }
@@ -143,7 +143,7 @@ impl Conversion {
     /// past [`Value::MAX_NESTING`] it is refused; otherwise `len` gives its length (or why
     /// it is not a list), the slots are charged before anything is allocated, and
     /// `item(self, position)` converts element `position` (from 1).
-    pub(super) fn list(
+    pub fn list(
         &mut self,
         key: usize,
         element: ScriptType,

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::{BoundNative, Context, MemoryContext, ScriptString, Value};
+use goost_bind::{BoundNative, Context, ScriptString, Value};
 
 use super::HostError;
 use super::ast::{Binary, Builtin, Expr, Program, Stmt, Unary};
@@ -79,7 +79,7 @@ pub struct Machine<'a, W: Write> {
     /// The longest string `+` may build, in bytes.
     max_string: usize,
     /// Bytes of the strings and lists held in variables (a string held by two variables
-    /// counts twice), and the most they may take: the context's memory limit, if any.
+    /// counts twice), and the most they may take: the context's value limit, if any.
     held_strings: usize,
     max_held_strings: usize,
 }
@@ -88,11 +88,12 @@ pub struct Machine<'a, W: Write> {
 pub const DEFAULT_MAX_STRING: usize = 1 << 30;
 
 impl<'a, W: Write> Machine<'a, W> {
-    /// A machine running on `ctx`, printing to `out`. A memory limit on `ctx` bounds the
-    /// script's own strings too: no string `+` builds is longer than the limit, and the
+    /// A machine running on `ctx`, printing to `out`. A value limit on `ctx`
+    /// ([`ContextBuilder::value_limit`](goost_bind::ContextBuilder::value_limit), which a
+    /// memory limit sets) bounds the script's own strings: no string `+` builds is longer than the limit, and the
     /// strings held in variables together take no more than it.
     pub fn new(ctx: &'a Context, out: W) -> Self {
-        let limit = ctx.memory_limit();
+        let limit = ctx.value_limit();
         Machine {
             ctx,
             bound: Vec::new(),
@@ -177,10 +178,10 @@ impl<'a, W: Write> Machine<'a, W> {
     }
 
     /// Runs a whole program. A native may copy out of a list's strings at most the
-    /// context's conversion limit ([`copy_allowance`](crate::copy_allowance)).
+    /// context's conversion limit ([`copy_allowance`](goost_bind::copy_allowance)).
     pub fn run(&mut self, program: &Program) -> Result<(), HostError> {
         self.prepare(program);
-        crate::with_copy_allowance(self.ctx.conversion_limit(), || {
+        goost_bind::with_copy_allowance(self.ctx.conversion_limit(), || {
             self.block(&program.body).map(drop)
         })
     }
@@ -196,7 +197,7 @@ impl<'a, W: Write> Machine<'a, W> {
     /// Evaluates one expression (the REPL prints its value).
     pub fn value_of(&mut self, program: &Program) -> Result<Option<Value>, HostError> {
         self.prepare(program);
-        crate::with_copy_allowance(self.ctx.conversion_limit(), || {
+        goost_bind::with_copy_allowance(self.ctx.conversion_limit(), || {
             match program.body.as_slice() {
                 [Stmt::Expr(expr)] => self.eval(expr).map(Some),
                 body => self.block(body).map(|_| None),
@@ -386,7 +387,7 @@ impl<'a, W: Write> Machine<'a, W> {
                 }
                 let result = match self.bound.get(*native) {
                     Some(bound) => bound.call(&self.stack[base..]),
-                    None => Err(crate::Error::msg(format!(
+                    None => Err(goost_bind::Error::msg(format!(
                         "native {native} of a program this machine did not prepare"
                     ))),
                 };
@@ -621,7 +622,7 @@ impl<'a, W: Write> Machine<'a, W> {
                         pos,
                         format!(
                             "`int` cannot convert {}: it is outside the range of an int",
-                            crate::format_float(*x)
+                            goost_bind::format_float(*x)
                         ),
                     )),
                     other => Err(HostError::at(

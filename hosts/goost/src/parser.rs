@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use goost_spec::Engine;
 use goost_spec::check::{Arg, Checker, Finding};
 
-use crate::{Error, Native, Registry, Value};
+use goost_bind::{Error, Native, Registry, Value};
 
 use super::HostError;
 use super::ast::{Binary, Builtin, Expr, Program, Stmt, Unary};
@@ -195,7 +195,7 @@ fn literal_kind(expr: &Expr) -> Arg {
 fn describe(tok: &Tok) -> String {
     match tok {
         Tok::Int(n) => format!("`{n}`"),
-        Tok::Float(x) => format!("`{}`", crate::format_float(*x)),
+        Tok::Float(x) => format!("`{}`", goost_bind::format_float(*x)),
         Tok::Str(_) => "a string".to_string(),
         Tok::Ident(name) => format!("`{name}`"),
         Tok::Sym(s) => format!("`{s}`"),

@@ -1,61 +1,5 @@
-//! Every registered module as a Rhai static module, feature `rhai`: scripts call
-//! `memory::buffer::new()`, `geo::point::dist2(3, 4)` and so on.
-//!
-//! ```
-//! # use std::sync::atomic::{AtomicI64, Ordering};
-//! use goost_bind::{Context, hosts::rhai, native};
-//!
-//! #[derive(Default)]
-//! struct Counter(AtomicI64);
-//!
-//! #[native("counter.ops.add", spec = "tests/counter.spec")]
-//! fn add(counter: &Counter, n: i64) -> i64 {
-//!     counter.0.fetch_add(n, Ordering::Relaxed) + n
-//! }
-//!
-//! fn main() {
-//!     let mut engine = ::rhai::Engine::new();
-//!     let ctx = Context::builder().state(Counter::default()).build();
-//!     rhai::install(&mut engine, ctx).unwrap(); // or rhai::install_modules(.., &["counter"])
-//!     let total: i64 = engine.eval("counter::ops::add(2); counter::ops::add(3)").unwrap();
-//!     assert_eq!(total, 5);
-//! }
-//! ```
-//!
-//! Each native is registered with its parameters' Rhai types, so a call with the right
-//! types resolves as directly as a hand-written `set_native_fn`; and once more with every
-//! parameter `Dynamic` for each argument count up to [`MOST_PARAMS`], so a wrong argument
-//! type or count reaches the native's glue and gets its error text (`expects 2 arguments,
-//! got 1`, with the signature).
-//!
-//! Rhai reserves the word `new`, which the spec uses (`memory.buffer.new`):
-//! [`install`] sets a token mapper (Rhai's `on_parse_token`, feature `internals`) that
-//! reads the reserved word `new` as a plain name. Rhai keeps one mapper per engine and
-//! gives no way to read it back, so [`install`] never replaces one a host has set: it
-//! refuses ([`InstallError::TokenMapperSet`]), and a host with a mapper of its own hands
-//! it to an [`Installer`] instead, which chains to it:
-//!
-//! ```
-//! use goost_bind::{Context, hosts::rhai};
-//! use rhai::rhai::Token;
-//!
-//! let mut engine = rhai::rhai::Engine::new();
-//! rhai::Installer::new(Context::new())
-//!     // The host's own mapping (here: `forbidden` reads as a syntax error) runs first.
-//!     .chain_token_mapper(|token, _, _| match token {
-//!         Token::Identifier(name) if name.as_str() == "forbidden" => {
-//!             Token::LexError(Box::new(rhai::rhai::LexError::ImproperSymbol(
-//!                 name.to_string(),
-//!                 "not here".to_string(),
-//!             )))
-//!         }
-//!         other => other,
-//!     })
-//!     .install(&mut engine)
-//!     .unwrap();
-//! assert!(engine.compile("memory::buffer::new()").is_ok());
-//! assert!(engine.compile("forbidden").is_err());
-//! ```
+//! The bridge: each module a Rhai static module, each native registered by its types
+//! and once more for any argument count.
 
 use std::any::TypeId;
 
@@ -64,17 +8,14 @@ use ::rhai::{
     Module as RhaiModule, Token,
 };
 
-/// The Rhai engine this bridge is built on, re-exported so a host needs no dependency of
-/// its own (and never two versions).
-pub use ::rhai;
-
-use super::Unconverted;
-use super::conversion::{Conversion, Refusal, list_element};
-use crate::{
+use goost_bind::bridge::{Conversion, Refusal, Unconverted, list_element};
+use goost_bind::{
     ArgRef, BoundNative, Context, Mismatch, Module, Native, Registry, ScriptArg, ScriptList,
     ScriptType, UnknownModule, Value,
 };
 use goost_spec::Engine as ScriptEngine;
+
+use crate::names::reserved_new_as_name;
 
 type Outcome = Result<Dynamic, Box<EvalAltResult>>;
 
@@ -140,8 +81,8 @@ impl<'n> Installer<'n> {
         self
     }
 
-    /// Runs `mapper` on every token before the bridge's own mapping
-    /// ([`reserved_new_as_name`]), as the engine's one token mapper (replacing any the
+    /// Runs `mapper` on every token before the bridge's own mapping (the reserved word
+    /// `new` read as a name), as the engine's one token mapper (replacing any the
     /// engine has).
     pub fn chain_token_mapper(
         mut self,
@@ -202,17 +143,8 @@ fn reads_new_as_name(engine: &Engine) -> bool {
     matches!(tokens.next(), Some((Token::Identifier(word), _)) if word.as_str() == "new")
 }
 
-/// The token mapping [`install`] sets: Rhai's reserved word `new` read as a plain name,
-/// every other token as it is.
-pub fn reserved_new_as_name(token: Token) -> Token {
-    match token {
-        Token::Reserved(word) if word.as_str() == "new" => Token::Identifier(word),
-        other => other,
-    }
-}
-
 /// A Rhai module for `module`: a sub-module per sub-module, a function per native.
-pub fn rhai_module(module: &Module, ctx: &Context) -> RhaiModule {
+fn rhai_module(module: &Module, ctx: &Context) -> RhaiModule {
     let mut out = RhaiModule::new();
     for (name, sub) in &module.submodules {
         out.set_sub_module(*name, rhai_module(sub, ctx));
@@ -225,13 +157,13 @@ pub fn rhai_module(module: &Module, ctx: &Context) -> RhaiModule {
 
 /// The doc comment of the registrations that only answer a wrong argument count or type
 /// with the native's error, as `Engine::definitions()` lists them.
-pub const WRONG_COUNT_COMMENT: &str =
+const WRONG_COUNT_COMMENT: &str =
     "/// (any other argument count or types: refused with the function's signature)";
 
 /// The argument counts up to which every native is registered, so that a call with a count
 /// it does not take still reaches its glue (Rhai resolves a function by its name and
 /// argument count). A native with more parameters is registered up to its own count.
-pub const MOST_PARAMS: usize = 20;
+const MOST_PARAMS: usize = 20;
 
 /// Registers one bound native in `out`, under every argument count up to [`MOST_PARAMS`]
 /// (or its own parameter count, if more):
@@ -370,9 +302,9 @@ fn call_within(
     bound: &BoundNative,
     lent: &[ArgRef<'_>],
     conversion: &Conversion,
-) -> Result<Value, crate::Error> {
+) -> Result<Value, goost_bind::Error> {
     if conversion.converted_any() {
-        return crate::with_copy_allowance(conversion.remaining(), || bound.call_lent(lent));
+        return goost_bind::with_copy_allowance(conversion.remaining(), || bound.call_lent(lent));
     }
     bound.call_lent(lent)
 }
@@ -404,7 +336,7 @@ fn bridge_collected(
 
 /// The native's result as Rhai's, or its error as a Rhai runtime error with its text.
 #[inline(always)]
-fn finish(result: Result<Value, crate::Error>) -> Outcome {
+fn finish(result: Result<Value, goost_bind::Error>) -> Outcome {
     Ok(to_rhai(result.map_err(|error| error.to_string())?))
 }
 
@@ -619,5 +551,60 @@ fn shared_to_rhai(value: Value) -> Dynamic {
         },
         Value::List(items) => Dynamic::from_array(items.iter().cloned().map(to_rhai).collect()),
         scalar => to_rhai(scalar),
+    }
+}
+
+#[cfg(test)]
+mod rhai_definitions {
+    use goost_bind::Context;
+    use memory_runtime::MEMORY_SPEC;
+
+    use super::{WRONG_COUNT_COMMENT, install};
+
+    /// The lines of a Rhai definition text without blank lines, each closing `}` on a line
+    /// of its own, and without the registrations that only answer a wrong argument count.
+    fn definition_lines(text: &str) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut skip_next_fn = false;
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            if line == WRONG_COUNT_COMMENT {
+                skip_next_fn = true;
+                continue;
+            }
+            let body = line.trim_end_matches('}');
+            let closings = line.len() - body.len();
+            if std::mem::take(&mut skip_next_fn) {
+                assert!(
+                    body.starts_with("fn ") || body.starts_with("op "),
+                    "a wrong-count entry is one line: {line}"
+                );
+            } else if !body.is_empty() {
+                lines.push(body.to_string());
+            }
+            lines.extend(std::iter::repeat_n("}".to_string(), closings));
+        }
+        lines
+    }
+
+    #[test]
+    fn the_rhai_definitions_are_what_rhai_prints_for_the_bridges_typed_registration() {
+        let mut engine = ::rhai::Engine::new();
+        install(&mut engine, Context::builder().build()).unwrap();
+        let printed: Vec<(String, String)> = engine.definitions().modules().collect();
+        let memory = printed
+            .iter()
+            .find(|(name, _)| name == "memory")
+            .map(|(_, text)| text.as_str())
+            .expect("the memory module is installed");
+        let spec = MEMORY_SPEC.parsed().unwrap();
+        let ours = goost_spec::defs_rhai::module_body(&spec);
+        assert_eq!(definition_lines(memory), definition_lines(&ours));
+        // Spot-check the text a Rhai user sees.
+        assert!(
+            memory.contains(
+                "/// Append data to the buffer\nfn write(id: int, data: string) -> bool;"
+            )
+        );
+        assert!(memory.contains("/// Release the buffer\nfn free(id: int) -> ();"));
     }
 }

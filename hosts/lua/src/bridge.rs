@@ -1,57 +1,13 @@
-//! Every registered module in Lua 5.4 (mlua, Lua vendored), feature `lua`: a script
-//! writes `local memory = require("memory")` (or the name of any other module bound
-//! with `#[native]`).
-//!
-//! ```
-//! # use std::sync::atomic::{AtomicI64, Ordering};
-//! use goost_bind::{Context, hosts::lua, native};
-//!
-//! #[derive(Default)]
-//! struct Counter(AtomicI64);
-//!
-//! #[native("counter.ops.add", spec = "tests/counter.spec")]
-//! fn add(counter: &Counter, n: i64) -> i64 {
-//!     counter.0.fetch_add(n, Ordering::Relaxed) + n
-//! }
-//!
-//! fn main() -> mlua::Result<()> {
-//!     let vm = mlua::Lua::new();
-//!     let ctx = Context::builder().state(Counter::default()).build();
-//!     lua::install(&vm, ctx)?; // or lua::install_modules(&vm, ctx, &["counter"])
-//!     let total: i64 = vm
-//!         .load(r#"local counter = require("counter")
-//!                  counter.ops.add(2)
-//!                  return counter.ops.add(3)"#)
-//!         .eval()?;
-//!     assert_eq!(total, 5);
-//!     Ok(())
-//! }
-//! ```
-//!
-//! Lua integers are `int`s (a float with an integral value is accepted as one), Lua
-//! strings are script strings byte for byte (a native that takes text checks that they
-//! are UTF-8), sequence tables are lists, booleans are `bool`s, `nil` is `void`. A
-//! native's error becomes a Lua error with the native's own text, holding the native's
-//! [`Error`](crate::Error) as an mlua external error (a host finds it with
-//! `downcast_ref`). Every GC cycle on the context
-//! (`memory.gc.run()`, `freeOSMemory`, the pacer) also asks for a full Lua collection,
-//! which the state runs at its next safe point without the cycle ever waiting for it
-//! (see `CollectionRequest`). Dropping the Lua state removes everything [`install`] added
-//! to the context.
+//! The bridge: `require` of each module, its natives as Lua C functions.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use mlua::{Function, Lua, Table};
 
-/// The Lua engine this bridge is built on, re-exported so a host needs no dependency of
-/// its own (and never two versions).
-pub use mlua;
+use goost_bind::{Context, Module, Registry, Value};
 
-use super::Unconverted;
-use crate::{Context, Module, Registry, Value};
-
-mod c_function;
+use crate::c_function;
 
 /// Makes `require(name)` return each registered module, with its natives running on
 /// `ctx`, and registers Lua's own collector on `ctx`. The Lua state holds the context;
@@ -154,7 +110,7 @@ fn module_table_with(
 
 /// A script value as Lua's: a string is a Lua string of the same bytes, a list a sequence
 /// table.
-fn to_lua(lua: &Lua, value: Value) -> mlua::Result<mlua::Value> {
+pub(crate) fn to_lua(lua: &Lua, value: Value) -> mlua::Result<mlua::Value> {
     Ok(match value {
         Value::Void => mlua::Value::Nil,
         Value::Int(n) => mlua::Value::Integer(n),

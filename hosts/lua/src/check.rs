@@ -18,16 +18,11 @@ use full_moon::tokenizer::{
 };
 use full_moon::visitors::Visitor;
 use goost_spec::Engine;
-use goost_spec::check::{Arg, Checker, Finding};
+use goost_spec::check::{Arg, Checker, Finding, MAX_TOKENS};
 
 /// The deepest nesting (brackets, blocks), and the longest run of unary or
 /// right-associative operators, the checker parses.
 pub const MAX_NESTING: usize = 200;
-
-/// The most tokens (names, literals, symbols; not whitespace or comments) of a script the
-/// checker parses: full_moon's tree takes about a kilobyte per token, so this bounds a
-/// check's memory near 250 MB (typical Lua has this many tokens in about 1 MB of text).
-pub const MAX_TOKENS: usize = 250_000;
 
 /// Every finding in the Lua script `source`, in the order of the script. A script that
 /// does not parse gives full_moon's errors, each at its position.

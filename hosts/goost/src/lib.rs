@@ -1,20 +1,25 @@
-//! A small goost host: enough of the language to run scripts that use the module.
+//! The goost host: enough of the goost language to run scripts that call modules bound
+//! with `#[native]` ([`run`]), to check them before they run ([`check`]), and a REPL
+//! ([`repl`]; its terminal loop behind the feature `repl`).
 //!
-//! A script is lexed ([`lexer`]), parsed and resolved against the registry in one pass
-//! ([`parser`], into [`ast`]), and only then run ([`eval`]): an unknown name stops it
-//! before any statement runs. The host is a client of the registry like any other.
+//! A script is lexed, parsed and resolved against the registry in one pass (into a
+//! [`Program`]), and only then run by a [`Machine`]: an unknown name stops it before any
+//! statement runs. The host is a client of the registry like any other; it knows no
+//! module.
 
-pub mod ast;
-pub mod eval;
-pub mod lexer;
-pub mod parser;
+mod ast;
+mod eval;
+mod lexer;
+mod parser;
 pub mod repl;
 
 use std::fmt;
 use std::io::Write;
 
-use crate::{Context, Registry};
+use goost_bind::{Context, Registry};
 
+pub use ast::Program;
+pub use eval::{DEFAULT_MAX_STRING, Machine, STEP_UNIT};
 pub use lexer::Pos;
 
 /// An error at a place in the script. One pointer wide, so the evaluator's results stay
@@ -132,7 +137,7 @@ pub fn read_text(
 }
 
 /// Parses and resolves a whole script.
-pub fn load(source: &str, registry: &Registry) -> Result<ast::Program, HostError> {
+pub fn load(source: &str, registry: &Registry) -> Result<Program, HostError> {
     parser::parse(lexer::lex(source)?, registry)
 }
 
@@ -157,7 +162,7 @@ pub fn run(file: &str, source: &str, ctx: &Context, out: impl Write) -> Result<(
 }
 
 /// [`run`], stopping the script with an error after `max_steps` steps (the unit is
-/// [`eval::STEP_UNIT`]).
+/// [`STEP_UNIT`]).
 pub fn run_limited(
     file: &str,
     source: &str,
