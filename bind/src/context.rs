@@ -229,4 +229,19 @@ mod tests {
         drop(clone);
         assert!(ctx.insert_state(Scale(9)).is_ok());
     }
+
+    #[test]
+    fn a_value_limit_is_the_conversion_limit_unless_one_is_set_apart() {
+        assert_eq!(Context::new().value_limit(), None);
+        assert_eq!(Context::new().conversion_limit(), DEFAULT_CONVERSION_LIMIT);
+        let limited = Context::builder().value_limit(4096).build();
+        assert_eq!(limited.value_limit(), Some(4096));
+        assert_eq!(limited.conversion_limit(), 4096);
+        let apart = Context::builder()
+            .value_limit(4096)
+            .conversion_limit(1 << 20)
+            .build();
+        assert_eq!(apart.value_limit(), Some(4096));
+        assert_eq!(apart.conversion_limit(), 1 << 20);
+    }
 }
