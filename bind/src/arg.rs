@@ -5,7 +5,7 @@
 //! reaches a `&[u8]` or `&str` parameter straight from where the engine keeps it: no copy,
 //! no allocation.
 
-use crate::{Mismatch, ScriptList, ScriptString, Value};
+use crate::{ScriptList, ScriptString, Value};
 
 /// A script argument lent to a native's glue for the length of one call: what
 /// [`FromValue`](crate::FromValue) converts from.
@@ -19,28 +19,32 @@ pub enum ArgRef<'a> {
     Float(f64),
     /// A `bool`.
     Bool(bool),
-    /// A `string` whose bytes an engine lends (a Lua string, a Rhai string or blob). A
-    /// [`ScriptString`] parameter copies them; `&[u8]` and `&str` parameters borrow them.
-    Bytes(&'a [u8]),
     /// A `string` already shared: a [`ScriptString`] parameter takes another reference
     /// to it instead of a copy.
     Str(&'a ScriptString),
     /// A `list`.
     List(&'a ScriptList),
+    /// A `string` whose bytes an engine lends (a Lua string, a Rhai string or blob). A
+    /// [`ScriptString`] parameter copies them; `&[u8]` and `&str` parameters borrow them.
+    Bytes(&'a [u8]),
 }
 
 impl<'a> ArgRef<'a> {
     /// The name of the argument's type, as errors show it: the same words as
-    /// [`Value::type_name`].
+    /// [`Value::type_name`]. A table lookup by the variant's position.
+    #[inline(always)]
     pub fn type_name(self) -> &'static str {
-        match self {
-            ArgRef::Void => "nil",
-            ArgRef::Int(_) => "int",
-            ArgRef::Float(_) => "float",
-            ArgRef::Bool(_) => "bool",
-            ArgRef::Bytes(_) | ArgRef::Str(_) => "string",
-            ArgRef::List(_) => "list",
-        }
+        const NAMES: [&str; 7] = ["nil", "int", "float", "bool", "string", "list", "string"];
+        let position = match self {
+            ArgRef::Void => 0,
+            ArgRef::Int(_) => 1,
+            ArgRef::Float(_) => 2,
+            ArgRef::Bool(_) => 3,
+            ArgRef::Str(_) => 4,
+            ArgRef::List(_) => 5,
+            ArgRef::Bytes(_) => 6,
+        };
+        NAMES[position]
     }
 
     /// The bytes of a string argument, lent or shared alike; `None` for any other type.
@@ -87,33 +91,12 @@ impl<'a> From<&'a Value> for ArgRef<'a> {
 pub trait ScriptArg {
     /// This argument, lent for the length of the call.
     fn lend(&self) -> ArgRef<'_>;
-
-    /// This argument converted into a parameter: by `lent` from the argument lent, or by
-    /// `in_place` from an interpreter's [`Value`] where it is. The glue passes a
-    /// [`FromValue`](crate::FromValue) type's `from_value` and `from_script_value`.
-    #[inline(always)]
-    fn convert<'a, T>(
-        &'a self,
-        lent: impl FnOnce(ArgRef<'a>) -> Result<T, Mismatch>,
-        _in_place: impl FnOnce(&'a Value) -> Result<T, Mismatch>,
-    ) -> Result<T, Mismatch> {
-        lent(self.lend())
-    }
 }
 
 impl ScriptArg for Value {
     #[inline(always)]
     fn lend(&self) -> ArgRef<'_> {
         ArgRef::from(self)
-    }
-
-    #[inline(always)]
-    fn convert<'a, T>(
-        &'a self,
-        _lent: impl FnOnce(ArgRef<'a>) -> Result<T, Mismatch>,
-        in_place: impl FnOnce(&'a Value) -> Result<T, Mismatch>,
-    ) -> Result<T, Mismatch> {
-        in_place(self)
     }
 }
 

@@ -50,19 +50,12 @@ pub enum Mismatch {
 }
 
 impl Mismatch {
-    /// The mismatch of `arg` against a type that does not take it. Out of line: a
-    /// conversion's success path stays a compare and a load.
-    #[cold]
-    #[inline(never)]
+    /// The mismatch of `arg` against a type that does not take it: its type's name, found
+    /// by a table lookup (no branch and no call), so a conversion's success path stays a
+    /// compare and a load.
+    #[inline(always)]
     pub fn of(arg: ArgRef<'_>) -> Mismatch {
         Mismatch::Type(arg.type_name())
-    }
-
-    /// [`Mismatch::of`] for an interpreter's [`Value`], read where it is.
-    #[cold]
-    #[inline(never)]
-    pub fn of_value(value: &Value) -> Mismatch {
-        Mismatch::Type(value.type_name())
     }
 
     /// This mismatch, found at element `index` of a list.
@@ -163,15 +156,6 @@ pub trait FromValue<'a>: Sized {
     fn copied_bytes(_value: ArgRef<'_>) -> usize {
         0
     }
-
-    /// [`from_value`](FromValue::from_value) for an interpreter's [`Value`] (what the
-    /// glue calls when the goost interpreter calls a native). By default the value is
-    /// lent as an [`ArgRef`]; the scalar and string types of this crate read it where it
-    /// is instead, which keeps the interpreter's calls a compare and a load per argument.
-    #[inline(always)]
-    fn from_script_value(value: &'a Value) -> Result<Self, Mismatch> {
-        Self::from_value(ArgRef::from(value))
-    }
 }
 
 /// A Rust type a native may return. `TYPE` is the script type it becomes.
@@ -196,14 +180,6 @@ impl FromValue<'_> for i64 {
             other => Err(Mismatch::of(other)),
         }
     }
-
-    #[inline]
-    fn from_script_value(value: &Value) -> Result<Self, Mismatch> {
-        match value {
-            Value::Int(n) => Ok(*n),
-            other => Err(Mismatch::of_value(other)),
-        }
-    }
 }
 
 impl FromValue<'_> for f64 {
@@ -217,15 +193,6 @@ impl FromValue<'_> for f64 {
             other => Err(Mismatch::of(other)),
         }
     }
-
-    #[inline]
-    fn from_script_value(value: &Value) -> Result<Self, Mismatch> {
-        match value {
-            Value::Float(x) => Ok(*x),
-            Value::Int(n) => Ok(*n as f64),
-            other => Err(Mismatch::of_value(other)),
-        }
-    }
 }
 
 impl FromValue<'_> for bool {
@@ -237,14 +204,6 @@ impl FromValue<'_> for bool {
             other => Err(Mismatch::of(other)),
         }
     }
-
-    #[inline]
-    fn from_script_value(value: &Value) -> Result<Self, Mismatch> {
-        match value {
-            Value::Bool(b) => Ok(*b),
-            other => Err(Mismatch::of_value(other)),
-        }
-    }
 }
 
 impl<'a> FromValue<'a> for &'a [u8] {
@@ -253,14 +212,6 @@ impl<'a> FromValue<'a> for &'a [u8] {
     fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch> {
         value.bytes().ok_or_else(|| Mismatch::of(value))
     }
-
-    #[inline]
-    fn from_script_value(value: &'a Value) -> Result<Self, Mismatch> {
-        match value {
-            Value::Str(s) => Ok(s.as_bytes()),
-            other => Err(Mismatch::of_value(other)),
-        }
-    }
 }
 
 impl<'a> FromValue<'a> for &'a str {
@@ -268,11 +219,6 @@ impl<'a> FromValue<'a> for &'a str {
     #[inline]
     fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch> {
         text(<&[u8]>::from_value(value)?)
-    }
-
-    #[inline]
-    fn from_script_value(value: &'a Value) -> Result<Self, Mismatch> {
-        text(<&[u8]>::from_script_value(value)?)
     }
 }
 

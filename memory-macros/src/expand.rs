@@ -258,11 +258,9 @@ pub fn native(
                 let krate = &respanned(krate, ty.span());
                 let convert = quote_spanned! {ty.span()=>
                     match #slot {
-                        ::core::option::Option::Some(__goost_arg) => #krate::ScriptArg::convert(
-                            __goost_arg,
-                            <#ty as #krate::FromValue>::from_value,
-                            <#ty as #krate::FromValue>::from_script_value,
-                        ),
+                        ::core::option::Option::Some(__goost_arg) => {
+                            <#ty as #krate::FromValue>::from_value(#krate::ScriptArg::lend(__goost_arg))
+                        }
                         ::core::option::Option::None => {
                             <#ty as #krate::FromValue>::from_value(#krate::ArgRef::Void)
                         }

@@ -58,12 +58,6 @@ macro_rules! handle_newtype {
                     other => ::core::result::Result::Err(::goost_bind::Mismatch::of(other)),
                 }
             }
-            #[inline]
-            fn from_script_value(
-                value: &::goost_bind::Value,
-            ) -> ::core::result::Result<Self, ::goost_bind::Mismatch> {
-                <i64 as ::goost_bind::FromValue>::from_script_value(value).map($name)
-            }
         }
         impl ::goost_bind::IntoValue for $name {
             const TYPE: ::goost_bind::ScriptType = ::goost_bind::ScriptType::Int;
