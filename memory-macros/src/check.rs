@@ -6,33 +6,9 @@
 
 use proc_macro2::Span;
 
+use crate::errors::Errors;
 use crate::item::NativeFn;
 use goost_spec::{Function, Spec};
-
-/// Collects errors so that all of them are reported at once, like serde_derive's `Ctxt`.
-#[derive(Default)]
-pub struct Errors {
-    errors: Vec<syn::Error>,
-}
-
-impl Errors {
-    /// Records one error at `span`.
-    pub fn push(&mut self, span: Span, message: impl std::fmt::Display) {
-        self.errors.push(syn::Error::new(span, message));
-    }
-
-    /// `Ok` if nothing was recorded, else all errors combined into one.
-    pub fn finish(self) -> syn::Result<()> {
-        let mut iter = self.errors.into_iter();
-        match iter.next() {
-            None => Ok(()),
-            Some(mut first) => {
-                first.extend(iter);
-                Err(first)
-            }
-        }
-    }
-}
 
 /// The spec entry named `name`, or an error listing the nearest names.
 pub fn resolve<'s>(

@@ -182,106 +182,174 @@ fn rebuild_tracking(loaded: &LoadedSpec) -> TokenStream {
     }
 }
 
-/// The whole expansion of `#[native(..)]` on a function that passed `check`.
-pub fn native(
-    krate: &syn::Path,
-    function: &Function,
-    native: &NativeFn,
-    loaded: &LoadedSpec,
-) -> TokenStream {
-    let signature = function.signature();
-    let item = &native.item;
-    let ident = native.ident();
-    let doc_head = format!(" `{signature}`");
-    let doc_body = format!(" {}", function.description);
-    let doc_source = format!(" *Bound from `{}` in `{}`.*", function.name, loaded.display);
-    let has_own_docs = item.attrs.iter().any(|a| a.path().is_ident("doc"));
-    let separator = has_own_docs.then(|| quote!(#[doc = ""]));
+/// One parameter of the annotated function, as the expansion emits it: each kind
+/// knows its own pieces (its argument in the call, its state lookup, its conversion and
+/// type check), as pyo3's `FnArg` does.
+enum ParamCode<'n> {
+    /// `&Context`: passed through.
+    Context,
+    /// `&T`, the context's state `T`: found by type and held in `local`.
+    State {
+        ty: &'n syn::Type,
+        local: syn::Ident,
+    },
+    /// A script argument: taken from the argument slice into `slot`, converted into
+    /// `local`, checked against the spec's parameter `spec` at position `index`.
+    Script {
+        ty: &'n syn::Type,
+        slot: syn::Ident,
+        local: syn::Ident,
+        index: usize,
+        spec: &'n goost_spec::Param,
+    },
+}
 
-    let once_marker = format_ident!(
-        "__goost_native_bound_once__{}",
-        function.name.replace('.', "__")
-    );
-    let fn_spec = fn_spec_tokens(krate, function);
-    let tracking = rebuild_tracking(loaded);
-
-    let mut type_checks = Vec::new();
-    let mut conversions = Vec::new();
-    let mut state_locals = Vec::new();
-    let mut state_types = Vec::new();
-    let mut state_fields = Vec::new();
-    // The error of a context that lacks a state: one expression per state.
-    let mut missing_states = Vec::new();
-    let mut call_args = Vec::new();
-    let mut arg_patterns = Vec::new();
-    let mut script_index = 0usize;
-    for param in &native.params {
-        match param {
-            NativeParam::Context => call_args.push(quote!(__goost_ctx)),
-            NativeParam::State { ty } => {
-                let local = format_ident!("__goost_state{}", state_types.len());
-                state_locals.push(local.clone());
-                missing_states.push(quote! {
-                    #krate::__private::GlueResult::err(#krate::Error::missing_state(
-                        &__GOOST_SPEC,
-                        ::core::any::type_name::<#ty>(),
-                    ))
-                });
-                state_fields.push(quote_spanned!(ty.span()=> #local: ::std::sync::Arc<#ty>));
-                state_types.push(ty.clone());
-                call_args.push(quote!(#local));
-            }
-            NativeParam::Script { name, ty } => {
-                let Some(spec_param) = function.params.get(script_index) else {
-                    continue;
-                };
-                let what = format!(
-                    "parameter `{}` of `{signature}` is a script `{}`, but `{}`",
-                    spec_param.name,
-                    spec_param.ty,
-                    type_text(ty),
-                );
-                type_checks.push(type_check(
-                    krate,
-                    quote!(<#ty as #krate::FromValue>::TYPE),
-                    spec_param.ty,
-                    ty.span(),
-                    &what,
-                ));
-                let slot = format_ident!("__goost_arg{}", script_index);
-                let index = script_index;
-                arg_patterns.push(slot.clone());
-                let local = format_ident!("__goost_{}", name);
-                // Spanned at the Rust type (the crate path too) and naming only
-                // `FromValue` itself, so a type that is not a script type gets the one
-                // error the type check gives.
-                let krate = &respanned(krate, ty.span());
-                let convert = quote_spanned! {ty.span()=>
-                    match #slot {
-                        ::core::option::Option::Some(__goost_arg) => {
-                            <#ty as #krate::FromValue>::from_value(#krate::ScriptArg::lend(__goost_arg))
-                        }
-                        ::core::option::Option::None => {
-                            <#ty as #krate::FromValue>::from_value(#krate::ArgRef::Void)
-                        }
-                    }
-                };
-                conversions.push(quote! {
-                    let #local = match #convert {
-                        ::core::result::Result::Ok(#local) => #local,
-                        ::core::result::Result::Err(__goost_mismatch) => {
-                            return #krate::__private::GlueResult::err(
-                                #krate::Error::argument_type(&__GOOST_SPEC, #index, __goost_mismatch),
-                            );
-                        }
+impl<'n> ParamCode<'n> {
+    /// The parameters of `native`, paired with the spec's script parameters in order (a
+    /// script parameter the spec lacks is dropped: `check` has reported it).
+    fn all(native: &'n NativeFn, function: &'n Function) -> Vec<ParamCode<'n>> {
+        let mut states = 0usize;
+        let mut script_index = 0usize;
+        let mut codes = Vec::new();
+        for param in &native.params {
+            match param {
+                NativeParam::Context => codes.push(ParamCode::Context),
+                NativeParam::State { ty } => {
+                    let local = format_ident!("__goost_state{}", states);
+                    states += 1;
+                    codes.push(ParamCode::State { ty, local });
+                }
+                NativeParam::Script { name, ty } => {
+                    let Some(spec) = function.params.get(script_index) else {
+                        continue;
                     };
-                });
-                call_args.push(quote!(#local));
-                script_index += 1;
+                    codes.push(ParamCode::Script {
+                        ty,
+                        slot: format_ident!("__goost_arg{}", script_index),
+                        local: format_ident!("__goost_{}", name),
+                        index: script_index,
+                        spec,
+                    });
+                    script_index += 1;
+                }
             }
+        }
+        codes
+    }
+
+    /// Its argument in the call of the user's function.
+    fn call_arg(&self) -> TokenStream {
+        match self {
+            ParamCode::Context => quote!(__goost_ctx),
+            ParamCode::State { local, .. } | ParamCode::Script { local, .. } => quote!(#local),
         }
     }
 
+    /// The state it names, if it is one: its local and its type.
+    fn state(&self) -> Option<(&syn::Ident, &'n syn::Type)> {
+        match self {
+            ParamCode::State { ty, local } => Some((local, ty)),
+            _ => None,
+        }
+    }
+
+    /// The argument slot it reads, if it is a script argument.
+    fn slot(&self) -> Option<&syn::Ident> {
+        match self {
+            ParamCode::Script { slot, .. } => Some(slot),
+            _ => None,
+        }
+    }
+
+    /// The compile-time check that its Rust type is the spec's script type.
+    fn type_check(&self, krate: &syn::Path, signature: &str) -> Option<TokenStream> {
+        let ParamCode::Script { ty, spec, .. } = self else {
+            return None;
+        };
+        let what = format!(
+            "parameter `{}` of `{signature}` is a script `{}`, but `{}`",
+            spec.name,
+            spec.ty,
+            type_text(ty),
+        );
+        Some(type_check(
+            krate,
+            quote!(<#ty as #krate::FromValue>::TYPE),
+            spec.ty,
+            ty.span(),
+            &what,
+        ))
+    }
+
+    /// The conversion of its argument (a left-out optional one read as `nil`), returning
+    /// the argument error from the body when it does not convert.
+    fn conversion(&self, krate: &syn::Path) -> Option<TokenStream> {
+        let ParamCode::Script {
+            ty,
+            slot,
+            local,
+            index,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        // Spanned at the Rust type (the crate path too) and naming only `FromValue`
+        // itself, so a type that is not a script type gets the one error the type check
+        // gives.
+        let spanned_krate = &respanned(krate, ty.span());
+        let convert = quote_spanned! {ty.span()=>
+            match #slot {
+                ::core::option::Option::Some(__goost_arg) => {
+                    <#ty as #spanned_krate::FromValue>::from_value(#spanned_krate::ScriptArg::lend(__goost_arg))
+                }
+                ::core::option::Option::None => {
+                    <#ty as #spanned_krate::FromValue>::from_value(#spanned_krate::ArgRef::Void)
+                }
+            }
+        };
+        Some(quote! {
+            let #local = match #convert {
+                ::core::result::Result::Ok(#local) => #local,
+                ::core::result::Result::Err(__goost_mismatch) => {
+                    return #krate::__private::GlueResult::err(
+                        #krate::Error::argument_type(&__GOOST_SPEC, #index, __goost_mismatch),
+                    );
+                }
+            };
+        })
+    }
+}
+
+/// The pieces of the context parameter, where the function takes `&Context`: the body's
+/// parameter, what each entry passes it, the bound glue's field, how `bind` fills it and
+/// how a bound call passes it. All empty when the function does not take it.
+#[derive(Default)]
+struct ContextCode {
+    param: TokenStream,
+    pass: TokenStream,
+    field: TokenStream,
+    kept: TokenStream,
+    bound: TokenStream,
+}
+
+impl ContextCode {
+    fn new(krate: &syn::Path, params: &[ParamCode<'_>]) -> ContextCode {
+        if !params.iter().any(|p| matches!(p, ParamCode::Context)) {
+            return ContextCode::default();
+        }
+        ContextCode {
+            param: quote!(__goost_ctx: &#krate::Context,),
+            pass: quote!(__goost_ctx,),
+            field: quote!(__goost_ctx: #krate::Context,),
+            kept: quote!(__goost_ctx: ::core::clone::Clone::clone(__goost_ctx),),
+            bound: quote!(&self.__goost_ctx,),
+        }
+    }
+}
+
+/// The compile-time check of the function's result type against the spec's.
+fn result_check(krate: &syn::Path, function: &Function, native: &NativeFn) -> TokenStream {
     let ret_ty = match &native.ret {
         Some(ty) => ty.to_token_stream(),
         None => quote!(()),
@@ -291,63 +359,61 @@ pub fn native(
         .as_ref()
         .map_or_else(|| native.params_span(), Spanned::span);
     let what = format!(
-        "`{signature}` returns a script `{}`, but `{}`",
+        "`{}` returns a script `{}`, but `{}`",
+        function.signature(),
         function.ret,
         type_text(&ret_ty),
     );
-    type_checks.push(type_check(
+    type_check(
         krate,
         quote!(<#ret_ty as #krate::IntoValue>::TYPE),
         function.ret,
         ret_span,
         &what,
-    ));
-    let rust_path = ident.to_string();
-    // Arguments: a slice pattern when every one is required; otherwise a range of counts,
-    // with each optional argument left out read as `nil`. Each converts through
-    // `ScriptArg::convert`, which reads an interpreter's `Value` where it is.
-    let required = function.required_params();
-    let take_arguments = if required == arg_patterns.len() {
-        quote! {
-            let [#(#arg_patterns),*] = __goost_args else {
+    )
+}
+
+/// Taking the arguments into their slots: a slice pattern when every one is required;
+/// otherwise a range of counts, each optional argument left out a `None` slot.
+fn take_arguments(krate: &syn::Path, required: usize, slots: &[&syn::Ident]) -> TokenStream {
+    if required == slots.len() {
+        return quote! {
+            let [#(#slots),*] = __goost_args else {
                 return #krate::__private::GlueResult::err(
                     #krate::Error::arity(&__GOOST_SPEC, __goost_args.len()),
                 );
             };
-            #(let #arg_patterns = ::core::option::Option::Some(#arg_patterns);)*
-        }
-    } else {
-        let total = arg_patterns.len();
-        let takes = arg_patterns
-            .iter()
-            .enumerate()
-            .map(|(index, slot)| quote!(let #slot = __goost_args.get(#index);));
-        quote! {
-            if __goost_args.len() < #required || __goost_args.len() > #total {
-                return #krate::__private::GlueResult::err(
-                    #krate::Error::arity(&__GOOST_SPEC, __goost_args.len()),
-                );
-            }
-            #(#takes)*
-        }
-    };
-    // A bound glue keeps the context only if the function takes it.
-    let takes_context = native
-        .params
+            #(let #slots = ::core::option::Option::Some(#slots);)*
+        };
+    }
+    let total = slots.len();
+    let takes = slots
         .iter()
-        .any(|p| matches!(p, NativeParam::Context));
-    let (context_param, context_pass, context_field, context_kept, context_bound) = if takes_context
-    {
-        (
-            quote!(__goost_ctx: &#krate::Context,),
-            quote!(__goost_ctx,),
-            quote!(__goost_ctx: #krate::Context,),
-            quote!(__goost_ctx: ::core::clone::Clone::clone(__goost_ctx),),
-            quote!(&self.__goost_ctx,),
-        )
-    } else {
-        Default::default()
-    };
+        .enumerate()
+        .map(|(index, slot)| quote!(let #slot = __goost_args.get(#index);));
+    quote! {
+        if __goost_args.len() < #required || __goost_args.len() > #total {
+            return #krate::__private::GlueResult::err(
+                #krate::Error::arity(&__GOOST_SPEC, __goost_args.len()),
+            );
+        }
+        #(#takes)*
+    }
+}
+
+/// The function as the user wrote it, with the spec's rustdoc before its own, and the
+/// marker macro that makes a second `#[native]` of the same name a compile error.
+fn documented_item(function: &Function, native: &NativeFn, loaded: &LoadedSpec) -> TokenStream {
+    let item = &native.item;
+    let doc_head = format!(" `{}`", function.signature());
+    let doc_body = format!(" {}", function.description);
+    let doc_source = format!(" *Bound from `{}` in `{}`.*", function.name, loaded.display);
+    let has_own_docs = item.attrs.iter().any(|a| a.path().is_ident("doc"));
+    let separator = has_own_docs.then(|| quote!(#[doc = ""]));
+    let once_marker = format_ident!(
+        "__goost_native_bound_once__{}",
+        function.name.replace('.', "__")
+    );
     quote! {
         #[doc = #doc_head]
         #[doc = ""]
@@ -360,6 +426,49 @@ pub fn native(
         #[doc(hidden)]
         #[macro_export]
         macro_rules! #once_marker { () => {}; }
+    }
+}
+
+/// The whole expansion of `#[native(..)]` on a function that passed `check`.
+pub fn native(
+    krate: &syn::Path,
+    function: &Function,
+    native: &NativeFn,
+    loaded: &LoadedSpec,
+) -> TokenStream {
+    let signature = function.signature();
+    let params = ParamCode::all(native, function);
+    let mut type_checks: Vec<TokenStream> = params
+        .iter()
+        .filter_map(|p| p.type_check(krate, &signature))
+        .collect();
+    type_checks.push(result_check(krate, function, native));
+    let conversions = params.iter().filter_map(|p| p.conversion(krate));
+    let call_args = params.iter().map(ParamCode::call_arg);
+    let slots: Vec<&syn::Ident> = params.iter().filter_map(ParamCode::slot).collect();
+    let take_arguments = take_arguments(krate, function.required_params(), &slots);
+    let (state_locals, state_types): (Vec<_>, Vec<_>) =
+        params.iter().filter_map(ParamCode::state).unzip();
+    let context = ContextCode::new(krate, &params);
+    let ContextCode {
+        param: context_param,
+        pass: context_pass,
+        ..
+    } = &context;
+
+    let item = documented_item(function, native, loaded);
+    let tracking = rebuild_tracking(loaded);
+    let fn_spec = fn_spec_tokens(krate, function);
+    let ident = native.ident();
+    let states = StateCode {
+        locals: &state_locals,
+        types: &state_types,
+    };
+    let glue = glue(krate, &states, context_pass);
+    let bound = bound_glue(krate, &states, &context);
+    let registration = registration(krate, &ident.to_string());
+    quote! {
+        #item
 
         const _: () = {
             #tracking
@@ -385,79 +494,117 @@ pub fn native(
                 )
             }
 
-            /// The glue: finds the states in the context on each call.
-            fn __goost_glue(
-                __goost_ctx: &#krate::Context,
+            #glue
+            #bound
+            #registration
+        };
+    }
+}
+
+/// The module states a native takes: the body's locals for them and their types.
+struct StateCode<'s, 'n> {
+    locals: &'s [&'s syn::Ident],
+    types: &'s [&'n syn::Type],
+}
+
+/// The glue: finds the states in the context on each call, then runs the body contained.
+fn glue(krate: &syn::Path, states: &StateCode<'_, '_>, context_pass: &TokenStream) -> TokenStream {
+    let (locals, types) = (states.locals, states.types);
+    quote! {
+        /// The glue: finds the states in the context on each call.
+        fn __goost_glue(
+            __goost_ctx: &#krate::Context,
+            __goost_args: &[#krate::Value],
+        ) -> #krate::__private::GlueResult {
+            #(
+                let ::core::option::Option::Some(#locals) =
+                    __goost_ctx.state::<#types>()
+                else {
+                    return #krate::__private::GlueResult::err(#krate::Error::missing_state(
+                        &__GOOST_SPEC,
+                        ::core::any::type_name::<#types>(),
+                    ));
+                };
+            )*
+            #krate::__private::contained(&__GOOST_SPEC, || {
+                __goost_body(#context_pass #(#locals,)* __goost_args)
+            })
+        }
+    }
+}
+
+/// The glue bound to one context (its states found once, held shared) and `bind`, which
+/// makes it.
+fn bound_glue(krate: &syn::Path, states: &StateCode<'_, '_>, context: &ContextCode) -> TokenStream {
+    let (locals, types) = (states.locals, states.types);
+    let fields = locals
+        .iter()
+        .zip(types)
+        .map(|(local, ty)| quote_spanned!(ty.span()=> #local: ::std::sync::Arc<#ty>));
+    let ContextCode {
+        field, kept, bound, ..
+    } = context;
+    quote! {
+        /// The glue bound to one context: its states found once, held shared.
+        struct __GoostBound {
+            #field
+            #(#fields,)*
+        }
+
+        impl #krate::__private::BoundCall for __GoostBound {
+            #[inline]
+            fn call_values(
+                &self,
                 __goost_args: &[#krate::Value],
             ) -> #krate::__private::GlueResult {
-                #(
-                    let ::core::option::Option::Some(#state_locals) =
-                        __goost_ctx.state::<#state_types>()
-                    else {
-                        return #missing_states;
-                    };
-                )*
                 #krate::__private::contained(&__GOOST_SPEC, || {
-                    __goost_body(#context_pass #(#state_locals,)* __goost_args)
+                    __goost_body(#bound #(&self.#locals,)* __goost_args)
                 })
             }
 
-            /// The glue bound to one context: its states found once, held shared.
-            struct __GoostBound {
-                #context_field
-                #(#state_fields,)*
-            }
-
-            impl #krate::__private::BoundCall for __GoostBound {
-                #[inline]
-                fn call_values(
-                    &self,
-                    __goost_args: &[#krate::Value],
-                ) -> #krate::__private::GlueResult {
-                    #krate::__private::contained(&__GOOST_SPEC, || {
-                        __goost_body(#context_bound #(&self.#state_locals,)* __goost_args)
-                    })
-                }
-
-                #[inline]
-                fn call_lent(
-                    &self,
-                    __goost_args: &[#krate::ArgRef<'_>],
-                ) -> #krate::__private::GlueResult {
-                    #krate::__private::contained(&__GOOST_SPEC, || {
-                        __goost_body(#context_bound #(&self.#state_locals,)* __goost_args)
-                    })
-                }
-            }
-
-            fn __goost_bind(__goost_ctx: &#krate::Context) -> #krate::__private::BoundGlue {
-                #(
-                    let ::core::option::Option::Some(#state_locals) =
-                        __goost_ctx.state_shared::<#state_types>()
-                    else {
-                        return #krate::__private::MissingState::glue(
-                            &__GOOST_SPEC,
-                            ::core::any::type_name::<#state_types>(),
-                        );
-                    };
-                )*
-                ::std::boxed::Box::new(__GoostBound {
-                    #context_kept
-                    #(#state_locals,)*
+            #[inline]
+            fn call_lent(
+                &self,
+                __goost_args: &[#krate::ArgRef<'_>],
+            ) -> #krate::__private::GlueResult {
+                #krate::__private::contained(&__GOOST_SPEC, || {
+                    __goost_body(#bound #(&self.#locals,)* __goost_args)
                 })
             }
+        }
 
-            #krate::__private::inventory::submit! {
-                #krate::Native::__new(
-                    &__GOOST_SPEC,
-                    __goost_glue,
-                    __goost_bind,
-                    ::core::concat!(::core::module_path!(), "::", #rust_path),
-                    ::core::file!(),
-                    ::core::line!(),
-                )
-            }
-        };
+        fn __goost_bind(__goost_ctx: &#krate::Context) -> #krate::__private::BoundGlue {
+            #(
+                let ::core::option::Option::Some(#locals) =
+                    __goost_ctx.state_shared::<#types>()
+                else {
+                    return #krate::__private::MissingState::glue(
+                        &__GOOST_SPEC,
+                        ::core::any::type_name::<#types>(),
+                    );
+                };
+            )*
+            ::std::boxed::Box::new(__GoostBound {
+                #kept
+                #(#locals,)*
+            })
+        }
+    }
+}
+
+/// The `inventory` registration of the native, naming the Rust function `rust_path`.
+fn registration(krate: &syn::Path, rust_path: &str) -> TokenStream {
+    quote! {
+        #krate::__private::inventory::submit! {
+            #krate::Native::__new(
+                &__GOOST_SPEC,
+                __goost_glue,
+                __goost_bind,
+                ::core::concat!(::core::module_path!(), "::", #rust_path),
+                ::core::file!(),
+                ::core::line!(),
+            )
+        }
     }
 }
 

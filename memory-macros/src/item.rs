@@ -3,7 +3,9 @@
 use proc_macro2::Span;
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
-use syn::{FnArg, Ident, ItemFn, LitStr, Pat, ReturnType, Token, Type};
+use syn::{FnArg, Ident, ItemFn, LitStr, Pat, PatType, ReturnType, Token, Type};
+
+use crate::errors::Errors;
 
 /// `#[native("memory.buffer.write")]`, optionally with `spec = "tests/m.spec"` (the spec
 /// file) and `crate = "path"` (where generated code finds the binding layer), in any order.
@@ -153,70 +155,70 @@ impl NativeFn {
     }
 }
 
-/// Reads the annotated function; the shapes a native cannot have are errors here.
+/// Reads the annotated function; the shapes a native cannot have are errors here, every
+/// one of them reported at once.
 pub fn parse_fn(item: ItemFn) -> syn::Result<NativeFn> {
+    let mut errors = Errors::default();
     let sig = &item.sig;
-    let refuse = |span: Span, what: &str| {
-        Err::<NativeFn, _>(syn::Error::new(
+    let refuse = |errors: &mut Errors, span: Span, what: &str| {
+        errors.push(
             span,
             format!(
                 "a #[native] function cannot be {what}: natives are plain synchronous functions"
             ),
-        ))
+        );
     };
     if let Some(token) = &sig.asyncness {
-        return refuse(token.span(), "`async`");
+        refuse(&mut errors, token.span(), "`async`");
     }
     if !sig.generics.params.is_empty() {
-        return refuse(sig.generics.span(), "generic");
+        refuse(&mut errors, sig.generics.span(), "generic");
     }
     if let Some(variadic) = &sig.variadic {
-        return refuse(variadic.span(), "variadic");
+        refuse(&mut errors, variadic.span(), "variadic");
     }
     let mut params = Vec::new();
     for input in &sig.inputs {
-        let typed = match input {
-            FnArg::Receiver(receiver) => return refuse(receiver.span(), "a method"),
-            FnArg::Typed(typed) => typed,
-        };
-        match param_kind(&typed.ty) {
-            ParamKind::Context => {
-                params.push(NativeParam::Context);
-                continue;
-            }
-            ParamKind::State(ty) => {
-                params.push(NativeParam::State {
-                    ty: Box::new(ty.clone()),
-                });
-                continue;
-            }
-            ParamKind::MutableState => {
-                return Err(syn::Error::new(
-                    typed.ty.span(),
-                    "a #[native] state parameter is a shared reference (`&State`): one context may be used from several threads at once, so a state changes through its own locks or atomics",
-                ));
-            }
-            ParamKind::Script => {}
+        match input {
+            FnArg::Receiver(receiver) => refuse(&mut errors, receiver.span(), "a method"),
+            FnArg::Typed(typed) => match parse_param(typed) {
+                Ok(param) => params.push(param),
+                Err((span, message)) => errors.push(span, message),
+            },
         }
-        let name = match &*typed.pat {
-            Pat::Ident(pat) if pat.subpat.is_none() && pat.by_ref.is_none() => pat.ident.clone(),
-            other => {
-                return Err(syn::Error::new(
-                    other.span(),
-                    "a #[native] parameter must be a plain name (`id: i64`), so it can be matched with the spec",
-                ));
-            }
-        };
-        params.push(NativeParam::Script {
-            name,
-            ty: typed.ty.clone(),
-        });
     }
+    errors.finish()?;
     let ret = match &sig.output {
         ReturnType::Default => None,
         ReturnType::Type(_, ty) => Some((**ty).clone()),
     };
     Ok(NativeFn { item, params, ret })
+}
+
+/// One typed parameter, sorted by its type; or where and why it cannot be one.
+fn parse_param(typed: &PatType) -> Result<NativeParam, (Span, &'static str)> {
+    match param_kind(&typed.ty) {
+        ParamKind::Context => Ok(NativeParam::Context),
+        ParamKind::State(ty) => Ok(NativeParam::State {
+            ty: Box::new(ty.clone()),
+        }),
+        ParamKind::MutableState => Err((
+            typed.ty.span(),
+            "a #[native] state parameter is a shared reference (`&State`): one context may be used from several threads at once, so a state changes through its own locks or atomics",
+        )),
+        ParamKind::Script => match &*typed.pat {
+            Pat::Ident(pat) if pat.subpat.is_none() && pat.by_ref.is_none() => {
+                Ok(NativeParam::Script {
+                    name: pat.ident.clone(),
+                    ty: typed.ty.clone(),
+                })
+            }
+            other => Err((
+                other.span(),
+                "a #[native] parameter must be a plain name (`id: i64`), so it can be matched with the spec",
+            )),
+        },
+    }
 }
 
 /// What a parameter's type makes it.
@@ -301,6 +303,24 @@ mod tests {
         assert_eq!(
             message(parse_quote! { fn f((a, b): (i64, i64)) {} }),
             "a #[native] parameter must be a plain name (`id: i64`), so it can be matched with the spec"
+        );
+    }
+
+    #[test]
+    fn every_shape_error_of_one_function_is_reported_at_once() {
+        let error = parse_fn(parse_quote! {
+            async fn f((a, b): (i64, i64), state: &mut GeoState) {}
+        })
+        .err()
+        .unwrap();
+        let messages: Vec<String> = error.into_iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            messages,
+            [
+                "a #[native] function cannot be `async`: natives are plain synchronous functions",
+                "a #[native] parameter must be a plain name (`id: i64`), so it can be matched with the spec",
+                "a #[native] state parameter is a shared reference (`&State`): one context may be used from several threads at once, so a state changes through its own locks or atomics",
+            ]
         );
     }
 

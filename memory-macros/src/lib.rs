@@ -11,6 +11,7 @@
 
 mod check;
 mod crate_path;
+mod errors;
 mod expand;
 mod item;
 mod locate;
@@ -63,55 +64,48 @@ pub fn module_spec(input: TokenStream) -> TokenStream {
 
 /// `#[native]` with the spec loaded from disk.
 fn native_from_file(attr: TokenStream2, item: TokenStream2) -> TokenStream2 {
-    let args: NativeArgs = match syn::parse2(attr.clone()) {
-        Ok(args) => args,
-        Err(error) => return with_item(error, item),
-    };
-    let name = args.name.value();
-    let spec_ref = match &args.spec_path {
-        Some(path) => SpecRef::Path(path.value()),
-        None => SpecRef::Module(name.split('.').next().unwrap_or_default().to_string()),
-    };
-    let loaded = match locate::manifest_dir().and_then(|dir| locate::load(&spec_ref, &dir)) {
-        Ok(loaded) => loaded,
-        Err(message) => return with_item(syn::Error::new(args.name.span(), message), item),
-    };
-    let krate = match crate_path::resolve(args.crate_path.as_ref()) {
-        Ok(krate) => krate,
-        Err(error) => return with_item(error, item),
-    };
-    native_with_spec(attr, item, &loaded, &krate)
+    let expanded = syn::parse2(attr).and_then(|args: NativeArgs| {
+        let name = args.name.value();
+        let spec_ref = match &args.spec_path {
+            Some(path) => SpecRef::Path(path.value()),
+            None => SpecRef::Module(name.split('.').next().unwrap_or_default().to_string()),
+        };
+        let loaded = locate::manifest_dir()
+            .and_then(|dir| locate::load(&spec_ref, &dir))
+            .map_err(|message| syn::Error::new(args.name.span(), message))?;
+        let krate = crate_path::resolve(args.crate_path.as_ref())?;
+        native_with_args(&args, item.clone(), &loaded, &krate)
+    });
+    expanded.unwrap_or_else(|error| with_item(error, item))
 }
 
 /// `#[native]` against an already loaded spec, generating code that names the binding
 /// layer `krate` (the golden tests call this).
+#[cfg(test)]
 fn native_with_spec(
     attr: TokenStream2,
     item: TokenStream2,
     loaded: &LoadedSpec,
     krate: &syn::Path,
 ) -> TokenStream2 {
-    let args: NativeArgs = match syn::parse2(attr) {
-        Ok(args) => args,
-        Err(error) => return with_item(error, item),
-    };
-    let item_fn: syn::ItemFn = match syn::parse2(item.clone()) {
-        Ok(item_fn) => item_fn,
-        Err(error) => return with_item(error, item),
-    };
-    let native = match item::parse_fn(item_fn) {
-        Ok(native) => native,
-        Err(error) => return with_item(error, item),
-    };
+    syn::parse2(attr)
+        .and_then(|args: NativeArgs| native_with_args(&args, item.clone(), loaded, krate))
+        .unwrap_or_else(|error| with_item(error, item))
+}
+
+/// The expansion of `#[native]` with parsed arguments: the function read, resolved and
+/// checked against the spec (every error of each step at once), then expanded.
+fn native_with_args(
+    args: &NativeArgs,
+    item: TokenStream2,
+    loaded: &LoadedSpec,
+    krate: &syn::Path,
+) -> syn::Result<TokenStream2> {
+    let native = item::parse_fn(syn::parse2(item)?)?;
     let name = args.name.value();
-    let function = match check::resolve(&loaded.spec, &name, &loaded.display, args.name.span()) {
-        Ok(function) => function,
-        Err(error) => return with_item(error, item),
-    };
-    if let Err(error) = check::check(function, &native) {
-        return with_item(error, item);
-    }
-    expand::native(krate, function, &native, loaded)
+    let function = check::resolve(&loaded.spec, &name, &loaded.display, args.name.span())?;
+    check::check(function, &native)?;
+    Ok(expand::native(krate, function, &native, loaded))
 }
 
 /// The errors plus the item unchanged, so that one mistake does not cascade into
