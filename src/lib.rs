@@ -4,7 +4,7 @@
 //! This facade is the one crate to depend on. It re-exports the generic binding layer
 //! ([`goost_bind`]: `#[native]`, `Value`, `Context`, the `Registry`), the memory module
 //! ([`memory_runtime`]: its state, natives, allocator and GC hooks), the engines (the
-//! goost host [`host`], always; [`hosts::lua`] and [`hosts::rhai`] behind the features
+//! goost host [`host`], always; `hosts::lua` and `hosts::rhai` behind the features
 //! `lua` and `rhai`), and holds the artifact writer ([`docs`]). The `goost-memory`
 //! command is behind the default feature `cli`; a library user turns it off with
 //! `default-features = false` and pulls in neither clap nor rustyline.
@@ -29,6 +29,6 @@ pub mod hosts {
 
 pub use goost_bind::*;
 pub use memory_runtime::{
-    MEMORY_SPEC, MemoryContext, MemoryError, MemoryLimit, MemoryState, alloc, buffer, footprint,
-    gc, handle, pool,
+    HandleKind, MEMORY_SPEC, MemoryContext, MemoryError, MemoryLimit, MemoryState, alloc, buffer,
+    footprint, gc, pool,
 };

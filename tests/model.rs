@@ -9,10 +9,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use goost_memory::HandleKind;
 use goost_memory::footprint::{
     POOL_BYTES, heap_block, pool_entry_bytes, pool_table_bytes, slot_table_bytes,
 };
-use goost_memory::handle::HandleKind;
 use goost_memory::{
     Context, Error, ErrorKind, MEMORY_SPEC, MemoryContext, MemoryError, MemoryLimit, Mismatch,
     ScriptType, Value,

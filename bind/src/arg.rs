@@ -71,6 +71,14 @@ impl<'a> ArgRef<'a> {
     }
 }
 
+impl Value {
+    /// This value lent as a native's argument, for the length of a call.
+    #[inline(always)]
+    pub fn lend(&self) -> ArgRef<'_> {
+        ArgRef::from(self)
+    }
+}
+
 impl<'a> From<&'a Value> for ArgRef<'a> {
     #[inline(always)]
     fn from(value: &'a Value) -> ArgRef<'a> {
@@ -88,6 +96,7 @@ impl<'a> From<&'a Value> for ArgRef<'a> {
 /// What a native's glue reads its arguments from: a slice of [`Value`]s (the goost
 /// interpreter, [`Native::call`](crate::Native::call)) or of [`ArgRef`]s (the Lua and
 /// Rhai bridges). Each `#[native]` glue is compiled once for each, from one body.
+/// Generated code's, not part of the API.
 pub trait ScriptArg {
     /// This argument, lent for the length of the call.
     fn lend(&self) -> ArgRef<'_>;

@@ -17,9 +17,7 @@
 use std::cell::Cell;
 use std::fmt;
 
-use crate::{
-    ArgRef, DEFAULT_CONVERSION_LIMIT, Error, ScriptArg, ScriptList, ScriptString, ScriptType, Value,
-};
+use crate::{ArgRef, DEFAULT_CONVERSION_LIMIT, Error, ScriptList, ScriptString, ScriptType, Value};
 
 /// Why an argument did not convert: the glue puts it in the error it reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

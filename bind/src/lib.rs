@@ -58,7 +58,7 @@ mod value;
 
 pub mod bridge;
 
-pub use arg::{ArgRef, ScriptArg};
+pub use arg::ArgRef;
 pub use collector::{CollectorId, CollectorPanic, Collectors};
 pub use context::{Context, ContextBuilder, DEFAULT_CONVERSION_LIMIT};
 pub use convert::{FromValue, IntoValue, ListRef, Mismatch, copy_allowance, with_copy_allowance};
@@ -74,6 +74,7 @@ pub use value::{ScriptList, TooDeep, Value, format_float};
 /// What generated code needs; not part of the API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::arg::ScriptArg;
     pub use crate::native::{
         Bind, BoundCall, BoundGlue, Glue, GlueResult, MissingState, contained,
     };

@@ -301,7 +301,7 @@ impl<'n> ParamCode<'n> {
         let convert = quote_spanned! {ty.span()=>
             match #slot {
                 ::core::option::Option::Some(__goost_arg) => {
-                    <#ty as #spanned_krate::FromValue>::from_value(#spanned_krate::ScriptArg::lend(__goost_arg))
+                    <#ty as #spanned_krate::FromValue>::from_value(#spanned_krate::__private::ScriptArg::lend(__goost_arg))
                 }
                 ::core::option::Option::None => {
                     <#ty as #spanned_krate::FromValue>::from_value(#spanned_krate::ArgRef::Void)
@@ -481,7 +481,7 @@ pub fn native(
             /// runs it contained, conversions included: a host's own `FromValue` that
             /// panics is an error naming the native, as the native's own panic is.
             #[inline(always)]
-            fn __goost_body<__GoostArg: #krate::ScriptArg>(
+            fn __goost_body<__GoostArg: #krate::__private::ScriptArg>(
                 #context_param
                 #(#state_locals: &#state_types,)*
                 __goost_args: &[__GoostArg],

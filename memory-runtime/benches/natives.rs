@@ -119,20 +119,23 @@ fn write_small(c: &mut Criterion) {
             }
         })
     });
-    // The floor under the glue: our slot table (handle check, per-slot spin lock) around
+    // (feature `internals`) The floor under the glue: our slot table (handle check, per-slot spin lock) around
     // the same `push_str`, called directly with no `Value`s, no argument checks, no budget.
-    let table = memory_runtime::handle::SlotTable::default();
-    let handle = table.insert(String::new(), |_| Ok::<(), ()>(())).unwrap();
-    group.bench_function("SlotTable::with + push_str (no glue)", |b| {
-        b.iter(|| {
-            black_box(table.with(black_box(handle), |text: &mut String| {
-                text.push_str(black_box("hello "));
-                if text.len() >= RESET_AT {
-                    text.clear();
-                }
-            }))
-        })
-    });
+    #[cfg(feature = "internals")]
+    {
+        let table = memory_runtime::handle::SlotTable::default();
+        let handle = table.insert(String::new(), |_| Ok::<(), ()>(())).unwrap();
+        group.bench_function("SlotTable::with + push_str (no glue)", |b| {
+            b.iter(|| {
+                black_box(table.with(black_box(handle), |text: &mut String| {
+                    text.push_str(black_box("hello "));
+                    if text.len() >= RESET_AT {
+                        text.clear();
+                    }
+                }))
+            })
+        });
+    }
     // The native itself, called directly with its state in hand, and the same inside
     // `catch_unwind` as the glue calls it: the difference is what containing a panic costs.
     let mem = ctx

@@ -174,6 +174,10 @@ impl<T> SlotTable<T> {
     }
 
     /// Whether the table holds no live object.
+    #[cfg_attr(
+        not(feature = "internals"),
+        expect(dead_code, reason = "the pair of `len`, for the `internals` API")
+    )]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

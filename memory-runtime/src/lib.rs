@@ -31,10 +31,17 @@ pub mod alloc;
 pub mod buffer;
 pub mod footprint;
 pub mod gc;
+#[cfg(not(feature = "internals"))]
+mod handle;
+// The handle store, public with the feature `internals` only: for the benchmark that
+// measures it bare; not part of the API.
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod handle;
 pub mod pool;
 
 pub use error::MemoryError;
+pub use handle::HandleKind;
 pub use state::{MemoryContext, MemoryLimit, MemoryState};
 
 use goost_bind::{ModuleSpec, module_spec};

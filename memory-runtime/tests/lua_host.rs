@@ -120,7 +120,7 @@ fn a_host_gets_the_natives_error_value_back_from_lua() {
         native_error.downcast_ref::<memory_runtime::MemoryError>(),
         Some(&memory_runtime::MemoryError::UnknownHandle {
             handle: 999,
-            kind: memory_runtime::handle::HandleKind::Buffer
+            kind: memory_runtime::HandleKind::Buffer
         })
     );
 }

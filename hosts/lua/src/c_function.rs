@@ -26,8 +26,8 @@ use mlua::{Function, LightUserData, Lua, ffi};
 
 use goost_bind::bridge::{Conversion, Refusal, Unconverted, list_element};
 use goost_bind::{
-    ArgRef, BoundNative, CollectorId, Context, Error, Mismatch, ScriptArg, ScriptList, ScriptType,
-    Value, with_copy_allowance,
+    ArgRef, BoundNative, CollectorId, Context, Error, Mismatch, ScriptList, ScriptType, Value,
+    with_copy_allowance,
 };
 
 use crate::bridge::{CollectionRequest, to_lua};
@@ -259,9 +259,7 @@ unsafe fn call_with_tables(
         // SAFETY: `index` is an argument's slot, which stays on the stack for the call.
         lent.push(match unsafe { lend(state, slot(index)) } {
             Ok(Some(arg)) => arg,
-            Ok(None) if index <= params.len() => {
-                tables.next().map_or(ArgRef::Void, ScriptArg::lend)
-            }
+            Ok(None) if index <= params.len() => tables.next().map_or(ArgRef::Void, Value::lend),
             Ok(None) => ArgRef::Void,
             Err(unconverted) => return Err(argument_error(bound, index, &unconverted)),
         });

@@ -10,8 +10,8 @@ use ::rhai::{
 
 use goost_bind::bridge::{Conversion, Refusal, Unconverted, list_element};
 use goost_bind::{
-    ArgRef, BoundNative, Context, Mismatch, Module, Native, Registry, ScriptArg, ScriptList,
-    ScriptType, UnknownModule, Value,
+    ArgRef, BoundNative, Context, Mismatch, Module, Native, Registry, ScriptList, ScriptType,
+    UnknownModule, Value,
 };
 use goost_spec::Engine as ScriptEngine;
 
