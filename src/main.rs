@@ -226,7 +226,7 @@ fn load_spec(source: &SpecSource) -> Result<(Spec, String), String> {
         None => MEMORY_SPEC
             .parsed()
             .map(|spec| (spec, MEMORY_SPEC.path.to_string()))
-            .map_err(|error| error.display_at(MEMORY_SPEC.path)),
+            .map_err(|error| error.display_in(MEMORY_SPEC.path)),
         Some(path) => read_spec(path).map(|spec| (spec, path.display().to_string())),
     }
 }
@@ -237,7 +237,7 @@ fn read_spec(path: &std::path::Path) -> Result<Spec, String> {
     let opened = std::fs::File::open(path)
         .map_err(|error| format!("{shown}: cannot read the spec: {error}"))?;
     let text = host::read_text(&shown, opened, goost_spec::MAX_SPEC_BYTES, "the spec", "")?;
-    goost_spec::parse(&text).map_err(|error| error.display_at(&shown))
+    goost_spec::parse(&text).map_err(|error| error.display_in(&shown))
 }
 
 /// Writes `text` to `path`, or compares it (`check`). Ok(true) when the file was fresh or
@@ -353,7 +353,7 @@ fn run_check(files: &[String], spec_paths: &[PathBuf]) -> ExitCode {
     match MEMORY_SPEC.parsed() {
         Ok(spec) => specs.push(spec),
         Err(error) => {
-            complain(&error.display_at(MEMORY_SPEC.path));
+            complain(&error.display_in(MEMORY_SPEC.path));
             return ExitCode::from(2);
         }
     }

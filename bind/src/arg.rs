@@ -5,6 +5,8 @@
 //! reaches a `&[u8]` or `&str` parameter straight from where the engine keeps it: no copy,
 //! no allocation.
 
+use goost_spec::ValueKind;
+
 use crate::{ScriptList, ScriptString, Value};
 
 /// A script argument lent to a native's glue for the length of one call: what
@@ -34,7 +36,15 @@ impl<'a> ArgRef<'a> {
     /// [`Value::type_name`]. A table lookup by the variant's position.
     #[inline(always)]
     pub fn type_name(self) -> &'static str {
-        const NAMES: [&str; 7] = ["nil", "int", "float", "bool", "string", "list", "string"];
+        const NAMES: [&str; 7] = [
+            ValueKind::Nil.name(),
+            ValueKind::Int.name(),
+            ValueKind::Float.name(),
+            ValueKind::Bool.name(),
+            ValueKind::String.name(),
+            ValueKind::List.name(),
+            ValueKind::String.name(),
+        ];
         let position = match self {
             ArgRef::Void => 0,
             ArgRef::Int(_) => 1,

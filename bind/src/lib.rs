@@ -54,6 +54,7 @@ mod native;
 mod registry;
 pub mod state;
 mod string;
+mod stub;
 mod value;
 
 pub mod bridge;

@@ -36,12 +36,8 @@ impl FnSpec {
 
     /// How many arguments a caller must pass: the parameters before the trailing
     /// optional ones (a caller may leave those out).
-    pub const fn required_params(&self) -> usize {
-        let mut required = self.params.len();
-        while required > 0 && self.params[required - 1].ty.is_optional() {
-            required -= 1;
-        }
-        required
+    pub fn required_params(&self) -> usize {
+        goost_spec::required_count(self.params.iter().map(|p| p.ty))
     }
 }
 

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::OnceLock;
 
-use crate::{FnSpec, ModuleSpec, Native, ScriptType};
+use crate::{ModuleSpec, Native};
 
 /// All registered natives, by full name.
 pub struct Registry {
@@ -144,7 +144,7 @@ impl Registry {
             match self.get(function.name) {
                 None => mismatch.missing.push(Missing {
                     signature: function.signature,
-                    stub: stub(function),
+                    stub: crate::stub::stub(function),
                 }),
                 Some(native) if native.spec().signature != function.signature => {
                     mismatch.differing.push((native, function.signature))
@@ -269,36 +269,4 @@ impl fmt::Display for SpecMismatch {
         }
         Ok(())
     }
-}
-
-/// The usual Rust type of a script type: borrowed text for a parameter string, owned
-/// for a result.
-fn rust_type(ty: ScriptType, parameter: bool) -> String {
-    match ty {
-        ScriptType::Int => "i64".to_string(),
-        ScriptType::Float => "f64".to_string(),
-        ScriptType::String if parameter => "&str".to_string(),
-        ScriptType::String => "String".to_string(),
-        ScriptType::Bool => "bool".to_string(),
-        ScriptType::Void => "()".to_string(),
-        ScriptType::List(element) => format!("Vec<{}>", rust_type(*element, false)),
-        ScriptType::Optional(inner) => format!("Option<{}>", rust_type(*inner, parameter)),
-    }
-}
-
-/// The Rust function to write for a spec function: `#[native("m.g.f")]` and a signature
-/// with the usual Rust type of each script type.
-fn stub(function: &FnSpec) -> String {
-    let params: Vec<String> = function
-        .params
-        .iter()
-        .map(|p| format!("{}: {}", p.name, rust_type(p.ty, true)))
-        .collect();
-    let ret = format!(" -> Result<{}, Error>", rust_type(function.ret, false));
-    format!(
-        "#[native(\"{}\")]\nfn {}({}){ret} {{\n    todo!()\n}}",
-        function.name,
-        function.short_name(),
-        params.join(", ")
-    )
 }

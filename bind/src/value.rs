@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use goost_spec::ValueKind;
 use triomphe::ThinArc;
 
 use crate::ScriptString;
@@ -50,14 +51,15 @@ impl Value {
     /// The name of this value's type, as errors show it: `nil`, `int`, `float`, `bool`,
     /// `string` or `list`.
     pub fn type_name(&self) -> &'static str {
-        match self {
-            Value::Void => "nil",
-            Value::Int(_) => "int",
-            Value::Float(_) => "float",
-            Value::Bool(_) => "bool",
-            Value::Str(_) => "string",
-            Value::List(_) => "list",
-        }
+        let kind = match self {
+            Value::Void => ValueKind::Nil,
+            Value::Int(_) => ValueKind::Int,
+            Value::Float(_) => ValueKind::Float,
+            Value::Bool(_) => ValueKind::Bool,
+            Value::Str(_) => ValueKind::String,
+            Value::List(_) => ValueKind::List,
+        };
+        kind.name()
     }
 
     /// A string value from text or bytes (`&str`, `String`, `&[u8]`, `Vec<u8>`; copied

@@ -29,7 +29,7 @@ impl LoadedSpec {
     /// A spec that did not come from a file (unit tests, golden expansions).
     #[cfg(test)]
     pub fn in_memory(source: &str, display: &str) -> Result<LoadedSpec, String> {
-        let spec = goost_spec::parse(source).map_err(|e| e.display_at(display))?;
+        let spec = goost_spec::parse(source).map_err(|e| e.display_in(display))?;
         Ok(LoadedSpec {
             spec,
             source: source.to_string(),
@@ -72,7 +72,7 @@ pub fn load(spec_ref: &SpecRef, manifest_dir: &Path) -> Result<LoadedSpec, Strin
     let display = relative;
     let source = std::fs::read_to_string(&absolute)
         .map_err(|e| format!("cannot read spec `{}`: {e}", absolute.display()))?;
-    let spec = goost_spec::parse(&source).map_err(|e| e.display_at(&display))?;
+    let spec = goost_spec::parse(&source).map_err(|e| e.display_in(&display))?;
     Ok(LoadedSpec {
         spec,
         source,

@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use crate::{Engine, ScriptType, Spec};
+use crate::{Engine, ScriptType, Spec, ValueKind};
 
 /// An argument as a checker front end sees it.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,15 +56,16 @@ impl Arg {
     }
 
     fn type_name(&self) -> &'static str {
-        match self {
-            Arg::Int => "int",
-            Arg::Float => "float",
-            Arg::String => "string",
-            Arg::Bool => "bool",
-            Arg::Nil => "nil",
-            Arg::List(_) => "list",
-            Arg::Unknown => "a value",
-        }
+        let kind = match self {
+            Arg::Int => ValueKind::Int,
+            Arg::Float => ValueKind::Float,
+            Arg::String => ValueKind::String,
+            Arg::Bool => ValueKind::Bool,
+            Arg::Nil => ValueKind::Nil,
+            Arg::List(_) => ValueKind::List,
+            Arg::Unknown => return "a value",
+        };
+        kind.name()
     }
 }
 

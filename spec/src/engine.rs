@@ -80,6 +80,26 @@ impl Engine {
         }
     }
 
+    /// The usual Rust type of a script type, as a module author writes it (in the stub
+    /// the registry shows for a missing native): borrowed text for a parameter string,
+    /// owned for a result.
+    pub fn usual_rust_type(ty: ScriptType, parameter: bool) -> String {
+        match ty {
+            ScriptType::Int => "i64".to_string(),
+            ScriptType::Float => "f64".to_string(),
+            ScriptType::String if parameter => "&str".to_string(),
+            ScriptType::String => "String".to_string(),
+            ScriptType::Bool => "bool".to_string(),
+            ScriptType::Void => "()".to_string(),
+            ScriptType::List(element) => {
+                format!("Vec<{}>", Engine::usual_rust_type(*element, false))
+            }
+            ScriptType::Optional(inner) => {
+                format!("Option<{}>", Engine::usual_rust_type(*inner, parameter))
+            }
+        }
+    }
+
     /// The Rust type the engine's bridge exchanges a script type as, spelled as Rhai's
     /// metadata records a typed registration (`i64`, `ImmutableString`, `rhai::Array`):
     /// what a typed Rhai registration of the function would declare.

@@ -22,13 +22,16 @@ pub mod defs_lua;
 pub mod defs_rhai;
 pub mod diff;
 pub mod engine;
+mod keep;
 pub mod markdown;
 mod model;
 mod nearest;
 mod parse;
 
 pub use engine::Engine;
-pub use model::{Example, Function, Group, Param, ScriptType, Spec, SpecError};
+pub use model::{
+    Example, Function, Group, Param, ScriptType, Spec, SpecError, ValueKind, required_count,
+};
 pub use nearest::nearest;
 
 /// The largest spec file the command reads: 16 MiB (the memory module's is a few KiB).

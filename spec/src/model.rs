@@ -1,7 +1,8 @@
 //! The spec model: a module, its groups and functions, each function's script types.
 
-use std::collections::HashSet;
 use std::fmt;
+
+use crate::keep::keep;
 
 /// A script-visible type. The set is closed; the Rust side of each is a trait impl in
 /// the binding layer (`FromValue`/`IntoValue`), so the macro can check a function's
@@ -167,33 +168,6 @@ impl ScriptType {
     }
 }
 
-/// A `'static` copy of `ty`: the types without parts are constants; each nested type is
-/// allocated once per process and reused after, found by its hash (specs name few
-/// distinct types).
-fn keep(ty: ScriptType) -> &'static ScriptType {
-    static KEPT: std::sync::Mutex<Option<HashSet<&'static ScriptType>>> =
-        std::sync::Mutex::new(None);
-    match ty {
-        ScriptType::Int => &ScriptType::Int,
-        ScriptType::Float => &ScriptType::Float,
-        ScriptType::String => &ScriptType::String,
-        ScriptType::Bool => &ScriptType::Bool,
-        ScriptType::Void => &ScriptType::Void,
-        nested => {
-            let mut kept = KEPT
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let kept = kept.get_or_insert_with(HashSet::new);
-            if let Some(found) = kept.get(&nested) {
-                return found;
-            }
-            let leaked: &'static ScriptType = Box::leak(Box::new(nested));
-            kept.insert(leaked);
-            leaked
-        }
-    }
-}
-
 impl fmt::Display for ScriptType {
     /// As a spec writes it: `int`, `list<string>`, `float?`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -231,14 +205,56 @@ pub struct Function {
     pub line: usize,
 }
 
+/// How many arguments a caller must pass to a function whose parameters have the types
+/// `types`: those before the trailing optional ones (a caller may leave those out). The
+/// one rule, for the spec's [`Function`] and the registry's `FnSpec`.
+pub fn required_count(
+    types: impl DoubleEndedIterator<Item = ScriptType> + ExactSizeIterator,
+) -> usize {
+    let mut types = types;
+    types
+        .rposition(|ty| !ty.is_optional())
+        .map_or(0, |last| last + 1)
+}
+
+/// The kinds of a script value, by the word errors use for what an argument was: `nil`,
+/// `int`, `float`, `bool`, `string`, `list`. Every host's value (the goost interpreter's,
+/// an argument lent by an engine, a literal the checker reads) names itself by these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValueKind {
+    /// `nil` (a value of type `void`, or an optional argument left out).
+    Nil,
+    /// `int`.
+    Int,
+    /// `float`.
+    Float,
+    /// `bool`.
+    Bool,
+    /// `string`.
+    String,
+    /// `list`.
+    List,
+}
+
+impl ValueKind {
+    /// The word for a value of this kind.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ValueKind::Nil => "nil",
+            ValueKind::Int => "int",
+            ValueKind::Float => "float",
+            ValueKind::Bool => "bool",
+            ValueKind::String => "string",
+            ValueKind::List => "list",
+        }
+    }
+}
+
 impl Function {
     /// How many arguments a caller must pass: the parameters before the trailing
     /// optional ones.
     pub fn required_params(&self) -> usize {
-        self.params
-            .iter()
-            .rposition(|p| !p.ty.is_optional())
-            .map_or(0, |last| last + 1)
+        required_count(self.params.iter().map(|p| p.ty))
     }
 
     /// The canonical signature: `memory.buffer.write(id: int, data: string) -> bool`.
@@ -320,7 +336,7 @@ pub struct SpecError {
 
 impl SpecError {
     /// The error as `PATH:LINE:COL: message`.
-    pub fn display_at(&self, path: &str) -> String {
+    pub fn display_in(&self, path: &str) -> String {
         format!("{path}:{}:{}: {}", self.line, self.col, self.message)
     }
 }

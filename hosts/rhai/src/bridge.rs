@@ -212,7 +212,9 @@ fn register(out: &mut RhaiModule, name: &str, bound: BoundNative, conversion_lim
 }
 
 /// The type Rhai resolves a parameter of script type `ty` by: `Dynamic` for an optional
-/// one, which may be `()`.
+/// one, which may be `()`. The same types as `goost_spec::Engine::rhai_rust_type` spells
+/// for the definitions; the test that compares Rhai's printed definitions with
+/// `defs/memory.d.rhai` (below) holds the two together.
 fn rhai_type_id(ty: ScriptType) -> TypeId {
     match ty {
         ScriptType::Int => TypeId::of::<::rhai::INT>(),
