@@ -25,10 +25,8 @@
 //!
 //! Every native takes one slot lock, so its cost is on every call. A
 //! [`spin::mutex::SpinMutex`] takes one atomic compare-and-swap to lock and a plain
-//! release store to unlock; `parking_lot`'s mutex (used before) takes a second locked
-//! instruction to unlock, because it must find out whether a waiter is parked; removing
-//! that instruction made every native call measurably cheaper (the figures are in
-//! BENCHMARKS.md). Most critical sections are short (one hash-table probe, a small
+//! release store to unlock; a parking mutex takes a second locked instruction to unlock,
+//! because it must find out whether a waiter is parked. Most critical sections are short (one hash-table probe, a small
 //! write), but a read of a large buffer copies it under the lock: a waiter spins briefly,
 //! then sleeps in pauses that grow to a millisecond (the `wait` module), so it does not
 //! burn a core, and it wakes within a millisecond of the release. After `fork`, a slot

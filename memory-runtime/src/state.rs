@@ -15,11 +15,13 @@ use crate::pool::Pool;
 /// What a handle names.
 ///
 /// The pool is boxed: it is larger than a buffer, and every slot is as large as the
-/// largest variant (a slot for a buffer stays near 40 bytes).
+/// largest variant, so an object stays within four words (asserted below).
 pub(crate) enum Object {
     Buffer(Buffer),
     Pool(Box<Pool>),
 }
+
+const _: () = assert!(size_of::<Object>() <= 4 * size_of::<usize>());
 
 impl Object {
     fn kind(&self) -> HandleKind {

@@ -83,9 +83,9 @@ impl fmt::Display for HostError {
 }
 
 /// The largest script `goost-memory run` and `check` read unless told otherwise: 16 MiB.
-/// Parsing holds up to about 75 bytes per byte of script (the worst case is one long list
-/// literal of small ints: two tokens and one tree node per element), so this bounds a
-/// parse near 1.2 GB.
+/// A parse holds the whole token list and tree, several times the script's size (the
+/// worst case, one long list literal of small ints, is measured in RELIABILITY.md), so
+/// this bounds a parse's memory.
 pub const DEFAULT_MAX_SCRIPT_BYTES: u64 = 16 << 20;
 
 /// Reads a whole script from `input`, at most `max_bytes` of it: a longer one is an error
