@@ -200,32 +200,41 @@ impl Error {
         self
     }
 
+    /// An error of a call of `spec`'s native, reported under its signature (the call's
+    /// arguments were wrong, so the caller is shown what it takes).
+    fn under_signature(spec: &'static FnSpec, kind: ErrorKind) -> Error {
+        Error(Arc::new(Details {
+            origin: Some(spec.signature),
+            kind,
+        }))
+    }
+
     /// Wrong argument count for `spec` (reported under its signature).
     #[cold]
     pub fn arity(spec: &'static FnSpec, got: usize) -> Error {
-        Error(Arc::new(Details {
-            origin: Some(spec.signature),
-            kind: ErrorKind::Arity {
+        Error::under_signature(
+            spec,
+            ErrorKind::Arity {
                 min: spec.required_params(),
                 expected: spec.params.len(),
                 got,
             },
-        }))
+        )
     }
 
     /// Argument `index` (from 0) of `spec` has the wrong type (reported under its signature).
     #[cold]
     pub fn argument_type(spec: &'static FnSpec, index: usize, got: Mismatch) -> Error {
         let param = &spec.params[index];
-        Error(Arc::new(Details {
-            origin: Some(spec.signature),
-            kind: ErrorKind::ArgumentType {
+        Error::under_signature(
+            spec,
+            ErrorKind::ArgumentType {
                 position: index + 1,
                 name: param.name,
                 expected: param.ty,
                 got,
             },
-        }))
+        )
     }
 
     /// Argument `index` (from 0) of `spec` would take more than `limit` bytes to convert
@@ -233,14 +242,14 @@ impl Error {
     #[cold]
     pub fn argument_too_large(spec: &'static FnSpec, index: usize, limit: usize) -> Error {
         let param = &spec.params[index];
-        Error(Arc::new(Details {
-            origin: Some(spec.signature),
-            kind: ErrorKind::ArgumentTooLarge {
+        Error::under_signature(
+            spec,
+            ErrorKind::ArgumentTooLarge {
                 position: index + 1,
                 name: param.name,
                 limit,
             },
-        }))
+        )
     }
 
     /// `spec`'s native takes a state of type `type_name` that the context lacks.

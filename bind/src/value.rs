@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use goost_spec::ValueKind;
 use triomphe::ThinArc;
 
 use crate::ScriptString;
@@ -53,15 +52,7 @@ impl Value {
     /// The name of this value's type, as errors show it: `nil`, `int`, `float`, `bool`,
     /// `string` or `list`.
     pub fn type_name(&self) -> &'static str {
-        let kind = match self {
-            Value::Void => ValueKind::Nil,
-            Value::Int(_) => ValueKind::Int,
-            Value::Float(_) => ValueKind::Float,
-            Value::Bool(_) => ValueKind::Bool,
-            Value::Str(_) => ValueKind::String,
-            Value::List(_) => ValueKind::List,
-        };
-        kind.name()
+        self.lend().type_name()
     }
 
     /// A string value from text or bytes (`&str`, `String`, `&[u8]`, `Vec<u8>`; copied

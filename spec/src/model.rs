@@ -209,9 +209,8 @@ pub struct Function {
 /// `types`: those before the trailing optional ones (a caller may leave those out). The
 /// one rule, for the spec's [`Function`] and the registry's `FnSpec`.
 pub fn required_count(
-    types: impl DoubleEndedIterator<Item = ScriptType> + ExactSizeIterator,
+    mut types: impl DoubleEndedIterator<Item = ScriptType> + ExactSizeIterator,
 ) -> usize {
-    let mut types = types;
     types
         .rposition(|ty| !ty.is_optional())
         .map_or(0, |last| last + 1)
@@ -337,7 +336,7 @@ pub struct SpecError {
 impl SpecError {
     /// The error as `PATH:LINE:COL: message`.
     pub fn display_in(&self, path: &str) -> String {
-        format!("{path}:{}:{}: {}", self.line, self.col, self.message)
+        format!("{path}:{self}")
     }
 }
 
