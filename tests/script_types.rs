@@ -245,6 +245,29 @@ mod lua {
     }
 
     #[test]
+    fn lua_tables_longer_than_luas_stack_convert_because_each_element_is_popped() {
+        // Lua's stack holds at most 1,000,000 values: were an element or a table entry
+        // left on it, this conversion would be refused as too deep for Lua's stack.
+        let vm = lua_vm();
+        let (sum, keys): (i64, String) = vm
+            .load(
+                "local t = {} for i = 1, 1100000 do t[i] = 1 end
+                 local u = {} for i = 1, 1100000 do u[i] = 1 end u.k = true
+                 local ok, err = pcall(require('shapes').num.sum, u)
+                 return require('shapes').num.sum(t), tostring(err)",
+            )
+            .eval()
+            .unwrap();
+        assert_eq!(sum, 1_100_000);
+        assert_eq!(
+            keys.lines().next(),
+            Some(
+                "shapes.num.sum(xs: list<int>) -> int: argument 1 is a Lua table that is not a sequence (it has the key \"k\"), so not a list"
+            )
+        );
+    }
+
+    #[test]
     fn lua_tables_and_values_without_a_script_type_are_refused_whole() {
         let vm = lua_vm();
         let cases = [

@@ -18,7 +18,8 @@
 //! `Lua::unsafe_new`, which it documents as able to break Rust's guarantees, and this
 //! bridge inherits that caveat.
 
-use std::ffi::{CStr, c_int, c_void};
+use std::ffi::{c_int, c_void};
+use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
@@ -31,6 +32,7 @@ use goost_bind::{
 };
 
 use crate::bridge::{CollectionRequest, to_lua};
+use crate::stack::{CallStack, Slot, Table};
 
 /// What the bridge keeps in a Lua state (as its app data), for as long as the state
 /// lives: the natives its C functions point at, and the collectors its installs added to
@@ -149,8 +151,9 @@ unsafe extern "C-unwind" fn call_native(state: *mut ffi::lua_State) -> c_int {
         unsafe { &*ffi::lua_touserdata(state, ffi::lua_upvalueindex(1)).cast::<LuaNative>() };
     let bound = &native.bound;
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: `state` is the state Lua called this C function with.
-        unsafe { call_with_stack_arguments(state, native) }
+        // SAFETY: `state` is the state Lua called this C function with, and nothing has
+        // been pushed yet.
+        unsafe { CallStack::with(state, |stack| call_with_stack_arguments(stack, native)) }
     }))
     .unwrap_or_else(|payload| Err(Error::panicked(bound.native().spec(), payload.as_ref())));
     if native.collection.take() {
@@ -159,12 +162,16 @@ unsafe extern "C-unwind" fn call_native(state: *mut ffi::lua_State) -> c_int {
         // finalizer becomes a warning), so nothing unwinds through the outcome held here.
         unsafe { ffi::lua_gc(state, ffi::LUA_GCCOLLECT, 0) };
     }
-    // SAFETY (each block): pushing a nil, boolean or number cannot raise an error, and a C
-    // function has room for at least `LUA_MINSTACK` (20) values.
+    // A C function has room for at least `LUA_MINSTACK` (20) values, and pushing a nil,
+    // boolean or number cannot raise an error.
     match outcome {
+        // SAFETY: as just said.
         Ok(Value::Int(n)) => unsafe { ffi::lua_pushinteger(state, n) },
+        // SAFETY: as just said.
         Ok(Value::Float(x)) => unsafe { ffi::lua_pushnumber(state, x) },
+        // SAFETY: as just said.
         Ok(Value::Bool(b)) => unsafe { ffi::lua_pushboolean(state, c_int::from(b)) },
+        // SAFETY: as just said.
         Ok(Value::Void) => unsafe { ffi::lua_pushnil(state) },
         other => {
             let mut pending = Some(other);
@@ -187,28 +194,21 @@ unsafe extern "C-unwind" fn call_native(state: *mut ffi::lua_State) -> c_int {
     1
 }
 
-/// Lends the arguments on `state`'s stack to the native and calls it. Up to
-/// [`STACK_ARGS`] arguments without a table among them are lent from a buffer on the
-/// stack in one pass; anything else takes [`call_with_tables`].
-///
-/// # Safety
-/// `state` is the state of a running C function call.
+/// Lends the call's arguments to the native and calls it. Up to [`STACK_ARGS`]
+/// arguments without a table among them are lent from a buffer on the stack in one pass;
+/// anything else takes [`call_with_tables`].
 #[inline(always)]
-unsafe fn call_with_stack_arguments(state: *mut ffi::lua_State, native: &LuaNative) -> Outcome {
+fn call_with_stack_arguments(stack: CallStack<'_>, native: &LuaNative) -> Outcome {
     let bound = &native.bound;
-    // SAFETY: `state` is live; the stack's top is the argument count.
-    let count = usize::try_from(unsafe { ffi::lua_gettop(state) }).unwrap_or(0);
+    let count = stack.arg_count();
     if count > STACK_ARGS {
-        // SAFETY: as for this function.
-        return unsafe { call_with_tables(state, native, count) };
+        return call_with_tables(stack, native);
     }
     let mut lent = [ArgRef::Void; STACK_ARGS];
-    for (position, arg) in lent[..count].iter_mut().enumerate() {
-        // SAFETY: `position + 1` is an argument's slot, which stays on the stack for the call.
-        *arg = match unsafe { lend(state, slot(position + 1)) } {
+    for (position, (arg, slot)) in lent.iter_mut().zip(stack.args()).enumerate() {
+        *arg = match slot.lend() {
             Ok(Some(arg)) => arg,
-            // SAFETY: as for this function.
-            Ok(None) => return unsafe { call_with_tables(state, native, count) },
+            Ok(None) => return call_with_tables(stack, native),
             Err(unconverted) => return Err(argument_error(bound, position + 1, &unconverted)),
         };
     }
@@ -217,60 +217,42 @@ unsafe fn call_with_stack_arguments(state: *mut ffi::lua_State, native: &LuaNati
 
 /// [`call_with_stack_arguments`] for a call with a table argument, or with more than
 /// [`STACK_ARGS`] arguments: each table is converted as far as its parameter's type asks
-/// (see [`Conversion`]), then every argument is lent. A table
-/// past the native's last parameter is not looked at: the glue refuses the count.
-///
-/// # Safety
-/// `state` is the state of a running C function call with `count` arguments.
+/// (see [`Conversion`]), then every argument is lent. A table past the native's last
+/// parameter is not looked at: the glue refuses the count.
 #[cold]
 #[inline(never)]
-unsafe fn call_with_tables(
-    state: *mut ffi::lua_State,
-    native: &LuaNative,
-    count: usize,
-) -> Outcome {
+fn call_with_tables(stack: CallStack<'_>, native: &LuaNative) -> Outcome {
     let bound = &native.bound;
     let params = bound.native().spec().params;
     let mut conversion = Conversion::new(native.conversion_limit);
     let mut lists = Vec::new();
-    for index in 1..=count {
-        // SAFETY: `index` is an argument's slot.
-        if unsafe { ffi::lua_type(state, slot(index)) } != ffi::LUA_TTABLE {
-            continue;
-        }
-        let Some(param) = params.get(index - 1) else {
+    for (position, slot) in stack.args().enumerate() {
+        let (Some(table), Some(param)) = (slot.as_table(), params.get(position)) else {
             continue;
         };
         let refused = |refusal: Refusal, conversion: &Conversion| {
-            refusal.into_error(bound.native(), index, "table", conversion)
+            refusal.into_error(bound.native(), position + 1, "table", conversion)
         };
         let Some(element) = list_element(param.ty) else {
             return Err(refused(Refusal::Type(Mismatch::Type("table")), &conversion));
         };
-        // SAFETY: as above.
-        match unsafe { table_to_list(state, slot(index), element, 0, &mut conversion) } {
+        match table_to_list(stack, table, element, 0, &mut conversion) {
             Ok(list) => lists.push(Value::List(list)),
             Err(refusal) => return Err(refused(refusal, &conversion)),
         }
     }
     let mut tables = lists.iter();
-    let mut lent = Vec::with_capacity(count);
-    for index in 1..=count {
-        // SAFETY: `index` is an argument's slot, which stays on the stack for the call.
-        lent.push(match unsafe { lend(state, slot(index)) } {
+    let mut lent = Vec::with_capacity(stack.arg_count());
+    for (position, slot) in stack.args().enumerate() {
+        lent.push(match slot.lend() {
             Ok(Some(arg)) => arg,
-            Ok(None) if index <= params.len() => tables.next().map_or(ArgRef::Void, Value::lend),
+            Ok(None) if position < params.len() => tables.next().map_or(ArgRef::Void, Value::lend),
             Ok(None) => ArgRef::Void,
-            Err(unconverted) => return Err(argument_error(bound, index, &unconverted)),
+            Err(unconverted) => return Err(argument_error(bound, position + 1, &unconverted)),
         });
     }
     // What the conversion left of the limit is what the native may still copy.
     with_copy_allowance(conversion.remaining(), || bound.call_lent(&lent))
-}
-
-/// The stack index of argument `index` (from 1); an index past `c_int` cannot be a slot.
-fn slot(index: usize) -> c_int {
-    c_int::try_from(index).unwrap_or(c_int::MAX)
 }
 
 /// The error of argument `index` (from 1) that does not convert.
@@ -278,160 +260,77 @@ fn argument_error(bound: &BoundNative, index: usize, unconverted: &Unconverted) 
     Error::msg(unconverted.argument_message(bound.native(), index, "table"))
 }
 
-/// The value at `index` lent as an argument: `Ok(None)` for a table (converted before).
-/// A string is borrowed: Lua keeps its bytes while it is on the stack.
-///
-/// # Safety
-/// `index` is a valid, absolute index of `state`'s stack, and its value stays there for
-/// as long as the returned bytes are used.
-#[inline(always)]
-unsafe fn lend<'a>(
-    state: *mut ffi::lua_State,
-    index: c_int,
-) -> Result<Option<ArgRef<'a>>, Unconverted> {
-    // SAFETY (each block): `index` is valid; each read matches the type just checked.
-    Ok(Some(match unsafe { ffi::lua_type(state, index) } {
-        ffi::LUA_TNIL | ffi::LUA_TNONE => ArgRef::Void,
-        ffi::LUA_TBOOLEAN => ArgRef::Bool(unsafe { ffi::lua_toboolean(state, index) } != 0),
-        ffi::LUA_TNUMBER => {
-            // An integer, or a float with an integral value in range (Lua converts exactly
-            // those): an int. Any other float stays a float.
-            let mut is_int = 0;
-            let n = unsafe { ffi::lua_tointegerx(state, index, &mut is_int) };
-            if is_int != 0 {
-                ArgRef::Int(n)
-            } else {
-                ArgRef::Float(unsafe { ffi::lua_tonumberx(state, index, std::ptr::null_mut()) })
-            }
-        }
-        ffi::LUA_TSTRING => ArgRef::Bytes(unsafe { string_bytes(state, index) }),
-        ffi::LUA_TTABLE => return Ok(None),
-        other => {
-            return Err(Unconverted::new(format!(
-                "is a Lua {}, which has no script type",
-                unsafe { type_name(state, other) }
-            )));
-        }
-    }))
-}
-
-/// The bytes of the string at `index`.
-///
-/// # Safety
-/// The value at `index` is a string (so `lua_tolstring` does not convert it in place),
-/// and it stays on the stack for as long as the bytes are used.
-unsafe fn string_bytes<'a>(state: *mut ffi::lua_State, index: c_int) -> &'a [u8] {
-    let mut len = 0usize;
-    // SAFETY: a string's `lua_tolstring` is its own buffer of `len` bytes, which Lua
-    // does not move or free while the string is on the stack.
-    unsafe {
-        let bytes = ffi::lua_tolstring(state, index, &mut len);
-        std::slice::from_raw_parts(bytes.cast::<u8>(), len)
-    }
-}
-
-/// Lua's name of type tag `tag`: `function`, `userdata`, ...
-///
-/// # Safety
-/// `tag` is a Lua type tag.
-unsafe fn type_name(state: *mut ffi::lua_State, tag: c_int) -> String {
-    // SAFETY: `lua_typename` returns a static, NUL-terminated name for every tag.
-    unsafe { CStr::from_ptr(ffi::lua_typename(state, tag)) }
-        .to_string_lossy()
-        .into_owned()
-}
-
-/// The sequence table at `index` as a script list of `element` values (raw reads:
-/// metatables are not consulted), charged to `conversion`: a string is copied once per
-/// call however often it appears, a table reached twice is converted once, and a nested
-/// table is converted only where `element` is a list.
-///
-/// # Safety
-/// `index` is an absolute index of a table on `state`'s stack. Nothing here raises a Lua
-/// error: raw reads and `lua_next` over a table nothing modifies do not.
-unsafe fn table_to_list(
-    state: *mut ffi::lua_State,
-    index: c_int,
+/// The sequence `table` as a script list of `element` values (raw reads: metatables are
+/// not consulted), charged to `conversion`: a string is copied once per call however
+/// often it appears, a table reached twice is converted once, and a nested table is
+/// converted only where `element` is a list.
+fn table_to_list(
+    stack: CallStack<'_>,
+    table: Table<'_>,
     element: ScriptType,
     depth: usize,
     conversion: &mut Conversion,
 ) -> Result<ScriptList, Refusal> {
-    // SAFETY: `index` is a table; its address identifies it while the call holds it.
-    let key = unsafe { ffi::lua_topointer(state, index) } as usize;
-    // SAFETY (each block): `index` is the table; the stack has the room just checked, and
-    // every value pushed is popped before the next step.
-    let len = || {
-        if unsafe { ffi::lua_checkstack(state, 3) } == 0 {
-            return Err(Unconverted::new("is a table too deep for Lua's stack".to_string()).into());
-        }
-        Ok(unsafe { sequence_len(state, index) }?)
-    };
-    conversion.list(key, element, depth, "table", len, |conversion, position| {
-        let key = ffi::lua_Integer::try_from(position).unwrap_or(ffi::lua_Integer::MAX);
-        unsafe { ffi::lua_rawgeti(state, index, key) };
-        let top = unsafe { ffi::lua_gettop(state) };
-        let item = unsafe { element_value(state, top, element, depth, conversion) };
-        unsafe { ffi::lua_pop(state, 1) };
-        item
-    })
+    let len = || Ok(sequence_len(stack, table)?);
+    conversion.list(
+        table.address(),
+        element,
+        depth,
+        "table",
+        len,
+        |conversion, position| {
+            stack.with_raw_get(table, position, |item| {
+                element_value(stack, item, element, depth, conversion)
+            })?
+        },
+    )
 }
 
-/// The value at `index` (an element of a table converted at `depth`) as an `element`.
-///
-/// # Safety
-/// `index` is a valid, absolute index of `state`'s stack, with room for 3 more values.
-unsafe fn element_value(
-    state: *mut ffi::lua_State,
-    index: c_int,
+/// `item` (an element of a table converted at `depth`) as an `element`.
+fn element_value(
+    stack: CallStack<'_>,
+    item: Slot<'_>,
     element: ScriptType,
     depth: usize,
     conversion: &mut Conversion,
 ) -> Result<Value, Refusal> {
-    // SAFETY (each block): `index` is valid; each read matches the type just checked.
-    match unsafe { ffi::lua_type(state, index) } {
-        ffi::LUA_TTABLE => match list_element(element) {
-            Some(inner) => unsafe { table_to_list(state, index, inner, depth + 1, conversion) }
-                .map(Value::List),
+    if let Some(table) = item.as_table() {
+        return match list_element(element) {
+            Some(inner) => {
+                table_to_list(stack, table, inner, depth + 1, conversion).map(Value::List)
+            }
             None => Err(Refusal::Type(Mismatch::Type("table"))),
-        },
-        ffi::LUA_TSTRING => {
-            let bytes = unsafe { string_bytes(state, index) };
-            conversion
-                .string(bytes.as_ptr() as usize, bytes)
-                .map(Value::Str)
-        }
-        _ => match unsafe { lend(state, index) } {
-            Ok(Some(arg)) => Ok(arg.to_value()),
-            Ok(None) => Err(Refusal::Type(Mismatch::Type("table"))),
-            Err(unconverted) => Err(unconverted.into()),
-        },
+        };
+    }
+    match item.lend()? {
+        Some(ArgRef::Bytes(bytes)) => conversion
+            .string(bytes.as_ptr() as usize, bytes)
+            .map(Value::Str),
+        Some(arg) => Ok(arg.to_value()),
+        None => Err(Refusal::Type(Mismatch::Type("table"))),
     }
 }
 
-/// The length of the sequence table at `index`, or why it is not one.
-///
-/// # Safety
-/// `index` is an absolute index of a table on `state`'s stack, with room for 3 more values.
-unsafe fn sequence_len(state: *mut ffi::lua_State, index: c_int) -> Result<usize, Unconverted> {
-    // SAFETY (each block): `index` is the table; `lua_next` pushes a key and a value,
-    // both popped before the next step (the key on the last, when `lua_next` pops it).
-    let len = unsafe { ffi::lua_rawlen(state, index) };
+/// The length of the sequence `table`, or why it is not one.
+fn sequence_len(stack: CallStack<'_>, table: Table<'_>) -> Result<usize, Unconverted> {
+    let len = table.raw_len();
     let mut entries = 0usize;
-    unsafe { ffi::lua_pushnil(state) };
-    while unsafe { ffi::lua_next(state, index) } != 0 {
-        let in_sequence = unsafe { ffi::lua_isinteger(state, -2) } != 0 && {
-            let key = unsafe { ffi::lua_tointegerx(state, -2, std::ptr::null_mut()) };
-            usize::try_from(key).is_ok_and(|key| key >= 1 && key <= len)
-        };
+    let walk = stack.for_each_entry(table, |key, _value| {
+        let in_sequence = key.is_integer()
+            && key
+                .integer()
+                .and_then(|key| usize::try_from(key).ok())
+                .is_some_and(|key| key >= 1 && key <= len);
         if !in_sequence {
-            let key = unsafe { key_text(state, -2) };
-            unsafe { ffi::lua_pop(state, 2) };
-            return Err(Unconverted::new(format!(
-                "is a Lua table that is not a sequence (it has the key {key}), so not a list"
-            )));
+            return ControlFlow::Break(key.key_text());
         }
         entries += 1;
-        unsafe { ffi::lua_pop(state, 1) };
+        ControlFlow::Continue(())
+    })?;
+    if let ControlFlow::Break(key) = walk {
+        return Err(Unconverted::new(format!(
+            "is a Lua table that is not a sequence (it has the key {key}), so not a list"
+        )));
     }
     if entries != len {
         return Err(Unconverted::new(
@@ -439,25 +338,4 @@ unsafe fn sequence_len(state: *mut ffi::lua_State, index: c_int) -> Result<usize
         ));
     }
     Ok(len)
-}
-
-/// A table key as an error shows it.
-///
-/// # Safety
-/// `index` is a valid index of `state`'s stack.
-unsafe fn key_text(state: *mut ffi::lua_State, index: c_int) -> String {
-    // SAFETY (each block): each read matches the type just checked.
-    match unsafe { ffi::lua_type(state, index) } {
-        ffi::LUA_TSTRING => format!(
-            "{:?}",
-            String::from_utf8_lossy(unsafe { string_bytes(state, index) })
-        ),
-        ffi::LUA_TNUMBER if unsafe { ffi::lua_isinteger(state, index) } != 0 => {
-            unsafe { ffi::lua_tointegerx(state, index, std::ptr::null_mut()) }.to_string()
-        }
-        ffi::LUA_TNUMBER => {
-            unsafe { ffi::lua_tonumberx(state, index, std::ptr::null_mut()) }.to_string()
-        }
-        other => format!("of type {}", unsafe { type_name(state, other) }),
-    }
 }

@@ -50,6 +50,8 @@ mod bridge;
 mod c_function;
 #[cfg(feature = "check")]
 pub mod check;
+#[cfg(feature = "bridge")]
+mod stack;
 
 #[cfg(feature = "bridge")]
 pub use bridge::{install, install_modules};
