@@ -177,7 +177,7 @@ fn a_result_lua_cannot_take_is_dropped_not_leaked() {
     );
 }
 
-/// RELIABILITY.md, round 3, item 8: `memory.buffer.read` makes one copy of the buffer for
+/// docs/history/reliability.md, round 3, item 8: `memory.buffer.read` makes one copy of the buffer for
 /// the script (the native's string) and the engine one more (its own string), the first
 /// freed when the call returns: in Lua the bytes a read allocates are at most twice the
 /// buffer. Rhai's string type copies text made from Rust once more inside (a hand-written

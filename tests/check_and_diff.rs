@@ -201,7 +201,7 @@ fn hosts_run_the_goost_check_as_a_library_call() {
     assert_eq!(findings[1].message, "nesting is deeper than 64 levels");
 }
 
-/// RELIABILITY.md, round 3, items 10 and 13: spec files and pages are read through a
+/// docs/history/reliability.md, round 3, items 10 and 13: spec files and pages are read through a
 /// limit (`/dev/zero` reached 4 GB), a page that cannot be read is not called "missing",
 /// and the check's size error names no option it does not take.
 #[test]

@@ -1,5 +1,5 @@
 //! A collector that panics does not stop the cycle, the other collectors or the pacer
-//! (RELIABILITY.md, round 2, item 6). One test in its own binary: collectors and the
+//! (docs/history/reliability.md, round 2, item 6). One test in its own binary: collectors and the
 //! pacer are process-wide.
 
 use std::sync::Arc;

@@ -1,5 +1,5 @@
 //! Dropping a context releases everything it held from the process-wide GC figures
-//! (RELIABILITY.md, round 2, item 4). One test in its own binary: the figures are
+//! (docs/history/reliability.md, round 2, item 4). One test in its own binary: the figures are
 //! process-wide, so no other test may move them meanwhile.
 
 use goost_memory::{Context, MemoryContext, Value, gc};

@@ -1,5 +1,5 @@
 //! A host's own `FromValue` that panics is contained in every host, as the native's own
-//! panic is: an error naming the native, and the context goes on working (RELIABILITY.md,
+//! panic is: an error naming the native, and the context goes on working (docs/history/reliability.md,
 //! round 3, item 7).
 
 use goost_memory::{ArgRef, Context, FromValue, Mismatch, ScriptType, host, native};

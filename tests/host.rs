@@ -485,7 +485,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     );
 }
 
-/// RELIABILITY.md, round 3, item 9: 30,000 indexings in a row overflowed the stack in
+/// docs/history/reliability.md, round 3, item 9: 30,000 indexings in a row overflowed the stack in
 /// the parser, the evaluator and `Drop`, even in dead code and in `check`.
 #[test]
 fn a_long_indexing_chain_is_a_nesting_error_not_a_stack_overflow() {
@@ -746,7 +746,7 @@ fn a_memory_limit_bounds_the_lists_a_script_keeps() {
     );
 }
 
-/// RELIABILITY.md, round 3, items 12 and 13: the REPL echoed bytes that are not UTF-8 as
+/// docs/history/reliability.md, round 3, items 12 and 13: the REPL echoed bytes that are not UTF-8 as
 /// U+FFFD while `print` writes them, ended at a line that is not UTF-8, and parsed a long
 /// open block again on every line (a 10,000-line block took 19.6 s).
 #[test]

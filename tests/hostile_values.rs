@@ -1,4 +1,4 @@
-//! Hostile values through the Lua and Rhai bridges and the goost host (RELIABILITY.md,
+//! Hostile values through the Lua and Rhai bridges and the goost host (docs/history/reliability.md,
 //! round 3, items 1 and 2): a table or array is converted only as far as its parameter's
 //! type asks, within the context's conversion limit, sharing what the engine shares.
 //! Every case here aborted the process (or grew it past 2 GB) before.

@@ -417,7 +417,7 @@ fn natives_called_from_a_thread_local_destructor_work() {
     assert_eq!(ctx.live_objects(), 1);
 }
 
-/// RELIABILITY.md, round 3, item 11: `<` on strings, a native's copy or hash, and
+/// docs/history/reliability.md, round 3, item 11: `<` on strings, a native's copy or hash, and
 /// formatting a list were not charged, so `--max-steps` let them run for tens of seconds.
 #[test]
 fn max_steps_charges_ordering_natives_and_formatting() {
@@ -464,7 +464,7 @@ fn max_steps_charges_ordering_natives_and_formatting() {
     );
 }
 
-/// RELIABILITY.md, round 3, item 10: `print` built its whole line before any limit looked
+/// docs/history/reliability.md, round 3, item 10: `print` built its whole line before any limit looked
 /// (3,000 arguments of 256 KiB reached 754 MB); now it is charged first and written value
 /// by value, so the step limit stops it before anything is written.
 #[test]

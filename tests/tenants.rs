@@ -1,5 +1,5 @@
 //! Tenants: each context has its own GC percentage and pacing, and a host can refuse a
-//! context the operations that act on the whole process (RELIABILITY.md, round 3, item 6).
+//! context the operations that act on the whole process (docs/history/reliability.md, round 3, item 6).
 //! One binary of its own: process collectors and `numGC` are process-wide.
 
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! Several engines on one context, on several threads (RELIABILITY.md, round 3, items 3
+//! Several engines on one context, on several threads (docs/history/reliability.md, round 3, items 3
 //! to 5): a GC cycle never waits for an engine that another thread is running, and
 //! dropping an engine removes what its install added.
 

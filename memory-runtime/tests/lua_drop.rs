@@ -1,5 +1,5 @@
 //! Dropping a Lua state releases the context it held, from the process-wide GC figures
-//! (RELIABILITY.md, round 2, item 4). One test in its own binary: the figures are
+//! (docs/history/reliability.md, round 2, item 4). One test in its own binary: the figures are
 //! process-wide.
 
 use goost_bind::Context;

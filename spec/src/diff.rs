@@ -291,7 +291,7 @@ mod tests {
     use super::*;
     use crate::parse;
 
-    /// RELIABILITY.md, round 3, item 13: the advice named a version the parser refuses.
+    /// docs/history/reliability.md, round 3, item 13: the advice named a version the parser refuses.
     #[test]
     fn no_version_past_the_largest_is_advised() {
         let old =
@@ -306,7 +306,7 @@ mod tests {
         );
     }
 
-    /// RELIABILITY.md, round 3, item 12: a diff of 40,000 functions took 21 s (each looked
+    /// docs/history/reliability.md, round 3, item 12: a diff of 40,000 functions took 21 s (each looked
     /// up by a walk over all); now by hash, with every function renamed or kept.
     #[test]
     fn a_diff_of_forty_thousand_functions_finds_every_rename() {

@@ -169,7 +169,7 @@ mod engines_tests {
     use super::*;
     use crate::parse;
 
-    /// RELIABILITY.md, round 3, item 13: a `|` in a description ended its table cell.
+    /// docs/history/reliability.md, round 3, item 13: a `|` in a description ended its table cell.
     #[test]
     fn a_bar_in_a_description_stays_inside_its_cell() {
         let spec = crate::parse("module m\ngroup m.g\n  fn f() -> int\n    | a | b\n").unwrap();

@@ -600,7 +600,7 @@ example goost
         );
     }
 
-    /// RELIABILITY.md, round 3, item 13: a name is a group or a function, not both (the Lua
+    /// docs/history/reliability.md, round 3, item 13: a name is a group or a function, not both (the Lua
     /// definitions wrote the group's table over the function).
     #[test]
     fn reports_a_group_and_a_function_of_one_name() {
@@ -614,7 +614,7 @@ example goost
         );
     }
 
-    /// RELIABILITY.md, round 3, items 9 and 12: a type nested 100,000 deep overflowed the
+    /// docs/history/reliability.md, round 3, items 9 and 12: a type nested 100,000 deep overflowed the
     /// parser's stack, and 4,000 deep took 22 s.
     #[test]
     fn a_type_nested_past_the_limit_is_an_error_not_a_stack_overflow() {
@@ -639,7 +639,7 @@ example goost
         .unwrap();
     }
 
-    /// RELIABILITY.md, round 3, item 12: 80,000 functions in one group took over 60 s (a
+    /// docs/history/reliability.md, round 3, item 12: 80,000 functions in one group took over 60 s (a
     /// duplicate check per function over all before it); names are now found by hash.
     #[test]
     fn a_spec_of_eighty_thousand_functions_parses() {

@@ -361,7 +361,7 @@ mod tests {
         );
     }
 
-    /// RELIABILITY.md, round 3, item 13: a byte-order mark was a syntax error.
+    /// docs/history/reliability.md, round 3, item 13: a byte-order mark was a syntax error.
     #[test]
     fn a_byte_order_mark_is_skipped_as_lua_skips_it() {
         let spec = spec();
@@ -400,7 +400,7 @@ mod tests {
         assert!(check("local s = \"`\" -- `\n", &checker).is_empty());
     }
 
-    /// RELIABILITY.md, round 3, item 10: 1,000,000 lines of `x = 1` (6 MB) took the check
+    /// docs/history/reliability.md, round 3, item 10: 1,000,000 lines of `x = 1` (6 MB) took the check
     /// to 3.9 GB; it is refused at the token past the limit, the tokens read one at a time.
     #[test]
     fn a_script_past_the_token_limit_is_a_finding() {
@@ -433,7 +433,7 @@ mod tests {
             format!("x = {}1", "- ".repeat(100_000)),
             format!("x = {}", vec!["'a'"; 100_000].join(" .. ")),
             format!("{}{}", "do ".repeat(100_000), "end ".repeat(100_000)),
-            // RELIABILITY.md, round 3, item 9: left-associative chains overflowed too.
+            // docs/history/reliability.md, round 3, item 9: left-associative chains overflowed too.
             format!("x = {}", vec!["1"; 200_000].join(" + ")),
             format!("x = {}", vec!["a"; 200_000].join(" and ")),
             format!("x = {}", vec!["f(1)"; 200_000].join(" * ")),

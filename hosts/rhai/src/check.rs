@@ -126,7 +126,7 @@ mod tests {
         assert_eq!((findings[0].line, findings[0].col), (1, 9));
     }
 
-    /// RELIABILITY.md, round 3, item 10: the Rhai check builds a whole syntax tree, so a
+    /// docs/history/reliability.md, round 3, item 10: the Rhai check builds a whole syntax tree, so a
     /// script is bounded by its token count first.
     #[test]
     fn a_script_past_the_token_limit_is_a_finding() {
