@@ -212,8 +212,8 @@ fn run_script(
         max_steps,
     ) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            complain(&message);
+        Err(error) => {
+            complain(&error.to_string());
             ExitCode::FAILURE
         }
     }

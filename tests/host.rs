@@ -100,7 +100,7 @@ fn error_under_limit(source: &str, limit: usize) -> String {
     let ctx = Context::builder().memory_limit(limit).build();
     match host::run("t.goost", source, &ctx, std::io::sink()) {
         Ok(()) => panic!("script succeeded under a limit of {limit}"),
-        Err(e) => e,
+        Err(e) => e.to_string(),
     }
 }
 
@@ -470,7 +470,7 @@ fn output_printed_before_an_error_is_kept() {
         &mut out,
     );
     assert_eq!(
-        result,
+        result.map_err(String::from),
         Err("t.goost:2:9: division by zero in `/`".to_string())
     );
     assert_eq!(String::from_utf8(out).unwrap(), "before\n");

@@ -287,6 +287,7 @@ fn no_integer_reaches_another_contexts_objects() {
 /// `host::run_limited` on a fresh context, printing nowhere.
 fn run_steps(file: &str, source: &str, max_steps: u64) -> Result<(), String> {
     host::run_limited(file, source, &Context::new(), std::io::sink(), max_steps)
+        .map_err(String::from)
 }
 
 #[test]

@@ -143,6 +143,38 @@ fn goost_reports_wrong_arguments_exactly() {
 }
 
 #[test]
+fn goost_errors_keep_the_natives_error_value() {
+    let error = host::run(
+        "t.goost",
+        "import memory
+let b = memory.buffer.new()
+memory.buffer.free(b)
+print(memory.buffer.len(b))
+",
+        &Context::new(),
+        std::io::sink(),
+    )
+    .unwrap_err();
+    // The text is the command's, and a host that treats the error as text still can.
+    assert_eq!(error, "t.goost:4:7: memory.buffer.len: handle 1 was freed");
+    assert_eq!(error.file(), "t.goost");
+    // `source()` is the native's own error, in which the module's error type is found.
+    let source = std::error::Error::source(&error).expect("a native's error has a source");
+    let native = source
+        .downcast_ref::<goost_memory::Error>()
+        .expect("the source is the native's goost_memory::Error");
+    assert_eq!(
+        native.downcast_ref::<goost_memory::MemoryError>(),
+        Some(&goost_memory::MemoryError::FreedHandle { handle: 1 })
+    );
+    assert_eq!(error.native_error(), Some(native));
+    // An error of the script itself has no source.
+    let error = host::run("t.goost", "print(1 / 0)", &Context::new(), std::io::sink()).unwrap_err();
+    assert_eq!(error, "t.goost:1:9: division by zero in `/`");
+    assert!(std::error::Error::source(&error).is_none());
+}
+
+#[test]
 fn goost_strings_are_bytes_through_the_memory_module() {
     assert_eq!(
         goost(

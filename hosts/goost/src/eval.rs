@@ -392,7 +392,7 @@ impl<'a, W: Write> Machine<'a, W> {
                     ))),
                 };
                 self.stack.truncate(base);
-                let value = result.map_err(|error| HostError::at(*pos, error.to_string()))?;
+                let value = result.map_err(|error| HostError::of_native(*pos, error))?;
                 // A result the native made (a read's copy) is charged as that copy.
                 self.charge(steps_for_bytes(value.held_bytes()), *pos)?;
                 Ok(value)

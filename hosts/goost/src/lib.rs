@@ -12,6 +12,7 @@ mod eval;
 mod lexer;
 mod parser;
 pub mod repl;
+mod run_error;
 
 use std::fmt;
 use std::io::Write;
@@ -21,6 +22,7 @@ use goost_bind::{Context, Registry};
 pub use ast::Program;
 pub use eval::{DEFAULT_MAX_STRING, Machine, STEP_UNIT};
 pub use lexer::Pos;
+pub use run_error::RunError;
 
 /// An error at a place in the script. One pointer wide, so the evaluator's results stay
 /// small on the path where nothing fails.
@@ -33,6 +35,8 @@ struct Details {
     message: String,
     /// The source ended before the construct did: more input could complete it.
     incomplete: bool,
+    /// The error of the native whose call this is, kept whole for the host.
+    native: Option<goost_bind::Error>,
 }
 
 impl HostError {
@@ -43,7 +47,26 @@ impl HostError {
             pos,
             message,
             incomplete: false,
+            native: None,
         }))
+    }
+
+    /// The error of a native called at `pos`: its text is the message, and the error
+    /// itself is kept ([`HostError::native_error`], and [`std::error::Error::source`]).
+    #[cold]
+    pub fn of_native(pos: Pos, error: goost_bind::Error) -> HostError {
+        HostError(Box::new(Details {
+            pos,
+            message: error.to_string(),
+            incomplete: false,
+            native: Some(error),
+        }))
+    }
+
+    /// The native's own error, when a native's call failed: a host finds its module's
+    /// error type in it with [`goost_bind::Error::downcast_ref`].
+    pub fn native_error(&self) -> Option<&goost_bind::Error> {
+        self.0.native.as_ref()
     }
 
     /// The same error, marked as found at the end of the input (an unterminated string,
@@ -79,6 +102,14 @@ impl fmt::Display for HostError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let pos = self.pos();
         write!(f, "{}:{}: {}", pos.line, pos.col, self.message())
+    }
+}
+
+impl std::error::Error for HostError {
+    /// The native's error, when a native's call failed.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.native_error()
+            .map(|error| error as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -155,9 +186,10 @@ pub fn check(
     }
 }
 
-/// Loads and runs `source` on `ctx`, printing to `out`. Errors read
-/// `FILE:LINE:COL: message`, with `file` as the name.
-pub fn run(file: &str, source: &str, ctx: &Context, out: impl Write) -> Result<(), String> {
+/// Loads and runs `source` on `ctx`, printing to `out`. An error displays as
+/// `FILE:LINE:COL: message`, with `file` as the name; when a native's call failed, its
+/// [`source`](std::error::Error::source) is the native's [`goost_bind::Error`].
+pub fn run(file: &str, source: &str, ctx: &Context, out: impl Write) -> Result<(), RunError> {
     run_limited(file, source, ctx, out, u64::MAX)
 }
 
@@ -169,15 +201,15 @@ pub fn run_limited(
     ctx: &Context,
     out: impl Write,
     max_steps: u64,
-) -> Result<(), String> {
-    let program = load(source, Registry::global()).map_err(|e| e.display_in(file))?;
+) -> Result<(), RunError> {
+    let program = load(source, Registry::global()).map_err(|e| RunError::script(file, e))?;
     let mut machine = eval::Machine::new(ctx, out).with_max_steps(max_steps);
-    let ran = machine.run(&program).map_err(|e| e.display_in(file));
+    let ran = machine.run(&program).map_err(|e| RunError::script(file, e));
     // Output printed before an error is kept: flush it either way, and report a failed
     // flush unless the run itself failed (its error comes first).
     let flushed = machine
         .finish()
         .map(drop)
-        .map_err(|e| format!("{file}: cannot write the output: {e}"));
+        .map_err(|e| RunError::output(file, e));
     ran.and(flushed)
 }
