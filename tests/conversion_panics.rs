@@ -54,7 +54,10 @@ fn rhai_reports_a_panicking_conversion_and_goes_on() {
     let mut engine = Engine::new();
     rhai::install(&mut engine, Context::new()).unwrap();
     let error = engine.eval::<i64>("fragile::num::half(13)").unwrap_err();
-    assert_eq!(error.to_string(), format!("Runtime error: {PANICKED}"));
+    assert_eq!(
+        error.to_string(),
+        format!("Runtime error: {PANICKED} (line 1, position 15)")
+    );
     assert_eq!(engine.eval::<i64>("fragile::num::half(8)").unwrap(), 4);
 }
 

@@ -214,7 +214,7 @@ mod rhai {
         let engine = engine(limited());
         assert_eq!(
             error(&engine, &format!("{SHARED_STRING} memory::buffer::len(a)")),
-            "Runtime error: memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got array"
+            "Runtime error: memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got array (line 1, position 101)"
         );
     }
 
@@ -229,7 +229,7 @@ mod rhai {
             "Runtime error: hostile.lists.count(xs: list<string>) -> int: argument 1 (xs) \
              expects list<string>, got a list whose strings would take 8589934592 bytes to \
              copy, past the 65929184 bytes this call may copy (take it as \
-             `ListRef<&str>` or `Vec<ScriptString>`, which share the strings)"
+             `ListRef<&str>` or `Vec<ScriptString>`, which share the strings) (line 1, position 101)"
         );
         let limited = engine(limited());
         assert_eq!(
@@ -238,7 +238,7 @@ mod rhai {
                 &format!("{SHARED_STRING} hostile::lists::count(a)")
             ),
             "Runtime error: hostile.lists.count(xs: list<string>) -> int: argument 1 (xs) would \
-             take more than 1048576 bytes to convert (the context's conversion limit)"
+             take more than 1048576 bytes to convert (the context's conversion limit) (line 1, position 101)"
         );
         let n: i64 = limited
             .eval("let a = []; for i in 0..1000 { a.push(\"abc\"); } hostile::lists::count(a)")

@@ -585,6 +585,72 @@ mod rhai {
     }
 
     #[test]
+    fn rhai_native_errors_are_placed_at_their_call_as_rhais_own_are() {
+        let engine = engine();
+        let error = engine
+            .run("let b = memory::buffer::new();\nmemory::buffer::free(b);\nlet n =  memory::buffer::len(b);")
+            .unwrap_err();
+        assert_eq!(error.position(), rhai::rhai::Position::new(3, 26));
+        assert_eq!(
+            error.to_string(),
+            "Runtime error: memory.buffer.len: handle 1 was freed (line 3, position 26)"
+        );
+        // At the called name, as Rhai places its own errors of a call (an unknown
+        // function, a wrong argument type); its operators at the operator.
+        let own = engine.run("let b = 1;\n\nlet n =  b / 0;").unwrap_err();
+        assert_eq!(
+            own.to_string(),
+            "Division by zero: 1 / 0 (line 3, position 12)"
+        );
+    }
+
+    #[test]
+    fn rhai_errors_as_values_reach_the_host_whole_and_scripts_as_text() {
+        let mut valued = Engine::new();
+        rhai::Installer::new(Context::new())
+            .error_values()
+            .install(&mut valued)
+            .unwrap();
+        let error = valued
+            .run("let b = memory::buffer::new(); memory::buffer::free(b); memory::buffer::len(b)")
+            .unwrap_err();
+        let rhai::rhai::EvalAltResult::ErrorRuntime(value, position) = *error else {
+            panic!("expected a runtime error");
+        };
+        assert_eq!(position, rhai::rhai::Position::new(1, 73));
+        let native = value
+            .try_cast::<goost_memory::Error>()
+            .expect("the value is the native's goost_memory::Error");
+        assert_eq!(
+            native.downcast_ref::<goost_memory::MemoryError>(),
+            Some(&goost_memory::MemoryError::FreedHandle { handle: 1 })
+        );
+        // A script that catches it sees its text (the slot of handle 1 reused: a new
+        // generation).
+        let caught: String = valued
+            .eval(
+                "let b = memory::buffer::new(); memory::buffer::free(b);
+                 let r = \"\";
+                 try { memory::buffer::len(b); } catch (e) { r = `${e} | ` + e.to_string(); }
+                 r",
+            )
+            .unwrap();
+        assert_eq!(
+            caught,
+            "memory.buffer.len: handle 4294967297 was freed | memory.buffer.len: handle 4294967297 was freed"
+        );
+        // By default the value is the text.
+        let error = engine().run("memory::buffer::len(7)").unwrap_err();
+        let rhai::rhai::EvalAltResult::ErrorRuntime(value, _) = *error else {
+            panic!("expected a runtime error");
+        };
+        assert_eq!(
+            value.into_string().as_deref(),
+            Ok("memory.buffer.len: handle 7 is not a buffer handle: this context never issued it")
+        );
+    }
+
+    #[test]
     #[allow(deprecated)] // Rhai marks `on_parse_token` volatile, not deprecated.
     fn rhai_install_never_replaces_a_hosts_token_mapper_and_chains_one_handed_over() {
         use goost_memory::hosts::rhai::rhai::{LexError, Token};
@@ -641,24 +707,24 @@ mod rhai {
         let error = |script: &str| engine.run(script).unwrap_err().to_string();
         assert_eq!(
             error("shapes::num::sum([1, \"x\"])"),
-            "Runtime error: shapes.num.sum(xs: list<int>) -> int: argument 1 (xs) expects list<int>, got a list whose element 2 is string"
+            "Runtime error: shapes.num.sum(xs: list<int>) -> int: argument 1 (xs) expects list<int>, got a list whose element 2 is string (line 1, position 14)"
         );
         assert_eq!(
             error("shapes::num::hypot(\"3\", 4.0)"),
-            "Runtime error: shapes.num.hypot(x: float, y: float) -> float: argument 1 (x) expects float, got string"
+            "Runtime error: shapes.num.hypot(x: float, y: float) -> float: argument 1 (x) expects float, got string (line 1, position 14)"
         );
         // A wrong count is the native's own error, not Rhai's "function not found".
         assert_eq!(
             error("shapes::num::hypot(1.0)"),
-            "Runtime error: shapes.num.hypot(x: float, y: float) -> float: expects 2 arguments, got 1"
+            "Runtime error: shapes.num.hypot(x: float, y: float) -> float: expects 2 arguments, got 1 (line 1, position 14)"
         );
         assert_eq!(
             error("shapes::wide::total(1, 2, 3, 4, 5)"),
-            "Runtime error: shapes.wide.total(a: int, b: int, c: int, d: int, e: int, f: int) -> int: expects 6 arguments, got 5"
+            "Runtime error: shapes.wide.total(a: int, b: int, c: int, d: int, e: int, f: int) -> int: expects 6 arguments, got 5 (line 1, position 15)"
         );
         assert_eq!(
             error("shapes::text::pad(\"a\", 1.5)"),
-            "Runtime error: shapes.text.pad(s: string, width: int?) -> string: argument 2 (width) expects int?, got float"
+            "Runtime error: shapes.text.pad(s: string, width: int?) -> string: argument 2 (width) expects int?, got float (line 1, position 15)"
         );
     }
 }

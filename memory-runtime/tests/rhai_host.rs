@@ -97,18 +97,18 @@ fn errors_carry_the_natives_text() {
     let message = |script: &str| engine.run(script).unwrap_err().to_string();
     assert_eq!(
         message("memory::buffer::read(999)"),
-        "Runtime error: memory.buffer.read: handle 999 is not a buffer handle: this context never issued it"
+        "Runtime error: memory.buffer.read: handle 999 is not a buffer handle: this context never issued it (line 1, position 17)"
     );
     assert_eq!(
         message("memory::buffer::write(memory::buffer::new(), 5)"),
-        "Runtime error: memory.buffer.write(id: int, data: string) -> bool: argument 2 (data) expects string, got int"
+        "Runtime error: memory.buffer.write(id: int, data: string) -> bool: argument 2 (data) expects string, got int (line 1, position 17)"
     );
     assert_eq!(
         message("memory::buffer::len([])"),
-        "Runtime error: memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got array"
+        "Runtime error: memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got array (line 1, position 17)"
     );
     assert_eq!(
         message("memory::buffer::len(#{a: 1})"),
-        "Runtime error: memory.buffer.len(id: int) -> int: argument 1 is a Rhai map, which has no script type"
+        "Runtime error: memory.buffer.len(id: int) -> int: argument 1 is a Rhai map, which has no script type (line 1, position 17)"
     );
 }

@@ -17,7 +17,24 @@ use goost_spec::Engine as ScriptEngine;
 
 use crate::names::reserved_new_as_name;
 
-type Outcome = Result<Dynamic, Box<EvalAltResult>>;
+type Outcome = Result<Dynamic, goost_bind::Error>;
+
+/// How an install's natives report their errors to Rhai.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum ErrorValues {
+    /// A runtime error whose value is the error's text (the default).
+    Text,
+    /// A runtime error whose value is the native's [`goost_bind::Error`] itself.
+    Error,
+}
+
+/// What every registration of one install shares.
+#[derive(Clone, Copy)]
+struct Calls {
+    /// The context's conversion limit, for array arguments.
+    conversion_limit: usize,
+    errors: ErrorValues,
+}
 
 /// Registers every registered module in `engine` as a static module, its natives
 /// running on `ctx`, and lets scripts write `memory::buffer::new()` (see the module docs).
@@ -63,6 +80,7 @@ pub struct Installer<'n> {
     ctx: Context,
     names: Option<&'n [&'n str]>,
     host_mapper: Option<Box<TokenMapper>>,
+    errors: ErrorValues,
 }
 
 impl<'n> Installer<'n> {
@@ -72,7 +90,24 @@ impl<'n> Installer<'n> {
             ctx,
             names: None,
             host_mapper: None,
+            errors: ErrorValues::Text,
         }
+    }
+
+    /// Makes a native's error reach the host whole: the runtime error's value is the
+    /// native's [`goost_bind::Error`] (`value.clone().try_cast::<goost_bind::Error>()`,
+    /// then [`goost_bind::Error::downcast_ref`] for the module's own error type), where by
+    /// default it is the error's text.
+    ///
+    /// The cost of the choice: Rhai displays a runtime error whose value is not a string
+    /// by the value's type name, so the host's `to_string()` of such an error reads
+    /// `Runtime error: goost_bind::error::Error (line 1, position 9)`; the text is
+    /// [`goost_bind::Error`]'s own `Display`. Scripts see no difference: the install
+    /// registers the type as `Error` with `to_string` and `to_debug`, so `print(e)` and
+    /// `"" + e` in a `catch` show the text.
+    pub fn error_values(mut self) -> Self {
+        self.errors = ErrorValues::Error;
+        self
     }
 
     /// Installs the modules called `names` only.
@@ -114,8 +149,19 @@ impl<'n> Installer<'n> {
             None => Registry::global().modules().collect(),
         };
         for module in modules {
-            let rhai = rhai_module(module, &self.ctx);
+            let rhai = rhai_module(module, &self.ctx, self.errors);
             engine.register_static_module(module.path.as_str(), rhai.into());
+        }
+        if self.errors == ErrorValues::Error {
+            // Scripts show the error as its text, as they do by default.
+            engine
+                .register_type_with_name::<goost_bind::Error>("Error")
+                .register_fn("to_string", |error: &mut goost_bind::Error| {
+                    error.to_string()
+                })
+                .register_fn("to_debug", |error: &mut goost_bind::Error| {
+                    error.to_string()
+                });
         }
         if set_mapper {
             #[allow(deprecated)] // Rhai marks this API volatile, not deprecated.
@@ -144,13 +190,17 @@ fn reads_new_as_name(engine: &Engine) -> bool {
 }
 
 /// A Rhai module for `module`: a sub-module per sub-module, a function per native.
-fn rhai_module(module: &Module, ctx: &Context) -> RhaiModule {
+fn rhai_module(module: &Module, ctx: &Context, errors: ErrorValues) -> RhaiModule {
     let mut out = RhaiModule::new();
     for (name, sub) in &module.submodules {
-        out.set_sub_module(*name, rhai_module(sub, ctx));
+        out.set_sub_module(*name, rhai_module(sub, ctx, errors));
     }
+    let calls = Calls {
+        conversion_limit: ctx.conversion_limit(),
+        errors,
+    };
     for (name, native) in &module.functions {
-        register(&mut out, name, native.bind(ctx), ctx.conversion_limit());
+        register(&mut out, name, native.bind(ctx), calls);
     }
     out
 }
@@ -175,7 +225,7 @@ const MOST_PARAMS: usize = 20;
 /// - each count again with every parameter `Dynamic` (listed untyped, under
 ///   [`WRONG_COUNT_COMMENT`]), which takes every other call: an int where a float goes, a
 ///   `Blob` where a string goes, or a wrong type or count, which the glue refuses.
-fn register(out: &mut RhaiModule, name: &str, bound: BoundNative, conversion_limit: usize) {
+fn register(out: &mut RhaiModule, name: &str, bound: BoundNative, calls: Calls) {
     let spec = bound.native().spec();
     let bound = std::sync::Arc::new(bound);
     let takes = spec.required_params()..=spec.params.len();
@@ -197,7 +247,7 @@ fn register(out: &mut RhaiModule, name: &str, bound: BoundNative, conversion_lim
                 .in_internal_namespace()
                 .with_params_info(params)
                 .with_comments([format!("/// {}", spec.description)]);
-            register_count(out, registration, &typed, &bound, conversion_limit);
+            register_count(out, registration, &typed, &bound, calls);
             if typed == untyped {
                 continue;
             }
@@ -207,7 +257,7 @@ fn register(out: &mut RhaiModule, name: &str, bound: BoundNative, conversion_lim
             .in_internal_namespace()
             .with_params_info(params)
             .with_comments([WRONG_COUNT_COMMENT]);
-        register_count(out, registration, &untyped, &bound, conversion_limit);
+        register_count(out, registration, &untyped, &bound, calls);
     }
 }
 
@@ -234,18 +284,22 @@ fn register_count(
     registration: FuncRegistration,
     arg_types: &[TypeId],
     bound: &std::sync::Arc<BoundNative>,
-    conversion_limit: usize,
+    calls: Calls,
 ) {
     let bound = std::sync::Arc::clone(bound);
+    let Calls {
+        conversion_limit,
+        errors,
+    } = calls;
     macro_rules! counts {
         ($($n:literal),* $(,)?) => {
             match arg_types.len() {
                 $($n => {
                     let expected: [Option<ScriptType>; $n] =
                         std::array::from_fn(|index| expected_type(bound.native(), index));
-                    pure(move |args| bridge(&bound, &expected, conversion_limit, args))
+                    pure(errors, move |args| bridge(&bound, &expected, conversion_limit, args))
                 })*
-                _ => pure(move |args| bridge_collected(&bound, conversion_limit, args)),
+                _ => pure(errors, move |args| bridge_collected(&bound, conversion_limit, args)),
             }
         };
     }
@@ -261,14 +315,40 @@ fn expected_type(native: &Native, index: usize) -> Option<ScriptType> {
     native.spec().params.get(index).map(|p| p.ty.when_passed())
 }
 
-/// A pure Rhai function (it leaves its arguments as they are) calling `call`.
-fn pure(call: impl Fn(&mut [&mut Dynamic]) -> Outcome + Send + Sync + 'static) -> ::rhai::RhaiFunc {
+/// A pure Rhai function (it leaves its arguments as they are) calling `call`. Its error
+/// is placed at the call, as Rhai's own errors are (Rhai does not place the errors of
+/// a module's native functions itself); that is what the call context is asked for.
+fn pure(
+    errors: ErrorValues,
+    call: impl Fn(&mut [&mut Dynamic]) -> Outcome + Send + Sync + 'static,
+) -> ::rhai::RhaiFunc {
     ::rhai::RhaiFunc::Pure {
-        func: ::rhai::Shared::new(move |_, args: &mut [&mut Dynamic]| call(args)),
-        has_context: false,
+        func: ::rhai::Shared::new(
+            move |context: Option<::rhai::NativeCallContext>, args: &mut [&mut Dynamic]| {
+                call(args).map_err(|error| rhai_error(error, errors, context))
+            },
+        ),
+        has_context: true,
         is_pure: true,
         is_volatile: false,
     }
+}
+
+/// A native's `error` as a Rhai runtime error, its value as `errors` says, placed at the
+/// call `context` describes.
+#[cold]
+#[inline(never)]
+fn rhai_error(
+    error: goost_bind::Error,
+    errors: ErrorValues,
+    context: Option<::rhai::NativeCallContext>,
+) -> Box<EvalAltResult> {
+    let value = match errors {
+        ErrorValues::Text => Dynamic::from(error.to_string()),
+        ErrorValues::Error => Dynamic::from(error),
+    };
+    let position = context.map_or(::rhai::Position::NONE, |context| context.call_position());
+    Box::new(EvalAltResult::ErrorRuntime(value, position))
 }
 
 /// One call with `N` arguments: each borrowed where Rhai holds it (a string or blob is
@@ -339,7 +419,7 @@ fn bridge_collected(
 /// The native's result as Rhai's, or its error as a Rhai runtime error with its text.
 #[inline(always)]
 fn finish(result: Result<Value, goost_bind::Error>) -> Outcome {
-    Ok(to_rhai(result.map_err(|error| error.to_string())?))
+    Ok(to_rhai(result?))
 }
 
 /// A Rhai argument, held for the length of a call so that the glue can borrow it.
@@ -378,7 +458,7 @@ fn hold<'d>(
     index: usize,
     arg: &'d Dynamic,
     conversion: &mut Conversion,
-) -> Result<Held<'d>, Box<EvalAltResult>> {
+) -> Result<Held<'d>, goost_bind::Error> {
     let held = match expected {
         Some(ScriptType::Int) => arg
             .read_lock::<::rhai::INT>()
@@ -408,7 +488,7 @@ fn hold_any<'d>(
     index: usize,
     arg: &'d Dynamic,
     conversion: &mut Conversion,
-) -> Result<Held<'d>, Box<EvalAltResult>> {
+) -> Result<Held<'d>, goost_bind::Error> {
     if let Some(text) = arg.read_lock::<ImmutableString>() {
         return Ok(Held::Text(text));
     }
@@ -425,12 +505,7 @@ fn hold_any<'d>(
         };
         return list
             .map(|list| Held::Value(Value::List(list)))
-            .map_err(|refusal| {
-                refusal
-                    .into_error(native, index + 1, "array", conversion)
-                    .to_string()
-                    .into()
-            });
+            .map_err(|refusal| refusal.into_error(native, index + 1, "array", conversion));
     }
     scalar(arg)
         .map(Held::Scalar)
@@ -511,10 +586,8 @@ fn element_from_rhai(
 
 /// The error of argument `index` (from 0) that does not convert.
 #[cold]
-fn argument_error(native: &Native, index: usize, unconverted: &Unconverted) -> Box<EvalAltResult> {
-    unconverted
-        .argument_message(native, index + 1, "array")
-        .into()
+fn argument_error(native: &Native, index: usize, unconverted: &Unconverted) -> goost_bind::Error {
+    goost_bind::Error::msg(unconverted.argument_message(native, index + 1, "array"))
 }
 
 /// A script value as Rhai's: a string that is UTF-8 text is a Rhai string, any other
