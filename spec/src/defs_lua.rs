@@ -5,11 +5,16 @@
 //! Each group is a `---@class` named by its dotted path (`memory.buffer`), held in the
 //! field of its parent; each function is declared with `---@param` and `---@return`
 //! lines. A parameter the caller may leave out is written `name?`.
+//!
+//! Names that are Lua keywords stay callable: a group or function so named is indexed by
+//! its string (`text.fmt["repeat"] = function(s, times) end`, which LuaLS and EmmyLua
+//! read as a declaration), and a parameter so named gets a `_` after it (`end_`).
 
 use std::collections::BTreeSet;
 
 use crate::Spec;
 use crate::engine::{Engine, provenance};
+use crate::keywords::{lua_param_name, lua_path};
 
 /// The whole `---@meta` file for `spec`, ending with a newline.
 pub fn render(spec: &Spec, spec_path: &str) -> String {
@@ -50,21 +55,22 @@ pub fn render(spec: &Spec, spec_path: &str) -> String {
     {
         out.push(String::new());
         out.push(format!("---@class {table}"));
-        out.push(format!("{table} = {{}}"));
+        out.push(format!("{} = {{}}", lua_path(table)));
     }
     for group in &spec.groups {
         out.push(String::new());
         out.extend(group.text.iter().map(|line| format!("---{line}")));
         out.push(format!("---@class {}", group.name));
-        out.push(format!("{} = {{}}", group.name));
+        out.push(format!("{} = {{}}", lua_path(&group.name)));
         for function in &group.functions {
             out.push(String::new());
             out.push(format!("---{}", function.description));
             for param in &function.params {
+                let name = lua_param_name(&param.name);
                 let name = if param.ty.is_optional() {
-                    format!("{}?", param.name)
+                    format!("{name}?")
                 } else {
-                    param.name.clone()
+                    name
                 };
                 let ty = lua.type_name(param.ty.when_passed());
                 out.push(format!("---@param {name} {ty}"));
@@ -72,12 +78,17 @@ pub fn render(spec: &Spec, spec_path: &str) -> String {
             if function.ret != crate::ScriptType::Void {
                 out.push(format!("---@return {}", lua.type_name(function.ret)));
             }
-            let names: Vec<&str> = function.params.iter().map(|p| p.name.as_str()).collect();
-            out.push(format!(
-                "function {}({}) end",
-                function.name,
-                names.join(", ")
-            ));
+            let names: Vec<String> = function
+                .params
+                .iter()
+                .map(|p| lua_param_name(&p.name))
+                .collect();
+            let path = lua_path(&function.name);
+            out.push(if path == function.name {
+                format!("function {path}({}) end", names.join(", "))
+            } else {
+                format!("{path} = function({}) end", names.join(", "))
+            });
         }
     }
     out.push(String::new());
@@ -124,6 +135,30 @@ mod tests {
              function m.a.b.g() end\n\
              \n\
              return m\n"
+        );
+    }
+
+    #[test]
+    fn a_name_that_is_a_lua_keyword_is_indexed_and_a_parameter_renamed() {
+        let spec = parse(
+            "module text\ngroup text.end\n  fn repeat(s: string, end: int?) -> string\n    | Repeats s\n",
+        )
+        .unwrap();
+        let file = render(&spec, "text.spec");
+        let body = file.split_once("local text = {}\n").unwrap().1;
+        assert_eq!(
+            body,
+            "\n\
+             ---@class text.end\n\
+             text[\"end\"] = {}\n\
+             \n\
+             ---Repeats s\n\
+             ---@param s string\n\
+             ---@param end_? integer\n\
+             ---@return string\n\
+             text[\"end\"][\"repeat\"] = function(s, end_) end\n\
+             \n\
+             return text\n"
         );
     }
 }

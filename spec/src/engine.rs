@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use crate::keywords;
 use crate::{Function, ScriptType, Spec};
 
 /// A scripting engine the binding layer serves.
@@ -40,11 +41,13 @@ impl Engine {
         }
     }
 
-    /// The path a script calls: `memory.buffer.write` (goost, Lua) or
+    /// The path a script calls: `memory.buffer.write` (goost), the same in Lua with a
+    /// part that is a Lua keyword indexed (`text.fmt["repeat"]`), or
     /// `memory::buffer::write` (Rhai).
     pub fn path(self, dotted: &str) -> String {
         match self {
-            Engine::Goost | Engine::Lua => dotted.to_string(),
+            Engine::Goost => dotted.to_string(),
+            Engine::Lua => keywords::lua_path(dotted),
             Engine::Rhai => dotted.replace('.', "::"),
         }
     }
@@ -141,80 +144,11 @@ impl Engine {
     }
 }
 
-/// Words Rhai reserves (its keywords, and the words it keeps for later or for its own
-/// functions). A script calls a native named so only through the bridge's token mapper
-/// (`new`), and Rhai's `Engine::definitions()` prints such a function as an operator:
-/// `op new() -> int;`.
-const RHAI_RESERVED: &[&str] = &[
-    // Keywords.
-    "true",
-    "false",
-    "let",
-    "const",
-    "if",
-    "else",
-    "switch",
-    "do",
-    "while",
-    "until",
-    "loop",
-    "for",
-    "in",
-    "continue",
-    "break",
-    "return",
-    "throw",
-    "try",
-    "catch",
-    "import",
-    "export",
-    "as",
-    "global",
-    "fn",
-    "private",
-    "Fn",
-    "this",
-    // Reserved.
-    "use",
-    "case",
-    "async",
-    "public",
-    "package",
-    "super",
-    "var",
-    "protected",
-    "spawn",
-    "shared",
-    "is",
-    "sync",
-    "curry",
-    "static",
-    "default",
-    "print",
-    "is_def_var",
-    "thread",
-    "yield",
-    "new",
-    "call",
-    "match",
-    "eval",
-    "await",
-    "null",
-    "debug",
-    "type_of",
-    "with",
-    "void",
-    "nil",
-    "module",
-    "go",
-    "goto",
-];
-
 impl Engine {
     /// Whether Rhai reserves `name`, so that its definitions print a function of that
     /// name as an operator (`op new() -> int;`).
     pub fn rhai_reserves(name: &str) -> bool {
-        RHAI_RESERVED.contains(&name)
+        keywords::is_rhai_reserved(name) || keywords::RHAI_KEYWORDS.contains(&name)
     }
 }
 

@@ -23,6 +23,7 @@ pub mod defs_rhai;
 pub mod diff;
 pub mod engine;
 mod keep;
+pub mod keywords;
 pub mod markdown;
 mod model;
 mod nearest;

@@ -25,6 +25,7 @@
 
 use std::collections::HashSet;
 
+use crate::keywords;
 use crate::model::{Example, Function, Group, Param, ScriptType, Spec, SpecError};
 
 /// Where the `|` lines that follow go.
@@ -134,6 +135,9 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                         format!("expected a module name (letters, digits, `_`), found `{rest}`"),
                     ));
                 }
+                if let Some(refusal) = keywords::module_name_refusal(rest) {
+                    return Err(err(rest_at, refusal));
+                }
                 spec.module = rest.to_string();
                 target = TextTarget::None;
             }
@@ -192,6 +196,17 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                         format!("expected a group name like `{prefix}NAME`, found `{rest}`"),
                     ));
                 }
+                if let Some((at, refusal)) = tail
+                    .split('.')
+                    .scan(prefix.len(), |at, part| {
+                        let here = *at;
+                        *at += part.len() + 1;
+                        Some((here, keywords::member_name_refusal(part, "group")))
+                    })
+                    .find_map(|(at, refusal)| refusal.map(|refusal| (at, refusal)))
+                {
+                    return Err(err(rest_at + at, refusal));
+                }
                 if function_names.contains(rest) {
                     return Err(err(
                         rest_at,
@@ -215,6 +230,10 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                 let group_name = group.name.clone();
                 let mut function = parse_signature(rest, &group_name)
                     .map_err(|(offset, message)| err(rest_at + offset, message))?;
+                let short = function.name.rsplit('.').next().unwrap_or_default();
+                if let Some(refusal) = keywords::member_name_refusal(short, "function") {
+                    return Err(err(rest_at, refusal));
+                }
                 function.line = line_no;
                 if group_names.contains(&function.name) {
                     return Err(err(
@@ -586,6 +605,50 @@ example goost
             error_of(""),
             "1:1: the spec is empty: it must start with `module NAME`"
         );
+    }
+
+    /// Issue 26, item 1: a name that is a keyword in some engine is refused at the spec
+    /// where no engine could call it, and taken where each engine can.
+    #[test]
+    fn names_that_are_keywords_are_refused_where_an_engine_cannot_call_them() {
+        assert_eq!(
+            error_of(
+                "module end
+"
+            ),
+            "1:8: a module cannot be named `end`: it is a keyword in Lua, where scripts name the module on its own"
+        );
+        assert_eq!(
+            error_of(
+                "module m
+group m.fmt.fn
+"
+            ),
+            "2:13: a group cannot be named `fn`: it is a keyword in Rhai, where `m::fn` does not parse; choose another name"
+        );
+        assert_eq!(
+            error_of(
+                "module m
+group m.g
+  fn print(x: int) -> void
+    | P
+"
+            ),
+            "3:6: a function cannot be named `print`: it is a keyword in Rhai, where `m::print` does not parse; choose another name"
+        );
+        // Lua keywords and the words Rhai only reserves are names every engine can call.
+        let spec = parse(
+            "module text
+group text.end
+  fn repeat(s: string, end: int) -> string
+    | R
+  fn match(function: string) -> bool
+    | M
+",
+        )
+        .unwrap();
+        let names: Vec<&str> = spec.functions().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["text.end.repeat", "text.end.match"]);
     }
 
     #[test]

@@ -253,6 +253,17 @@ impl Visitor for Calls<'_, '_> {
                     dotted.push('.');
                     dotted.push_str(&name.token().to_string());
                 }
+                // `m.g["repeat"]`: how Lua reaches a name that is one of its keywords.
+                Suffix::Index(Index::Brackets { expression, .. }) => match &**expression {
+                    Expression::String(key) => match string_literal(key.token()) {
+                        Some(key) => {
+                            dotted.push('.');
+                            dotted.push_str(&key);
+                        }
+                        None => return,
+                    },
+                    _ => return,
+                },
                 Suffix::Call(Call::AnonymousCall(call_args)) => {
                     args = Some(&**call_args);
                     break;
@@ -357,6 +368,29 @@ mod tests {
                 "4:3: unknown function `m.g.pot`; the nearest names are `m.g.put`, `m.g.at`, `m.g.new`",
                 "5:7: m.g.put(id: int, s: string) -> void: expects 2 arguments, got 1",
                 "7:1: m.g.at(xs: list<int>, i: int) -> int: argument 1 (xs) expects list<int>, got a list whose element 2 is string",
+            ]
+        );
+    }
+
+    /// Issue 26, item 1: a function whose name is a Lua keyword is called by indexing,
+    /// and checked as any other.
+    #[test]
+    fn calls_through_a_keyword_index_are_checked() {
+        let spec = goost_spec::parse(
+            "module text\ngroup text.fmt\n  fn repeat(s: string, times: int) -> string\n    | R\n",
+        )
+        .unwrap();
+        let checker = Checker::new([&spec]);
+        let findings = check(
+            "local text = require(\"text\")\nlocal ok = text.fmt[\"repeat\"](\"ab\", 2)\nlocal bad = text.fmt[\"repeat\"](42, 2)\nlocal gone = text.fmt[\"repeats\"](\"ab\", 2)\n",
+            &checker,
+        );
+        let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "3:13: text.fmt.repeat(s: string, times: int) -> string: argument 1 (s) expects string, got int",
+                "4:14: unknown function `text.fmt.repeats`; the nearest names are `text.fmt[\"repeat\"]`",
             ]
         );
     }
