@@ -27,18 +27,25 @@ fn emmylua_check() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("emmylua_check"))
 }
 
-/// Runs `emmylua_check` on a workspace holding `script` as `main.lua`, with the module's
-/// definition files as its library when `with_defs`; each diagnostic as
-/// `LINE:COL code` (1-based, as its text output shows them).
+/// Runs `emmylua_check` on a workspace holding `script` (a file under the repository)
+/// as `main.lua`, with the memory module's definition files as its library when
+/// `with_defs`; each diagnostic as `LINE:COL code` (1-based, as its text output shows
+/// them).
 fn emmylua_diagnostics(name: &str, script: &str, with_defs: bool) -> Vec<String> {
-    let dir = std::env::temp_dir().join(format!("goost-emmylua-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(root().join(script), dir.join("main.lua")).unwrap();
     let library: Vec<PathBuf> = if with_defs {
         vec![root().join("defs")]
     } else {
         Vec::new()
     };
+    let text = std::fs::read_to_string(root().join(script)).unwrap();
+    emmylua_diagnostics_of(name, &text, &library)
+}
+
+/// [`emmylua_diagnostics`] of the script `text`, with `library` as the library.
+fn emmylua_diagnostics_of(name: &str, text: &str, library: &[PathBuf]) -> Vec<String> {
+    let dir = std::env::temp_dir().join(format!("goost-emmylua-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("main.lua"), text).unwrap();
     let config = serde_json::json!({
         "workspace": { "library": library },
         "runtime": { "version": "Lua5.4" },
@@ -107,4 +114,31 @@ fn emmylua_check_reads_the_lua_definitions_and_finds_the_planted_errors() {
             .iter()
             .any(|d| d.ends_with("param-type-mismatch"))
     );
+}
+
+/// Issue 26, item 1: definitions of a module whose names are Lua keywords are Lua that the
+/// checker reads: the indexed declarations carry their types.
+#[test]
+#[ignore = "needs emmylua_check (crates.io): .ci/run installs it and runs this test"]
+fn emmylua_check_reads_definitions_of_names_that_are_lua_keywords() {
+    let spec = goost_spec::parse(include_str!("fixture/words.spec")).unwrap();
+    let library =
+        std::env::temp_dir().join(format!("goost-emmylua-words-defs-{}", std::process::id()));
+    std::fs::create_dir_all(&library).unwrap();
+    std::fs::write(
+        library.join("words.lua"),
+        goost_spec::defs_lua::render(&spec, "tests/fixture/words.spec"),
+    )
+    .unwrap();
+    let found = emmylua_diagnostics_of(
+        "words",
+        "local words = require(\"words\")\n\
+         print(words[\"end\"][\"repeat\"](\"ab\", 2))\n\
+         print(words[\"end\"][\"repeat\"](42, 2))\n\
+         print(words[\"end\"].match(\"yes\"), words[\"end\"].new(), words[\"end\"][\"nil\"]())\n\
+         print(words[\"end\"][\"repaet\"](\"ab\", 2))\n",
+        std::slice::from_ref(&library),
+    );
+    std::fs::remove_dir_all(&library).unwrap();
+    assert_eq!(found, ["3:30 param-type-mismatch", "5:20 undefined-field"]);
 }

@@ -53,7 +53,8 @@ pub fn check(function: &Function, native: &NativeFn) -> syn::Result<()> {
         );
     }
     for (index, ((name, _), param)) in script.iter().zip(&function.params).enumerate() {
-        let given = name.to_string();
+        // A raw identifier (`r#type`) names the spec's `type`.
+        let given = syn::ext::IdentExt::unraw(*name).to_string();
         let bare = given.strip_prefix('_').unwrap_or(&given);
         if bare != param.name {
             errors.push(

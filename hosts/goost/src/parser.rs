@@ -245,6 +245,18 @@ impl Parser<'_, '_> {
         ))
     }
 
+    /// A name after a `.` in a module path: any word, keywords included (a module's
+    /// function may be called `nil` or `if`; only a module's own name must not be one).
+    fn member_name(&mut self) -> Result<(String, Pos), HostError> {
+        match self.peek() {
+            Tok::Sym(word) if word.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                let word = (*word).to_string();
+                Ok((word, self.next().1))
+            }
+            _ => self.ident("a name after `.`"),
+        }
+    }
+
     fn ident(&mut self, what: &str) -> Result<(String, Pos), HostError> {
         match self.next() {
             (Tok::Ident(name), pos) => Ok((name, pos)),
@@ -591,7 +603,7 @@ impl Parser<'_, '_> {
         let mut path = first;
         while self.is(".") {
             self.next();
-            let (segment, _) = self.ident("a name after `.`")?;
+            let (segment, _) = self.member_name()?;
             path.push('.');
             path.push_str(&segment);
         }

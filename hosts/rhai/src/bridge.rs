@@ -15,7 +15,7 @@ use goost_bind::{
 };
 use goost_spec::Engine as ScriptEngine;
 
-use crate::names::reserved_new_as_name;
+use crate::names::{reads_reserved_words_as_names, reserved_words_as_names};
 
 type Outcome = Result<Dynamic, goost_bind::Error>;
 
@@ -61,7 +61,8 @@ pub enum InstallError {
     #[error(transparent)]
     UnknownModule(#[from] UnknownModule),
     /// The engine has a token mapper already (`Engine::on_parse_token`) that does not read
-    /// `new` as a name, and Rhai gives no way to read a mapper back to chain to it.
+    /// Rhai's reserved words (`new`, `match`, ...) as names, and Rhai gives no way to
+    /// read a mapper back to chain to it.
     #[error(
         "the Rhai engine already has a token mapper (Engine::on_parse_token), which Rhai \
          gives no way to read back; pass it to Installer::chain_token_mapper instead of \
@@ -116,9 +117,9 @@ impl<'n> Installer<'n> {
         self
     }
 
-    /// Runs `mapper` on every token before the bridge's own mapping (the reserved word
-    /// `new` read as a name), as the engine's one token mapper (replacing any the
-    /// engine has).
+    /// Runs `mapper` on every token before the bridge's own mapping (Rhai's reserved
+    /// words, `new` among them, read as names), as the engine's one token mapper
+    /// (replacing any the engine has).
     pub fn chain_token_mapper(
         mut self,
         mapper: impl Fn(Token, ::rhai::Position, &::rhai::TokenizeState) -> Token
@@ -130,17 +131,18 @@ impl<'n> Installer<'n> {
         self
     }
 
-    /// Registers the modules in `engine` and sees that it reads `new` as a name; on an
-    /// error, changes nothing.
+    /// Registers the modules in `engine` and sees that it reads Rhai's reserved words as
+    /// names (a module may name a function `new` or `match`); on an error, changes
+    /// nothing.
     ///
     /// The token mapper: a host's mapper handed over is chained (and replaces the
-    /// engine's); otherwise an engine that reads `new` as a name already (installed into
-    /// before) keeps its mapper, an engine without one gets the bridge's, and an engine
-    /// with a mapper of the host's that does not read `new` as a name is refused.
+    /// engine's); otherwise an engine that reads the reserved words as names already
+    /// (installed into before) keeps its mapper, an engine without one gets the bridge's,
+    /// and an engine with a mapper of the host's that does not is refused.
     pub fn install(self, engine: &mut Engine) -> Result<(), InstallError> {
         let set_mapper = match &self.host_mapper {
             Some(_) => true,
-            None if reads_new_as_name(engine) => false,
+            None if reads_reserved_words_as_names(engine) => false,
             None if has_token_mapper(engine) => return Err(InstallError::TokenMapperSet),
             None => true,
         };
@@ -167,9 +169,9 @@ impl<'n> Installer<'n> {
             #[allow(deprecated)] // Rhai marks this API volatile, not deprecated.
             match self.host_mapper {
                 Some(host) => engine.on_parse_token(move |token, position, state| {
-                    reserved_new_as_name(host(token, position, state))
+                    reserved_words_as_names(host(token, position, state))
                 }),
-                None => engine.on_parse_token(|token, _, _| reserved_new_as_name(token)),
+                None => engine.on_parse_token(|token, _, _| reserved_words_as_names(token)),
             };
         }
         Ok(())
@@ -181,12 +183,6 @@ impl<'n> Installer<'n> {
 /// it fails the test rather than this check.
 fn has_token_mapper(engine: &Engine) -> bool {
     format!("{engine:?}").contains("token_mapper: true")
-}
-
-/// Whether `engine`'s tokenizer, token mapper included, reads `new` as a name.
-fn reads_new_as_name(engine: &Engine) -> bool {
-    let (mut tokens, _) = engine.lex(&["new"]);
-    matches!(tokens.next(), Some((Token::Identifier(word), _)) if word.as_str() == "new")
 }
 
 /// A Rhai module for `module`: a sub-module per sub-module, a function per native.

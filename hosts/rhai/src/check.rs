@@ -37,7 +37,7 @@ pub fn check(source: &str, checker: &Checker) -> Vec<Finding> {
     let mut engine = rhai::Engine::new_raw();
     engine.set_optimization_level(OptimizationLevel::None);
     #[allow(deprecated)] // Rhai marks this API volatile, not deprecated.
-    engine.on_parse_token(|token, _, _| crate::names::reserved_new_as_name(token));
+    engine.on_parse_token(|token, _, _| crate::names::reserved_words_as_names(token));
     let ast = match engine.compile(source) {
         Ok(ast) => ast,
         Err(error) => {

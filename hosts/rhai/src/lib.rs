@@ -32,9 +32,11 @@
 //! type or count reaches the native's glue and gets its error text (`expects 2 arguments,
 //! got 1`, with the signature).
 //!
-//! Rhai reserves the word `new`, which the spec uses (`memory.buffer.new`):
-//! [`install`] sets a token mapper (Rhai's `on_parse_token`, feature `internals`) that
-//! reads the reserved word `new` as a plain name. Rhai keeps one mapper per engine and
+//! Rhai reserves words it does not use yet, `new` among them, which the memory module's
+//! spec uses (`memory.buffer.new`): [`install`] sets a token mapper (Rhai's
+//! `on_parse_token`, feature `internals`) that reads each of them as a plain name
+//! (`goost_spec::keywords::RHAI_RESERVED`; the keywords Rhai does use are refused as
+//! names by the spec parser). Rhai keeps one mapper per engine and
 //! gives no way to read it back, so [`install`] never replaces one a host has set: it
 //! refuses ([`InstallError::TokenMapperSet`]), and a host with a mapper of its own hands
 //! it to an [`Installer`] instead, which chains to it:
