@@ -136,7 +136,7 @@ pub fn with_copy_allowance<R>(bytes: usize, f: impl FnOnce() -> R) -> R {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a goost script argument type",
     label = "no script type converts into `{Self}`",
-    note = "script arguments are `i64` (int), `f64` (float), `bool`, `&str`, `String`, `&[u8]`, `Vec<u8>` or `ScriptString` (string), `Vec<T>` (list<T>), `Option<T>` (T?), or a type that implements `goost_bind::FromValue`"
+    note = "script arguments are `i64` (int), `f64` (float), `bool`, `&str`, `String`, `&[u8]`, `Vec<u8>` or `ScriptString` (string), `Vec<T>` (list<T>), `Option<T>` (T?), or a type of yours that implements `FromValue` (exported by `goost_memory`, and by `goost_bind` for a crate bound against it alone)"
 )]
 pub trait FromValue<'a>: Sized {
     /// The script type this Rust type accepts.
@@ -160,7 +160,7 @@ pub trait FromValue<'a>: Sized {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a goost script result type",
     label = "`{Self}` does not convert to a script value",
-    note = "script results are `i64` (int), `f64` (float), `bool`, `String`, `&'static str`, `Vec<u8>` or `ScriptString` (string), `Vec<T>` (list<T>), `Option<T>` (T?), `()` (void), `Result<T, E>` of those (with `E: Into<goost_bind::Error>`), or a type that implements `goost_bind::IntoValue`"
+    note = "script results are `i64` (int), `f64` (float), `bool`, `String`, `&'static str`, `Vec<u8>` or `ScriptString` (string), `Vec<T>` (list<T>), `Option<T>` (T?), `()` (void), `Result<T, E>` of those (`E` is `Error`, made with `Error::msg(text)` or `Error::module(your_error)`, a `String`, or a type with `impl From<E> for Error`), or a type of yours that implements `IntoValue` (exported by `goost_memory`, and by `goost_bind`)"
 )]
 pub trait IntoValue {
     /// The script type this Rust type becomes.

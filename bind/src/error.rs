@@ -155,6 +155,21 @@ impl From<ErrorKind> for Error {
     }
 }
 
+/// A native may fail with a plain message: `Err(format!("width {w} is negative"))` in a
+/// native returning `Result<T, String>` (or `?` on one) is [`Error::msg`] of it.
+impl From<String> for Error {
+    fn from(text: String) -> Self {
+        Error::msg(text)
+    }
+}
+
+/// As `From<String>`: `Err("no such name")`.
+impl From<&str> for Error {
+    fn from(text: &str) -> Self {
+        Error::msg(text)
+    }
+}
+
 impl Error {
     /// An error with a native's own text; the glue adds the function's name.
     pub fn msg(text: impl Into<String>) -> Error {

@@ -350,23 +350,18 @@ impl ContextCode {
 
 /// The compile-time check of the function's result type against the spec's.
 fn result_check(krate: &syn::Path, function: &Function, native: &NativeFn) -> TokenStream {
-    let ret_ty = match &native.ret {
-        Some(ty) => ty.to_token_stream(),
-        None => quote!(()),
-    };
-    let ret_span = native
-        .ret
-        .as_ref()
-        .map_or_else(|| native.params_span(), Spanned::span);
+    let ret_ty = native.ret_tokens();
+    let ret_span = native.ret_span();
     let what = format!(
         "`{}` returns a script `{}`, but `{}`",
         function.signature(),
         function.ret,
         type_text(&ret_ty),
     );
+    let ret_krate = respanned(krate, ret_span);
     type_check(
         krate,
-        quote!(<#ret_ty as #krate::IntoValue>::TYPE),
+        quote_spanned!(ret_span=> <#ret_ty as #ret_krate::IntoValue>::TYPE),
         function.ret,
         ret_span,
         &what,
@@ -460,6 +455,13 @@ pub fn native(
     let tracking = rebuild_tracking(loaded);
     let fn_spec = fn_spec_tokens(krate, function);
     let ident = native.ident();
+    // The result's conversion is written as the type check writes it, at the result type:
+    // a result that does not convert is one error there, not a second one at `#[native]`.
+    let into_value = {
+        let ret_ty = native.ret_tokens();
+        let ret_krate = respanned(krate, native.ret_span());
+        quote_spanned!(native.ret_span()=> <#ret_ty as #ret_krate::IntoValue>::into_value(__goost_result))
+    };
     let states = StateCode {
         locals: &state_locals,
         types: &state_types,
@@ -488,9 +490,9 @@ pub fn native(
             ) -> #krate::__private::GlueResult {
                 #take_arguments
                 #(#conversions)*
+                let __goost_result = #ident(#(#call_args),*);
                 #krate::__private::GlueResult::from(
-                    #krate::IntoValue::into_value(#ident(#(#call_args),*))
-                        .map_err(|e| e.in_native(&__GOOST_SPEC)),
+                    #into_value.map_err(|e| e.in_native(&__GOOST_SPEC)),
                 )
             }
 

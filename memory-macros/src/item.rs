@@ -153,6 +153,22 @@ impl NativeFn {
     pub fn params_span(&self) -> Span {
         self.item.sig.paren_token.span.join()
     }
+
+    /// The result type as written, `()` when there is none.
+    pub fn ret_tokens(&self) -> proc_macro2::TokenStream {
+        match &self.ret {
+            Some(ty) => quote::ToTokens::to_token_stream(ty),
+            None => quote::quote!(()),
+        }
+    }
+
+    /// The span of the result type, or of the parameter list when there is none: where a
+    /// mistake about the result is reported.
+    pub fn ret_span(&self) -> Span {
+        self.ret
+            .as_ref()
+            .map_or_else(|| self.params_span(), syn::spanned::Spanned::span)
+    }
 }
 
 /// Reads the annotated function; the shapes a native cannot have are errors here, every
