@@ -366,7 +366,9 @@ fn resolution_errors_stop_the_script_before_it_runs() {
     );
     assert_eq!(
         error("import nosuch"),
-        "t.goost:1:8: unknown module `nosuch`"
+        "t.goost:1:8: no module `nosuch` is registered (registered: memory); a module's \
+         natives register when the crate that binds it is linked into the program, which \
+         takes a reference to something in it (`use that_crate as _;` is enough)"
     );
     assert_eq!(
         error("import memory\nmemory.buffer.wrte(1, \"x\")"),

@@ -110,13 +110,17 @@ impl Registry {
     pub fn chosen_modules<'a>(&'a self, names: &[&str]) -> Result<Vec<&'a Module>, UnknownModule> {
         names
             .iter()
-            .map(|name| {
-                self.module(name).ok_or_else(|| UnknownModule {
-                    name: name.to_string(),
-                    registered: self.roots.keys().copied().collect(),
-                })
-            })
+            .map(|name| self.module(name).ok_or_else(|| self.unknown_module(name)))
             .collect()
+    }
+
+    /// The error of a host asked for module `name`, which no linked crate registers: it
+    /// lists the registered modules and says how a crate's natives come to register.
+    pub fn unknown_module(&self, name: &str) -> UnknownModule {
+        UnknownModule {
+            name: name.to_string(),
+            registered: self.roots.keys().copied().collect(),
+        }
     }
 
     /// Every native, sorted by name (one per name; see [`Registry::check_against_spec`]).
@@ -175,7 +179,9 @@ impl Registry {
 /// A host asked for a module that no linked crate registers.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "no module `{name}` is registered (registered: {}); link the crate that binds it",
+    "no module `{name}` is registered (registered: {}); a module's natives register when \
+     the crate that binds it is linked into the program, which takes a reference to \
+     something in it (`use that_crate as _;` is enough)",
     if registered.is_empty() { "none".to_string() } else { registered.join(", ") }
 )]
 pub struct UnknownModule {

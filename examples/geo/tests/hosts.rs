@@ -204,7 +204,9 @@ mod rhai {
         assert_eq!(unknown.registered, ["geo", "memory", "probe"]);
         assert_eq!(
             error.to_string(),
-            "no module `gao` is registered (registered: geo, memory, probe); link the crate that binds it"
+            "no module `gao` is registered (registered: geo, memory, probe); a module's natives \
+             register when the crate that binds it is linked into the program, which takes a \
+             reference to something in it (`use that_crate as _;` is enough)"
         );
     }
 }

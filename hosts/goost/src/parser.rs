@@ -341,7 +341,12 @@ impl Parser<'_, '_> {
                 self.next();
                 let (name, at) = self.ident("a module name")?;
                 if !self.module_exists(&name) {
-                    self.refuse(HostError::at(at, format!("unknown module `{name}`")))?;
+                    let message = match &self.resolver {
+                        // Running, a module is missing because its crate is not linked.
+                        Resolver::Run(registry) => registry.unknown_module(&name).to_string(),
+                        Resolver::Check { .. } => format!("unknown module `{name}`"),
+                    };
+                    self.refuse(HostError::at(at, message))?;
                 }
                 self.names.imports.insert(name);
                 Ok(Stmt::Block(Vec::new()))
