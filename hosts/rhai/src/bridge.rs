@@ -17,7 +17,43 @@ use goost_spec::Engine as ScriptEngine;
 
 use crate::names::{reads_reserved_words_as_names, reserved_words_as_names};
 
-type Outcome = Result<Dynamic, goost_bind::Error>;
+type Outcome = Result<Dynamic, Box<EvalAltResult>>;
+
+/// How an install's natives hand their errors to Rhai, chosen once, at registration, so
+/// that a call pays nothing for the choice.
+trait ErrorStyle: 'static {
+    /// The value of the runtime error a native's `error` becomes.
+    fn value(error: goost_bind::Error) -> Dynamic;
+}
+
+/// The error's text: the default.
+enum AsText {}
+
+impl ErrorStyle for AsText {
+    fn value(error: goost_bind::Error) -> Dynamic {
+        Dynamic::from(error.to_string())
+    }
+}
+
+/// The native's [`goost_bind::Error`] itself ([`Installer::error_values`]).
+enum AsError {}
+
+impl ErrorStyle for AsError {
+    fn value(error: goost_bind::Error) -> Dynamic {
+        Dynamic::from(error)
+    }
+}
+
+/// A native's `error` as a Rhai runtime error in style `S`, not yet placed (the call's
+/// function places it: see [`pure`]).
+#[cold]
+#[inline(never)]
+fn runtime_error<S: ErrorStyle>(error: goost_bind::Error) -> Box<EvalAltResult> {
+    Box::new(EvalAltResult::ErrorRuntime(
+        S::value(error),
+        ::rhai::Position::NONE,
+    ))
+}
 
 /// How an install's natives report their errors to Rhai.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -283,26 +319,36 @@ fn register_count(
     calls: Calls,
 ) {
     let bound = std::sync::Arc::clone(bound);
-    let Calls {
-        conversion_limit,
-        errors,
-    } = calls;
+    let function = match calls.errors {
+        ErrorValues::Text => function_for::<AsText>(arg_types.len(), bound, calls.conversion_limit),
+        ErrorValues::Error => {
+            function_for::<AsError>(arg_types.len(), bound, calls.conversion_limit)
+        }
+    };
+    registration.set_into_module_raw(out, arg_types, function);
+}
+
+/// The Rhai function of `bound` for calls of `count` arguments, its errors in style `S`.
+fn function_for<S: ErrorStyle>(
+    count: usize,
+    bound: std::sync::Arc<BoundNative>,
+    conversion_limit: usize,
+) -> ::rhai::RhaiFunc {
     macro_rules! counts {
         ($($n:literal),* $(,)?) => {
-            match arg_types.len() {
+            match count {
                 $($n => {
                     let expected: [Option<ScriptType>; $n] =
                         std::array::from_fn(|index| expected_type(bound.native(), index));
-                    pure(errors, move |args| bridge(&bound, &expected, conversion_limit, args))
+                    pure(move |args| bridge::<$n, S>(&bound, &expected, conversion_limit, args))
                 })*
-                _ => pure(errors, move |args| bridge_collected(&bound, conversion_limit, args)),
+                _ => pure(move |args| bridge_collected::<S>(&bound, conversion_limit, args)),
             }
         };
     }
-    let function = counts!(
+    counts!(
         0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20
-    );
-    registration.set_into_module_raw(out, arg_types, function);
+    )
 }
 
 /// The script type of `native`'s parameter `index` as a caller passes it (`None` past
@@ -314,14 +360,11 @@ fn expected_type(native: &Native, index: usize) -> Option<ScriptType> {
 /// A pure Rhai function (it leaves its arguments as they are) calling `call`. Its error
 /// is placed at the call, as Rhai's own errors are (Rhai does not place the errors of
 /// a module's native functions itself); that is what the call context is asked for.
-fn pure(
-    errors: ErrorValues,
-    call: impl Fn(&mut [&mut Dynamic]) -> Outcome + Send + Sync + 'static,
-) -> ::rhai::RhaiFunc {
+fn pure(call: impl Fn(&mut [&mut Dynamic]) -> Outcome + Send + Sync + 'static) -> ::rhai::RhaiFunc {
     ::rhai::RhaiFunc::Pure {
         func: ::rhai::Shared::new(
             move |context: Option<::rhai::NativeCallContext>, args: &mut [&mut Dynamic]| {
-                call(args).map_err(|error| rhai_error(error, errors, context))
+                call(args).map_err(|error| at_call(error, context))
             },
         ),
         has_context: true,
@@ -330,21 +373,17 @@ fn pure(
     }
 }
 
-/// A native's `error` as a Rhai runtime error, its value as `errors` says, placed at the
-/// call `context` describes.
+/// `error` placed at the call `context` describes.
 #[cold]
 #[inline(never)]
-fn rhai_error(
-    error: goost_bind::Error,
-    errors: ErrorValues,
+fn at_call(
+    mut error: Box<EvalAltResult>,
     context: Option<::rhai::NativeCallContext>,
 ) -> Box<EvalAltResult> {
-    let value = match errors {
-        ErrorValues::Text => Dynamic::from(error.to_string()),
-        ErrorValues::Error => Dynamic::from(error),
-    };
-    let position = context.map_or(::rhai::Position::NONE, |context| context.call_position());
-    Box::new(EvalAltResult::ErrorRuntime(value, position))
+    if let Some(context) = context {
+        error.set_position(context.call_position());
+    }
+    error
 }
 
 /// One call with `N` arguments: each borrowed where Rhai holds it (a string or blob is
@@ -354,7 +393,7 @@ fn rhai_error(
 /// [`conversion`](super::conversion)).
 ///
 /// `expected` is each parameter's script type, found when the native was registered.
-fn bridge<const N: usize>(
+fn bridge<const N: usize, S: ErrorStyle>(
     bound: &BoundNative,
     expected: &[Option<ScriptType>; N],
     conversion_limit: usize,
@@ -364,13 +403,13 @@ fn bridge<const N: usize>(
     let mut conversion = Conversion::new(conversion_limit);
     let mut held: [Held<'_>; N] = [const { Held::Scalar(ArgRef::Void) }; N];
     for (index, ((arg, slot), expected)) in args.iter().zip(&mut held).zip(expected).enumerate() {
-        *slot = hold(native, *expected, index, arg, &mut conversion)?;
+        *slot = hold(native, *expected, index, arg, &mut conversion).map_err(runtime_error::<S>)?;
     }
     let mut lent = [ArgRef::Void; N];
     for (arg, held) in lent.iter_mut().zip(&held) {
         *arg = held.lend();
     }
-    finish(call_within(bound, &lent, &conversion))
+    finish::<S>(call_within(bound, &lent, &conversion))
 }
 
 /// Calls `bound` with `lent`; when an array was converted for the call, the native may
@@ -388,7 +427,7 @@ fn call_within(
 }
 
 /// [`bridge`] for a call of more than [`MOST_PARAMS`] arguments, held in a `Vec`.
-fn bridge_collected(
+fn bridge_collected<S: ErrorStyle>(
     bound: &BoundNative,
     conversion_limit: usize,
     args: &mut [&mut Dynamic],
@@ -407,15 +446,16 @@ fn bridge_collected(
                 &mut conversion,
             )
         })
-        .collect::<Result<Vec<Held<'_>>, _>>()?;
+        .collect::<Result<Vec<Held<'_>>, _>>()
+        .map_err(runtime_error::<S>)?;
     let lent: Vec<ArgRef<'_>> = held.iter().map(Held::lend).collect();
-    finish(call_within(bound, &lent, &conversion))
+    finish::<S>(call_within(bound, &lent, &conversion))
 }
 
 /// The native's result as Rhai's, or its error as a Rhai runtime error with its text.
 #[inline(always)]
-fn finish(result: Result<Value, goost_bind::Error>) -> Outcome {
-    Ok(to_rhai(result?))
+fn finish<S: ErrorStyle>(result: Result<Value, goost_bind::Error>) -> Outcome {
+    Ok(to_rhai(result.map_err(runtime_error::<S>)?))
 }
 
 /// A Rhai argument, held for the length of a call so that the glue can borrow it.
