@@ -17,8 +17,8 @@ static GLOBAL: TrackingSystem = Tracking::system();
 #[cfg(all(feature = "lua", feature = "rhai"))]
 const CALL_BOUND: u64 = (1 << 20) + (1 << 20);
 
-/// Bytes allocated by the whole process while `f` runs. The tests of this binary run one
-/// at a time while counting (`COUNTING`), so another test's allocations do not count.
+/// Bytes allocated by the whole process while `f` runs. Every test of this binary takes
+/// `COUNTING` for its whole length, so another test's allocations never count.
 #[cfg(all(feature = "lua", feature = "rhai"))]
 fn allocated_by<T>(f: impl FnOnce() -> T) -> (T, u64) {
     let before = goost_memory::alloc::counts().total;
@@ -96,6 +96,7 @@ mod lua {
 
     #[test]
     fn a_table_where_an_int_goes_is_a_type_error_at_once() {
+        let _turn = super::COUNTING.lock().unwrap_or_else(|p| p.into_inner());
         let vm = lua_on(limited());
         vm.load(SHARED_STRING).exec().unwrap();
         assert_eq!(
@@ -114,6 +115,7 @@ mod lua {
 
     #[test]
     fn a_string_referenced_many_times_is_converted_once_and_bounded_by_the_limit() {
+        let _turn = super::COUNTING.lock().unwrap_or_else(|p| p.into_inner());
         // Unlimited context: the shared string is converted once (1 MiB, not 8 GiB), then
         // the `Vec<String>` parameter refuses to make 8192 copies of it.
         let vm = lua_on(Context::new());
@@ -145,6 +147,7 @@ mod lua {
     /// conversion: under 1 MiB, 50 copies of a 16 KiB string go through, 100 do not.
     #[test]
     fn copies_out_of_a_list_are_bounded_by_what_the_conversion_left() {
+        let _turn = super::COUNTING.lock().unwrap_or_else(|p| p.into_inner());
         let vm = lua_on(limited());
         let refs = |n: u32| {
             format!(
@@ -168,6 +171,7 @@ mod lua {
 
     #[test]
     fn a_table_shared_along_many_paths_is_converted_once() {
+        let _turn = super::COUNTING.lock().unwrap_or_else(|p| p.into_inner());
         let vm = lua_on(Context::new());
         // One row referred to 1000 times: converted once, shared.
         let n: i64 = vm
@@ -211,6 +215,7 @@ mod rhai {
 
     #[test]
     fn an_array_where_an_int_goes_is_a_type_error_at_once() {
+        let _turn = super::COUNTING.lock().unwrap_or_else(|p| p.into_inner());
         let engine = engine(limited());
         assert_eq!(
             error(&engine, &format!("{SHARED_STRING} memory::buffer::len(a)")),
@@ -220,6 +225,7 @@ mod rhai {
 
     #[test]
     fn a_shared_string_is_converted_once_and_bounded_by_the_limit() {
+        let _turn = super::COUNTING.lock().unwrap_or_else(|p| p.into_inner());
         let unlimited = engine(Context::new());
         assert_eq!(
             error(

@@ -111,6 +111,11 @@ pub struct TooDeep;
 impl ScriptList {
     /// A list of `items`, unless it would nest more than [`Value::MAX_NESTING`] deep.
     pub fn new(items: Vec<Value>) -> Result<ScriptList, TooDeep> {
+        ScriptList::try_new(items).map_err(|_| TooDeep)
+    }
+
+    /// [`ScriptList::new`], giving the items back when the list would nest too deep.
+    pub fn try_new(items: Vec<Value>) -> Result<ScriptList, Vec<Value>> {
         let inner = items
             .iter()
             .map(|item| match item {
@@ -120,7 +125,7 @@ impl ScriptList {
             .max()
             .unwrap_or(0);
         if inner >= Value::MAX_NESTING {
-            return Err(TooDeep);
+            return Err(items);
         }
         let slots = items.len().saturating_mul(std::mem::size_of::<Value>());
         let held_bytes = items

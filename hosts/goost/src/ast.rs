@@ -84,6 +84,10 @@ pub enum Expr {
     Builtin(Builtin, Vec<Expr>, Pos),
     /// A list literal `[a, b, ...]`.
     List(Vec<Expr>, Pos),
+    /// A list literal of constants only, made once by the parser: the list (shared by
+    /// each evaluation), the bytes its elements hold (a literal is bounded by them, as a
+    /// `List` is), and its place. A long literal costs one value a element, not a tree.
+    ConstList(Value, usize, Pos),
     /// `list[index]`.
     Index(Box<Expr>, Box<Expr>, Pos),
     /// A call of the program's native number `.0` (an index into [`Program::natives`]).

@@ -325,17 +325,19 @@ impl<'a, W: Write> Machine<'a, W> {
                     let value = self.eval(item)?;
                     held = held.saturating_add(value.held_bytes());
                     if held > self.max_string {
-                        return Err(HostError::at(
-                            *pos,
-                            format!(
-                                "list too large: it would hold more than {} bytes",
-                                self.max_string
-                            ),
-                        ));
+                        return Err(list_too_large(*pos, self.max_string));
                     }
                     values.push(value);
                 }
                 Value::list(values).map_err(|too_deep| HostError::at(*pos, too_deep.to_string()))
+            }
+            Expr::ConstList(list, held, pos) => {
+                // Charged and bounded as the same literal of expressions would be.
+                self.charge(1 + list_len(list) as u64 / 64, *pos)?;
+                if *held > self.max_string {
+                    return Err(list_too_large(*pos, self.max_string));
+                }
+                Ok(list.clone())
             }
             Expr::Index(list, index, pos) => {
                 self.step(*pos)?;
@@ -633,4 +635,21 @@ impl<'a, W: Write> Machine<'a, W> {
             }
         }
     }
+}
+
+/// The number of items of a list value (0 for any other value).
+fn list_len(value: &Value) -> usize {
+    match value {
+        Value::List(items) => items.len(),
+        _ => 0,
+    }
+}
+
+/// The error of a list literal whose items would hold more than `limit` bytes.
+#[cold]
+fn list_too_large(pos: Pos, limit: usize) -> HostError {
+    HostError::at(
+        pos,
+        format!("list too large: it would hold more than {limit} bytes"),
+    )
 }

@@ -35,95 +35,145 @@ const SYMBOLS: [&str; 25] = [
     ")", "{", "}", "[", "]", ",", ".", ";",
 ];
 
-/// Tokenizes `source`. Newlines inside `(...)` do not end a statement. A UTF-8 byte-order
-/// mark at the very start is skipped (editors on some systems write one).
-pub fn lex(source: &str) -> Result<Vec<(Tok, Pos)>, HostError> {
-    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let chars: Vec<char> = source.chars().collect();
-    let mut tokens = Vec::new();
-    let (mut i, mut line, mut col) = (0usize, 1usize, 1usize);
-    let mut depth = 0usize;
-    while i < chars.len() {
-        let c = chars[i];
-        let pos = Pos { line, col };
-        if c == '\n' {
-            if depth == 0 {
-                tokens.push((Tok::End, pos));
+/// The tokens of a source, made one at a time as a parser asks for them, so a parse
+/// holds no token list: the tokens of a long script cost no more than its syntax tree.
+/// Newlines inside `(...)` and `[...]` do not end a statement. A UTF-8 byte-order mark at
+/// the very start is skipped (editors on some systems write one). The input ends with an
+/// `End` and then `Eof`, which repeats.
+pub struct Lexer {
+    chars: Vec<char>,
+    i: usize,
+    line: usize,
+    col: usize,
+    /// How many `(` and `[` are open: newlines inside them do not end a statement.
+    depth: usize,
+    /// Which of the closing `End` and `Eof` have been made.
+    closed: u8,
+    /// Where the run of `End`s after the last other token starts, so far.
+    trailing_end: Option<Pos>,
+}
+
+impl Lexer {
+    /// A lexer at the start of `source` (past a byte-order mark).
+    pub fn new(source: &str) -> Lexer {
+        let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+        Lexer {
+            chars: source.chars().collect(),
+            i: 0,
+            line: 1,
+            col: 1,
+            depth: 0,
+            closed: 0,
+            trailing_end: None,
+        }
+    }
+
+    /// Where the line ends that close the input start (the `End`s and `Eof` after its
+    /// last other token), once the lexer has made its `Eof`.
+    pub fn trailing_end(&self) -> Option<Pos> {
+        self.trailing_end
+    }
+
+    /// The next token; `Eof` again and again at the end.
+    pub fn next_token(&mut self) -> Result<(Tok, Pos), HostError> {
+        let token = self.scan()?;
+        match token.0 {
+            Tok::End | Tok::Eof => {
+                self.trailing_end.get_or_insert(token.1);
             }
-            i += 1;
-            line += 1;
-            col = 1;
-            continue;
+            _ => self.trailing_end = None,
         }
-        if c.is_whitespace() {
-            i += 1;
-            col += 1;
-            continue;
-        }
-        if c == '/' && chars.get(i + 1) == Some(&'/') {
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
-            }
-            continue;
-        }
-        if c.is_ascii_digit() {
-            let (tok, used) = number(&chars[i..], pos)?;
-            i += used;
-            col += used;
-            tokens.push((tok, pos));
-            continue;
-        }
-        if c.is_alphabetic() || c == '_' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
-                i += 1;
-            }
-            let word: String = chars[start..i].iter().collect();
-            col += i - start;
-            let tok = match KEYWORDS.iter().find(|k| **k == word) {
-                Some(keyword) => Tok::Sym(keyword),
-                None => Tok::Ident(word),
-            };
-            tokens.push((tok, pos));
-            continue;
-        }
-        if c == '"' {
-            let (text, used, lines) = string_literal(&chars[i..], pos)?;
-            let literal = &chars[i..i + used];
-            i += used;
-            match literal.iter().rposition(|&c| c == '\n') {
-                Some(last) => {
-                    line += lines;
-                    col = used - last;
+        Ok(token)
+    }
+
+    fn scan(&mut self) -> Result<(Tok, Pos), HostError> {
+        let chars = &self.chars;
+        while self.i < chars.len() {
+            let (i, line, col) = (self.i, self.line, self.col);
+            let c = chars[i];
+            let pos = Pos { line, col };
+            if c == '\n' {
+                self.i += 1;
+                self.line += 1;
+                self.col = 1;
+                if self.depth == 0 {
+                    return Ok((Tok::End, pos));
                 }
-                None => col += used,
+                continue;
             }
-            tokens.push((Tok::Str(text), pos));
-            continue;
-        }
-        let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
-        let Some(symbol) = SYMBOLS.iter().find(|s| rest.starts_with(**s)) else {
-            return Err(HostError::at(pos, format!("unexpected character {c:?}")));
-        };
-        match *symbol {
-            "(" | "[" => depth += 1,
-            ")" | "]" => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += symbol.len();
-        col += symbol.len();
-        tokens.push((
-            if *symbol == ";" {
+            if c.is_whitespace() {
+                self.i += 1;
+                self.col += 1;
+                continue;
+            }
+            if c == '/' && chars.get(i + 1) == Some(&'/') {
+                while self.i < chars.len() && chars[self.i] != '\n' {
+                    self.i += 1;
+                }
+                continue;
+            }
+            if c.is_ascii_digit() {
+                let (tok, used) = number(&chars[i..], pos)?;
+                self.i += used;
+                self.col += used;
+                return Ok((tok, pos));
+            }
+            if c.is_alphabetic() || c == '_' {
+                let mut end = i;
+                while end < chars.len() && (chars[end].is_alphanumeric() || chars[end] == '_') {
+                    end += 1;
+                }
+                let word: String = chars[i..end].iter().collect();
+                self.col += end - i;
+                self.i = end;
+                let tok = match KEYWORDS.iter().find(|k| **k == word) {
+                    Some(keyword) => Tok::Sym(keyword),
+                    None => Tok::Ident(word),
+                };
+                return Ok((tok, pos));
+            }
+            if c == '"' {
+                let (text, used, lines) = string_literal(&chars[i..], pos)?;
+                let literal = &chars[i..i + used];
+                match literal.iter().rposition(|&c| c == '\n') {
+                    Some(last) => {
+                        self.line += lines;
+                        self.col = used - last;
+                    }
+                    None => self.col += used,
+                }
+                self.i += used;
+                return Ok((Tok::Str(text), pos));
+            }
+            let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
+            let Some(symbol) = SYMBOLS.iter().find(|s| rest.starts_with(**s)) else {
+                return Err(HostError::at(pos, format!("unexpected character {c:?}")));
+            };
+            match *symbol {
+                "(" | "[" => self.depth += 1,
+                ")" | "]" => self.depth = self.depth.saturating_sub(1),
+                _ => {}
+            }
+            self.i += symbol.len();
+            self.col += symbol.len();
+            let tok = if *symbol == ";" {
                 Tok::End
             } else {
                 Tok::Sym(symbol)
-            },
-            pos,
-        ));
+            };
+            return Ok((tok, pos));
+        }
+        let pos = Pos {
+            line: self.line,
+            col: self.col,
+        };
+        if self.closed == 0 {
+            self.closed = 1;
+            return Ok((Tok::End, pos));
+        }
+        self.closed = 2;
+        Ok((Tok::Eof, pos))
     }
-    tokens.push((Tok::End, Pos { line, col }));
-    tokens.push((Tok::Eof, Pos { line, col }));
-    Ok(tokens)
 }
 
 /// A number literal starting at `chars[0]` (a digit): an int (`42`) or a float (`1.5`,

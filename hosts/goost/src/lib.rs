@@ -169,7 +169,7 @@ pub fn read_text(
 
 /// Parses and resolves a whole script.
 pub fn load(source: &str, registry: &Registry) -> Result<Program, HostError> {
-    parser::parse(lexer::lex(source)?, registry)
+    parser::parse(source, registry)
 }
 
 /// Checks a script without running it: every call of a module function against the
@@ -180,10 +180,7 @@ pub fn check(
     source: &str,
     checker: &goost_spec::check::Checker,
 ) -> Vec<goost_spec::check::Finding> {
-    match lexer::lex(source) {
-        Ok(tokens) => parser::check(tokens, checker),
-        Err(error) => vec![parser::finding(&error)],
-    }
+    parser::check(source, checker)
 }
 
 /// Loads and runs `source` on `ctx`, printing to `out`. An error displays as

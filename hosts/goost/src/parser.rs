@@ -4,16 +4,16 @@
 //! The same parser checks a script without running it ([`check`]): each module call is
 //! then checked against specs, and what is wrong noted as the parse goes on.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use goost_spec::Engine;
 use goost_spec::check::{Arg, Checker, Finding};
 
-use goost_bind::{Error, Native, Registry, Value};
+use goost_bind::{Error, Native, Registry, ScriptList, Value};
 
 use super::HostError;
 use super::ast::{Binary, Builtin, Expr, Program, Stmt, Unary};
-use super::lexer::{Pos, Tok};
+use super::lexer::{Lexer, Pos, Tok};
 
 /// Deepest nesting of blocks and expressions accepted (deeper is an error, not a stack
 /// overflow).
@@ -51,9 +51,74 @@ enum Resolver<'r> {
     },
 }
 
+/// The parser's view of the tokens: the current one and the next, made by the lexer as
+/// the parse moves on, so a parse holds no token list. A lexer error ends the tokens (an
+/// `Eof` at its place) and is kept: it is the parse's result, as if the whole input had
+/// been lexed first.
+struct Tokens {
+    lexer: Lexer,
+    /// The current token and the next.
+    ahead: VecDeque<(Tok, Pos)>,
+    error: Option<HostError>,
+}
+
+impl Tokens {
+    fn new(source: &str) -> Tokens {
+        let mut tokens = Tokens {
+            lexer: Lexer::new(source),
+            ahead: VecDeque::with_capacity(2),
+            error: None,
+        };
+        tokens.fill();
+        tokens
+    }
+
+    /// Makes the current and the next token.
+    fn fill(&mut self) {
+        while self.ahead.len() < 2 {
+            let token = match &self.error {
+                Some(error) => (Tok::Eof, error.pos()),
+                None => self.lexer.next_token().unwrap_or_else(|error| {
+                    let pos = error.pos();
+                    self.error = Some(error);
+                    (Tok::Eof, pos)
+                }),
+            };
+            self.ahead.push_back(token);
+        }
+    }
+
+    fn next(&mut self) -> (Tok, Pos) {
+        let token = self
+            .ahead
+            .pop_front()
+            .unwrap_or((Tok::Eof, self.ahead_pos()));
+        self.fill();
+        token
+    }
+
+    /// The place of the current token.
+    fn ahead_pos(&self) -> Pos {
+        self.ahead
+            .front()
+            .map_or(Pos { line: 1, col: 1 }, |(_, pos)| *pos)
+    }
+
+    /// Lexes the rest of the input: its lexer error, if any (the first one).
+    fn finish(&mut self) -> Option<HostError> {
+        while self.error.is_none() {
+            match self.lexer.next_token() {
+                Ok((Tok::Eof, _)) => break,
+                Ok(_) => {}
+                Err(error) => self.error = Some(error),
+            }
+        }
+        self.error.take()
+    }
+}
+
 struct Parser<'r, 'n> {
-    tokens: Vec<(Tok, Pos)>,
-    at: usize,
+    tokens: Tokens,
     resolver: Resolver<'r>,
     names: &'n mut Names,
     loops: usize,
@@ -63,27 +128,30 @@ struct Parser<'r, 'n> {
 }
 
 /// Parses and resolves a whole script against `registry`.
-pub fn parse(tokens: Vec<(Tok, Pos)>, registry: &Registry) -> Result<Program, HostError> {
-    parse_with(tokens, registry, &mut Names::default())
+pub fn parse(source: &str, registry: &Registry) -> Result<Program, HostError> {
+    parse_with(source, registry, &mut Names::default())
 }
 
 /// Parses and resolves more of a script, with the names declared by earlier parts.
 /// On error `names` may hold part of this input's declarations: keep a copy to restore.
 pub fn parse_with(
-    tokens: Vec<(Tok, Pos)>,
+    source: &str,
     registry: &Registry,
     names: &mut Names,
 ) -> Result<Program, HostError> {
     let mut parser = Parser {
-        tokens,
-        at: 0,
+        tokens: Tokens::new(source),
         resolver: Resolver::Run(registry),
         names,
         loops: 0,
         depth: 0,
         natives: Vec::new(),
     };
-    let body = parser.statements()?;
+    let body = parser.statements();
+    if let Some(error) = parser.tokens.finish() {
+        return Err(error);
+    }
+    let body = body?;
     Ok(Program {
         body,
         slots: parser.names.slots,
@@ -93,12 +161,12 @@ pub fn parse_with(
 
 /// Parses a whole script without running it, checking each module call against the
 /// specs `checker` knows: every call's problem is a finding, and the parse goes on. A
-/// syntax error ends the check as a finding of its own, after those before it.
-pub fn check(tokens: Vec<(Tok, Pos)>, checker: &Checker) -> Vec<Finding> {
+/// syntax error ends the check as a finding of its own, after those before it; a script
+/// that does not lex is that one finding.
+pub fn check(source: &str, checker: &Checker) -> Vec<Finding> {
     let mut names = Names::default();
     let mut parser = Parser {
-        tokens,
-        at: 0,
+        tokens: Tokens::new(source),
         resolver: Resolver::Check {
             checker,
             findings: Vec::new(),
@@ -109,6 +177,9 @@ pub fn check(tokens: Vec<(Tok, Pos)>, checker: &Checker) -> Vec<Finding> {
         natives: Vec::new(),
     };
     let ended = parser.statements().err();
+    if let Some(error) = parser.tokens.finish() {
+        return vec![finding(&error)];
+    }
     let Resolver::Check { mut findings, .. } = parser.resolver else {
         return Vec::new();
     };
@@ -171,18 +242,74 @@ impl Parser<'_, '_> {
 /// never run; a machine asked to would report the native as not prepared).
 const UNRESOLVED: usize = usize::MAX;
 
+/// The items of a list literal as the parser reads them: constant values as long as
+/// every item is one (so a long literal of constants never becomes a tree), expressions
+/// from the first item that is not.
+enum ListItems {
+    /// Every item so far is a constant; the bytes they hold.
+    Constants(Vec<Value>, usize),
+    Expressions(Vec<Expr>),
+}
+
+impl Default for ListItems {
+    fn default() -> Self {
+        ListItems::Constants(Vec::new(), 0)
+    }
+}
+
+impl ListItems {
+    fn push(&mut self, item: Expr) {
+        match (&mut *self, item) {
+            (ListItems::Constants(values, held), Expr::Const(value))
+            | (ListItems::Constants(values, held), Expr::ConstList(value, _, _)) => {
+                *held = held.saturating_add(value.held_bytes());
+                values.push(value);
+            }
+            (ListItems::Constants(values, _), item) => {
+                let mut items: Vec<Expr> = std::mem::take(values)
+                    .into_iter()
+                    .map(Expr::Const)
+                    .collect();
+                items.push(item);
+                *self = ListItems::Expressions(items);
+            }
+            (ListItems::Expressions(items), item) => items.push(item),
+        }
+    }
+
+    /// The literal at `pos`: made now when it is all constants and nests within the limit
+    /// (a literal nested too deep stays an expression, whose evaluation reports it).
+    fn into_expr(self, pos: Pos) -> Expr {
+        match self {
+            ListItems::Constants(values, held) => match ScriptList::try_new(values) {
+                Ok(list) => Expr::ConstList(Value::List(list), held, pos),
+                Err(values) => Expr::List(values.into_iter().map(Expr::Const).collect(), pos),
+            },
+            ListItems::Expressions(items) => Expr::List(items, pos),
+        }
+    }
+}
+
+/// What the checker knows of a value a script writes as a literal.
+fn value_kind(value: &Value) -> Arg {
+    match value {
+        Value::Void => Arg::Nil,
+        Value::Int(_) => Arg::Int,
+        Value::Float(_) => Arg::Float,
+        Value::Bool(_) => Arg::Bool,
+        Value::Str(_) => Arg::String,
+        Value::List(items) => Arg::List(items.iter().map(value_kind).collect()),
+    }
+}
+
 /// What the checker knows of an argument: the kind of a literal (a negated number
 /// literal included), nothing of anything else.
 fn literal_kind(expr: &Expr) -> Arg {
     match expr {
-        Expr::Const(value) => match value {
-            Value::Void => Arg::Nil,
-            Value::Int(_) => Arg::Int,
-            Value::Float(_) => Arg::Float,
-            Value::Bool(_) => Arg::Bool,
-            Value::Str(_) => Arg::String,
-            Value::List(_) => Arg::Unknown,
-        },
+        // A list constant comes only from a literal the parser made (`ConstList`).
+        Expr::Const(Value::List(_)) => Arg::Unknown,
+        Expr::Const(value) => value_kind(value),
+        Expr::ConstList(list, _, _) => value_kind(list),
         Expr::List(items, _) => Arg::List(items.iter().map(literal_kind).collect()),
         Expr::Unary(Unary::Neg, inner, _) => match literal_kind(inner) {
             kind @ (Arg::Int | Arg::Float) => kind,
@@ -206,23 +333,20 @@ fn describe(tok: &Tok) -> String {
 
 impl Parser<'_, '_> {
     fn peek(&self) -> &Tok {
-        &self.tokens[self.at].0
+        &self.tokens.ahead[0].0
     }
 
-    fn peek_at(&self, ahead: usize) -> &Tok {
-        &self.tokens[(self.at + ahead).min(self.tokens.len() - 1)].0
+    /// The token after the current one (the parser looks one token ahead).
+    fn peek_next(&self) -> &Tok {
+        &self.tokens.ahead[1].0
     }
 
     fn pos(&self) -> Pos {
-        self.tokens[self.at].1
+        self.tokens.ahead_pos()
     }
 
     fn next(&mut self) -> (Tok, Pos) {
-        let token = self.tokens[self.at].clone();
-        if self.at < self.tokens.len() - 1 {
-            self.at += 1;
-        }
-        token
+        self.tokens.next()
     }
 
     fn skip_ends(&mut self) {
@@ -268,16 +392,18 @@ impl Parser<'_, '_> {
     }
 
     /// Whether `error` was raised at the end of the input: at or after the first of the
-    /// line ends that close it.
-    fn reached_the_end(&self, error: &HostError) -> bool {
-        let trailing = self
-            .tokens
-            .iter()
-            .rev()
-            .take_while(|(tok, _)| matches!(tok, Tok::End | Tok::Eof))
-            .last();
+    /// line ends that close it (the rest of the input is lexed to know where that is; a
+    /// lexer error there is the parse's result instead).
+    fn reached_the_end(&mut self, error: &HostError) -> bool {
+        if let Some(lexing) = self.tokens.finish() {
+            self.tokens.error = Some(lexing);
+            return false;
+        }
         let at = error.pos();
-        trailing.is_some_and(|(_, end)| (at.line, at.col) >= (end.line, end.col))
+        self.tokens
+            .lexer
+            .trailing_end()
+            .is_some_and(|end| (at.line, at.col) >= (end.line, end.col))
     }
 
     fn enter(&mut self) -> Result<(), HostError> {
@@ -359,7 +485,7 @@ impl Parser<'_, '_> {
                 let slot = self.declare(name);
                 Ok(Stmt::Assign(slot, value, pos))
             }
-            Tok::Ident(name) if matches!(self.peek_at(1), Tok::Sym("=")) => {
+            Tok::Ident(name) if matches!(self.peek_next(), Tok::Sym("=")) => {
                 self.next();
                 self.next();
                 let slot = self.lookup(&name).ok_or_else(|| {
@@ -553,7 +679,7 @@ impl Parser<'_, '_> {
             Tok::Sym("false") => Ok(Expr::Const(Value::Bool(false))),
             Tok::Sym("nil") => Ok(Expr::Const(Value::Void)),
             Tok::Sym("[") => {
-                let mut items = Vec::new();
+                let mut items = ListItems::default();
                 while !self.is("]") {
                     items.push(self.expression()?);
                     if !self.is(",") {
@@ -562,7 +688,7 @@ impl Parser<'_, '_> {
                     self.next();
                 }
                 self.expect("]")?;
-                Ok(Expr::List(items, pos))
+                Ok(items.into_expr(pos))
             }
             Tok::Sym("(") => {
                 let inner = self.expression()?;

@@ -7,7 +7,7 @@ use std::io::Write;
 use goost_bind::{Context, Registry, Value};
 
 use crate::parser::{self, Names};
-use crate::{HostError, Machine, lexer};
+use crate::{HostError, Machine};
 
 /// The state of one REPL session.
 pub struct Repl<'a, W: Write> {
@@ -42,9 +42,7 @@ impl<'a, W: Write> Repl<'a, W> {
     /// did to the module, a buffer written, stays done).
     pub fn entry(&mut self, source: &str) -> Result<Entry, HostError> {
         let before = self.names.clone();
-        let program = match lexer::lex(source)
-            .and_then(|tokens| parser::parse_with(tokens, self.registry, &mut self.names))
-        {
+        let program = match parser::parse_with(source, self.registry, &mut self.names) {
             Ok(program) => program,
             Err(error) => {
                 self.names = before;
@@ -152,12 +150,16 @@ pub fn run(ctx: &Context) -> Result<(), String> {
 /// its own.
 #[cfg(feature = "repl")]
 fn bracket_balance(line: &str) -> Option<i64> {
-    let tokens = lexer::lex(line).ok()?;
-    Some(tokens.iter().fold(0, |balance, (token, _)| match token {
-        lexer::Tok::Sym("(" | "[" | "{") => balance + 1,
-        lexer::Tok::Sym(")" | "]" | "}") => balance - 1,
-        _ => balance,
-    }))
+    let mut tokens = crate::lexer::Lexer::new(line);
+    let mut balance = 0;
+    loop {
+        match tokens.next_token().ok()?.0 {
+            crate::lexer::Tok::Sym("(" | "[" | "{") => balance += 1,
+            crate::lexer::Tok::Sym(")" | "]" | "}") => balance -= 1,
+            crate::lexer::Tok::Eof => return Some(balance),
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]
