@@ -76,8 +76,10 @@ fn refused_before_parsing(source: &str) -> Option<Finding> {
     while let Some(next) = lexer.consume() {
         let token = match &next {
             LexerResult::Ok(token) | LexerResult::Recovered(token, _) => token.token(),
-            // Tokenizer errors are reported by the parse, with their positions.
-            LexerResult::Fatal(_) => return None,
+            // Tokenizer errors are reported by the parse, with their positions; the lexer
+            // goes on after one (as full_moon's own parse does), and so does the count,
+            // or the parse would meet whatever nests after it unchecked.
+            LexerResult::Fatal(_) => continue,
         };
         count += 1;
         if count > MAX_TOKENS {
@@ -471,6 +473,9 @@ mod tests {
             format!("x = {}", vec!["1"; 200_000].join(" + ")),
             format!("x = {}", vec!["a"; 200_000].join(" and ")),
             format!("x = {}", vec!["f(1)"; 200_000].join(" * ")),
+            // Found by the `check` fuzz target with long inputs: a character Lua does not
+            // lex stopped the count, and the parse then recursed into 800 brackets.
+            format!("x = \u{2}{}1", "f(".repeat(100_000)),
         ] {
             let findings = check(&source, &checker);
             assert_eq!(findings.len(), 1, "{}", &source[..20]);
