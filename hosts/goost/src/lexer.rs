@@ -40,8 +40,9 @@ const SYMBOLS: [&str; 25] = [
 /// Newlines inside `(...)` and `[...]` do not end a statement. A UTF-8 byte-order mark at
 /// the very start is skipped (editors on some systems write one). The input ends with an
 /// `End` and then `Eof`, which repeats.
-pub struct Lexer {
-    chars: Vec<char>,
+pub struct Lexer<'s> {
+    source: &'s str,
+    /// The byte offset of the next character.
     i: usize,
     line: usize,
     col: usize,
@@ -53,12 +54,12 @@ pub struct Lexer {
     trailing_end: Option<Pos>,
 }
 
-impl Lexer {
+impl<'s> Lexer<'s> {
     /// A lexer at the start of `source` (past a byte-order mark).
-    pub fn new(source: &str) -> Lexer {
+    pub fn new(source: &'s str) -> Lexer<'s> {
         let source = source.strip_prefix('\u{feff}').unwrap_or(source);
         Lexer {
-            chars: source.chars().collect(),
+            source,
             i: 0,
             line: 1,
             col: 1,
@@ -87,11 +88,14 @@ impl Lexer {
     }
 
     fn scan(&mut self) -> Result<(Tok, Pos), HostError> {
-        let chars = &self.chars;
-        while self.i < chars.len() {
-            let (i, line, col) = (self.i, self.line, self.col);
-            let c = chars[i];
-            let pos = Pos { line, col };
+        let source = self.source;
+        let bytes = source.as_bytes();
+        while let Some(c) = source[self.i..].chars().next() {
+            let i = self.i;
+            let pos = Pos {
+                line: self.line,
+                col: self.col,
+            };
             if c == '\n' {
                 self.i += 1;
                 self.line += 1;
@@ -102,51 +106,56 @@ impl Lexer {
                 continue;
             }
             if c.is_whitespace() {
-                self.i += 1;
+                self.i += c.len_utf8();
                 self.col += 1;
                 continue;
             }
-            if c == '/' && chars.get(i + 1) == Some(&'/') {
-                while self.i < chars.len() && chars[self.i] != '\n' {
-                    self.i += 1;
-                }
+            if source[i..].starts_with("//") {
+                // To the end of the line (a newline is one byte and never inside another
+                // character's encoding).
+                let end = source[i..].find('\n').map_or(source.len(), |at| i + at);
+                self.col += source[i..end].chars().count();
+                self.i = end;
                 continue;
             }
             if c.is_ascii_digit() {
-                let (tok, used) = number(&chars[i..], pos)?;
+                let (tok, used) = number(&bytes[i..], pos)?;
                 self.i += used;
                 self.col += used;
                 return Ok((tok, pos));
             }
             if c.is_alphabetic() || c == '_' {
-                let mut end = i;
-                while end < chars.len() && (chars[end].is_alphanumeric() || chars[end] == '_') {
-                    end += 1;
-                }
-                let word: String = chars[i..end].iter().collect();
-                self.col += end - i;
-                self.i = end;
+                let word_len: usize = source[i..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .map(char::len_utf8)
+                    .sum();
+                let word = &source[i..i + word_len];
+                self.col += word.chars().count();
+                self.i += word_len;
                 let tok = match KEYWORDS.iter().find(|k| **k == word) {
                     Some(keyword) => Tok::Sym(keyword),
-                    None => Tok::Ident(word),
+                    None => Tok::Ident(word.to_string()),
                 };
                 return Ok((tok, pos));
             }
             if c == '"' {
-                let (text, used, lines) = string_literal(&chars[i..], pos)?;
-                let literal = &chars[i..i + used];
-                match literal.iter().rposition(|&c| c == '\n') {
+                // The literal's characters only: up to its closing quote (a quote after a
+                // backslash does not close it), or the rest of the input.
+                let end = literal_end(&bytes[i..]).map_or(source.len(), |at| i + at);
+                let chars: Vec<char> = source[i..end].chars().collect();
+                let (text, used, lines) = string_literal(&chars, pos)?;
+                match chars[..used].iter().rposition(|&c| c == '\n') {
                     Some(last) => {
                         self.line += lines;
                         self.col = used - last;
                     }
                     None => self.col += used,
                 }
-                self.i += used;
+                self.i += chars[..used].iter().map(|c| c.len_utf8()).sum::<usize>();
                 return Ok((Tok::Str(text), pos));
             }
-            let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
-            let Some(symbol) = SYMBOLS.iter().find(|s| rest.starts_with(**s)) else {
+            let Some(symbol) = SYMBOLS.iter().find(|s| source[i..].starts_with(**s)) else {
                 return Err(HostError::at(pos, format!("unexpected character {c:?}")));
             };
             match *symbol {
@@ -176,29 +185,31 @@ impl Lexer {
     }
 }
 
-/// A number literal starting at `chars[0]` (a digit): an int (`42`) or a float (`1.5`,
-/// `2e3`, `1.5e-7`), and the characters used. `1..3` is an int and a range, not a float.
-fn number(chars: &[char], pos: Pos) -> Result<(Tok, usize), HostError> {
+/// A number literal starting at `bytes[0]` (a digit): an int (`42`) or a float (`1.5`,
+/// `2e3`, `1.5e-7`), and the bytes used (each a character: a literal is ASCII). `1..3` is
+/// an int and a range, not a float.
+fn number(bytes: &[u8], pos: Pos) -> Result<(Tok, usize), HostError> {
     let digits_from = |from: usize| {
-        chars[from..]
+        bytes[from..]
             .iter()
-            .position(|c| !c.is_ascii_digit())
-            .map_or(chars.len(), |n| from + n)
+            .position(|b| !b.is_ascii_digit())
+            .map_or(bytes.len(), |n| from + n)
     };
     let mut end = digits_from(0);
     let mut float = false;
-    if chars.get(end) == Some(&'.') && chars.get(end + 1).is_some_and(char::is_ascii_digit) {
+    if bytes.get(end) == Some(&b'.') && bytes.get(end + 1).is_some_and(u8::is_ascii_digit) {
         end = digits_from(end + 1);
         float = true;
     }
-    if matches!(chars.get(end), Some('e' | 'E')) {
-        let sign = usize::from(matches!(chars.get(end + 1), Some('+' | '-')));
-        if chars.get(end + 1 + sign).is_some_and(char::is_ascii_digit) {
+    if matches!(bytes.get(end), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(bytes.get(end + 1), Some(b'+' | b'-')));
+        if bytes.get(end + 1 + sign).is_some_and(u8::is_ascii_digit) {
             end = digits_from(end + 1 + sign);
             float = true;
         }
     }
-    let text: String = chars[..end].iter().collect();
+    // ASCII digits, signs, `.` and `e` only.
+    let text = String::from_utf8_lossy(&bytes[..end]);
     if float {
         let value: f64 = text
             .parse()
@@ -218,6 +229,21 @@ fn number(chars: &[char], pos: Pos) -> Result<(Tok, usize), HostError> {
         )
     })?;
     Ok((Tok::Int(value), end))
+}
+
+/// The byte offset just past the closing quote of the string literal at `bytes[0] ==
+/// b'"'`, if it has one. A backslash and the byte after it are skipped (`"` and `\\` are
+/// ASCII, so they are never part of another character's encoding).
+fn literal_end(bytes: &[u8]) -> Option<usize> {
+    let mut at = 1;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => return Some(at + 1),
+            b'\\' => at += 2,
+            _ => at += 1,
+        }
+    }
+    None
 }
 
 /// A string literal starting at `chars[0] == '"'`: its bytes, the characters used, and
@@ -319,5 +345,62 @@ fn string_literal(chars: &[char], start: Pos) -> Result<(Vec<u8>, usize, usize),
             }
             c => push(&mut text, c),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every token of `source`, to its `Eof`.
+    fn tokens(source: &str) -> Result<Vec<(Tok, (usize, usize))>, HostError> {
+        let mut lexer = Lexer::new(source);
+        let mut out = Vec::new();
+        loop {
+            let (token, pos) = lexer.next_token()?;
+            let end = token == Tok::Eof;
+            out.push((token, (pos.line, pos.col)));
+            if end {
+                return Ok(out);
+            }
+        }
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        assert_eq!(
+            tokens("let é = \"ü→\" // ünï\nx").unwrap(),
+            [
+                (Tok::Sym("let"), (1, 1)),
+                (Tok::Ident("é".to_string()), (1, 5)),
+                (Tok::Sym("="), (1, 7)),
+                (Tok::Str("ü→".as_bytes().to_vec()), (1, 9)),
+                (Tok::End, (1, 20)),
+                (Tok::Ident("x".to_string()), (2, 1)),
+                (Tok::End, (2, 2)),
+                (Tok::Eof, (2, 2)),
+            ]
+        );
+        // A string over two lines: the column after it counts from its last line.
+        assert_eq!(
+            tokens("\"a\nü\" y").unwrap()[..2],
+            [
+                (Tok::Str("a\nü".as_bytes().to_vec()), (1, 1)),
+                (Tok::Ident("y".to_string()), (2, 4)),
+            ]
+        );
+        let error = tokens("x ≥").unwrap_err();
+        assert_eq!(error.to_string(), "1:3: unexpected character '≥'");
+    }
+
+    #[test]
+    fn a_quote_after_a_backslash_does_not_end_a_string() {
+        assert_eq!(
+            tokens("\"a\\\"b\" 1").unwrap()[..2],
+            [(Tok::Str(b"a\"b".to_vec()), (1, 1)), (Tok::Int(1), (1, 8)),]
+        );
+        let error = tokens("\"abc\\\"").unwrap_err();
+        assert_eq!(error.to_string(), "1:1: unterminated string literal");
+        assert!(error.is_incomplete());
     }
 }

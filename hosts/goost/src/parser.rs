@@ -55,15 +55,15 @@ enum Resolver<'r> {
 /// the parse moves on, so a parse holds no token list. A lexer error ends the tokens (an
 /// `Eof` at its place) and is kept: it is the parse's result, as if the whole input had
 /// been lexed first.
-struct Tokens {
-    lexer: Lexer,
+struct Tokens<'s> {
+    lexer: Lexer<'s>,
     /// The current token and the next.
     ahead: VecDeque<(Tok, Pos)>,
     error: Option<HostError>,
 }
 
-impl Tokens {
-    fn new(source: &str) -> Tokens {
+impl<'s> Tokens<'s> {
+    fn new(source: &'s str) -> Tokens<'s> {
         let mut tokens = Tokens {
             lexer: Lexer::new(source),
             ahead: VecDeque::with_capacity(2),
@@ -117,8 +117,8 @@ impl Tokens {
     }
 }
 
-struct Parser<'r, 'n> {
-    tokens: Tokens,
+struct Parser<'r, 'n, 's> {
+    tokens: Tokens<'s>,
     resolver: Resolver<'r>,
     names: &'n mut Names,
     loops: usize,
@@ -198,7 +198,7 @@ pub fn finding(error: &HostError) -> Finding {
     }
 }
 
-impl Parser<'_, '_> {
+impl Parser<'_, '_, '_> {
     /// Every statement up to the end of the input.
     fn statements(&mut self) -> Result<Vec<Stmt>, HostError> {
         let mut body = Vec::new();
@@ -331,7 +331,7 @@ fn describe(tok: &Tok) -> String {
     }
 }
 
-impl Parser<'_, '_> {
+impl Parser<'_, '_, '_> {
     fn peek(&self) -> &Tok {
         &self.tokens.ahead[0].0
     }
