@@ -352,8 +352,11 @@ fn string_literal(chars: &[char], start: Pos) -> Result<(Vec<u8>, usize, usize),
 mod tests {
     use super::*;
 
+    /// A token and its line and column.
+    type Placed = (Tok, (usize, usize));
+
     /// Every token of `source`, to its `Eof`.
-    fn tokens(source: &str) -> Result<Vec<(Tok, (usize, usize))>, HostError> {
+    fn tokens(source: &str) -> Result<Vec<Placed>, HostError> {
         let mut lexer = Lexer::new(source);
         let mut out = Vec::new();
         loop {
