@@ -13,7 +13,6 @@ use goost_bind::{
     ArgRef, BoundNative, Context, Mismatch, Module, Native, Registry, ScriptList, ScriptType,
     UnknownModule, Value,
 };
-use goost_spec::Engine as ScriptEngine;
 
 use crate::names::{reads_reserved_words_as_names, reserved_words_as_names};
 
@@ -239,6 +238,7 @@ fn rhai_module(module: &Module, ctx: &Context, errors: ErrorValues) -> RhaiModul
 
 /// The doc comment of the registrations that only answer a wrong argument count or type
 /// with the native's error, as `Engine::definitions()` lists them.
+#[cfg(feature = "metadata")]
 const WRONG_COUNT_COMMENT: &str =
     "/// (any other argument count or types: refused with the function's signature)";
 
@@ -268,29 +268,62 @@ fn register(out: &mut RhaiModule, name: &str, bound: BoundNative, calls: Calls) 
                 .iter()
                 .map(|p| rhai_type_id(p.ty.when_passed()))
                 .collect();
-            let params = spec.params[..count]
-                .iter()
-                .map(|p| {
-                    let ty = ScriptEngine::rhai_rust_type(p.ty.when_passed());
-                    format!("{}: {ty}", p.name)
-                })
-                .chain([ScriptEngine::rhai_rust_type(spec.ret).to_string()]);
-            let registration = FuncRegistration::new(name)
-                .in_internal_namespace()
-                .with_params_info(params)
-                .with_comments([format!("/// {}", spec.description)]);
+            let registration = described(
+                FuncRegistration::new(name).in_internal_namespace(),
+                spec,
+                count,
+            );
             register_count(out, registration, &typed, &bound, calls);
             if typed == untyped {
                 continue;
             }
         }
-        let params = std::iter::repeat_n("_: Dynamic", count).chain(["Dynamic"]);
-        let registration = FuncRegistration::new(name)
-            .in_internal_namespace()
-            .with_params_info(params)
-            .with_comments([WRONG_COUNT_COMMENT]);
+        let registration =
+            described_untyped(FuncRegistration::new(name).in_internal_namespace(), count);
         register_count(out, registration, &untyped, &bound, calls);
     }
+}
+
+/// `registration` of `spec`'s first `count` parameters with their names, Rhai types and
+/// the spec's description, as `Engine::definitions()` prints them (Rhai's `metadata`,
+/// through this crate's feature `metadata`).
+#[cfg(feature = "metadata")]
+fn described(
+    registration: FuncRegistration,
+    spec: &goost_bind::FnSpec,
+    count: usize,
+) -> FuncRegistration {
+    let params = spec.params[..count]
+        .iter()
+        .map(|p| {
+            let ty = goost_spec::Engine::rhai_rust_type(p.ty.when_passed());
+            format!("{}: {ty}", p.name)
+        })
+        .chain([goost_spec::Engine::rhai_rust_type(spec.ret).to_string()]);
+    registration
+        .with_params_info(params)
+        .with_comments([format!("/// {}", spec.description)])
+}
+
+/// Without Rhai's `metadata`, a registration carries no names, types or description.
+#[cfg(not(feature = "metadata"))]
+fn described(registration: FuncRegistration, _: &goost_bind::FnSpec, _: usize) -> FuncRegistration {
+    registration
+}
+
+/// The untyped registration of `count` arguments, listed under [`WRONG_COUNT_COMMENT`].
+#[cfg(feature = "metadata")]
+fn described_untyped(registration: FuncRegistration, count: usize) -> FuncRegistration {
+    let params = std::iter::repeat_n("_: Dynamic", count).chain(["Dynamic"]);
+    registration
+        .with_params_info(params)
+        .with_comments([WRONG_COUNT_COMMENT])
+}
+
+/// Without Rhai's `metadata`, a registration carries no names, types or description.
+#[cfg(not(feature = "metadata"))]
+fn described_untyped(registration: FuncRegistration, _: usize) -> FuncRegistration {
+    registration
 }
 
 /// The type Rhai resolves a parameter of script type `ty` by: `Dynamic` for an optional
@@ -665,7 +698,7 @@ fn shared_to_rhai(value: Value) -> Dynamic {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "metadata"))]
 mod rhai_definitions {
     use goost_bind::Context;
     use memory_runtime::MEMORY_SPEC;

@@ -68,6 +68,11 @@ mod bridge;
 pub mod check;
 mod names;
 
+// Rhai's `no_float` takes away the Rhai type a script `float` is, so this crate cannot
+// work with it: built with `no_float`, this import is the error that says so.
+#[allow(unused_imports)]
+use ::rhai::FLOAT as GOOST_RHAI_NEEDS_RHAI_FLOATS_SO_RHAI_NO_FLOAT_CANNOT_BE_USED;
+
 /// The Rhai engine this bridge is built on, re-exported so a host needs no dependency of
 /// its own (and never two versions).
 pub use ::rhai;
