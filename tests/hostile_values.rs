@@ -28,6 +28,14 @@ fn allocated_by<T>(f: impl FnOnce() -> T) -> (T, u64) {
 
 static COUNTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// This binary's tests run one at a time while the returned guard lives (see
+/// [`allocated_by`]); a test that failed holding it does not stop the others.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    COUNTING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Takes a list of strings as copies: the worst case for a list of shared references.
 #[native("hostile.lists.count", spec = "tests/fixture/hostile.spec")]
 fn count(xs: Vec<String>) -> i64 {
@@ -49,7 +57,7 @@ fn limited() -> Context {
 #[test]
 fn the_goost_host_refuses_to_copy_a_list_of_many_references_to_one_large_string() {
     // Its strings are the largest of this binary's: not while another test counts.
-    let _turn = COUNTING.lock().unwrap_or_else(|p| p.into_inner());
+    let _turn = one_at_a_time();
     let mut out = Vec::new();
     let error = host::run(
         "t.goost",
@@ -96,7 +104,7 @@ mod lua {
 
     #[test]
     fn a_table_where_an_int_goes_is_a_type_error_at_once() {
-        let _turn = super::COUNTING.lock().unwrap_or_else(|p| p.into_inner());
+        let _turn = super::one_at_a_time();
         let vm = lua_on(limited());
         vm.load(SHARED_STRING).exec().unwrap();
         assert_eq!(
@@ -115,7 +123,7 @@ mod lua {
 
     #[test]
     fn a_string_referenced_many_times_is_converted_once_and_bounded_by_the_limit() {
-        let _turn = super::COUNTING.lock().unwrap_or_else(|p| p.into_inner());
+        let _turn = super::one_at_a_time();
         // Unlimited context: the shared string is converted once (1 MiB, not 8 GiB), then
         // the `Vec<String>` parameter refuses to make 8192 copies of it.
         let vm = lua_on(Context::new());
@@ -147,7 +155,7 @@ mod lua {
     /// conversion: under 1 MiB, 50 copies of a 16 KiB string go through, 100 do not.
     #[test]
     fn copies_out_of_a_list_are_bounded_by_what_the_conversion_left() {
-        let _turn = super::COUNTING.lock().unwrap_or_else(|p| p.into_inner());
+        let _turn = super::one_at_a_time();
         let vm = lua_on(limited());
         let refs = |n: u32| {
             format!(
@@ -171,7 +179,7 @@ mod lua {
 
     #[test]
     fn a_table_shared_along_many_paths_is_converted_once() {
-        let _turn = super::COUNTING.lock().unwrap_or_else(|p| p.into_inner());
+        let _turn = super::one_at_a_time();
         let vm = lua_on(Context::new());
         // One row referred to 1000 times: converted once, shared.
         let n: i64 = vm
@@ -215,7 +223,7 @@ mod rhai {
 
     #[test]
     fn an_array_where_an_int_goes_is_a_type_error_at_once() {
-        let _turn = super::COUNTING.lock().unwrap_or_else(|p| p.into_inner());
+        let _turn = super::one_at_a_time();
         let engine = engine(limited());
         assert_eq!(
             error(&engine, &format!("{SHARED_STRING} memory::buffer::len(a)")),
@@ -225,7 +233,7 @@ mod rhai {
 
     #[test]
     fn a_shared_string_is_converted_once_and_bounded_by_the_limit() {
-        let _turn = super::COUNTING.lock().unwrap_or_else(|p| p.into_inner());
+        let _turn = super::one_at_a_time();
         let unlimited = engine(Context::new());
         assert_eq!(
             error(
@@ -260,7 +268,7 @@ mod rhai {
 /// built by the same script as the call, so only the outcome is checked).
 #[cfg(all(feature = "lua", feature = "rhai"))]
 mod shared_references {
-    use super::{CALL_BOUND, COUNTING, allocated_by, limited};
+    use super::{CALL_BOUND, allocated_by, limited, one_at_a_time};
     use goost_memory::hosts::lua::{self, mlua};
     use goost_memory::hosts::rhai::{self, rhai::Engine};
     use proptest::prelude::*;
@@ -293,7 +301,7 @@ mod shared_references {
             refs in 0usize..2000,
             doublings in 0usize..45,
         ) {
-            let _turn = COUNTING.lock().unwrap_or_else(|p| p.into_inner());
+            let _turn = one_at_a_time();
             let name = NATIVES[native];
             let (module, path) = name.split_once('.').unwrap();
 

@@ -26,6 +26,11 @@ fn new() -> i64 {
 #[native("words.end.nil", spec = "tests/fixture/words.spec")]
 fn nil() {}
 
+/// Each finding as `LINE:COL: message`.
+fn texts(findings: Vec<goost_spec::check::Finding>) -> Vec<String> {
+    findings.iter().map(ToString::to_string).collect()
+}
+
 fn spec() -> goost_spec::Spec {
     goost_spec::parse(include_str!("fixture/words.spec")).unwrap()
 }
@@ -47,13 +52,10 @@ fn goost_calls_functions_named_like_its_keywords() {
     assert_eq!(String::from_utf8(out).unwrap(), "abab\ntrue\n7\nnil\n");
     let checker_spec = spec();
     let checker = Checker::new([&checker_spec]);
-    let findings: Vec<String> = host::check(
+    let findings = texts(host::check(
         "import words\nprint(words.end.nil())\nprint(words.end.repeat(1, 2))\n",
         &checker,
-    )
-    .iter()
-    .map(ToString::to_string)
-    .collect();
+    ));
     assert_eq!(
         findings,
         [
@@ -111,13 +113,10 @@ fn lua_calls_them_by_indexing() {
         .unwrap();
     assert_eq!((repeated.as_str(), matched, seven), ("abab", true, 7));
     assert!(nothing.is_nil());
-    let findings: Vec<String> = goost_lua::check::check(
+    let findings = texts(goost_lua::check::check(
         "local w = require('words')\nlocal a = w['end']['repeat']('ab', 2)\nlocal b = w['end']['repeat'](1, 2)\n",
         &Checker::new([&spec()]),
-    )
-    .iter()
-    .map(ToString::to_string)
-    .collect();
+    ));
     assert_eq!(
         findings,
         [
@@ -142,13 +141,10 @@ fn rhai_calls_the_reserved_names_through_the_bridges_mapping() {
         )
         .unwrap();
     assert_eq!(out, "abab true 7 ()");
-    let findings: Vec<String> = goost_rhai::check::check(
+    let findings = texts(goost_rhai::check::check(
         "let a = words::end::match(\"yes\");\nlet b = words::end::match(1);\n",
         &Checker::new([&spec()]),
-    )
-    .iter()
-    .map(ToString::to_string)
-    .collect();
+    ));
     assert_eq!(
         findings,
         [

@@ -6,18 +6,9 @@
 
 use std::process::Command;
 
-/// The largest peak resident size, in bytes, among the children waited for so far.
-fn children_peak_resident_bytes() -> u64 {
-    // SAFETY: getrusage writes only into the struct it is given, which is zeroed and
-    // valid for writes; RUSAGE_CHILDREN is a valid `who`.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage), 0);
-        usage
-    };
-    // Linux reports ru_maxrss in KiB.
-    u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024
-}
+mod support;
+
+use support::children_peak_resident_bytes;
 
 #[test]
 fn a_long_list_literal_parses_within_25_times_the_scripts_size() {

@@ -348,6 +348,15 @@ impl ContextCode {
     }
 }
 
+/// `<R as IntoValue>` for the function's result type `R`, every token placed at the
+/// result type: the type check and the glue's conversion both name it so, and a result
+/// that does not convert is one error, there.
+fn as_into_value(krate: &syn::Path, native: &NativeFn) -> TokenStream {
+    let ret_ty = native.ret_tokens();
+    let ret_krate = respanned(krate, native.ret_span());
+    quote_spanned!(native.ret_span()=> <#ret_ty as #ret_krate::IntoValue>)
+}
+
 /// The compile-time check of the function's result type against the spec's.
 fn result_check(krate: &syn::Path, function: &Function, native: &NativeFn) -> TokenStream {
     let ret_ty = native.ret_tokens();
@@ -358,10 +367,10 @@ fn result_check(krate: &syn::Path, function: &Function, native: &NativeFn) -> To
         function.ret,
         type_text(&ret_ty),
     );
-    let ret_krate = respanned(krate, ret_span);
+    let as_into_value = as_into_value(krate, native);
     type_check(
         krate,
-        quote_spanned!(ret_span=> <#ret_ty as #ret_krate::IntoValue>::TYPE),
+        quote_spanned!(ret_span=> #as_into_value::TYPE),
         function.ret,
         ret_span,
         &what,
@@ -458,9 +467,8 @@ pub fn native(
     // The result's conversion is written as the type check writes it, at the result type:
     // a result that does not convert is one error there, not a second one at `#[native]`.
     let into_value = {
-        let ret_ty = native.ret_tokens();
-        let ret_krate = respanned(krate, native.ret_span());
-        quote_spanned!(native.ret_span()=> <#ret_ty as #ret_krate::IntoValue>::into_value(__goost_result))
+        let as_into_value = as_into_value(krate, native);
+        quote_spanned!(native.ret_span()=> #as_into_value::into_value(__goost_result))
     };
     let states = StateCode {
         locals: &state_locals,

@@ -2,7 +2,7 @@
 //! one frame; natives are resolved in the registry and numbered, and the machine binds
 //! each to its context once, so a call costs no lookup.
 
-use goost_bind::{Native, Value};
+use goost_bind::{Native, ScriptList, Value};
 
 use super::lexer::Pos;
 
@@ -87,7 +87,7 @@ pub enum Expr {
     /// A list literal of constants only, made once by the parser: the list (shared by
     /// each evaluation), the bytes its elements hold (a literal is bounded by them, as a
     /// `List` is), and its place. A long literal costs one value a element, not a tree.
-    ConstList(Value, usize, Pos),
+    ConstList(ScriptList, usize, Pos),
     /// `list[index]`.
     Index(Box<Expr>, Box<Expr>, Pos),
     /// A call of the program's native number `.0` (an index into [`Program::natives`]).

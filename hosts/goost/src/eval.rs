@@ -333,11 +333,11 @@ impl<'a, W: Write> Machine<'a, W> {
             }
             Expr::ConstList(list, held, pos) => {
                 // Charged and bounded as the same literal of expressions would be.
-                self.charge(1 + list_len(list) as u64 / 64, *pos)?;
+                self.charge(1 + list.len() as u64 / 64, *pos)?;
                 if *held > self.max_string {
                     return Err(list_too_large(*pos, self.max_string));
                 }
-                Ok(list.clone())
+                Ok(Value::List(list.clone()))
             }
             Expr::Index(list, index, pos) => {
                 self.step(*pos)?;
@@ -634,14 +634,6 @@ impl<'a, W: Write> Machine<'a, W> {
                 }
             }
         }
-    }
-}
-
-/// The number of items of a list value (0 for any other value).
-fn list_len(value: &Value) -> usize {
-    match value {
-        Value::List(items) => items.len(),
-        _ => 0,
     }
 }
 

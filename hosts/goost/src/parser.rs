@@ -104,8 +104,8 @@ impl<'s> Tokens<'s> {
             .map_or(Pos { line: 1, col: 1 }, |(_, pos)| *pos)
     }
 
-    /// Lexes the rest of the input: its lexer error, if any (the first one).
-    fn finish(&mut self) -> Option<HostError> {
+    /// Lexes the rest of the input; whether it (or what came before) does not lex.
+    fn lex_rest(&mut self) -> bool {
         while self.error.is_none() {
             match self.lexer.next_token() {
                 Ok((Tok::Eof, _)) => break,
@@ -113,6 +113,12 @@ impl<'s> Tokens<'s> {
                 Err(error) => self.error = Some(error),
             }
         }
+        self.error.is_some()
+    }
+
+    /// Lexes the rest of the input: its lexer error, if any (the first one).
+    fn finish(&mut self) -> Option<HostError> {
+        self.lex_rest();
         self.error.take()
     }
 }
@@ -260,8 +266,12 @@ impl Default for ListItems {
 impl ListItems {
     fn push(&mut self, item: Expr) {
         match (&mut *self, item) {
-            (ListItems::Constants(values, held), Expr::Const(value))
-            | (ListItems::Constants(values, held), Expr::ConstList(value, _, _)) => {
+            (ListItems::Constants(values, held), Expr::Const(value)) => {
+                *held = held.saturating_add(value.held_bytes());
+                values.push(value);
+            }
+            (ListItems::Constants(values, held), Expr::ConstList(list, _, _)) => {
+                let value = Value::List(list);
                 *held = held.saturating_add(value.held_bytes());
                 values.push(value);
             }
@@ -282,7 +292,7 @@ impl ListItems {
     fn into_expr(self, pos: Pos) -> Expr {
         match self {
             ListItems::Constants(values, held) => match ScriptList::try_new(values) {
-                Ok(list) => Expr::ConstList(Value::List(list), held, pos),
+                Ok(list) => Expr::ConstList(list, held, pos),
                 Err(values) => Expr::List(values.into_iter().map(Expr::Const).collect(), pos),
             },
             ListItems::Expressions(items) => Expr::List(items, pos),
@@ -309,7 +319,7 @@ fn literal_kind(expr: &Expr) -> Arg {
         // A list constant comes only from a literal the parser made (`ConstList`).
         Expr::Const(Value::List(_)) => Arg::Unknown,
         Expr::Const(value) => value_kind(value),
-        Expr::ConstList(list, _, _) => value_kind(list),
+        Expr::ConstList(list, _, _) => Arg::List(list.iter().map(value_kind).collect()),
         Expr::List(items, _) => Arg::List(items.iter().map(literal_kind).collect()),
         Expr::Unary(Unary::Neg, inner, _) => match literal_kind(inner) {
             kind @ (Arg::Int | Arg::Float) => kind,
@@ -395,8 +405,7 @@ impl Parser<'_, '_, '_> {
     /// line ends that close it (the rest of the input is lexed to know where that is; a
     /// lexer error there is the parse's result instead).
     fn reached_the_end(&mut self, error: &HostError) -> bool {
-        if let Some(lexing) = self.tokens.finish() {
-            self.tokens.error = Some(lexing);
+        if self.tokens.lex_rest() {
             return false;
         }
         let at = error.pos();
