@@ -5,9 +5,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use mlua::{Function, Lua, Table};
 
-use goost_bind::{Context, Module, Registry, Value};
+use goost_bind::{Context, FnSpec, Module, Registry, Value};
 
-use crate::c_function;
+use crate::{c_function, flavour};
 
 /// Makes `require(name)` return each registered module, with its natives running on
 /// `ctx`, and registers Lua's own collector on `ctx`. The Lua state holds the context;
@@ -37,13 +37,27 @@ fn install_from(lua: &Lua, ctx: Context, modules: Vec<&Module>) -> mlua::Result<
         })
         .collect::<mlua::Result<Vec<_>>>()?;
     for (name, table) in tables {
-        lua.register_module(name, table)?;
+        register(lua, name, table)?;
     }
     // The context's collector only asks: the state collects at its next safe point (see
     // `CollectionRequest`), so a cycle on any thread never waits for this state's lock.
     let request = Arc::clone(&collection);
     let id = ctx.register_collector(move || request.ask());
     c_function::keep_registration(lua, ctx, id)
+}
+
+/// Makes `require(name)` return `table`. Luau's `require` takes a path or an `@` alias, so
+/// there the module is registered as `@name` (Luau's way) and, in the table of registered
+/// modules that mlua's `require` looks in first (Luau's `_REGISTEREDMODULES`), under its
+/// bare name too, so the same `require("memory")` works in every Lua.
+fn register(lua: &Lua, name: &str, table: Table) -> mlua::Result<()> {
+    if cfg!(feature = "luau") {
+        lua.register_module(&format!("@{name}"), &table)?;
+        let registered: Table = lua.named_registry_value("_REGISTEREDMODULES")?;
+        // mlua's `require` looks a name up lowercased, as it registers one.
+        return registered.raw_set(name.to_ascii_lowercase(), table);
+    }
+    lua.register_module(name, table)
 }
 
 /// A GC cycle's request that one Lua state collect its garbage. Set by the context's
@@ -108,19 +122,24 @@ fn module_table_with(
     Ok(table)
 }
 
-/// A script value as Lua's: a string is a Lua string of the same bytes, a list a sequence
-/// table.
-pub(crate) fn to_lua(lua: &Lua, value: Value) -> mlua::Result<mlua::Value> {
+/// `spec`'s result as a Lua value: a string is a Lua string of the same bytes, a list a
+/// sequence table, an int a number (an error if this Lua's numbers cannot hold it: see
+/// [`flavour`](crate::flavour)).
+pub(crate) fn to_lua(lua: &Lua, value: Value, spec: &'static FnSpec) -> mlua::Result<mlua::Value> {
     Ok(match value {
         Value::Void => mlua::Value::Nil,
-        Value::Int(n) => mlua::Value::Integer(n),
+        Value::Int(n) if flavour::HAS_INTEGERS => mlua::Value::Integer(n),
+        Value::Int(n) => match flavour::double_of_int(n) {
+            Some(x) => mlua::Value::Number(x),
+            None => return Err(mlua::Error::external(flavour::inexact_result(spec, n))),
+        },
         Value::Float(x) => mlua::Value::Number(x),
         Value::Bool(b) => mlua::Value::Boolean(b),
         Value::Str(s) => mlua::Value::String(lua.create_string(s.as_bytes())?),
         Value::List(items) => {
             let table = lua.create_table_with_capacity(items.len(), 0)?;
             for (i, item) in items.iter().enumerate() {
-                table.raw_set(i + 1, to_lua(lua, item.clone())?)?;
+                table.raw_set(i + 1, to_lua(lua, item.clone(), spec)?)?;
             }
             mlua::Value::Table(table)
         }

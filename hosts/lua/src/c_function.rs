@@ -27,11 +27,12 @@ use mlua::{Function, LightUserData, Lua, ffi};
 
 use goost_bind::bridge::{Conversion, Refusal, Unconverted, list_element};
 use goost_bind::{
-    ArgRef, BoundNative, CollectorId, Context, Error, Mismatch, ScriptList, ScriptType, Value,
-    with_copy_allowance,
+    ArgRef, BoundNative, CollectorId, Context, Error, FnSpec, Mismatch, ScriptList, ScriptType,
+    Value, with_copy_allowance,
 };
 
 use crate::bridge::{CollectionRequest, to_lua};
+use crate::flavour;
 use crate::stack::{CallStack, Slot, Table};
 
 /// What the bridge keeps in a Lua state (as its app data), for as long as the state
@@ -66,26 +67,40 @@ struct LuaNative {
     conversion_limit: usize,
 }
 
-/// A native call's outcome on its way to the finisher.
+/// A native call's outcome.
 type Outcome = Result<Value, Error>;
+
+/// What a C function lends its finisher: the outcome, whose native it is, and whether a
+/// GC cycle asked this state for a collection.
+struct Pending {
+    outcome: Option<Outcome>,
+    spec: &'static FnSpec,
+    collect: bool,
+}
 
 /// How many arguments are lent from a buffer on the stack; a call with more allocates one.
 const STACK_ARGS: usize = 8;
 
-/// The finisher of `lua`'s C functions: pushes a string or list result, or raises an error
-/// as an mlua external error holding the native's [`Error`] (a host finds it with
+/// The finisher of `lua`'s C functions: runs a collection a GC cycle asked for (through
+/// mlua, which runs it in protected mode on every Lua, since before 5.4 an error in a
+/// finalizer propagates), then pushes a result, or raises an error as an mlua external
+/// error holding the native's [`Error`] (a host finds it with
 /// `downcast_ref::<goost_bind::Error>()`).
 pub(super) fn finisher(lua: &Lua) -> mlua::Result<Function> {
     lua.create_function(|lua, pending: LightUserData| {
         // SAFETY: the finisher is an upvalue of this bridge's C functions only (scripts
         // cannot read upvalues without the debug library), and `call_native` passes it a
-        // pointer to its own pending outcome, which lives until this call returns and
-        // which nothing else touches meanwhile.
-        let pending = unsafe { &mut *pending.0.cast::<Option<Outcome>>() };
-        let outcome = pending.take().ok_or_else(|| {
+        // pointer to its own `Pending`, which lives until this call returns and which
+        // nothing else touches meanwhile.
+        let pending = unsafe { &mut *pending.0.cast::<Pending>() };
+        if pending.collect {
+            lua.gc_collect()?;
+        }
+        let outcome = pending.outcome.take().ok_or_else(|| {
             mlua::Error::runtime("goost-memory: internal error: a native's outcome was taken twice")
         })?;
-        to_lua(lua, outcome.map_err(mlua::Error::external)?)
+        let value = outcome.map_err(mlua::Error::external)?;
+        to_lua(lua, value, pending.spec)
     })
 }
 
@@ -156,42 +171,60 @@ unsafe extern "C-unwind" fn call_native(state: *mut ffi::lua_State) -> c_int {
         unsafe { CallStack::with(state, |stack| call_with_stack_arguments(stack, native)) }
     }))
     .unwrap_or_else(|payload| Err(Error::panicked(bound.native().spec(), payload.as_ref())));
-    if native.collection.take() {
-        // SAFETY: this is the state's own thread, inside one of its C functions: a safe
-        // point for a full collection. In Lua 5.4 `lua_gc` raises no error (an error in a
-        // finalizer becomes a warning), so nothing unwinds through the outcome held here.
-        unsafe { ffi::lua_gc(state, ffi::LUA_GCCOLLECT, 0) };
+    let collect = native.collection.take();
+    // SAFETY: `state` is the running call's; nothing raises in `push_scalar`.
+    if !collect && unsafe { push_scalar(state, &outcome) } {
+        return 1;
     }
+    let mut pending = Pending {
+        outcome: Some(outcome),
+        spec: bound.native().spec(),
+        collect,
+    };
+    // SAFETY: the finisher runs in protected mode, so no error unwinds through this frame
+    // here; `pending` outlives the call.
+    let status = unsafe {
+        ffi::lua_pushvalue(state, ffi::lua_upvalueindex(2));
+        ffi::lua_pushlightuserdata(state, (&raw mut pending).cast::<c_void>());
+        ffi::lua_pcall(state, 1, 1, 0)
+    };
+    if status != ffi::LUA_OK {
+        // What the finisher did not take (all of it, if Lua could not call it).
+        drop(pending);
+        // SAFETY: nothing in this frame needs dropping any more (the outcome was dropped
+        // just above), so the error may unwind through it; it is on top.
+        unsafe { ffi::lua_error(state) }
+    }
+    1
+}
+
+/// Pushes an int, float, bool or void result and says so; `false` for anything else (a
+/// string, a list, an error, an int this Lua's numbers cannot hold), which the finisher
+/// takes.
+///
+/// # Safety
+/// `state` is the state of the running C function call.
+#[inline(always)]
+unsafe fn push_scalar(state: *mut ffi::lua_State, outcome: &Outcome) -> bool {
     // A C function has room for at least `LUA_MINSTACK` (20) values, and pushing a nil,
     // boolean or number cannot raise an error.
-    match outcome {
+    match *outcome {
         // SAFETY: as just said.
-        Ok(Value::Int(n)) => unsafe { ffi::lua_pushinteger(state, n) },
+        Ok(Value::Int(n)) if flavour::HAS_INTEGERS => unsafe { ffi::lua_pushinteger(state, n) },
+        Ok(Value::Int(n)) => match flavour::double_of_int(n) {
+            // SAFETY: as just said.
+            Some(x) => unsafe { ffi::lua_pushnumber(state, x) },
+            None => return false,
+        },
         // SAFETY: as just said.
         Ok(Value::Float(x)) => unsafe { ffi::lua_pushnumber(state, x) },
         // SAFETY: as just said.
         Ok(Value::Bool(b)) => unsafe { ffi::lua_pushboolean(state, c_int::from(b)) },
         // SAFETY: as just said.
         Ok(Value::Void) => unsafe { ffi::lua_pushnil(state) },
-        other => {
-            let mut pending = Some(other);
-            // SAFETY: the finisher runs in protected mode, so no error unwinds through this
-            // frame here; `pending` outlives the call.
-            let status = unsafe {
-                ffi::lua_pushvalue(state, ffi::lua_upvalueindex(2));
-                ffi::lua_pushlightuserdata(state, (&raw mut pending).cast::<c_void>());
-                ffi::lua_pcall(state, 1, 1, 0)
-            };
-            if status != ffi::LUA_OK {
-                // What the finisher did not take (all of it, if Lua could not call it).
-                drop(pending);
-                // SAFETY: nothing in this frame needs dropping any more (the outcome was
-                // dropped just above), so the error may unwind through it; it is on top.
-                unsafe { ffi::lua_error(state) }
-            }
-        }
+        _ => return false,
     }
-    1
+    true
 }
 
 /// Lends the call's arguments to the native and calls it. Up to [`STACK_ARGS`]

@@ -1,5 +1,6 @@
-//! Lua for goost-memory: every registered module in Lua 5.4 (mlua, Lua vendored; feature
-//! `bridge`), and the check of a Lua script's module calls before it runs ([`check`],
+//! Lua for goost-memory: every registered module in Lua 5.4, 5.3, 5.2, 5.1, LuaJIT or Luau
+//! through mlua (the feature of the same name as mlua's names the Lua; `vendored` builds it
+//! from source), and the check of a Lua script's module calls before it runs ([`check`],
 //! feature `check`, parsed by full_moon).
 //!
 //! With [`install`], a script
@@ -33,7 +34,10 @@
 //! }
 //! ```
 //!
-//! Lua integers are `int`s (a float with an integral value is accepted as one), Lua
+//! Lua integers are `int`s (a float with an integral value is accepted as one). Lua 5.1,
+//! 5.2, LuaJIT and Luau have no integers: there an `int` is a number with an integral
+//! value within ±(2^53 − 1), both ways, and an `int` result beyond that is an error naming
+//! the function rather than a rounded number ([`flavour`]). Lua
 //! strings are script strings byte for byte (a native that takes text checks that they
 //! are UTF-8), sequence tables are lists, booleans are `bool`s, `nil` is `void`. A
 //! native's error becomes a Lua error with the native's own text, holding the native's
@@ -50,6 +54,8 @@ mod bridge;
 mod c_function;
 #[cfg(feature = "check")]
 pub mod check;
+#[cfg(feature = "bridge")]
+pub mod flavour;
 #[cfg(feature = "bridge")]
 mod stack;
 

@@ -24,6 +24,8 @@ use mlua::ffi;
 use goost_bind::ArgRef;
 use goost_bind::bridge::Unconverted;
 
+use crate::flavour;
+
 /// The stack of a running C function call, whose arguments are at slots `1..=count`.
 #[derive(Clone, Copy)]
 pub(crate) struct CallStack<'call> {
@@ -189,10 +191,14 @@ impl<'s> Slot<'s> {
         unsafe { ffi::lua_toboolean(self.state, self.index) != 0 }
     }
 
-    /// A number as an integer, if it is one or is a float with an integral value in range
-    /// (Lua converts exactly those); `None` for any other value.
+    /// A number as an `int`, by the rule of [`flavour`]: on a Lua with integers, if it is
+    /// one or is a float with an integral value in range (Lua converts exactly those); on
+    /// one without, if it is integral within ±(2^53 − 1). `None` for any other value.
     #[inline(always)]
     pub(crate) fn integer(self) -> Option<i64> {
+        if !flavour::HAS_INTEGERS {
+            return flavour::int_of_double(self.number());
+        }
         let mut is_int = 0;
         // SAFETY: `index` is valid while `'s` lasts; `lua_tointegerx` converts no value
         // in place and raises nothing.
@@ -207,8 +213,12 @@ impl<'s> Slot<'s> {
         unsafe { ffi::lua_tonumberx(self.state, self.index, std::ptr::null_mut()) }
     }
 
-    /// Whether the value is a number with an integer subtype.
+    /// Whether the value is a number with an integer subtype (on a Lua without one: a
+    /// number that [`Slot::integer`] takes).
     pub(crate) fn is_integer(self) -> bool {
+        if !flavour::HAS_INTEGERS {
+            return self.integer().is_some();
+        }
         // SAFETY: `index` is valid while `'s` lasts.
         unsafe { ffi::lua_isinteger(self.state, self.index) != 0 }
     }

@@ -1,5 +1,9 @@
-//! The module in Lua through the generic bridge (feature `lua`).
+//! The memory module in Lua through the generic bridge, on whichever Lua goost-lua's
+//! features name: the workspace's run tests Lua 5.4, and `.ci/run` runs these again on
+//! LuaJIT and Luau (`cargo test -p goost-lua --no-default-features --features luajit,vendored`).
 
+// The seed example's expected lines, shared with the Rhai bridge's tests.
+#[path = "../../../memory-runtime/tests/support/mod.rs"]
 mod support;
 
 use std::sync::{Arc, Mutex};
@@ -32,7 +36,7 @@ fn lua_with_output() -> (Lua, Arc<Mutex<Vec<String>>>) {
 #[test]
 fn the_translated_seed_example_prints_the_same_lines() {
     let (vm, lines) = lua_with_output();
-    vm.load(include_str!("../../examples/seed.lua"))
+    vm.load(include_str!("../../../examples/seed.lua"))
         .exec()
         .unwrap();
     assert_seed_output(&lines.lock().unwrap());
