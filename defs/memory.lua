@@ -1,5 +1,8 @@
 ---@meta memory
 -- Generated from spec/memory.spec (memory 0.1.0) by goost-memory. Do not edit by hand.
+-- An `integer` is a Lua integer on Lua 5.3 and 5.4. On Lua 5.1, 5.2, LuaJIT and Luau,
+-- whose numbers are doubles, it is a number with an integral value within
+-- ±(2^53 - 1), both ways: any other number is refused, and a larger result is an error.
 
 ---Byte buffers, string interning pools, and allocator/GC introspection.
 ---

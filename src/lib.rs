@@ -4,8 +4,8 @@
 //! This facade is the one crate to depend on. It re-exports the generic binding layer
 //! ([`goost_bind`]: `#[native]`, `Value`, `Context`, the `Registry`), the memory module
 //! ([`memory_runtime`]: its state, natives, allocator and GC hooks), the engines (the
-//! goost host [`host`], always; `hosts::lua` and `hosts::rhai` behind the features
-//! `lua` and `rhai`), and holds the artifact writer ([`docs`]). The `goost-memory`
+//! goost host [`host`], always; `hosts::lua` behind `lua` (Lua 5.4 built from source)
+//! or the feature naming another Lua, `hosts::rhai` behind `rhai`), and holds the artifact writer ([`docs`]). The `goost-memory`
 //! command is behind the default feature `cli`; a library user turns it off with
 //! `default-features = false` and pulls in neither clap nor rustyline.
 
@@ -19,8 +19,17 @@ pub use goost_host as host;
 
 /// The other engines, each a crate of its own: its bridge and its script check.
 pub mod hosts {
-    /// Lua 5.4 (the crate `goost-lua`): `install`, and `check` with the feature `cli`.
-    #[cfg(feature = "lua")]
+    /// Lua (the crate `goost-lua`): `install` on the Lua a feature names (`lua`: 5.4
+    /// built from source; `lua54`, `lua53`, `lua52`, `lua51`, `luajit`, `luau`), and
+    /// `check` with the feature `cli`.
+    #[cfg(any(
+        feature = "lua54",
+        feature = "lua53",
+        feature = "lua52",
+        feature = "lua51",
+        feature = "luajit",
+        feature = "luau"
+    ))]
     pub use goost_lua as lua;
     /// Rhai (the crate `goost-rhai`): `install`, `Installer`, `check`.
     #[cfg(feature = "rhai")]

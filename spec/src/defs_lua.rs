@@ -1,6 +1,7 @@
 //! The Lua definition file of a spec: a LuaLS/EmmyLua `---@meta` file, so that an editor
 //! (or `emmylua_check`) knows every function `require("memory")` returns, with its
-//! parameter and result types and its description.
+//! parameter and result types and its description. Its header states how an `integer`
+//! crosses on a Lua without integers (goost-lua's `flavour`).
 //!
 //! Each group is a `---@class` named by its dotted path (`memory.buffer`), held in the
 //! field of its parent; each function is declared with `---@param` and `---@return`
@@ -23,6 +24,11 @@ pub fn render(spec: &Spec, spec_path: &str) -> String {
     let mut out = vec![
         format!("---@meta {module}"),
         format!("-- {}", provenance(spec, spec_path)),
+        "-- An `integer` is a Lua integer on Lua 5.3 and 5.4. On Lua 5.1, 5.2, LuaJIT and Luau,"
+            .into(),
+        "-- whose numbers are doubles, it is a number with an integral value within".into(),
+        "-- ±(2^53 - 1), both ways: any other number is refused, and a larger result is an error."
+            .into(),
         String::new(),
     ];
     if !spec.summary.is_empty() {

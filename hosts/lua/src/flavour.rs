@@ -81,7 +81,10 @@ mod tests {
         assert_eq!(int_of_double(3.0), Some(3));
         assert_eq!(int_of_double(-0.0), Some(0));
         assert_eq!(int_of_double(9_007_199_254_740_991.0), Some(MAX_EXACT_INT));
-        assert_eq!(int_of_double(-9_007_199_254_740_991.0), Some(-MAX_EXACT_INT));
+        assert_eq!(
+            int_of_double(-9_007_199_254_740_991.0),
+            Some(-MAX_EXACT_INT)
+        );
         assert_eq!(int_of_double(9_007_199_254_740_992.0), None);
         assert_eq!(int_of_double(2f64.powi(60)), None);
         assert_eq!(int_of_double(1.5), None);
@@ -93,7 +96,10 @@ mod tests {
     #[test]
     fn ints_within_two_to_the_53_are_doubles_and_larger_ones_are_not() {
         assert_eq!(double_of_int(MAX_EXACT_INT), Some(9_007_199_254_740_991.0));
-        assert_eq!(double_of_int(-MAX_EXACT_INT), Some(-9_007_199_254_740_991.0));
+        assert_eq!(
+            double_of_int(-MAX_EXACT_INT),
+            Some(-9_007_199_254_740_991.0)
+        );
         assert_eq!(double_of_int(MAX_EXACT_INT + 1), None);
         assert_eq!(double_of_int(i64::MIN), None);
     }

@@ -204,3 +204,15 @@ fn gc_run_runs_luas_own_collector() {
         "Lua memory went from {before} to {after} bytes"
     );
 }
+
+/// Luau's `require` takes paths and `@` aliases; the bridge registers both names.
+#[cfg(feature = "luau")]
+#[test]
+fn luau_finds_a_module_by_its_name_and_as_an_alias() {
+    let (vm, _) = lua_with_output();
+    let same: bool = vm
+        .load("return require('memory') == require('@memory')")
+        .eval()
+        .unwrap();
+    assert!(same);
+}
