@@ -119,6 +119,9 @@ mod tests {
             render(&spec, "m.spec"),
             "---@meta m\n\
              -- Generated from m.spec (m 1.0.0) by goost-memory. Do not edit by hand.\n\
+             -- An `integer` is a Lua integer on Lua 5.3 and 5.4. On Lua 5.1, 5.2, LuaJIT and Luau,\n\
+             -- whose numbers are doubles, it is a number with an integral value within\n\
+             -- ±(2^53 - 1), both ways: any other number is refused, and a larger result is an error.\n\
              \n\
              ---S.\n\
              ---@class m\n\
