@@ -1,5 +1,5 @@
 //! The tutorial module run from every host the facade offers: goost always, Lua and Rhai
-//! with their features (`cargo test --workspace --all-features`). In each: the natives
+//! with their features (`cargo test-all`, an alias in `.cargo/config.toml`). In each: the natives
 //! answer with the context's own state, a context without the state gets the error that
 //! names the native and the type, and a native that panics becomes an error naming it,
 //! after which the context still works.
