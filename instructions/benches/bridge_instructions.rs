@@ -1,6 +1,6 @@
 //! Issue 17 in instructions: the Lua and Rhai bridges beside a hand-written binding of the
-//! same natives (`benches/support/hand_bindings.rs`), counted by callgrind through
-//! `gungraun`, where the wall-clock ratios of `benches/bridges.rs` wobble by a third on a
+//! same natives (`hosts/lua/benches/hand_binding.rs`, `hosts/rhai/benches/hand_binding.rs`), counted by callgrind through
+//! `gungraun`, where the wall-clock ratios of the `bridge` benches of goost-lua and goost-rhai wobble by a third on a
 //! shared machine. Each benchmark runs a script loop of `CALLS` calls on an engine its
 //! setup built; the `empty loop` rows count the same loop with no call, so
 //! `(row - empty loop) / CALLS` is what one call costs. Both bindings register a module
@@ -14,8 +14,10 @@
 //! cargo bench -p goost-instructions --features bridges --bench bridge_instructions
 //! ```
 
-#[path = "../../benches/support/hand_bindings.rs"]
-mod hand_bindings;
+#[path = "../../hosts/lua/benches/hand_binding.rs"]
+mod lua_hand_binding;
+#[path = "../../hosts/rhai/benches/hand_binding.rs"]
+mod rhai_hand_binding;
 
 use std::hint::black_box;
 
@@ -60,7 +62,7 @@ fn lua_loop(binding: Binding, call: &str) -> Box<LuaLoop> {
     let vm = mlua::Lua::new();
     match binding {
         Binding::Bridge => lua::install(&vm, ctx.clone()).expect("installs"),
-        Binding::ByHand => hand_bindings::lua_by_hand(&vm, &ctx).expect("binds by hand"),
+        Binding::ByHand => lua_hand_binding::lua_by_hand(&vm, &ctx).expect("binds by hand"),
     }
     let (b, p) = handles(&ctx);
     let run = vm
@@ -85,7 +87,7 @@ fn rhai_loop(binding: Binding, call: &str) -> Box<RhaiLoop> {
     let mut engine = rhai::Engine::new();
     match binding {
         Binding::Bridge => rhai_bridge::install(&mut engine, ctx.clone()).expect("installs"),
-        Binding::ByHand => hand_bindings::rhai_by_hand(&mut engine, &ctx),
+        Binding::ByHand => rhai_hand_binding::rhai_by_hand(&mut engine, &ctx),
     }
     let (b, p) = handles(&ctx);
     let run = engine

@@ -51,7 +51,7 @@ fn install_from(lua: &Lua, ctx: Context, modules: Vec<&Module>) -> mlua::Result<
 /// modules that mlua's `require` looks in first (Luau's `_REGISTEREDMODULES`), under its
 /// bare name too, so the same `require("memory")` works in every Lua.
 fn register(lua: &Lua, name: &str, table: Table) -> mlua::Result<()> {
-    if cfg!(feature = "luau") {
+    if flavour::IS_LUAU {
         lua.register_module(&format!("@{name}"), &table)?;
         let registered: Table = lua.named_registry_value("_REGISTEREDMODULES")?;
         // mlua's `require` looks a name up lowercased, as it registers one.

@@ -41,6 +41,10 @@ pub const NAME: &str = if cfg!(feature = "lua54") {
     "Luau"
 };
 
+/// Whether the Lua is Luau, whose `require` takes paths and `@` aliases (the bridge
+/// registers each module under both `@name` and `name`).
+pub const IS_LUAU: bool = cfg!(feature = "luau");
+
 /// Whether the Lua has an integer subtype (5.3 and 5.4); the others have only doubles.
 pub const HAS_INTEGERS: bool = cfg!(any(feature = "lua54", feature = "lua53"));
 
