@@ -56,8 +56,10 @@ pub const MAX_EXACT_INT: i64 = (1 << 53) - 1;
 /// ±[`MAX_EXACT_INT`], `None` otherwise (a fraction, a larger magnitude, NaN, infinity).
 #[inline(always)]
 pub(crate) fn int_of_double(x: f64) -> Option<i64> {
-    // `fract` of an infinity or NaN is NaN, which is not 0; the bound is exact in f64.
-    (x.fract() == 0.0 && x.abs() <= MAX_EXACT_INT as f64).then_some(x as i64)
+    // The cast saturates (NaN becomes 0), so only an integral `x` in i64's range comes
+    // back equal; no call to `trunc`, which needs SSE4.1 to be an instruction.
+    let n = x as i64;
+    (n as f64 == x && n.unsigned_abs() <= MAX_EXACT_INT as u64).then_some(n)
 }
 
 /// An `int` result as a number of a Lua without integers: `Some` within ±[`MAX_EXACT_INT`].
