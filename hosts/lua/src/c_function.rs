@@ -82,7 +82,7 @@ struct Pending {
 const STACK_ARGS: usize = 8;
 
 /// The finisher of `lua`'s C functions: runs a collection a GC cycle asked for (through
-/// mlua, which runs it in protected mode on every Lua, since before 5.4 an error in a
+/// mlua, which runs it in protected mode on every Lua, since in Lua 5.1 to 5.3 an error in a
 /// finalizer propagates), then pushes a result, or raises an error as an mlua external
 /// error holding the native's [`Error`] (a host finds it with
 /// `downcast_ref::<goost_bind::Error>()`).

@@ -216,3 +216,45 @@ fn luau_finds_a_module_by_its_name_and_as_an_alias() {
         .unwrap();
     assert!(same);
 }
+
+/// `memory.gc.run()` asks this state for a collection, which the bridge runs in protected
+/// mode: where an error in a finalizer propagates (Lua 5.1 to 5.3), the call raises it as
+/// a Lua error and the state goes on; Lua 5.4 makes it a warning, LuaJIT a VM event.
+/// (Luau has no `__gc`.)
+#[cfg(not(feature = "luau"))]
+#[test]
+fn a_finalizers_error_in_a_requested_collection_is_a_lua_error_and_the_state_goes_on() {
+    let (vm, _) = lua_with_output();
+    let outcome = vm
+        .load(
+            r#"local m = require("memory")
+               local function fail() finalized = true; error("finalizer failed") end
+               local function garbage()
+                   if newproxy then -- Lua 5.1 and LuaJIT: only userdata have finalizers
+                       getmetatable(newproxy(true)).__gc = fail
+                   else
+                       setmetatable({}, { __gc = fail })
+                   end
+               end
+               garbage()
+               return pcall(m.gc.run)"#,
+        )
+        .eval::<(bool, mlua::Value)>()
+        .unwrap();
+    let (ok, error) = outcome;
+    let finalized: bool = vm.globals().get("finalized").unwrap();
+    assert!(finalized, "the requested collection ran the finalizer");
+    // Lua 5.4 makes the error a warning and LuaJIT reports it as a VM event.
+    if matches!(goost_lua::flavour::NAME, "Lua 5.4" | "LuaJIT") {
+        assert!(ok, "{error:?}");
+    } else {
+        assert!(!ok);
+        let text = error.to_string().unwrap_or_default();
+        assert!(text.contains("finalizer failed"), "{text}");
+    }
+    let len: i64 = vm
+        .load("local m = require('memory'); local b = m.buffer.new(); m.buffer.write(b, 'ok'); return m.buffer.len(b)")
+        .eval()
+        .unwrap();
+    assert_eq!(len, 2);
+}
