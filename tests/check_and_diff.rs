@@ -163,7 +163,7 @@ fn defs_check_notices_a_stale_definition_file() {
     assert_eq!(stale.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&stale.stderr).starts_with(&format!(
-            "{path} is stale: line 20 differs: file has \"---@param id number\", spec gives \"---@param id integer\""
+            "{path} is stale: line 23 differs: file has \"---@param id number\", spec gives \"---@param id integer\""
         )),
         "{}",
         String::from_utf8_lossy(&stale.stderr)
