@@ -142,3 +142,42 @@ fn emmylua_check_reads_definitions_of_names_that_are_lua_keywords() {
     std::fs::remove_dir_all(&library).unwrap();
     assert_eq!(found, ["3:30 param-type-mismatch", "5:20 undefined-field"]);
 }
+
+/// Records are `---@class`es with `---@field`s and enums `---@alias`es of their strings, so
+/// emmylua_check finds a wrong field type, a missing field and a bad enum string in a
+/// table literal or string passed to a function.
+#[test]
+#[ignore = "needs emmylua_check (crates.io): .ci/run installs it and runs this test"]
+fn emmylua_check_reads_records_and_enums_and_finds_the_planted_errors() {
+    let spec = goost_spec::parse(include_str!("fixture/places.spec")).unwrap();
+    let library =
+        std::env::temp_dir().join(format!("goost-emmylua-places-defs-{}", std::process::id()));
+    std::fs::create_dir_all(&library).unwrap();
+    std::fs::write(
+        library.join("places.lua"),
+        goost_spec::defs_lua::render(&spec, "tests/fixture/places.spec"),
+    )
+    .unwrap();
+    let found = emmylua_diagnostics_of(
+        "places",
+        "local places = require(\"places\")\n\
+         local a = { x = 0.0, y = 0.0 }\n\
+         print(places.place.dist(a, { x = 3.0, y = 4.0, label = \"b\" }, \"km\"))\n\
+         print(places.place.count({ a, { x = 1.0, y = 1.0 } }).b)\n\
+         print(places.place.dist(a, { x = \"3\", y = 4.0 }))\n\
+         print(places.place.dist(a, { x = 3.0 }))\n\
+         print(places.place.dist(a, a, \"miles\"))\n",
+        std::slice::from_ref(&library),
+    );
+    std::fs::remove_dir_all(&library).unwrap();
+    // Lines 2 to 4 are right; 5 passes a string field, 6 leaves `y` out, 7 a bad unit.
+    assert_eq!(
+        found,
+        [
+            "5:30 assign-type-mismatch",
+            "6:28 missing-fields",
+            "6:28 param-type-mismatch",
+            "7:31 param-type-mismatch"
+        ]
+    );
+}

@@ -239,7 +239,11 @@ fn memory(error: MemoryError) -> ErrorKind {
 fn other_than(ty: ScriptType) -> Value {
     match ty {
         ScriptType::Int | ScriptType::Float => Value::str("1"),
-        ScriptType::String | ScriptType::List(_) => Value::Bool(true),
+        ScriptType::String
+        | ScriptType::List(_)
+        | ScriptType::Map(_)
+        | ScriptType::Record(_)
+        | ScriptType::Enum(_) => Value::Bool(true),
         ScriptType::Bool | ScriptType::Void | ScriptType::Optional(_) => Value::Int(1),
     }
 }
@@ -252,6 +256,10 @@ fn valid_for(ty: ScriptType) -> Value {
         ScriptType::Bool => Value::Bool(true),
         ScriptType::Void | ScriptType::Optional(_) => Value::Void,
         ScriptType::List(_) => Value::list([]).expect("an empty list"),
+        ScriptType::Enum(choice) => Value::str(choice.values[0]),
+        ScriptType::Map(_) | ScriptType::Record(_) => {
+            unreachable!("the memory module's natives take no maps or records")
+        }
     }
 }
 

@@ -29,6 +29,28 @@ fn script_type_tokens(krate: &syn::Path, ty: ScriptType) -> TokenStream {
             let inner = script_type_tokens(krate, *inner);
             quote!(#krate::ScriptType::Optional(&#inner))
         }
+        ScriptType::Map(value) => {
+            let value = script_type_tokens(krate, *value);
+            quote!(#krate::ScriptType::Map(&#value))
+        }
+        ScriptType::Record(record) => {
+            let name = record.name;
+            let fields = record.fields.iter().map(|field| {
+                let (field, ty) = (field.name, script_type_tokens(krate, field.ty));
+                quote!(#krate::FieldType { name: #field, ty: #ty })
+            });
+            quote!(#krate::ScriptType::Record(&#krate::RecordType {
+                name: #name,
+                fields: &[#(#fields),*],
+            }))
+        }
+        ScriptType::Enum(choice) => {
+            let (name, values) = (choice.name, choice.values);
+            quote!(#krate::ScriptType::Enum(&#krate::EnumType {
+                name: #name,
+                values: &[#(#values),*],
+            }))
+        }
     }
 }
 
@@ -100,6 +122,9 @@ fn type_match(
         (quote!(#krate::ScriptType::Void), "void"),
         (quote!(#krate::ScriptType::List(_)), "list<...>"),
         (quote!(#krate::ScriptType::Optional(_)), "...?"),
+        (quote!(#krate::ScriptType::Map(_)), "map<...>"),
+        (quote!(#krate::ScriptType::Record(_)), "record"),
+        (quote!(#krate::ScriptType::Enum(_)), "enum"),
     ];
     let expected_arm = match expected {
         ScriptType::List(element) => {
@@ -119,6 +144,30 @@ fn type_match(
             });
             quote_spanned!(span=> #krate::ScriptType::Optional(__goost_part) => #nested,)
         }
+        ScriptType::Map(value) => {
+            let nested = type_match(krate, quote!(*__goost_part), *value, span, what, &|part| {
+                shown(&format!("map<{part}>"))
+            });
+            quote_spanned!(span=> #krate::ScriptType::Map(__goost_part) => #nested,)
+        }
+        ScriptType::Record(_) | ScriptType::Enum(_) => {
+            // The kind matches; the declared type is the one named, by name.
+            let expected_tokens = script_type_tokens(krate, expected);
+            let message = format!(
+                "{what} is a script `{}` of another name",
+                shown(expected.kind_name())
+            );
+            let variant = if matches!(expected, ScriptType::Record(_)) {
+                quote!(Record)
+            } else {
+                quote!(Enum)
+            };
+            quote_spanned!(span=> #krate::ScriptType::#variant(__goost_part) => {
+                if !#krate::ScriptType::#variant(__goost_part).is(#expected_tokens) {
+                    ::core::panic!(#message)
+                }
+            },)
+        }
         base => {
             let pattern = script_type_tokens(krate, base);
             quote_spanned!(span=> #pattern => {},)
@@ -130,6 +179,7 @@ fn type_match(
         .filter(|(_, name)| {
             let kind = match *name {
                 "list<...>" => "list",
+                "map<...>" => "map",
                 "...?" => "optional",
                 other => other,
             };

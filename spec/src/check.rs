@@ -44,6 +44,13 @@ impl Arg {
             | (Arg::Float, ScriptType::Float)
             | (Arg::String, ScriptType::String)
             | (Arg::Bool, ScriptType::Bool) => true,
+            // The value is not checked against the enum's names yet: the front ends do
+            // not carry a literal's text.
+            (Arg::String, ScriptType::Enum(_)) => true,
+            // An empty Lua table constructor is an empty table of either kind.
+            (Arg::List(items), ScriptType::Map(_) | ScriptType::Record(_)) if items.is_empty() => {
+                true
+            }
             (Arg::List(items), ScriptType::List(element)) => {
                 return items.iter().enumerate().find_map(|(index, item)| {
                     item.mismatch(*element)

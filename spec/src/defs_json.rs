@@ -12,8 +12,10 @@ use crate::{ScriptType, Spec};
 pub const SCHEMA: &str = "goost-spec-metadata";
 
 /// The schema's version, the `schema_version` field: raised when a field changes meaning
-/// or goes away (new fields do not raise it).
-pub const SCHEMA_VERSION: u64 = 1;
+/// or goes away, or a type `shape` may take a new `kind` (new fields do not raise it).
+/// Version 2 added the kinds `map`, `record` and `enum`, and the `records` and `enums`
+/// lists.
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// The metadata document for `spec`, pretty-printed, ending with a newline. `rust_path`
 /// names the Rust function bound to a function (by its dotted name), if one is.
@@ -59,6 +61,49 @@ pub fn render(spec: &Spec, spec_path: &str, rust_path: &dyn Fn(&str) -> Option<S
             json!({ "name": group.name, "text": group.text, "functions": functions })
         })
         .collect();
+    let records: Vec<Value> = spec
+        .records
+        .iter()
+        .map(|record| {
+            let fields: Vec<Value> = record
+                .fields
+                .iter()
+                .map(|f| {
+                    json!({
+                        "name": f.name,
+                        "type": f.ty.to_string(),
+                        "shape": shape(f.ty),
+                        "optional": f.ty.is_optional(),
+                        "description": f.description,
+                        "spec_line": f.line,
+                    })
+                })
+                .collect();
+            json!({
+                "name": record.name,
+                "text": record.text,
+                "fields": fields,
+                "spec_line": record.line,
+            })
+        })
+        .collect();
+    let enums: Vec<Value> = spec
+        .enums
+        .iter()
+        .map(|choice| {
+            let values: Vec<Value> = choice
+                .values
+                .iter()
+                .map(|v| json!({ "name": v.name, "description": v.description, "spec_line": v.line }))
+                .collect();
+            json!({
+                "name": choice.name,
+                "text": choice.text,
+                "values": values,
+                "spec_line": choice.line,
+            })
+        })
+        .collect();
     let example = spec
         .example
         .as_ref()
@@ -73,6 +118,8 @@ pub fn render(spec: &Spec, spec_path: &str, rust_path: &dyn Fn(&str) -> Option<S
         "summary": spec.summary,
         "text": spec.text,
         "groups": groups,
+        "records": records,
+        "enums": enums,
         "example": example,
     });
     let mut text = serde_json::to_string_pretty(&document)
@@ -87,6 +134,10 @@ fn shape(ty: ScriptType) -> Value {
     match ty {
         ScriptType::List(element) => json!({ "kind": "list", "of": shape(*element) }),
         ScriptType::Optional(inner) => json!({ "kind": "optional", "of": shape(*inner) }),
+        ScriptType::Map(value) => json!({ "kind": "map", "of": shape(*value) }),
+        // The declaration is in the document's `records` or `enums`, by name.
+        ScriptType::Record(record) => json!({ "kind": "record", "name": record.name }),
+        ScriptType::Enum(choice) => json!({ "kind": "enum", "name": choice.name }),
         base => json!({ "kind": base.kind_name() }),
     }
 }
@@ -107,7 +158,7 @@ mod tests {
         });
         let doc: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(doc["schema"], "goost-spec-metadata");
-        assert_eq!(doc["schema_version"], 1);
+        assert_eq!(doc["schema_version"], 2);
         assert_eq!(doc["version"], "0.3.0");
         let f = &doc["groups"][0]["functions"][0];
         assert_eq!(f["name"], "m.g.f");
@@ -126,6 +177,52 @@ mod tests {
         assert_eq!(
             f["signatures"]["lua"],
             "m.g.f(xs: integer[], n?: number): boolean"
+        );
+    }
+
+    #[test]
+    fn lists_records_and_enums_and_names_them_in_shapes() {
+        let spec = parse(
+            "module m\nrecord m.P\n  field x: float\n    | East\n  field tag: string?\n    | A name\nenum m.U\n  value km\n    | Kilometres\ngroup m.g\n  fn f(p: m.P, u: m.U?) -> map<list<m.P>>\n    | Does f\n",
+        )
+        .unwrap();
+        let doc: Value = serde_json::from_str(&render(&spec, "m.spec", &|_| None)).unwrap();
+        assert_eq!(
+            doc["records"],
+            json!([{
+                "name": "m.P",
+                "text": [],
+                "fields": [
+                    {"name": "x", "type": "float", "shape": {"kind": "float"}, "optional": false, "description": "East", "spec_line": 3},
+                    {"name": "tag", "type": "string?", "shape": {"kind": "optional", "of": {"kind": "string"}}, "optional": true, "description": "A name", "spec_line": 5}
+                ],
+                "spec_line": 2
+            }])
+        );
+        assert_eq!(
+            doc["enums"],
+            json!([{"name": "m.U", "text": [], "values": [{"name": "km", "description": "Kilometres", "spec_line": 8}], "spec_line": 7}])
+        );
+        let f = &doc["groups"][0]["functions"][0];
+        assert_eq!(
+            f["params"][0]["shape"],
+            json!({"kind": "record", "name": "m.P"})
+        );
+        assert_eq!(
+            f["params"][1]["shape"],
+            json!({"kind": "optional", "of": {"kind": "enum", "name": "m.U"}})
+        );
+        assert_eq!(
+            f["returns_shape"],
+            json!({"kind": "map", "of": {"kind": "list", "of": {"kind": "record", "name": "m.P"}}})
+        );
+        assert_eq!(
+            f["signatures"]["lua"],
+            "m.g.f(p: m.P, u?: m.U): table<string, m.P[]>"
+        );
+        assert_eq!(
+            f["signatures"]["rhai"],
+            "m::g::f(p: Map, u?: string) -> Map"
         );
     }
 }

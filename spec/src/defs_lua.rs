@@ -41,6 +41,33 @@ pub fn render(spec: &Spec, spec_path: &str) -> String {
     out.push(format!("---@class {module}"));
     out.push(format!("local {module} = {{}}"));
 
+    // Records as classes with their fields, enums as aliases of their strings: LuaLS and
+    // EmmyLua then check a table literal's fields and an enum's string where one is passed.
+    for record in &spec.records {
+        out.push(String::new());
+        out.extend(record.text.iter().map(|line| format!("---{line}")));
+        out.push(format!("---@class {}", record.name));
+        for field in &record.fields {
+            let name = if field.ty.is_optional() {
+                format!("{}?", field.name)
+            } else {
+                field.name.clone()
+            };
+            let ty = lua.type_name(field.ty.when_passed());
+            out.push(format!("---@field {name} {ty} {}", field.description));
+        }
+    }
+    for choice in &spec.enums {
+        out.push(String::new());
+        out.extend(choice.text.iter().map(|line| format!("---{line}")));
+        let values: Vec<String> = choice
+            .values
+            .iter()
+            .map(|v| format!("\"{}\"", v.name))
+            .collect();
+        out.push(format!("---@alias {} {}", choice.name, values.join("|")));
+    }
+
     // Every table between the module and a group's functions, parents first: a group
     // `m.a.b` needs `m.a` to exist even when no group is called `m.a`.
     let tables: BTreeSet<&str> = spec
@@ -168,6 +195,22 @@ mod tests {
              text[\"end\"][\"repeat\"] = function(s, end_) end\n\
              \n\
              return text\n"
+        );
+    }
+
+    #[test]
+    fn a_record_is_a_class_with_fields_and_an_enum_an_alias_of_its_strings() {
+        let spec = parse("module m\nrecord m.P\n  text\n    | A point.\n  field x: float\n    | East\n  field tag: string?\n    | A name\nenum m.U\n  value km\n    | Kilometres\n  value mi\n    | Miles\ngroup m.g\n  fn f(p: m.P, u: m.U?) -> map<int>\n    | Does f\n").unwrap();
+        let file = render(&spec, "m.spec");
+        assert!(
+            file.contains(
+                "local m = {}\n\n---A point.\n---@class m.P\n---@field x number East\n---@field tag? string A name\n\n---@alias m.U \"km\"|\"mi\"\n"
+            ),
+            "{file}"
+        );
+        assert!(
+            file.contains("---@param p m.P\n---@param u? m.U\n---@return table<string, integer>\n"),
+            "{file}"
         );
     }
 }

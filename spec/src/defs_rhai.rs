@@ -18,6 +18,35 @@ pub fn render(spec: &Spec, spec_path: &str) -> String {
     if !spec.summary.is_empty() {
         out.push_str(&format!("// {}: {}\n", spec.module, spec.summary));
     }
+    // Rhai has no declared record or enum types: a record is a `Map` and an enum a
+    // `string`, so their shapes are stated here, as comments.
+    for record in &spec.records {
+        let fields: Vec<String> = record
+            .fields
+            .iter()
+            .map(|f| {
+                let left_out = if f.ty.is_optional() { "?" } else { "" };
+                format!("{}{left_out}: {}", f.name, f.ty.when_passed())
+            })
+            .collect();
+        out.push_str(&format!(
+            "// {}: an object map #{{{}}}\n",
+            record.name,
+            fields.join(", ")
+        ));
+    }
+    for choice in &spec.enums {
+        let values: Vec<String> = choice
+            .values
+            .iter()
+            .map(|v| format!("\"{}\"", v.name))
+            .collect();
+        out.push_str(&format!(
+            "// {}: a string, one of {}\n",
+            choice.name,
+            values.join(", ")
+        ));
+    }
     out.push_str(&format!("module {};\n\n", spec.module));
     out.push_str(&module_body(spec));
     out.push('\n');
@@ -133,5 +162,16 @@ mod tests {
         );
         assert!(module_body(&spec).starts_with("module a {\n"));
         assert!(module_body(&spec).ends_with("-> string;}"));
+    }
+
+    #[test]
+    fn records_and_enums_are_stated_in_comments_and_pass_as_maps_and_strings() {
+        let spec = crate::parse("module m\nrecord m.P\n  text\n    | A point.\n  field x: float\n    | East\n  field tag: string?\n    | A name\nenum m.U\n  value km\n    | Kilometres\n  value mi\n    | Miles\ngroup m.g\n  fn f(p: m.P, u: m.U?) -> map<int>\n    | Does f\n").unwrap();
+        let file = render(&spec, "m.spec");
+        assert!(
+            file.contains("// m.P: an object map #{x: float, tag?: string}\n// m.U: a string, one of \"km\", \"mi\"\nmodule m;\n"),
+            "{file}"
+        );
+        assert!(file.contains("fn f(p: Map, u: string) -> Map;"), "{file}");
     }
 }

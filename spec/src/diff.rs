@@ -9,11 +9,28 @@
 //! - a function removed or renamed (a function gone and one with the same parameters and
 //!   result added in its group), a required parameter added, a parameter removed or made
 //!   required, and any other change of a type are breaking.
+//!
+//! A record or enum is compared once, by name, and each change is classified by where the
+//! type is used: in what a script passes (a parameter, or inside one), in what it gets
+//! back (a result), or both (then the stricter rule holds), or nowhere (compatible):
+//! - a field added: required, breaking where passed; optional, compatible; compatible
+//!   where returned (a script ignores what it does not read);
+//! - a field removed: breaking (a script that passes it is refused, one that reads it
+//!   finds nothing);
+//! - a field's type changed: as a parameter's where passed, as a result's where
+//!   returned;
+//! - an enum value added: compatible where passed, breaking where returned (a script may
+//!   not handle it); removed: breaking where passed, compatible where returned;
+//! - a record or enum added or removed: compatible (a function whose type changed says so
+//!   itself).
+//!
+//! A function's type that names a record or enum is compared by name: what changed inside
+//! is reported at the record or enum.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use crate::{Function, ScriptType, Spec};
+use crate::{Enum, Function, Record, ScriptType, Spec};
 
 /// Whether a change can break a script written against the old spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -169,9 +186,175 @@ pub fn diff(old: &Spec, new: &Spec) -> SpecDiff {
         };
         compare(before, function, &mut push);
     }
+    compare_types(old, new, &mut push);
     SpecDiff {
         changes,
         versions: (old.version.clone(), new.version.clone()),
+    }
+}
+
+/// Where a declared type is used: in what scripts pass, in what they get back.
+#[derive(Clone, Copy, Default)]
+struct Uses {
+    passed: bool,
+    returned: bool,
+}
+
+impl Uses {
+    /// Where the type named `name` is used in either spec.
+    fn of(name: &str, specs: [&Spec; 2]) -> Uses {
+        let mut uses = Uses::default();
+        for spec in specs {
+            for function in spec.functions() {
+                for param in &function.params {
+                    uses.passed |= names(param.ty, name);
+                }
+                uses.returned |= names(function.ret, name);
+            }
+        }
+        uses
+    }
+
+    /// The impact of a change that is `if_passed` where the type is passed and
+    /// `if_returned` where it is returned; compatible where it is not used.
+    fn impact(self, if_passed: Impact, if_returned: Impact) -> Impact {
+        let mut impact = Impact::Compatible;
+        if self.passed {
+            impact = impact.max(if_passed);
+        }
+        if self.returned {
+            impact = impact.max(if_returned);
+        }
+        impact
+    }
+}
+
+/// Whether `ty` is or holds the declared type `name` (through lists, maps, optionals and
+/// other records' fields).
+fn names(ty: ScriptType, name: &str) -> bool {
+    match ty {
+        ScriptType::List(inner) | ScriptType::Optional(inner) | ScriptType::Map(inner) => {
+            names(*inner, name)
+        }
+        ScriptType::Record(record) => {
+            record.name == name || record.fields.iter().any(|f| names(f.ty, name))
+        }
+        ScriptType::Enum(choice) => choice.name == name,
+        _ => false,
+    }
+}
+
+/// The changes to the records and enums, by name.
+fn compare_types(old: &Spec, new: &Spec, push: &mut impl FnMut(Impact, String)) {
+    let old_records: HashMap<&str, &Record> =
+        old.records.iter().map(|r| (r.name.as_str(), r)).collect();
+    let new_records: HashSet<&str> = new.records.iter().map(|r| r.name.as_str()).collect();
+    for gone in old
+        .records
+        .iter()
+        .filter(|r| !new_records.contains(r.name.as_str()))
+    {
+        push(
+            Impact::Compatible,
+            format!("record `{}` removed", gone.name),
+        );
+    }
+    for record in &new.records {
+        let Some(before) = old_records.get(record.name.as_str()) else {
+            push(
+                Impact::Compatible,
+                format!("record `{}` added", record.name),
+            );
+            continue;
+        };
+        compare_record(before, record, Uses::of(&record.name, [old, new]), push);
+    }
+    let old_enums: HashMap<&str, &Enum> = old.enums.iter().map(|e| (e.name.as_str(), e)).collect();
+    let new_enums: HashSet<&str> = new.enums.iter().map(|e| e.name.as_str()).collect();
+    for gone in old
+        .enums
+        .iter()
+        .filter(|e| !new_enums.contains(e.name.as_str()))
+    {
+        push(Impact::Compatible, format!("enum `{}` removed", gone.name));
+    }
+    for choice in &new.enums {
+        let Some(before) = old_enums.get(choice.name.as_str()) else {
+            push(Impact::Compatible, format!("enum `{}` added", choice.name));
+            continue;
+        };
+        let uses = Uses::of(&choice.name, [old, new]);
+        let name = &choice.name;
+        for value in &choice.values {
+            if !before.values.iter().any(|v| v.name == value.name) {
+                push(
+                    uses.impact(Impact::Compatible, Impact::Breaking),
+                    format!("`{name}`: value `{}` added", value.name),
+                );
+            }
+        }
+        for value in &before.values {
+            if !choice.values.iter().any(|v| v.name == value.name) {
+                push(
+                    uses.impact(Impact::Breaking, Impact::Compatible),
+                    format!("`{name}`: value `{}` removed", value.name),
+                );
+            }
+        }
+    }
+}
+
+/// The changes to one record both specs declare, used as `uses` says.
+fn compare_record(old: &Record, new: &Record, uses: Uses, push: &mut impl FnMut(Impact, String)) {
+    let name = &new.name;
+    for field in &new.fields {
+        let Some(was) = old.fields.iter().find(|f| f.name == field.name) else {
+            let if_passed = if field.ty.is_optional() {
+                Impact::Compatible
+            } else {
+                Impact::Breaking
+            };
+            let kind = if field.ty.is_optional() {
+                "optional"
+            } else {
+                "required"
+            };
+            push(
+                uses.impact(if_passed, Impact::Compatible),
+                format!(
+                    "`{name}`: {kind} field `{}: {}` added",
+                    field.name, field.ty
+                ),
+            );
+            continue;
+        };
+        if !was.ty.is(field.ty) {
+            let if_passed = if parameter_widens(was.ty, field.ty) {
+                Impact::Compatible
+            } else {
+                Impact::Breaking
+            };
+            let if_returned = if result_narrows(was.ty, field.ty) {
+                Impact::Compatible
+            } else {
+                Impact::Breaking
+            };
+            push(
+                uses.impact(if_passed, if_returned),
+                format!(
+                    "`{name}`: field `{}` changed from `{}` to `{}`",
+                    field.name, was.ty, field.ty
+                ),
+            );
+        }
+    }
+    for gone in &old.fields {
+        if !new.fields.iter().any(|f| f.name == gone.name) {
+            push(
+                uses.impact(Impact::Breaking, Impact::Breaking),
+                format!("`{name}`: field `{}: {}` removed", gone.name, gone.ty),
+            );
+        }
     }
 }
 
@@ -212,7 +395,7 @@ fn compare(old: &Function, new: &Function, push: &mut impl FnMut(Impact, String)
                 ),
             ),
             (Some(was), Some(is)) => {
-                if was.ty != is.ty {
+                if !was.ty.is(is.ty) {
                     let impact = if parameter_widens(was.ty, is.ty) {
                         Impact::Compatible
                     } else {
@@ -241,7 +424,7 @@ fn compare(old: &Function, new: &Function, push: &mut impl FnMut(Impact, String)
             (None, None) => {}
         }
     }
-    if old.ret != new.ret {
+    if !old.ret.is(new.ret) {
         let impact = if result_narrows(old.ret, new.ret) {
             Impact::Compatible
         } else {
@@ -271,8 +454,10 @@ fn parameter_widens(old: ScriptType, new: ScriptType) -> bool {
             ScriptType::Optional(was) => parameter_widens(*was, *inner),
             was => was == *inner || parameter_widens(was, *inner),
         },
-        (ScriptType::List(a), ScriptType::List(b)) => parameter_widens(*a, *b),
-        _ => false,
+        (ScriptType::List(a), ScriptType::List(b)) | (ScriptType::Map(a), ScriptType::Map(b)) => {
+            parameter_widens(*a, *b)
+        }
+        _ => old.is(new),
     }
 }
 
@@ -281,8 +466,10 @@ fn result_narrows(old: ScriptType, new: ScriptType) -> bool {
     match (old, new) {
         (ScriptType::Void, _) => true,
         (ScriptType::Optional(inner), new) => new == *inner || result_narrows(*inner, new),
-        (ScriptType::List(a), ScriptType::List(b)) => result_narrows(*a, *b),
-        _ => false,
+        (ScriptType::List(a), ScriptType::List(b)) | (ScriptType::Map(a), ScriptType::Map(b)) => {
+            result_narrows(*a, *b)
+        }
+        _ => old.is(new),
     }
 }
 
@@ -406,5 +593,38 @@ mod tests {
         let report = diff(&spec, &spec);
         assert_eq!(report.changes, []);
         assert_eq!(report.version_advice(), None);
+    }
+
+    #[test]
+    fn record_and_enum_changes_are_classified_by_where_the_type_is_used() {
+        let old = parse(
+            "module m\nrecord m.In\n  field a: int\n    | a\n  field gone: int\n    | g\nrecord m.Out\n  field a: int\n    | a\nrecord m.Unused\n  field a: int\n    | a\nenum m.Mode\n  value fast\n    | f\n  value slow\n    | s\nenum m.Kind\n  value x\n    | x\ngroup m.g\n fn f(i: m.In, mode: m.Mode) -> m.Out\n  | f\n fn k() -> list<m.Kind>\n  | k\n",
+        )
+        .unwrap();
+        let new = parse(
+            "module m\nrecord m.In\n  field a: float\n    | a\n  field req: int\n    | r\n  field opt: int?\n    | o\nrecord m.Out\n  field a: int?\n    | a\n  field more: int\n    | m\nrecord m.Unused\n  field b: int\n    | b\nenum m.Mode\n  value fast\n    | f\n  value eco\n    | e\nenum m.Kind\n  value x\n    | x\n  value y\n    | y\ngroup m.g\n fn f(i: m.In, mode: m.Mode) -> m.Out\n  | f\n fn k() -> list<m.Kind>\n  | k\n",
+        )
+        .unwrap();
+        let changes: Vec<String> = diff(&old, &new)
+            .changes
+            .iter()
+            .map(Change::to_string)
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                "compatible: `m.In`: field `a` changed from `int` to `float`",
+                "breaking: `m.In`: required field `req: int` added",
+                "compatible: `m.In`: optional field `opt: int?` added",
+                "breaking: `m.In`: field `gone: int` removed",
+                "breaking: `m.Out`: field `a` changed from `int` to `int?`",
+                "compatible: `m.Out`: required field `more: int` added",
+                "compatible: `m.Unused`: required field `b: int` added",
+                "compatible: `m.Unused`: field `a: int` removed",
+                "compatible: `m.Mode`: value `eco` added",
+                "breaking: `m.Mode`: value `slow` removed",
+                "breaking: `m.Kind`: value `y` added",
+            ]
+        );
     }
 }

@@ -70,6 +70,10 @@ impl Engine {
                     _ => format!("{}[]", self.type_name(*element)),
                 },
                 ScriptType::Optional(inner) => format!("{}?", self.type_name(*inner)),
+                ScriptType::Map(value) => format!("table<string, {}>", self.type_name(*value)),
+                // A `---@class` and an `---@alias` of the definitions, by their names.
+                ScriptType::Record(record) => record.name.into(),
+                ScriptType::Enum(choice) => choice.name.into(),
             },
             Engine::Rhai => match ty {
                 ScriptType::Int => "int".into(),
@@ -79,6 +83,8 @@ impl Engine {
                 ScriptType::Void => "()".into(),
                 ScriptType::List(_) => "Array".into(),
                 ScriptType::Optional(_) => "?".into(),
+                ScriptType::Map(_) | ScriptType::Record(_) => "Map".into(),
+                ScriptType::Enum(_) => "string".into(),
             },
         }
     }
@@ -100,6 +106,13 @@ impl Engine {
             ScriptType::Optional(inner) => {
                 format!("Option<{}>", Engine::usual_rust_type(*inner, parameter))
             }
+            ScriptType::Map(value) => format!(
+                "HashMap<String, {}>",
+                Engine::usual_rust_type(*value, false)
+            ),
+            // The author's own struct or enum, by the spec type's name.
+            ScriptType::Record(record) => short_type_name(record.name).to_string(),
+            ScriptType::Enum(choice) => short_type_name(choice.name).to_string(),
         }
     }
 
@@ -115,6 +128,8 @@ impl Engine {
             ScriptType::Void => "()",
             ScriptType::List(_) => "rhai::Array",
             ScriptType::Optional(_) => "Dynamic",
+            ScriptType::Map(_) | ScriptType::Record(_) => "rhai::Map",
+            ScriptType::Enum(_) => "ImmutableString",
         }
     }
 
@@ -168,6 +183,11 @@ pub fn provenance(spec: &Spec, spec_path: &str) -> String {
         .map(|v| format!(" ({} {v})", spec.module))
         .unwrap_or_default();
     format!("Generated from {spec_path}{version} by goost-memory. Do not edit by hand.")
+}
+
+/// The part of a declared type's name after the module: `Point` of `geo.Point`.
+fn short_type_name(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
 }
 
 #[cfg(test)]

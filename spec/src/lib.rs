@@ -31,7 +31,8 @@ mod parse;
 
 pub use engine::Engine;
 pub use model::{
-    Example, Function, Group, Param, ScriptType, Spec, SpecError, ValueKind, required_count,
+    Enum, EnumType, EnumValue, Example, Field, FieldType, Function, Group, NameResolver, Param,
+    Record, RecordType, ScriptType, Spec, SpecError, ValueKind, is_type_name, required_count,
 };
 pub use nearest::nearest;
 

@@ -44,6 +44,50 @@ pub fn render(spec: &Spec, spec_path: &str) -> String {
         }
         out.push(String::new());
     }
+    for record in &spec.records {
+        out.push(format!("## {} (record)", record.name));
+        out.push(String::new());
+        if !record.text.is_empty() {
+            out.extend(record.text.iter().cloned());
+            out.push(String::new());
+        }
+        out.push("| Field | Type | Description |".into());
+        out.push("| --- | --- | --- |".into());
+        for field in &record.fields {
+            let left_out = if field.ty.is_optional() {
+                " (may be left out)"
+            } else {
+                ""
+            };
+            out.push(format!(
+                "| `{}` | `{}` | {}{left_out} |",
+                field.name,
+                field.ty,
+                table_cell(&field.description)
+            ));
+        }
+        out.push(String::new());
+    }
+    for choice in &spec.enums {
+        out.push(format!("## {} (enum)", choice.name));
+        out.push(String::new());
+        if !choice.text.is_empty() {
+            out.extend(choice.text.iter().cloned());
+            out.push(String::new());
+        }
+        out.push("A string, one of:".into());
+        out.push(String::new());
+        out.push("| Value | Description |".into());
+        out.push("| --- | --- |".into());
+        for value in &choice.values {
+            out.push(format!(
+                "| `\"{}\"` | {} |",
+                value.name,
+                table_cell(&value.description)
+            ));
+        }
+        out.push(String::new());
+    }
     if let Some(example) = &spec.example {
         out.push("## Example".into());
         out.push(String::new());
@@ -95,7 +139,9 @@ pub fn render_engines(spec: &Spec, spec_path: &str) -> String {
         "Types: goost `int` is Lua `integer` and Rhai `int`; `float` is `number` and `float`; \
          `string` (bytes) is `string` in both (a Rhai `Blob` for bytes that are not UTF-8); \
          `bool` is `boolean` and `bool`; `list<T>` is `T[]` and `Array`; `T?` (a value or \
-         nothing) is `T?` and `?`. A parameter marked `name?` may be left out."
+         nothing) is `T?` and `?`; `map<T>` is `table<string, T>` and `Map`; a record is a \
+         table with string keys (a `---@class`) and a Rhai `Map`; an enum is a string. A \
+         parameter marked `name?` may be left out."
             .into(),
     );
     for group in &spec.groups {
@@ -192,5 +238,19 @@ mod engines_tests {
             "| `f` | `m.g.f(a: int, b: string?) -> bool` | `m.g.f(a: integer, b?: string): boolean` \
              | `m::g::f(a: int, b?: string) -> bool` | Does f |\n"
         ));
+    }
+
+    #[test]
+    fn a_record_and_an_enum_get_a_table_each() {
+        let spec = crate::parse("module m\nrecord m.P\n  text\n    | A point.\n  field x: float\n    | East\n  field tag: string?\n    | A name\nenum m.U\n  value km\n    | Kilometres\n  value mi\n    | Miles\ngroup m.g\n  fn f(p: m.P, u: m.U?) -> map<int>\n    | Does f\n").unwrap();
+        let page = render(&spec, "m.spec");
+        let tables = page.split("## m.P (record)").nth(1).unwrap();
+        assert!(
+            tables.starts_with(
+                "\n\nA point.\n\n| Field | Type | Description |\n| --- | --- | --- |\n| `x` | `float` | East |\n| `tag` | `string?` | A name (may be left out) |\n\n## m.U (enum)\n\nA string, one of:\n\n| Value | Description |\n| --- | --- |\n| `\"km\"` | Kilometres |\n| `\"mi\"` | Miles |\n"
+            ),
+            "{page}"
+        );
+        assert!(page.contains("| `f` | `m.g.f(p: m.P, u: m.U?) → map<int>` | Does f |"));
     }
 }

@@ -25,6 +25,56 @@ pub enum ScriptType {
     List(&'static ScriptType),
     /// `T?`: a `T` or nothing (`nil`); `T` is neither `void` nor optional itself.
     Optional(&'static ScriptType),
+    /// `map<T>`: a dictionary from string keys to `T` (any type but `void`).
+    Map(&'static ScriptType),
+    /// A record the spec declares (`geo.Point`): named fields, each of its own type.
+    Record(&'static RecordType),
+    /// An enum the spec declares (`geo.Unit`): one of a closed set of names, passed as a
+    /// string in every engine.
+    Enum(&'static EnumType),
+}
+
+/// A declared record as a type: its name and its fields' names and types, in order.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct RecordType {
+    /// `geo.Point`.
+    pub name: &'static str,
+    /// The fields, in the spec's order.
+    pub fields: &'static [FieldType],
+}
+
+/// One field of a [`RecordType`].
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct FieldType {
+    /// `x`.
+    pub name: &'static str,
+    /// Its type; a `T?` field may be left out.
+    pub ty: ScriptType,
+}
+
+/// A declared enum as a type: its name and its values, in order.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct EnumType {
+    /// `geo.Unit`.
+    pub name: &'static str,
+    /// The names it may take: `m`, `km`, `mi`.
+    pub values: &'static [&'static str],
+}
+
+/// Byte-wise equality usable in constants.
+const fn same_str(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Where a type failed to parse, and why (a byte offset into the text given).
@@ -50,7 +100,11 @@ impl ScriptType {
     pub const fn is(self, other: ScriptType) -> bool {
         match (self, other) {
             (ScriptType::List(a), ScriptType::List(b))
-            | (ScriptType::Optional(a), ScriptType::Optional(b)) => a.is(*b),
+            | (ScriptType::Optional(a), ScriptType::Optional(b))
+            | (ScriptType::Map(a), ScriptType::Map(b)) => a.is(*b),
+            // A spec declares a name once, so the name is the type.
+            (ScriptType::Record(a), ScriptType::Record(b)) => same_str(a.name, b.name),
+            (ScriptType::Enum(a), ScriptType::Enum(b)) => same_str(a.name, b.name),
             _ => self.tag() == other.tag(),
         }
     }
@@ -65,10 +119,14 @@ impl ScriptType {
             ScriptType::Void => 4,
             ScriptType::List(_) => 5,
             ScriptType::Optional(_) => 6,
+            ScriptType::Map(_) => 7,
+            ScriptType::Record(_) => 8,
+            ScriptType::Enum(_) => 9,
         }
     }
 
-    /// The name of a type without parts (`int`, ...); `list` and `optional` for the others.
+    /// The name of a type without parts (`int`, ...); `list`, `optional`, `map`, `record`
+    /// and `enum` for the others.
     pub const fn kind_name(self) -> &'static str {
         match self {
             ScriptType::Int => "int",
@@ -78,6 +136,9 @@ impl ScriptType {
             ScriptType::Void => "void",
             ScriptType::List(_) => "list",
             ScriptType::Optional(_) => "optional",
+            ScriptType::Map(_) => "map",
+            ScriptType::Record(_) => "record",
+            ScriptType::Enum(_) => "enum",
         }
     }
 
@@ -103,13 +164,28 @@ impl ScriptType {
     /// (a value nested deeper could never be passed), and a bound on the parser's recursion.
     pub const MAX_NESTING: usize = 64;
 
-    /// [`ScriptType::parse`], saying where and why `text` is not a type.
+    /// [`ScriptType::parse`], saying where and why `text` is not a type. A declared name
+    /// (`geo.Point`) is an error here: [`ScriptType::parse_with_names`] resolves those.
     pub fn parse_with_error(text: &str) -> Result<ScriptType, TypeError> {
-        ScriptType::parse_nested(text, 0)
+        ScriptType::parse_with_names(text, &|name| {
+            Err(format!(
+                "unknown type `{name}`: no record or enum of that name is declared"
+            ))
+        })
     }
 
-    /// [`ScriptType::parse_with_error`] for a type inside `depth` others.
-    fn parse_nested(text: &str, depth: usize) -> Result<ScriptType, TypeError> {
+    /// [`ScriptType::parse_with_error`] where a declared type's name (`module.Name`, the
+    /// type name capitalized) is resolved by `names`, which says why when it cannot.
+    pub fn parse_with_names(text: &str, names: &NameResolver<'_>) -> Result<ScriptType, TypeError> {
+        ScriptType::parse_nested(text, 0, names)
+    }
+
+    /// [`ScriptType::parse_with_names`] for a type inside `depth` others.
+    fn parse_nested(
+        text: &str,
+        depth: usize,
+        names: &NameResolver<'_>,
+    ) -> Result<ScriptType, TypeError> {
         if depth > ScriptType::MAX_NESTING {
             return Err(TypeError {
                 at: 0,
@@ -121,7 +197,7 @@ impl ScriptType {
         }
         let trimmed = text.trim_end();
         if let Some(inner) = trimmed.strip_suffix('?') {
-            let inside = ScriptType::parse_nested(inner, depth + 1)?;
+            let inside = ScriptType::parse_nested(inner, depth + 1, names)?;
             return match inside {
                 ScriptType::Void | ScriptType::Optional(_) => Err(TypeError {
                     at: 0,
@@ -132,48 +208,86 @@ impl ScriptType {
                 inside => Ok(ScriptType::Optional(keep(inside))),
             };
         }
-        if let Some(rest) = trimmed.strip_prefix("list") {
+        for (container, make) in [
+            (
+                "list",
+                ScriptType::List as fn(&'static ScriptType) -> ScriptType,
+            ),
+            ("map", ScriptType::Map),
+        ] {
+            let Some(rest) = trimmed.strip_prefix(container) else {
+                continue;
+            };
             let rest_trimmed = rest.trim_start();
-            if let Some(inner) = rest_trimmed
+            let Some(inner) = rest_trimmed
                 .strip_prefix('<')
                 .and_then(|r| r.strip_suffix('>'))
-            {
-                let inner_at = trimmed.len() - rest_trimmed.len() + 1;
-                let lead = inner.len() - inner.trim_start().len();
-                let element =
-                    ScriptType::parse_nested(inner.trim_start(), depth + 1).map_err(|e| {
-                        TypeError {
-                            at: inner_at + lead + e.at,
-                            message: e.message,
-                        }
-                    })?;
-                if element == ScriptType::Void {
-                    return Err(TypeError {
-                        at: inner_at + lead,
-                        message: "a list cannot hold `void`".to_string(),
-                    });
-                }
-                return Ok(ScriptType::List(keep(element)));
+            else {
+                continue;
+            };
+            let inner_at = trimmed.len() - rest_trimmed.len() + 1;
+            let lead = inner.len() - inner.trim_start().len();
+            let element =
+                ScriptType::parse_nested(inner.trim_start(), depth + 1, names).map_err(|e| {
+                    TypeError {
+                        at: inner_at + lead + e.at,
+                        message: e.message,
+                    }
+                })?;
+            if element == ScriptType::Void {
+                return Err(TypeError {
+                    at: inner_at + lead,
+                    message: format!("a {container} cannot hold `void`"),
+                });
             }
+            return Ok(make(keep(element)));
         }
-        ScriptType::BASE
+        if let Some(ty) = ScriptType::BASE
             .into_iter()
             .find(|ty| ty.kind_name() == trimmed)
-            .ok_or_else(|| TypeError {
-                at: 0,
-                message: format!(
-                    "unknown type `{trimmed}`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>` or `T?`"
-                ),
-            })
+        {
+            return Ok(ty);
+        }
+        if is_type_name(trimmed) {
+            return names(trimmed).map_err(|message| TypeError { at: 0, message });
+        }
+        Err(TypeError {
+            at: 0,
+            message: format!(
+                "unknown type `{trimmed}`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>`, `map<T>`, `T?` or a declared record or enum (`module.Name`)"
+            ),
+        })
     }
 }
 
+/// How a type's parser resolves a declared name (`geo.Point`): the type, or why not.
+pub type NameResolver<'a> = dyn Fn(&str) -> Result<ScriptType, String> + 'a;
+
+/// Whether `text` has the shape of a declared type's name: `module.Name`, the module's
+/// name, a dot, and a name that starts with a capital letter.
+pub fn is_type_name(text: &str) -> bool {
+    let Some((module, name)) = text.split_once('.') else {
+        return false;
+    };
+    let identifier = |word: &str| {
+        let mut chars = word.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    identifier(module) && identifier(name) && name.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
 impl fmt::Display for ScriptType {
-    /// As a spec writes it: `int`, `list<string>`, `float?`.
+    /// As a spec writes it: `int`, `list<string>`, `float?`, `map<int>`, `geo.Point`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ScriptType::List(element) => write!(f, "list<{element}>"),
             ScriptType::Optional(inner) => write!(f, "{inner}?"),
+            ScriptType::Map(value) => write!(f, "map<{value}>"),
+            ScriptType::Record(record) => f.write_str(record.name),
+            ScriptType::Enum(choice) => f.write_str(choice.name),
             base => f.write_str(base.kind_name()),
         }
     }
@@ -283,6 +397,78 @@ pub struct Group {
     pub functions: Vec<Function>,
 }
 
+/// A record the spec declares (`record geo.Point`): a value with named fields, a table
+/// with string keys in Lua and an object map in Rhai.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// `geo.Point`.
+    pub name: String,
+    /// Intro lines shown above its table of fields.
+    pub text: Vec<String>,
+    /// Its fields, in file order.
+    pub fields: Vec<Field>,
+    /// 1-based line of the `record` keyword.
+    pub line: usize,
+}
+
+/// One field of a [`Record`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// `x`.
+    pub name: String,
+    /// Its script type; a `T?` field may be left out.
+    pub ty: ScriptType,
+    /// The one-line description.
+    pub description: String,
+    /// 1-based line of the `field` keyword.
+    pub line: usize,
+}
+
+/// An enum the spec declares (`enum geo.Unit`): one of a closed set of names, passed as a
+/// string in every engine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enum {
+    /// `geo.Unit`.
+    pub name: String,
+    /// Intro lines shown above its table of values.
+    pub text: Vec<String>,
+    /// Its values, in file order.
+    pub values: Vec<EnumValue>,
+    /// 1-based line of the `enum` keyword.
+    pub line: usize,
+}
+
+/// One value of an [`Enum`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumValue {
+    /// `km`.
+    pub name: String,
+    /// The one-line description.
+    pub description: String,
+    /// 1-based line of the `value` keyword.
+    pub line: usize,
+}
+
+impl Record {
+    /// The record as a script type (kept for the life of the process, as nested types are).
+    pub fn ty(&self) -> ScriptType {
+        ScriptType::Record(crate::keep::keep_record(
+            &self.name,
+            self.fields.iter().map(|f| (f.name.as_str(), f.ty)),
+        ))
+    }
+}
+
+impl Enum {
+    /// The enum as a script type (kept for the life of the process).
+    pub fn ty(&self) -> ScriptType {
+        ScriptType::Enum(crate::keep::keep_enum(
+            &self.name,
+            self.values.iter().map(|v| v.name.as_str()),
+        ))
+    }
+}
+
 /// A code example, shown at the end of the generated page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Example {
@@ -306,6 +492,10 @@ pub struct Spec {
     pub text: Vec<String>,
     /// Its groups, in file order.
     pub groups: Vec<Group>,
+    /// The records it declares, in file order.
+    pub records: Vec<Record>,
+    /// The enums it declares, in file order.
+    pub enums: Vec<Enum>,
     /// The code example, if any.
     pub example: Option<Example>,
 }

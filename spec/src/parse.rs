@@ -15,30 +15,105 @@
 //!     | A line.
 //!   fn write(id: int, data: string) -> bool     -- `→` is accepted for `->`
 //!     | Append data to the buffer     -- the description: exactly one `|` line
+//! record geo.Point                    -- a record: module.Name, declared before its use
+//!   field x: float                    -- a field; a `T?` one may be left out
+//!     | Metres east                   -- its description: exactly one `|` line
+//! enum geo.Unit                       -- an enum: a closed set of names
+//!   value km                          -- one of them
+//!     | Kilometres
 //! example goost                       -- optional; `|` lines hold the code
 //!   | import memory
 //! ```
 //!
 //! Script types are `int`, `float`, `string`, `bool` and `void` (`void` only as a
-//! result), `list<T>` (of any type but `void`) and `T?` (a `T` or nothing). Optional
-//! parameters come last: a caller may leave them out.
+//! result), `list<T>` and `map<T>` (of any type but `void`), `T?` (a `T` or nothing), and
+//! the records and enums the spec declares, by name. Optional parameters come last: a
+//! caller may leave them out.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::keywords;
-use crate::model::{Example, Function, Group, Param, ScriptType, Spec, SpecError};
+use crate::model::{
+    Enum, EnumValue, Example, Field, Function, Group, NameResolver, Param, Record, ScriptType,
+    Spec, SpecError, is_type_name,
+};
+use crate::nearest;
 
 /// Where the `|` lines that follow go.
 enum TextTarget {
     None,
     ModuleText,
     GroupText,
+    RecordText,
+    EnumText,
     Description,
+    FieldDescription,
+    ValueDescription,
     Example,
 }
 
-const KEYWORDS: &str =
-    "`module`, `version`, `summary`, `text`, `group`, `fn`, `example`, or a `|` text line";
+/// The block the lines belong to: the last `group`, `record` or `enum`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Block {
+    None,
+    Group,
+    Record,
+    Enum,
+}
+
+const KEYWORDS: &str = "`module`, `version`, `summary`, `text`, `group`, `fn`, `record`, `field`, `enum`, `value`, `example`, or a `|` text line";
+
+/// The declared types a spec's lines may name so far, and where each declaration is, so
+/// a name used before its declaration is told so.
+struct DeclaredTypes {
+    /// The records and enums whose blocks are complete.
+    types: HashMap<String, ScriptType>,
+    /// Every `record` and `enum` line of the file, by name: its line.
+    lines: HashMap<String, usize>,
+}
+
+impl DeclaredTypes {
+    /// The `record` and `enum` lines of `source`, found before parsing starts.
+    fn scan(source: &str) -> DeclaredTypes {
+        let mut lines = HashMap::new();
+        for (index, line) in source.lines().enumerate() {
+            let mut words = line.split_whitespace();
+            if let (Some("record" | "enum"), Some(name)) = (words.next(), words.next()) {
+                // The first declaration: a second one is reported as declared twice.
+                lines.entry(name.to_string()).or_insert(index + 1);
+            }
+        }
+        DeclaredTypes {
+            types: HashMap::new(),
+            lines,
+        }
+    }
+
+    /// The declared type `name`, or why the spec cannot use it here.
+    fn resolve(&self, name: &str) -> Result<ScriptType, String> {
+        if let Some(ty) = self.types.get(name) {
+            return Ok(*ty);
+        }
+        if let Some(line) = self.lines.get(name) {
+            return Err(format!(
+                "`{name}` is declared at line {line}, after this use: a record or enum is declared before the groups and records that use it (so a record cannot hold itself)"
+            ));
+        }
+        let near = nearest(name, self.types.keys().map(String::as_str), 3);
+        if near.is_empty() {
+            return Err(format!(
+                "unknown type `{name}`: no record or enum of that name is declared"
+            ));
+        }
+        Err(format!(
+            "unknown type `{name}`: the nearest declared types are {}",
+            near.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    }
+}
 
 /// Parses a whole spec file.
 pub fn parse(source: &str) -> Result<Spec, SpecError> {
@@ -48,13 +123,19 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
         summary: String::new(),
         text: Vec::new(),
         groups: Vec::new(),
+        records: Vec::new(),
+        enums: Vec::new(),
         example: None,
     };
     let mut target = TextTarget::None;
+    let mut block = Block::None;
     // Names declared so far, found by hash: a spec of many functions parses in linear time.
     let mut group_names: HashSet<String> = HashSet::new();
     let mut function_names: HashSet<String> = HashSet::new();
-    let mut last_fn_line = 0;
+    let mut declared = DeclaredTypes::scan(source);
+    // The line and name of the last `fn`, `field` or `value` while it awaits its
+    // one-line description.
+    let mut awaiting: Option<(usize, String)> = None;
 
     for (index, raw) in source.lines().enumerate() {
         let line_no = index + 1;
@@ -81,6 +162,41 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                 }
                 TextTarget::ModuleText => spec.text.push(text),
                 TextTarget::GroupText => last_group(&mut spec).text.push(text),
+                TextTarget::RecordText => {
+                    if let Some(record) = spec.records.last_mut() {
+                        record.text.push(text);
+                    }
+                }
+                TextTarget::EnumText => {
+                    if let Some(choice) = spec.enums.last_mut() {
+                        choice.text.push(text);
+                    }
+                }
+                TextTarget::FieldDescription | TextTarget::ValueDescription => {
+                    let (what, description) = match target {
+                        TextTarget::FieldDescription => spec
+                            .records
+                            .last_mut()
+                            .and_then(|r| r.fields.last_mut())
+                            .map(|f| (f.name.clone(), &mut f.description)),
+                        _ => spec
+                            .enums
+                            .last_mut()
+                            .and_then(|e| e.values.last_mut())
+                            .map(|v| (v.name.clone(), &mut v.description)),
+                    }
+                    .expect("a field or value description target always follows one");
+                    if !description.is_empty() {
+                        return Err(err(
+                            indent,
+                            format!(
+                                "the description of `{what}` must be one line (it is a table cell)"
+                            ),
+                        ));
+                    }
+                    *description = text;
+                    awaiting = None;
+                }
                 TextTarget::Example => {
                     if let Some(example) = spec.example.as_mut() {
                         example.lines.push(text)
@@ -101,11 +217,14 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                         ));
                     }
                     function.description = text;
+                    awaiting = None;
                 }
             }
             continue;
         }
-        check_description(&spec, last_fn_line)?;
+        if let Some((line, what)) = awaiting.take() {
+            return Err(no_description(line, &what));
+        }
 
         let (keyword, rest) = match body.find(char::is_whitespace) {
             Some(at) => (&body[..at], body[at..].trim_start()),
@@ -123,6 +242,12 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                 indent,
                 "`example` must be the last block of the spec".into(),
             ));
+        }
+        // A record or enum is complete when the next block starts: from then on, types
+        // may name it.
+        if matches!(keyword, "group" | "record" | "enum" | "example") {
+            close_block(&spec, block, &mut declared)?;
+            block = Block::None;
         }
         match keyword {
             "module" => {
@@ -173,18 +298,32 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                         "`text` stands alone; its lines follow, each starting with `|`".into(),
                     ));
                 }
-                target = match spec.groups.last() {
-                    None => TextTarget::ModuleText,
-                    Some(group) if group.functions.is_empty() => TextTarget::GroupText,
-                    Some(group) => {
-                        return Err(err(
-                            indent,
-                            format!(
-                                "the `text` of group `{}` must come before its first `fn`",
-                                group.name
-                            ),
-                        ));
+                let (started, name, first) = match block {
+                    Block::None => (false, String::new(), ""),
+                    Block::Group => {
+                        let group = last_group(&mut spec);
+                        (!group.functions.is_empty(), group.name.clone(), "`fn`")
                     }
+                    Block::Record => {
+                        let record = spec.records.last().expect("a record block has a record");
+                        (!record.fields.is_empty(), record.name.clone(), "`field`")
+                    }
+                    Block::Enum => {
+                        let choice = spec.enums.last().expect("an enum block has an enum");
+                        (!choice.values.is_empty(), choice.name.clone(), "`value`")
+                    }
+                };
+                if started {
+                    return Err(err(
+                        indent,
+                        format!("the `text` of `{name}` must come before its first {first}"),
+                    ));
+                }
+                target = match block {
+                    Block::None => TextTarget::ModuleText,
+                    Block::Group => TextTarget::GroupText,
+                    Block::Record => TextTarget::RecordText,
+                    Block::Enum => TextTarget::EnumText,
                 };
             }
             "group" => {
@@ -216,19 +355,27 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                 if !group_names.insert(rest.to_string()) {
                     return Err(err(rest_at, format!("group `{rest}` is declared twice")));
                 }
+                if declared.lines.contains_key(rest) {
+                    return Err(err(
+                        rest_at,
+                        format!("group `{rest}` has the name of a record or enum"),
+                    ));
+                }
                 spec.groups.push(Group {
                     name: rest.to_string(),
                     text: Vec::new(),
                     functions: Vec::new(),
                 });
+                block = Block::Group;
                 target = TextTarget::None;
             }
             "fn" => {
-                let Some(group) = spec.groups.last() else {
+                let (Block::Group, Some(group)) = (block, spec.groups.last()) else {
                     return Err(err(indent, "`fn` must be inside a `group`".into()));
                 };
                 let group_name = group.name.clone();
-                let mut function = parse_signature(rest, &group_name)
+                let names = |name: &str| declared.resolve(name);
+                let mut function = parse_signature(rest, &group_name, &names)
                     .map_err(|(offset, message)| err(rest_at + offset, message))?;
                 let short = function.name.rsplit('.').next().unwrap_or_default();
                 if let Some(refusal) = keywords::member_name_refusal(short, "function") {
@@ -250,9 +397,115 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                         format!("`{}` is declared twice", function.name),
                     ));
                 }
+                awaiting = Some((line_no, function.name.clone()));
                 last_group(&mut spec).functions.push(function);
-                last_fn_line = line_no;
                 target = TextTarget::Description;
+            }
+            "record" | "enum" => {
+                let prefix = format!("{}.", spec.module);
+                if !rest.starts_with(&prefix) || !is_type_name(rest) {
+                    return Err(err(
+                        rest_at,
+                        format!(
+                            "expected {} name like `{prefix}Name` (the module's name, then a capitalized name), found `{rest}`",
+                            if keyword == "enum" {
+                                "an enum"
+                            } else {
+                                "a record"
+                            }
+                        ),
+                    ));
+                }
+                if declared.types.contains_key(rest)
+                    || declared
+                        .lines
+                        .get(rest)
+                        .is_some_and(|line| *line != line_no)
+                {
+                    return Err(err(
+                        rest_at,
+                        format!(
+                            "`{rest}` is declared twice (a record or enum name is declared once)"
+                        ),
+                    ));
+                }
+                if group_names.contains(rest) || function_names.contains(rest) {
+                    return Err(err(
+                        rest_at,
+                        format!("`{rest}` has the name of a group or function declared before"),
+                    ));
+                }
+                if keyword == "record" {
+                    spec.records.push(Record {
+                        name: rest.to_string(),
+                        text: Vec::new(),
+                        fields: Vec::new(),
+                        line: line_no,
+                    });
+                    block = Block::Record;
+                } else {
+                    spec.enums.push(Enum {
+                        name: rest.to_string(),
+                        text: Vec::new(),
+                        values: Vec::new(),
+                        line: line_no,
+                    });
+                    block = Block::Enum;
+                }
+                target = TextTarget::None;
+            }
+            "field" => {
+                let (Block::Record, Some(record)) = (block, spec.records.last()) else {
+                    return Err(err(indent, "`field` must be inside a `record`".into()));
+                };
+                let names = |name: &str| declared.resolve(name);
+                let field = parse_field(rest, &names)
+                    .map_err(|(offset, message)| err(rest_at + offset, message))?;
+                if let Some(refusal) = keywords::member_name_refusal(&field.0, "field") {
+                    return Err(err(rest_at, refusal));
+                }
+                if record.fields.iter().any(|f| f.name == field.0) {
+                    return Err(err(
+                        rest_at,
+                        format!("field `{}` of `{}` is declared twice", field.0, record.name),
+                    ));
+                }
+                awaiting = Some((line_no, format!("{}.{}", record.name, field.0)));
+                if let Some(record) = spec.records.last_mut() {
+                    record.fields.push(Field {
+                        name: field.0,
+                        ty: field.1,
+                        description: String::new(),
+                        line: line_no,
+                    });
+                }
+                target = TextTarget::FieldDescription;
+            }
+            "value" => {
+                let (Block::Enum, Some(choice)) = (block, spec.enums.last()) else {
+                    return Err(err(indent, "`value` must be inside an `enum`".into()));
+                };
+                if !is_identifier(rest) {
+                    return Err(err(
+                        rest_at,
+                        format!("expected an enum value (letters, digits, `_`), found `{rest}`"),
+                    ));
+                }
+                if choice.values.iter().any(|v| v.name == rest) {
+                    return Err(err(
+                        rest_at,
+                        format!("value `{rest}` of `{}` is declared twice", choice.name),
+                    ));
+                }
+                awaiting = Some((line_no, format!("{}.{rest}", choice.name)));
+                if let Some(choice) = spec.enums.last_mut() {
+                    choice.values.push(EnumValue {
+                        name: rest.to_string(),
+                        description: String::new(),
+                        line: line_no,
+                    });
+                }
+                target = TextTarget::ValueDescription;
             }
             "example" => {
                 if !is_identifier(rest) {
@@ -279,11 +532,11 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                 ));
             }
         }
-        if keyword != "fn" {
-            last_fn_line = 0;
-        }
     }
-    check_description(&spec, last_fn_line)?;
+    if let Some((line, what)) = awaiting {
+        return Err(no_description(line, &what));
+    }
+    close_block(&spec, block, &mut declared)?;
     if spec.module.is_empty() {
         return Err(SpecError {
             line: 1,
@@ -300,23 +553,59 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
     Ok(spec)
 }
 
-/// A `fn` must be followed by its one-line description before the next keyword.
-fn check_description(spec: &Spec, last_fn_line: usize) -> Result<(), SpecError> {
-    if last_fn_line == 0 {
-        return Ok(());
+/// The error of a `fn`, `field` or `value` on line `line`, named `what`, with no
+/// one-line description under it.
+fn no_description(line: usize, what: &str) -> SpecError {
+    SpecError {
+        line,
+        col: 1,
+        message: format!("`{what}` has no description: add a `| text` line under it"),
     }
-    let function = spec.functions().last();
-    match function {
-        Some(f) if f.description.is_empty() => Err(SpecError {
-            line: last_fn_line,
+}
+
+/// Ends the `block` just read: a record or enum with at least one field or value becomes
+/// a type the lines after it may name.
+fn close_block(spec: &Spec, block: Block, declared: &mut DeclaredTypes) -> Result<(), SpecError> {
+    let (name, line, ty, empty, what) = match block {
+        Block::Record => {
+            let Some(record) = spec.records.last() else {
+                return Ok(());
+            };
+            let empty = record.fields.is_empty();
+            let ty = if empty { ScriptType::Void } else { record.ty() };
+            (
+                &record.name,
+                record.line,
+                ty,
+                empty,
+                "a record has fields: add `field NAME: TYPE` lines",
+            )
+        }
+        Block::Enum => {
+            let Some(choice) = spec.enums.last() else {
+                return Ok(());
+            };
+            let empty = choice.values.is_empty();
+            let ty = if empty { ScriptType::Void } else { choice.ty() };
+            (
+                &choice.name,
+                choice.line,
+                ty,
+                empty,
+                "an enum has values: add `value NAME` lines",
+            )
+        }
+        Block::None | Block::Group => return Ok(()),
+    };
+    if empty {
+        return Err(SpecError {
+            line,
             col: 1,
-            message: format!(
-                "`{}` has no description: add a `| text` line under it",
-                f.name
-            ),
-        }),
-        _ => Ok(()),
+            message: format!("`{name}` is empty: {what}"),
+        });
     }
+    declared.types.insert(name.clone(), ty);
+    Ok(())
 }
 
 fn last_group(spec: &mut Spec) -> &mut Group {
@@ -347,7 +636,11 @@ fn is_identifier(word: &str) -> bool {
 
 /// Parses `write(id: int, data: string) -> bool` (or with `→`). Errors carry a byte offset
 /// into `text`.
-fn parse_signature(text: &str, group: &str) -> Result<Function, (usize, String)> {
+fn parse_signature(
+    text: &str,
+    group: &str,
+    names: &NameResolver<'_>,
+) -> Result<Function, (usize, String)> {
     let open = text.find('(').ok_or((
         text.len(),
         "expected `(` after the function name".to_string(),
@@ -377,7 +670,7 @@ fn parse_signature(text: &str, group: &str) -> Result<Function, (usize, String)>
             }
             let ty_at = offset + name.len() + lead + 1 + (ty.len() - ty.trim_start().len());
             let ty_word = ty.trim();
-            let ty = match ScriptType::parse_with_error(ty_word) {
+            let ty = match ScriptType::parse_with_names(ty_word, names) {
                 Ok(ScriptType::Void) => {
                     return Err((ty_at, format!("parameter `{name}` cannot be `void`")));
                 }
@@ -414,7 +707,8 @@ fn parse_signature(text: &str, group: &str) -> Result<Function, (usize, String)>
         ))?;
     let ret_at = text.len() - ret_text.trim_start().len();
     let ret_word = ret_text.trim();
-    let ret = ScriptType::parse_with_error(ret_word).map_err(|e| (ret_at + e.at, e.message))?;
+    let ret =
+        ScriptType::parse_with_names(ret_word, names).map_err(|e| (ret_at + e.at, e.message))?;
     Ok(Function {
         name: format!("{group}.{short}"),
         short: short.to_string(),
@@ -423,6 +717,28 @@ fn parse_signature(text: &str, group: &str) -> Result<Function, (usize, String)>
         description: String::new(),
         line: 0,
     })
+}
+
+/// Parses a field's `x: float` into its name and type. Errors carry a byte offset into
+/// `text`.
+fn parse_field(
+    text: &str,
+    names: &NameResolver<'_>,
+) -> Result<(String, ScriptType), (usize, String)> {
+    let (name, ty) = text
+        .split_once(':')
+        .ok_or((0, format!("expected `name: type`, found `{text}`")))?;
+    let name = name.trim_end();
+    if !is_identifier(name) {
+        return Err((0, format!("expected a field name, found `{name}`")));
+    }
+    let ty_at = text.len() - ty.trim_start().len();
+    let ty_word = ty.trim();
+    match ScriptType::parse_with_names(ty_word, names) {
+        Ok(ScriptType::Void) => Err((ty_at, format!("field `{name}` cannot be `void`"))),
+        Ok(ty) => Ok((name.to_string(), ty)),
+        Err(e) => Err((ty_at + e.at, e.message)),
+    }
 }
 
 #[cfg(test)]
@@ -526,7 +842,7 @@ example goost
         );
         assert_eq!(
             at("f(a: list<nope>) -> int"),
-            "3:16: unknown type `nope`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>` or `T?`"
+            "3:16: unknown type `nope`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>`, `map<T>`, `T?` or a declared record or enum (`module.Name`)"
         );
         assert_eq!(
             at("f(a: int??) -> int"),
@@ -544,7 +860,7 @@ example goost
         let source = "module m\ngroup m.g\n  fn f(a: double) -> int\n    | x\n";
         assert_eq!(
             error_of(source),
-            "3:11: unknown type `double`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>` or `T?`"
+            "3:11: unknown type `double`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>`, `map<T>`, `T?` or a declared record or enum (`module.Name`)"
         );
     }
 
@@ -719,7 +1035,7 @@ group text.end
         let source = "module m\ngroup m.g\n  fn f() → nope\n    | x\n";
         assert_eq!(
             error_of(source),
-            "3:12: unknown type `nope`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>` or `T?`"
+            "3:12: unknown type `nope`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>`, `map<T>`, `T?` or a declared record or enum (`module.Name`)"
         );
     }
 
@@ -732,6 +1048,159 @@ group text.end
         assert_eq!(
             spec.function("memory.buffer.write").unwrap().signature(),
             "memory.buffer.write(id: int, data: string) -> bool"
+        );
+    }
+
+    const GEO_TYPES: &str = "\
+module geo
+record geo.Point
+  text
+    | A point on the plane, in metres.
+  field x: float
+    | Metres east of the origin
+  field y: float
+    | Metres north of the origin
+  field label: string?
+    | What the point is called
+enum geo.Unit
+  value m
+    | Metres
+  value km
+    | Kilometres
+record geo.Trip
+  field stops: list<geo.Point>
+    | Where the trip goes
+  field unit: geo.Unit?
+    | How to show its length
+group geo.point
+  fn mid(a: geo.Point, b: geo.Point) -> geo.Point
+    | The midpoint
+  fn count(points: list<geo.Point>) -> map<int>
+    | Points per label
+";
+
+    #[test]
+    fn parses_records_enums_and_maps_and_types_that_name_them() {
+        let spec = parse(GEO_TYPES).unwrap();
+        assert_eq!(spec.records.len(), 2);
+        let point = &spec.records[0];
+        assert_eq!(point.name, "geo.Point");
+        assert_eq!(point.text, ["A point on the plane, in metres."]);
+        let fields: Vec<String> = point
+            .fields
+            .iter()
+            .map(|f| format!("{}: {} ({}) @{}", f.name, f.ty, f.description, f.line))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "x: float (Metres east of the origin) @5",
+                "y: float (Metres north of the origin) @7",
+                "label: string? (What the point is called) @9"
+            ]
+        );
+        let unit = &spec.enums[0];
+        assert_eq!(unit.name, "geo.Unit");
+        let values: Vec<&str> = unit.values.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(values, ["m", "km"]);
+        let trip = &spec.records[1];
+        assert_eq!(trip.fields[0].ty.to_string(), "list<geo.Point>");
+        assert_eq!(trip.fields[1].ty.to_string(), "geo.Unit?");
+        let ScriptType::List(ScriptType::Record(stop)) = trip.fields[0].ty else {
+            panic!("{:?}", trip.fields[0].ty)
+        };
+        let names: Vec<&str> = stop.fields.iter().map(|f| f.name).collect();
+        assert_eq!(names, ["x", "y", "label"]);
+        assert_eq!(stop.fields[2].ty, ScriptType::parse("string?").unwrap());
+        let mid = spec.function("geo.point.mid").unwrap();
+        assert_eq!(
+            mid.signature(),
+            "geo.point.mid(a: geo.Point, b: geo.Point) -> geo.Point"
+        );
+        assert_eq!(mid.params[0].ty, point.ty());
+        assert!(mid.ret.is(point.ty()));
+        assert_eq!(
+            spec.function("geo.point.count").unwrap().signature(),
+            "geo.point.count(points: list<geo.Point>) -> map<int>"
+        );
+    }
+
+    #[test]
+    fn reports_each_misuse_of_records_and_enums_at_its_line_and_column() {
+        let with = |body: &str| error_of(&format!("module geo\n{body}"));
+        assert_eq!(
+            with(
+                "group geo.g\n  fn f(p: geo.Pointt) -> int\n    | x\nrecord geo.Point\n  field x: int\n    | x\n"
+            ),
+            "3:11: unknown type `geo.Pointt`: no record or enum of that name is declared"
+        );
+        assert_eq!(
+            with(
+                "record geo.Point\n  field x: int\n    | x\ngroup geo.g\n  fn f(p: geo.Pont) -> int\n    | x\n"
+            ),
+            "6:11: unknown type `geo.Pont`: the nearest declared types are `geo.Point`"
+        );
+        assert_eq!(
+            with(
+                "group geo.g\n  fn f(p: geo.Point) -> int\n    | x\nrecord geo.Point\n  field x: int\n    | x\n"
+            ),
+            "3:11: `geo.Point` is declared at line 5, after this use: a record or enum is declared before the groups and records that use it (so a record cannot hold itself)"
+        );
+        assert_eq!(
+            with("record geo.Node\n  field next: geo.Node?\n    | x\n"),
+            "3:15: `geo.Node` is declared at line 2, after this use: a record or enum is declared before the groups and records that use it (so a record cannot hold itself)"
+        );
+        assert_eq!(
+            with("record geo.P\n  field x: int\n    | x\nenum geo.P\n  value a\n    | a\n"),
+            "5:6: `geo.P` is declared twice (a record or enum name is declared once)"
+        );
+        assert_eq!(
+            with("record geo.point\n"),
+            "2:8: expected a record name like `geo.Name` (the module's name, then a capitalized name), found `geo.point`"
+        );
+        assert_eq!(
+            with("enum other.Unit\n"),
+            "2:6: expected an enum name like `geo.Name` (the module's name, then a capitalized name), found `other.Unit`"
+        );
+        assert_eq!(
+            with("field x: int\n"),
+            "2:1: `field` must be inside a `record`"
+        );
+        assert_eq!(
+            with("record geo.P\n  field x: int\n    | x\n  value a\n"),
+            "5:3: `value` must be inside an `enum`"
+        );
+        assert_eq!(
+            with("record geo.P\n  field x: int\n    | x\n  fn f() -> int\n    | x\n"),
+            "5:3: `fn` must be inside a `group`"
+        );
+        assert_eq!(
+            with("record geo.P\ngroup geo.g\n"),
+            "2:1: `geo.P` is empty: a record has fields: add `field NAME: TYPE` lines"
+        );
+        assert_eq!(
+            with("enum geo.U\n"),
+            "2:1: `geo.U` is empty: an enum has values: add `value NAME` lines"
+        );
+        assert_eq!(
+            with("record geo.P\n  field x: int\n  field y: int\n    | y\n"),
+            "3:1: `geo.P.x` has no description: add a `| text` line under it"
+        );
+        assert_eq!(
+            with("record geo.P\n  field x: int\n    | x\n  field x: float\n    | x\n"),
+            "5:9: field `x` of `geo.P` is declared twice"
+        );
+        assert_eq!(
+            with("record geo.P\n  field x: void\n    | x\n"),
+            "3:12: field `x` cannot be `void`"
+        );
+        assert_eq!(
+            with("enum geo.U\n  value a\n    | a\n  value a\n    | b\n"),
+            "5:9: value `a` of `geo.U` is declared twice"
+        );
+        assert_eq!(
+            with("group geo.g\n  fn f(m: map<void>) -> int\n    | x\n"),
+            "3:15: a map cannot hold `void`"
         );
     }
 }

@@ -337,6 +337,8 @@ fn rhai_type_id(ty: ScriptType) -> TypeId {
         ScriptType::Bool => TypeId::of::<bool>(),
         ScriptType::String => TypeId::of::<ImmutableString>(),
         ScriptType::List(_) => TypeId::of::<::rhai::Array>(),
+        ScriptType::Map(_) | ScriptType::Record(_) => TypeId::of::<::rhai::Map>(),
+        ScriptType::Enum(_) => TypeId::of::<ImmutableString>(),
         ScriptType::Void | ScriptType::Optional(_) => TypeId::of::<Dynamic>(),
     }
 }
