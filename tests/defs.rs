@@ -181,3 +181,40 @@ fn emmylua_check_reads_records_and_enums_and_finds_the_planted_errors() {
         ]
     );
 }
+
+/// A class is a `---@class` whose methods are declared with `:`, so emmylua_check finds an
+/// unknown method, a wrong argument type and a wrong count on an object a constructor
+/// returned.
+#[test]
+#[ignore = "needs emmylua_check (crates.io): .ci/run installs it and runs this test"]
+fn emmylua_check_reads_classes_and_finds_the_planted_errors() {
+    let spec = goost_spec::parse(include_str!("fixture/places.spec")).unwrap();
+    let library =
+        std::env::temp_dir().join(format!("goost-emmylua-class-defs-{}", std::process::id()));
+    std::fs::create_dir_all(&library).unwrap();
+    std::fs::write(
+        library.join("places.lua"),
+        goost_spec::defs_lua::render(&spec, "tests/fixture/places.spec"),
+    )
+    .unwrap();
+    let found = emmylua_diagnostics_of(
+        "class",
+        "local places = require(\"places\")\n\
+         local p = places.path.new(\"trip\")\n\
+         print(p:push(3.0, 4.0), p:length())\n\
+         print(p:push(\"3\", 4.0))\n\
+         print(p:lenght())\n\
+         print(p:push(1.0))\n",
+        std::slice::from_ref(&library),
+    );
+    std::fs::remove_dir_all(&library).unwrap();
+    // Line 3 is right; 4 passes a string for a float, 5 misspells a method, 6 leaves `y` out.
+    assert_eq!(
+        found,
+        [
+            "4:14 param-type-mismatch",
+            "5:9 undefined-field",
+            "6:17 missing-parameter"
+        ]
+    );
+}

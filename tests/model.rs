@@ -243,7 +243,8 @@ fn other_than(ty: ScriptType) -> Value {
         | ScriptType::List(_)
         | ScriptType::Map(_)
         | ScriptType::Record(_)
-        | ScriptType::Enum(_) => Value::Bool(true),
+        | ScriptType::Enum(_)
+        | ScriptType::Class(_) => Value::Bool(true),
         ScriptType::Bool | ScriptType::Void | ScriptType::Optional(_) => Value::Int(1),
     }
 }
@@ -257,8 +258,8 @@ fn valid_for(ty: ScriptType) -> Value {
         ScriptType::Void | ScriptType::Optional(_) => Value::Void,
         ScriptType::List(_) => Value::list([]).expect("an empty list"),
         ScriptType::Enum(choice) => Value::str(choice.values[0]),
-        ScriptType::Map(_) | ScriptType::Record(_) => {
-            unreachable!("the memory module's natives take no maps or records")
+        ScriptType::Map(_) | ScriptType::Record(_) | ScriptType::Class(_) => {
+            unreachable!("the memory module's natives take no maps, records or objects")
         }
     }
 }

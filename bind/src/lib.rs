@@ -64,7 +64,7 @@ pub use collector::{CollectorId, CollectorPanic, Collectors};
 pub use context::{Context, ContextBuilder, DEFAULT_CONVERSION_LIMIT};
 pub use convert::{FromValue, IntoValue, ListRef, Mismatch, copy_allowance, with_copy_allowance};
 pub use error::{Error, ErrorKind, ModuleError, panic_message};
-pub use goost_spec::{EnumType, FieldType, RecordType, ScriptType};
+pub use goost_spec::{ClassType, EnumType, FieldType, RecordType, ScriptType};
 pub use memory_macros::{module_spec, native};
 pub use native::{BoundNative, FnSpec, ModuleSpec, Native, ParamSpec};
 pub use registry::{Missing, Module, Registry, SpecMismatch, UnknownModule};

@@ -44,6 +44,10 @@ fn script_type_tokens(krate: &syn::Path, ty: ScriptType) -> TokenStream {
                 fields: &[#(#fields),*],
             }))
         }
+        ScriptType::Class(class) => {
+            let name = class.name;
+            quote!(#krate::ScriptType::Class(&#krate::ClassType { name: #name }))
+        }
         ScriptType::Enum(choice) => {
             let (name, values) = (choice.name, choice.values);
             quote!(#krate::ScriptType::Enum(&#krate::EnumType {
@@ -125,6 +129,7 @@ fn type_match(
         (quote!(#krate::ScriptType::Map(_)), "map<...>"),
         (quote!(#krate::ScriptType::Record(_)), "record"),
         (quote!(#krate::ScriptType::Enum(_)), "enum"),
+        (quote!(#krate::ScriptType::Class(_)), "class"),
     ];
     let expected_arm = match expected {
         ScriptType::List(element) => {
@@ -150,17 +155,17 @@ fn type_match(
             });
             quote_spanned!(span=> #krate::ScriptType::Map(__goost_part) => #nested,)
         }
-        ScriptType::Record(_) | ScriptType::Enum(_) => {
+        ScriptType::Record(_) | ScriptType::Enum(_) | ScriptType::Class(_) => {
             // The kind matches; the declared type is the one named, by name.
             let expected_tokens = script_type_tokens(krate, expected);
             let message = format!(
                 "{what} is a script `{}` of another name",
                 shown(expected.kind_name())
             );
-            let variant = if matches!(expected, ScriptType::Record(_)) {
-                quote!(Record)
-            } else {
-                quote!(Enum)
+            let variant = match expected {
+                ScriptType::Record(_) => quote!(Record),
+                ScriptType::Enum(_) => quote!(Enum),
+                _ => quote!(Class),
             };
             quote_spanned!(span=> #krate::ScriptType::#variant(__goost_part) => {
                 if !#krate::ScriptType::#variant(__goost_part).is(#expected_tokens) {

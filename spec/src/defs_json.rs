@@ -6,15 +6,15 @@
 use serde_json::{Value, json};
 
 use crate::engine::{Engine, provenance};
-use crate::{ScriptType, Spec};
+use crate::{Function, ScriptType, Spec};
 
 /// The schema's name, the `schema` field of every document.
 pub const SCHEMA: &str = "goost-spec-metadata";
 
 /// The schema's version, the `schema_version` field: raised when a field changes meaning
 /// or goes away, or a type `shape` may take a new `kind` (new fields do not raise it).
-/// Version 2 added the kinds `map`, `record` and `enum`, and the `records` and `enums`
-/// lists.
+/// Version 2 added the kinds `map`, `record`, `enum` and `class`, and the `records`,
+/// `enums` and `classes` lists.
 pub const SCHEMA_VERSION: u64 = 2;
 
 /// The metadata document for `spec`, pretty-printed, ending with a newline. `rust_path`
@@ -27,38 +27,26 @@ pub fn render(spec: &Spec, spec_path: &str, rust_path: &dyn Fn(&str) -> Option<S
             let functions: Vec<Value> = group
                 .functions
                 .iter()
-                .map(|function| {
-                    let params: Vec<Value> = function
-                        .params
-                        .iter()
-                        .map(|p| {
-                            json!({
-                                "name": p.name,
-                                "type": p.ty.to_string(),
-                                "shape": shape(p.ty),
-                                "optional": p.ty.is_optional(),
-                            })
-                        })
-                        .collect();
-                    let signatures: serde_json::Map<String, Value> = Engine::ALL
-                        .iter()
-                        .map(|e| (e.name().to_lowercase(), json!(e.signature(function))))
-                        .collect();
-                    json!({
-                        "name": function.name,
-                        "short": function.short,
-                        "description": function.description,
-                        "params": params,
-                        "required_params": function.required_params(),
-                        "returns": function.ret.to_string(),
-                        "returns_shape": shape(function.ret),
-                        "signatures": signatures,
-                        "rust": rust_path(&function.name),
-                        "spec_line": function.line,
-                    })
-                })
+                .map(|function| function_json(function, rust_path))
                 .collect();
             json!({ "name": group.name, "text": group.text, "functions": functions })
+        })
+        .collect();
+    let classes: Vec<Value> = spec
+        .classes
+        .iter()
+        .map(|class| {
+            let methods: Vec<Value> = class
+                .methods
+                .iter()
+                .map(|method| function_json(method, rust_path))
+                .collect();
+            json!({
+                "name": class.name,
+                "text": class.text,
+                "methods": methods,
+                "spec_line": class.line,
+            })
         })
         .collect();
     let records: Vec<Value> = spec
@@ -120,12 +108,45 @@ pub fn render(spec: &Spec, spec_path: &str, rust_path: &dyn Fn(&str) -> Option<S
         "groups": groups,
         "records": records,
         "enums": enums,
+        "classes": classes,
         "example": example,
     });
     let mut text = serde_json::to_string_pretty(&document)
         .unwrap_or_else(|error| format!("{{\"error\": {:?}}}", error.to_string()));
     text.push('\n');
     text
+}
+
+/// One function or method: its types, its signature in each engine, its Rust function.
+fn function_json(function: &Function, rust_path: &dyn Fn(&str) -> Option<String>) -> Value {
+    let params: Vec<Value> = function
+        .params
+        .iter()
+        .map(|p| {
+            json!({
+                "name": p.name,
+                "type": p.ty.to_string(),
+                "shape": shape(p.ty),
+                "optional": p.ty.is_optional(),
+            })
+        })
+        .collect();
+    let signatures: serde_json::Map<String, Value> = Engine::ALL
+        .iter()
+        .map(|e| (e.name().to_lowercase(), json!(e.signature(function))))
+        .collect();
+    json!({
+        "name": function.name,
+        "short": function.short,
+        "description": function.description,
+        "params": params,
+        "required_params": function.required_params(),
+        "returns": function.ret.to_string(),
+        "returns_shape": shape(function.ret),
+        "signatures": signatures,
+        "rust": rust_path(&function.name),
+        "spec_line": function.line,
+    })
 }
 
 /// A type as a tree: `{"kind": "list", "of": {"kind": "int"}}`, so a tool need not parse
@@ -138,6 +159,7 @@ fn shape(ty: ScriptType) -> Value {
         // The declaration is in the document's `records` or `enums`, by name.
         ScriptType::Record(record) => json!({ "kind": "record", "name": record.name }),
         ScriptType::Enum(choice) => json!({ "kind": "enum", "name": choice.name }),
+        ScriptType::Class(class) => json!({ "kind": "class", "name": class.name }),
         base => json!({ "kind": base.kind_name() }),
     }
 }

@@ -97,25 +97,7 @@ pub fn render(spec: &Spec, spec_path: &str) -> String {
         out.push(format!("{} = {{}}", lua_path(&group.name)));
         for function in &group.functions {
             out.push(String::new());
-            out.push(format!("---{}", function.description));
-            for param in &function.params {
-                let name = lua_param_name(&param.name);
-                let name = if param.ty.is_optional() {
-                    format!("{name}?")
-                } else {
-                    name
-                };
-                let ty = lua.type_name(param.ty.when_passed());
-                out.push(format!("---@param {name} {ty}"));
-            }
-            if function.ret != crate::ScriptType::Void {
-                out.push(format!("---@return {}", lua.type_name(function.ret)));
-            }
-            let names: Vec<String> = function
-                .params
-                .iter()
-                .map(|p| lua_param_name(&p.name))
-                .collect();
+            let names = annotations(function, &mut out);
             let path = lua_path(&function.name);
             out.push(if path == function.name {
                 format!("function {path}({}) end", names.join(", "))
@@ -124,11 +106,54 @@ pub fn render(spec: &Spec, spec_path: &str) -> String {
             });
         }
     }
+    // A class is a `---@class` over a local table whose methods are declared with `:`,
+    // so a checker knows `p:push(x, y)` on a value a constructor returned.
+    for class in &spec.classes {
+        let table = format!("__{}", class.name.replace('.', "_"));
+        out.push(String::new());
+        out.extend(class.text.iter().map(|line| format!("---{line}")));
+        out.push(format!("---@class {}", class.name));
+        out.push(format!("local {table} = {{}}"));
+        for method in &class.methods {
+            out.push(String::new());
+            let names = annotations(method, &mut out);
+            out.push(format!(
+                "function {table}:{}({}) end",
+                method.short,
+                names.join(", ")
+            ));
+        }
+    }
     out.push(String::new());
     out.push(format!("return {module}"));
     let mut file = out.join("\n");
     file.push('\n');
     file
+}
+
+/// Pushes `function`'s description, `---@param` and `---@return` lines onto `out`, and
+/// gives its parameters' names as Lua declares them.
+fn annotations(function: &crate::Function, out: &mut Vec<String>) -> Vec<String> {
+    let lua = Engine::Lua;
+    out.push(format!("---{}", function.description));
+    for param in &function.params {
+        let name = lua_param_name(&param.name);
+        let name = if param.ty.is_optional() {
+            format!("{name}?")
+        } else {
+            name
+        };
+        let ty = lua.type_name(param.ty.when_passed());
+        out.push(format!("---@param {name} {ty}"));
+    }
+    if function.ret != crate::ScriptType::Void {
+        out.push(format!("---@return {}", lua.type_name(function.ret)));
+    }
+    function
+        .params
+        .iter()
+        .map(|p| lua_param_name(&p.name))
+        .collect()
 }
 
 #[cfg(test)]

@@ -47,6 +47,25 @@ pub fn render(spec: &Spec, spec_path: &str) -> String {
             values.join(", ")
         ));
     }
+    for class in &spec.classes {
+        let methods: Vec<String> = class
+            .methods
+            .iter()
+            .map(|m| {
+                let params: Vec<String> = m
+                    .params
+                    .iter()
+                    .map(|p| format!("{}: {}", p.name, p.ty))
+                    .collect();
+                format!("{}({}) -> {}", m.short, params.join(", "), m.ret)
+            })
+            .collect();
+        out.push_str(&format!(
+            "// {}: an object; methods {}\n",
+            class.name,
+            methods.join(", ")
+        ));
+    }
     out.push_str(&format!("module {};\n\n", spec.module));
     out.push_str(&module_body(spec));
     out.push('\n');

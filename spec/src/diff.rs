@@ -22,7 +22,9 @@
 //! - an enum value added: compatible where passed, breaking where returned (a script may
 //!   not handle it); removed: breaking where passed, compatible where returned;
 //! - a record or enum added or removed: compatible (a function whose type changed says so
-//!   itself).
+//!   itself);
+//! - a class added, or a method added to one: compatible; a class or a method removed:
+//!   breaking; a method changed: as a function is.
 //!
 //! A function's type that names a record or enum is compared by name: what changed inside
 //! is reported at the record or enum.
@@ -30,7 +32,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use crate::{Enum, Function, Record, ScriptType, Spec};
+use crate::{Class, Enum, Function, Record, ScriptType, Spec};
 
 /// Whether a change can break a script written against the old spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -240,12 +242,48 @@ fn names(ty: ScriptType, name: &str) -> bool {
             record.name == name || record.fields.iter().any(|f| names(f.ty, name))
         }
         ScriptType::Enum(choice) => choice.name == name,
+        ScriptType::Class(class) => class.name == name,
         _ => false,
     }
 }
 
-/// The changes to the records and enums, by name.
+/// The changes to the records, enums and classes, by name.
 fn compare_types(old: &Spec, new: &Spec, push: &mut impl FnMut(Impact, String)) {
+    let old_classes: HashMap<&str, &Class> =
+        old.classes.iter().map(|c| (c.name.as_str(), c)).collect();
+    let new_classes: HashSet<&str> = new.classes.iter().map(|c| c.name.as_str()).collect();
+    for gone in old
+        .classes
+        .iter()
+        .filter(|c| !new_classes.contains(c.name.as_str()))
+    {
+        push(Impact::Breaking, format!("class `{}` removed", gone.name));
+    }
+    for class in &new.classes {
+        let Some(before) = old_classes.get(class.name.as_str()) else {
+            push(Impact::Compatible, format!("class `{}` added", class.name));
+            continue;
+        };
+        for gone in before
+            .methods
+            .iter()
+            .filter(|m| class.method(&m.short).is_none())
+        {
+            push(
+                Impact::Breaking,
+                format!("method `{}` removed", gone.signature()),
+            );
+        }
+        for method in &class.methods {
+            match before.method(&method.short) {
+                Some(was) => compare(was, method, push),
+                None => push(
+                    Impact::Compatible,
+                    format!("method `{}` added", method.signature()),
+                ),
+            }
+        }
+    }
     let old_records: HashMap<&str, &Record> =
         old.records.iter().map(|r| (r.name.as_str(), r)).collect();
     let new_records: HashSet<&str> = new.records.iter().map(|r| r.name.as_str()).collect();
@@ -624,6 +662,33 @@ mod tests {
                 "compatible: `m.Mode`: value `eco` added",
                 "breaking: `m.Mode`: value `slow` removed",
                 "breaking: `m.Kind`: value `y` added",
+            ]
+        );
+    }
+
+    #[test]
+    fn class_and_method_changes_are_classified() {
+        let old = parse(
+            "module m\nclass m.A\n  method keep(x: int) -> int\n    | k\n  method gone() -> int\n    | g\nclass m.Old\n  method f() -> int\n    | f\ngroup m.g\n fn a() -> m.A\n  | a\n",
+        )
+        .unwrap();
+        let new = parse(
+            "module m\nclass m.A\n  method keep(x: float) -> int\n    | k\n  method more(y: int?) -> int\n    | m\nclass m.New\n  method f() -> int\n    | f\ngroup m.g\n fn a() -> m.A\n  | a\n",
+        )
+        .unwrap();
+        let changes: Vec<String> = diff(&old, &new)
+            .changes
+            .iter()
+            .map(Change::to_string)
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                "breaking: class `m.Old` removed",
+                "breaking: method `m.A.gone() -> int` removed",
+                "compatible: `m.A.keep`: parameter `x` changed from `int` to `float`",
+                "compatible: method `m.A.more(y: int?) -> int` added",
+                "compatible: class `m.New` added",
             ]
         );
     }

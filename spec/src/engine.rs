@@ -74,6 +74,7 @@ impl Engine {
                 // A `---@class` and an `---@alias` of the definitions, by their names.
                 ScriptType::Record(record) => record.name.into(),
                 ScriptType::Enum(choice) => choice.name.into(),
+                ScriptType::Class(class) => class.name.into(),
             },
             Engine::Rhai => match ty {
                 ScriptType::Int => "int".into(),
@@ -85,6 +86,8 @@ impl Engine {
                 ScriptType::Optional(_) => "?".into(),
                 ScriptType::Map(_) | ScriptType::Record(_) => "Map".into(),
                 ScriptType::Enum(_) => "string".into(),
+                // A custom type, by the class's name.
+                ScriptType::Class(class) => class.name.into(),
             },
         }
     }
@@ -113,6 +116,7 @@ impl Engine {
             // The author's own struct or enum, by the spec type's name.
             ScriptType::Record(record) => short_type_name(record.name).to_string(),
             ScriptType::Enum(choice) => short_type_name(choice.name).to_string(),
+            ScriptType::Class(class) => short_type_name(class.name).to_string(),
         }
     }
 
@@ -130,6 +134,7 @@ impl Engine {
             ScriptType::Optional(_) => "Dynamic",
             ScriptType::Map(_) | ScriptType::Record(_) => "rhai::Map",
             ScriptType::Enum(_) => "ImmutableString",
+            ScriptType::Class(class) => class.name,
         }
     }
 

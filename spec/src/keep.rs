@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
 
 use crate::ScriptType;
-use crate::model::{EnumType, FieldType, RecordType};
+use crate::model::{ClassType, EnumType, FieldType, RecordType};
 
 /// A `'static` copy of `ty`: the types without parts are constants; each nested type is
 /// allocated once per process and reused after, found by its hash (specs name few
@@ -93,6 +93,21 @@ pub(crate) fn keep_enum<'a>(
     }));
     kept.insert(key, choice);
     choice
+}
+
+/// The `'static` class type named `name`, allocated once per process for each name.
+pub(crate) fn keep_class(name: &str) -> &'static ClassType {
+    static KEPT: Mutex<Option<HashMap<String, &'static ClassType>>> = Mutex::new(None);
+    let mut kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
+    let kept = kept.get_or_insert_with(HashMap::new);
+    if let Some(found) = kept.get(name) {
+        return found;
+    }
+    let class: &'static ClassType = Box::leak(Box::new(ClassType {
+        name: leak_str(name),
+    }));
+    kept.insert(name.to_string(), class);
+    class
 }
 
 /// A `'static` copy of `text`, for a kept type's names.

@@ -31,8 +31,9 @@ mod parse;
 
 pub use engine::Engine;
 pub use model::{
-    Enum, EnumType, EnumValue, Example, Field, FieldType, Function, Group, NameResolver, Param,
-    Record, RecordType, ScriptType, Spec, SpecError, ValueKind, is_type_name, required_count,
+    Class, ClassType, Enum, EnumType, EnumValue, Example, Field, FieldType, Function, Group,
+    NameResolver, Param, Record, RecordType, ScriptType, Spec, SpecError, ValueKind, is_type_name,
+    required_count,
 };
 pub use nearest::nearest;
 

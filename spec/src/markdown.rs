@@ -44,6 +44,25 @@ pub fn render(spec: &Spec, spec_path: &str) -> String {
         }
         out.push(String::new());
     }
+    for class in &spec.classes {
+        out.push(format!("## {} (class)", class.name));
+        out.push(String::new());
+        if !class.text.is_empty() {
+            out.extend(class.text.iter().cloned());
+            out.push(String::new());
+        }
+        out.push("| Method | Signature | Description |".into());
+        out.push("| --- | --- | --- |".into());
+        for method in &class.methods {
+            out.push(format!(
+                "| `{}` | `{}` | {} |",
+                method.short,
+                method.signature_with_arrow("→"),
+                table_cell(&method.description)
+            ));
+        }
+        out.push(String::new());
+    }
     for record in &spec.records {
         out.push(format!("## {} (record)", record.name));
         out.push(String::new());
@@ -140,8 +159,9 @@ pub fn render_engines(spec: &Spec, spec_path: &str) -> String {
          `string` (bytes) is `string` in both (a Rhai `Blob` for bytes that are not UTF-8); \
          `bool` is `boolean` and `bool`; `list<T>` is `T[]` and `Array`; `T?` (a value or \
          nothing) is `T?` and `?`; `map<T>` is `table<string, T>` and `Map`; a record is a \
-         table with string keys (a `---@class`) and a Rhai `Map`; an enum is a string. A \
-         parameter marked `name?` may be left out."
+         table with string keys (a `---@class`) and a Rhai `Map`; an enum is a string; a \
+         class is an object whose methods are called `p.push(x)` in goost and Rhai and \
+         `p:push(x)` in Lua. A parameter marked `name?` may be left out."
             .into(),
     );
     for group in &spec.groups {

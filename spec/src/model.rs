@@ -32,6 +32,15 @@ pub enum ScriptType {
     /// An enum the spec declares (`geo.Unit`): one of a closed set of names, passed as a
     /// string in every engine.
     Enum(&'static EnumType),
+    /// A class the spec declares (`geo.Path`): an object with methods, held by reference.
+    Class(&'static ClassType),
+}
+
+/// A declared class as a type: its name (its methods are in the spec's [`Class`]).
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct ClassType {
+    /// `geo.Path`.
+    pub name: &'static str,
 }
 
 /// A declared record as a type: its name and its fields' names and types, in order.
@@ -105,6 +114,7 @@ impl ScriptType {
             // A spec declares a name once, so the name is the type.
             (ScriptType::Record(a), ScriptType::Record(b)) => same_str(a.name, b.name),
             (ScriptType::Enum(a), ScriptType::Enum(b)) => same_str(a.name, b.name),
+            (ScriptType::Class(a), ScriptType::Class(b)) => same_str(a.name, b.name),
             _ => self.tag() == other.tag(),
         }
     }
@@ -122,11 +132,12 @@ impl ScriptType {
             ScriptType::Map(_) => 7,
             ScriptType::Record(_) => 8,
             ScriptType::Enum(_) => 9,
+            ScriptType::Class(_) => 10,
         }
     }
 
-    /// The name of a type without parts (`int`, ...); `list`, `optional`, `map`, `record`
-    /// and `enum` for the others.
+    /// The name of a type without parts (`int`, ...); `list`, `optional`, `map`, `record`,
+    /// `enum` and `class` for the others.
     pub const fn kind_name(self) -> &'static str {
         match self {
             ScriptType::Int => "int",
@@ -139,6 +150,7 @@ impl ScriptType {
             ScriptType::Map(_) => "map",
             ScriptType::Record(_) => "record",
             ScriptType::Enum(_) => "enum",
+            ScriptType::Class(_) => "class",
         }
     }
 
@@ -169,7 +181,7 @@ impl ScriptType {
     pub fn parse_with_error(text: &str) -> Result<ScriptType, TypeError> {
         ScriptType::parse_with_names(text, &|name| {
             Err(format!(
-                "unknown type `{name}`: no record or enum of that name is declared"
+                "unknown type `{name}`: no record, enum or class of that name is declared"
             ))
         })
     }
@@ -254,7 +266,7 @@ impl ScriptType {
         Err(TypeError {
             at: 0,
             message: format!(
-                "unknown type `{trimmed}`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>`, `map<T>`, `T?` or a declared record or enum (`module.Name`)"
+                "unknown type `{trimmed}`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>`, `map<T>`, `T?` or a declared record, enum or class (`module.Name`)"
             ),
         })
     }
@@ -288,6 +300,7 @@ impl fmt::Display for ScriptType {
             ScriptType::Map(value) => write!(f, "map<{value}>"),
             ScriptType::Record(record) => f.write_str(record.name),
             ScriptType::Enum(choice) => f.write_str(choice.name),
+            ScriptType::Class(class) => f.write_str(class.name),
             base => f.write_str(base.kind_name()),
         }
     }
@@ -449,6 +462,33 @@ pub struct EnumValue {
     pub line: usize,
 }
 
+/// A class the spec declares (`class geo.Path`): an object a script holds and calls
+/// methods on, with Rust behind it. Constructors are ordinary functions that return it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Class {
+    /// `geo.Path`.
+    pub name: String,
+    /// Intro lines shown above its table of methods.
+    pub text: Vec<String>,
+    /// Its methods, in file order: each a [`Function`] named `geo.Path.push`, whose
+    /// parameters are those after the object itself.
+    pub methods: Vec<Function>,
+    /// 1-based line of the `class` keyword.
+    pub line: usize,
+}
+
+impl Class {
+    /// The class as a script type (kept for the life of the process).
+    pub fn ty(&self) -> ScriptType {
+        ScriptType::Class(crate::keep::keep_class(&self.name))
+    }
+
+    /// The method with this short name (`push`).
+    pub fn method(&self, short: &str) -> Option<&Function> {
+        self.methods.iter().find(|m| m.short == short)
+    }
+}
+
 impl Record {
     /// The record as a script type (kept for the life of the process, as nested types are).
     pub fn ty(&self) -> ScriptType {
@@ -496,6 +536,8 @@ pub struct Spec {
     pub records: Vec<Record>,
     /// The enums it declares, in file order.
     pub enums: Vec<Enum>,
+    /// The classes it declares, in file order.
+    pub classes: Vec<Class>,
     /// The code example, if any.
     pub example: Option<Example>,
 }

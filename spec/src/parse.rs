@@ -21,21 +21,24 @@
 //! enum geo.Unit                       -- an enum: a closed set of names
 //!   value km                          -- one of them
 //!     | Kilometres
+//! class geo.Path                      -- a class: an object with methods
+//!   method push(x: float, y: float) -> int
+//!     | Appends a point               -- its description: exactly one `|` line
 //! example goost                       -- optional; `|` lines hold the code
 //!   | import memory
 //! ```
 //!
 //! Script types are `int`, `float`, `string`, `bool` and `void` (`void` only as a
 //! result), `list<T>` and `map<T>` (of any type but `void`), `T?` (a `T` or nothing), and
-//! the records and enums the spec declares, by name. Optional parameters come last: a
+//! the records, enums and classes the spec declares, by name. Optional parameters come last: a
 //! caller may leave them out.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::keywords;
 use crate::model::{
-    Enum, EnumValue, Example, Field, Function, Group, NameResolver, Param, Record, ScriptType,
-    Spec, SpecError, is_type_name,
+    Class, Enum, EnumValue, Example, Field, Function, Group, NameResolver, Param, Record,
+    ScriptType, Spec, SpecError, is_type_name,
 };
 use crate::nearest;
 
@@ -46,9 +49,11 @@ enum TextTarget {
     GroupText,
     RecordText,
     EnumText,
+    ClassText,
     Description,
     FieldDescription,
     ValueDescription,
+    MethodDescription,
     Example,
 }
 
@@ -59,14 +64,16 @@ enum Block {
     Group,
     Record,
     Enum,
+    Class,
 }
 
-const KEYWORDS: &str = "`module`, `version`, `summary`, `text`, `group`, `fn`, `record`, `field`, `enum`, `value`, `example`, or a `|` text line";
+const KEYWORDS: &str = "`module`, `version`, `summary`, `text`, `group`, `fn`, `record`, `field`, `enum`, `value`, `class`, `method`, `example`, or a `|` text line";
 
 /// The declared types a spec's lines may name so far, and where each declaration is, so
 /// a name used before its declaration is told so.
 struct DeclaredTypes {
-    /// The records and enums whose blocks are complete.
+    /// The records and enums whose blocks are complete, and the classes declared so far
+    /// (a class may name itself: its methods may take or return it).
     types: HashMap<String, ScriptType>,
     /// Every `record` and `enum` line of the file, by name: its line.
     lines: HashMap<String, usize>,
@@ -78,7 +85,7 @@ impl DeclaredTypes {
         let mut lines = HashMap::new();
         for (index, line) in source.lines().enumerate() {
             let mut words = line.split_whitespace();
-            if let (Some("record" | "enum"), Some(name)) = (words.next(), words.next()) {
+            if let (Some("record" | "enum" | "class"), Some(name)) = (words.next(), words.next()) {
                 // The first declaration: a second one is reported as declared twice.
                 lines.entry(name.to_string()).or_insert(index + 1);
             }
@@ -96,13 +103,13 @@ impl DeclaredTypes {
         }
         if let Some(line) = self.lines.get(name) {
             return Err(format!(
-                "`{name}` is declared at line {line}, after this use: a record or enum is declared before the groups and records that use it (so a record cannot hold itself)"
+                "`{name}` is declared at line {line}, after this use: a record, enum or class is declared before the groups, records and classes that use it (so a record cannot hold itself)"
             ));
         }
         let near = nearest(name, self.types.keys().map(String::as_str), 3);
         if near.is_empty() {
             return Err(format!(
-                "unknown type `{name}`: no record or enum of that name is declared"
+                "unknown type `{name}`: no record, enum or class of that name is declared"
             ));
         }
         Err(format!(
@@ -125,6 +132,7 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
         groups: Vec::new(),
         records: Vec::new(),
         enums: Vec::new(),
+        classes: Vec::new(),
         example: None,
     };
     let mut target = TextTarget::None;
@@ -171,6 +179,29 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                     if let Some(choice) = spec.enums.last_mut() {
                         choice.text.push(text);
                     }
+                }
+                TextTarget::ClassText => {
+                    if let Some(class) = spec.classes.last_mut() {
+                        class.text.push(text);
+                    }
+                }
+                TextTarget::MethodDescription => {
+                    let method = spec
+                        .classes
+                        .last_mut()
+                        .and_then(|c| c.methods.last_mut())
+                        .expect("a method description target always follows a method");
+                    if !method.description.is_empty() {
+                        return Err(err(
+                            indent,
+                            format!(
+                                "the description of `{}` must be one line (it is a table cell)",
+                                method.name
+                            ),
+                        ));
+                    }
+                    method.description = text;
+                    awaiting = None;
                 }
                 TextTarget::FieldDescription | TextTarget::ValueDescription => {
                     let (what, description) = match target {
@@ -245,7 +276,7 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
         }
         // A record or enum is complete when the next block starts: from then on, types
         // may name it.
-        if matches!(keyword, "group" | "record" | "enum" | "example") {
+        if matches!(keyword, "group" | "record" | "enum" | "class" | "example") {
             close_block(&spec, block, &mut declared)?;
             block = Block::None;
         }
@@ -312,6 +343,10 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                         let choice = spec.enums.last().expect("an enum block has an enum");
                         (!choice.values.is_empty(), choice.name.clone(), "`value`")
                     }
+                    Block::Class => {
+                        let class = spec.classes.last().expect("a class block has a class");
+                        (!class.methods.is_empty(), class.name.clone(), "`method`")
+                    }
                 };
                 if started {
                     return Err(err(
@@ -324,6 +359,7 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                     Block::Group => TextTarget::GroupText,
                     Block::Record => TextTarget::RecordText,
                     Block::Enum => TextTarget::EnumText,
+                    Block::Class => TextTarget::ClassText,
                 };
             }
             "group" => {
@@ -401,6 +437,76 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                 last_group(&mut spec).functions.push(function);
                 target = TextTarget::Description;
             }
+            "class" => {
+                let prefix = format!("{}.", spec.module);
+                if !rest.starts_with(&prefix) || !is_type_name(rest) {
+                    return Err(err(
+                        rest_at,
+                        format!(
+                            "expected a class name like `{prefix}Name` (the module's name, then a capitalized name), found `{rest}`"
+                        ),
+                    ));
+                }
+                if declared.types.contains_key(rest)
+                    || declared
+                        .lines
+                        .get(rest)
+                        .is_some_and(|line| *line != line_no)
+                {
+                    return Err(err(
+                        rest_at,
+                        format!(
+                            "`{rest}` is declared twice (a record, enum or class name is declared once)"
+                        ),
+                    ));
+                }
+                if group_names.contains(rest) || function_names.contains(rest) {
+                    return Err(err(
+                        rest_at,
+                        format!("`{rest}` has the name of a group or function declared before"),
+                    ));
+                }
+                let class = Class {
+                    name: rest.to_string(),
+                    text: Vec::new(),
+                    methods: Vec::new(),
+                    line: line_no,
+                };
+                // Declared at once: its own methods may take or return it.
+                declared.types.insert(class.name.clone(), class.ty());
+                spec.classes.push(class);
+                block = Block::Class;
+                target = TextTarget::None;
+            }
+            "method" => {
+                let (Block::Class, Some(class)) = (block, spec.classes.last()) else {
+                    return Err(err(indent, "`method` must be inside a `class`".into()));
+                };
+                let class_name = class.name.clone();
+                let names = |name: &str| declared.resolve(name);
+                let mut method = parse_signature(rest, &class_name, &names)
+                    .map_err(|(offset, message)| err(rest_at + offset, message))?;
+                let refusal = keywords::member_name_refusal(&method.short, "method").or_else(|| {
+                    keywords::LUA_KEYWORDS.contains(&method.short.as_str()).then(|| {
+                        format!(
+                            "a method cannot be named `{}`: it is a keyword in Lua, where `object:{}()` does not parse; choose another name",
+                            method.short, method.short
+                        )
+                    })
+                });
+                if let Some(refusal) = refusal {
+                    return Err(err(rest_at, refusal));
+                }
+                if class.method(&method.short).is_some() {
+                    return Err(err(rest_at, format!("`{}` is declared twice", method.name)));
+                }
+                method.line = line_no;
+                awaiting = Some((line_no, method.name.clone()));
+                if let Some(class) = spec.classes.last_mut() {
+                    class.methods.push(method);
+                }
+                target = TextTarget::MethodDescription;
+            }
             "record" | "enum" => {
                 let prefix = format!("{}.", spec.module);
                 if !rest.starts_with(&prefix) || !is_type_name(rest) {
@@ -425,7 +531,7 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                     return Err(err(
                         rest_at,
                         format!(
-                            "`{rest}` is declared twice (a record or enum name is declared once)"
+                            "`{rest}` is declared twice (a record, enum or class name is declared once)"
                         ),
                     ));
                 }
@@ -595,7 +701,7 @@ fn close_block(spec: &Spec, block: Block, declared: &mut DeclaredTypes) -> Resul
                 "an enum has values: add `value NAME` lines",
             )
         }
-        Block::None | Block::Group => return Ok(()),
+        Block::None | Block::Group | Block::Class => return Ok(()),
     };
     if empty {
         return Err(SpecError {
@@ -842,7 +948,7 @@ example goost
         );
         assert_eq!(
             at("f(a: list<nope>) -> int"),
-            "3:16: unknown type `nope`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>`, `map<T>`, `T?` or a declared record or enum (`module.Name`)"
+            "3:16: unknown type `nope`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>`, `map<T>`, `T?` or a declared record, enum or class (`module.Name`)"
         );
         assert_eq!(
             at("f(a: int??) -> int"),
@@ -860,7 +966,7 @@ example goost
         let source = "module m\ngroup m.g\n  fn f(a: double) -> int\n    | x\n";
         assert_eq!(
             error_of(source),
-            "3:11: unknown type `double`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>`, `map<T>`, `T?` or a declared record or enum (`module.Name`)"
+            "3:11: unknown type `double`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>`, `map<T>`, `T?` or a declared record, enum or class (`module.Name`)"
         );
     }
 
@@ -1035,7 +1141,7 @@ group text.end
         let source = "module m\ngroup m.g\n  fn f() → nope\n    | x\n";
         assert_eq!(
             error_of(source),
-            "3:12: unknown type `nope`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>`, `map<T>`, `T?` or a declared record or enum (`module.Name`)"
+            "3:12: unknown type `nope`: expected `int`, `float`, `string`, `bool`, `void`, `list<T>`, `map<T>`, `T?` or a declared record, enum or class (`module.Name`)"
         );
     }
 
@@ -1132,7 +1238,7 @@ group geo.point
             with(
                 "group geo.g\n  fn f(p: geo.Pointt) -> int\n    | x\nrecord geo.Point\n  field x: int\n    | x\n"
             ),
-            "3:11: unknown type `geo.Pointt`: no record or enum of that name is declared"
+            "3:11: unknown type `geo.Pointt`: no record, enum or class of that name is declared"
         );
         assert_eq!(
             with(
@@ -1144,15 +1250,15 @@ group geo.point
             with(
                 "group geo.g\n  fn f(p: geo.Point) -> int\n    | x\nrecord geo.Point\n  field x: int\n    | x\n"
             ),
-            "3:11: `geo.Point` is declared at line 5, after this use: a record or enum is declared before the groups and records that use it (so a record cannot hold itself)"
+            "3:11: `geo.Point` is declared at line 5, after this use: a record, enum or class is declared before the groups, records and classes that use it (so a record cannot hold itself)"
         );
         assert_eq!(
             with("record geo.Node\n  field next: geo.Node?\n    | x\n"),
-            "3:15: `geo.Node` is declared at line 2, after this use: a record or enum is declared before the groups and records that use it (so a record cannot hold itself)"
+            "3:15: `geo.Node` is declared at line 2, after this use: a record, enum or class is declared before the groups, records and classes that use it (so a record cannot hold itself)"
         );
         assert_eq!(
             with("record geo.P\n  field x: int\n    | x\nenum geo.P\n  value a\n    | a\n"),
-            "5:6: `geo.P` is declared twice (a record or enum name is declared once)"
+            "5:6: `geo.P` is declared twice (a record, enum or class name is declared once)"
         );
         assert_eq!(
             with("record geo.point\n"),
@@ -1201,6 +1307,65 @@ group geo.point
         assert_eq!(
             with("group geo.g\n  fn f(m: map<void>) -> int\n    | x\n"),
             "3:15: a map cannot hold `void`"
+        );
+    }
+
+    #[test]
+    fn parses_a_class_whose_methods_may_name_it_and_constructors_that_return_it() {
+        let spec = parse(
+            "module geo\nclass geo.Path\n  text\n    | A path of points.\n  method push(x: float, y: float) -> int\n    | Appends a point\n  method copy() -> geo.Path\n    | A copy\ngroup geo.path\n  fn new(name: string) -> geo.Path\n    | A new path\n  fn longest(paths: list<geo.Path>) -> geo.Path?\n    | The longest\n",
+        )
+        .unwrap();
+        let path = &spec.classes[0];
+        assert_eq!(path.name, "geo.Path");
+        assert_eq!(path.text, ["A path of points."]);
+        let methods: Vec<String> = path.methods.iter().map(|m| m.signature()).collect();
+        assert_eq!(
+            methods,
+            [
+                "geo.Path.push(x: float, y: float) -> int",
+                "geo.Path.copy() -> geo.Path"
+            ]
+        );
+        assert_eq!(path.method("push").map(|m| m.line), Some(5));
+        assert!(path.methods[1].ret.is(path.ty()));
+        assert_eq!(
+            spec.function("geo.path.longest").unwrap().signature(),
+            "geo.path.longest(paths: list<geo.Path>) -> geo.Path?"
+        );
+        assert_eq!(spec.function("geo.path.new").unwrap().ret, path.ty());
+    }
+
+    #[test]
+    fn reports_each_misuse_of_classes_at_its_line_and_column() {
+        let with = |body: &str| error_of(&format!("module geo\n{body}"));
+        assert_eq!(
+            with("method f() -> int\n"),
+            "2:1: `method` must be inside a `class`"
+        );
+        assert_eq!(
+            with("class geo.P\n  fn f() -> int\n    | x\n"),
+            "3:3: `fn` must be inside a `group`"
+        );
+        assert_eq!(
+            with("group geo.g\n  fn f() -> geo.P\n    | x\nclass geo.P\n"),
+            "3:13: `geo.P` is declared at line 5, after this use: a record, enum or class is declared before the groups, records and classes that use it (so a record cannot hold itself)"
+        );
+        assert_eq!(
+            with("class geo.P\n  method f() -> int\n    | x\n  method f() -> int\n    | y\n"),
+            "5:10: `geo.P.f` is declared twice"
+        );
+        assert_eq!(
+            with("class geo.P\n  method end() -> int\n    | x\n"),
+            "3:10: a method cannot be named `end`: it is a keyword in Lua, where `object:end()` does not parse; choose another name"
+        );
+        assert_eq!(
+            with("class geo.P\n  method f() -> int\nclass geo.Q\n"),
+            "3:1: `geo.P.f` has no description: add a `| text` line under it"
+        );
+        assert_eq!(
+            with("record geo.P\n  field x: int\n    | x\nclass geo.P\n"),
+            "5:7: `geo.P` is declared twice (a record, enum or class name is declared once)"
         );
     }
 }

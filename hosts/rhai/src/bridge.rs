@@ -339,7 +339,9 @@ fn rhai_type_id(ty: ScriptType) -> TypeId {
         ScriptType::List(_) => TypeId::of::<::rhai::Array>(),
         ScriptType::Map(_) | ScriptType::Record(_) => TypeId::of::<::rhai::Map>(),
         ScriptType::Enum(_) => TypeId::of::<ImmutableString>(),
-        ScriptType::Void | ScriptType::Optional(_) => TypeId::of::<Dynamic>(),
+        ScriptType::Void | ScriptType::Optional(_) | ScriptType::Class(_) => {
+            TypeId::of::<Dynamic>()
+        }
     }
 }
 
