@@ -445,7 +445,7 @@ fn runtime_errors_name_the_place() {
     );
     assert_eq!(
         error("print(len(5))"),
-        "t.goost:1:7: `len` expects a string or a list, got int"
+        "t.goost:1:7: `len` expects a string, a list or a map, got int"
     );
 }
 
@@ -701,7 +701,7 @@ fn lists_index_and_len() {
     );
     assert_eq!(
         error("print(3[0])\n"),
-        "t.goost:1:8: only a list can be indexed, not int"
+        "t.goost:1:8: only a list or a map can be indexed, not int"
     );
     // Lists nest at most 64 deep, however they are built.
     assert_eq!(

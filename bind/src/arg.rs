@@ -7,7 +7,7 @@
 
 use goost_spec::ValueKind;
 
-use crate::{ScriptList, ScriptString, Value};
+use crate::{ScriptList, ScriptMap, ScriptString, Value};
 
 /// A script argument lent to a native's glue for the length of one call: what
 /// [`FromValue`](crate::FromValue) converts from.
@@ -26,6 +26,8 @@ pub enum ArgRef<'a> {
     Str(&'a ScriptString),
     /// A `list`.
     List(&'a ScriptList),
+    /// A `map`.
+    Map(&'a ScriptMap),
     /// A `string` whose bytes an engine lends (a Lua string, a Rhai string or blob). A
     /// [`ScriptString`] parameter copies them; `&[u8]` and `&str` parameters borrow them.
     Bytes(&'a [u8]),
@@ -36,13 +38,14 @@ impl<'a> ArgRef<'a> {
     /// [`Value::type_name`]. A table lookup by the variant's position.
     #[inline(always)]
     pub fn type_name(self) -> &'static str {
-        const NAMES: [&str; 7] = [
+        const NAMES: [&str; 8] = [
             ValueKind::Nil.name(),
             ValueKind::Int.name(),
             ValueKind::Float.name(),
             ValueKind::Bool.name(),
             ValueKind::String.name(),
             ValueKind::List.name(),
+            ValueKind::Map.name(),
             ValueKind::String.name(),
         ];
         let position = match self {
@@ -52,7 +55,8 @@ impl<'a> ArgRef<'a> {
             ArgRef::Bool(_) => 3,
             ArgRef::Str(_) => 4,
             ArgRef::List(_) => 5,
-            ArgRef::Bytes(_) => 6,
+            ArgRef::Map(_) => 6,
+            ArgRef::Bytes(_) => 7,
         };
         NAMES[position]
     }
@@ -77,6 +81,7 @@ impl<'a> ArgRef<'a> {
             ArgRef::Bytes(bytes) => Value::str(bytes),
             ArgRef::Str(s) => Value::Str(s.clone()),
             ArgRef::List(items) => Value::List(items.clone()),
+            ArgRef::Map(entries) => Value::Map(entries.clone()),
         }
     }
 }
@@ -99,6 +104,7 @@ impl<'a> From<&'a Value> for ArgRef<'a> {
             Value::Bool(b) => ArgRef::Bool(*b),
             Value::Str(s) => ArgRef::Str(s),
             Value::List(items) => ArgRef::List(items),
+            Value::Map(entries) => ArgRef::Map(entries),
         }
     }
 }

@@ -11,13 +11,18 @@
 //! | `string`, as bytes | `&[u8]`, `Vec<u8>` (not checked) | `Vec<u8>` |
 //! | `string`, shared | [`ScriptString`] | [`ScriptString`] |
 //! | `list<T>` | `Vec<T>`, or [`ListRef<T>`] (borrowed: no allocation) | `Vec<T>` |
+//! | `map<T>` | `HashMap<String, T>`, `BTreeMap<String, T>` (keys UTF-8 checked) | the same |
 //! | `T?` | `Option<T>` (`nil` or left out: `None`) | `Option<T>` (`None`: `nil`) |
 //! | `void` | | `()` |
 
 use std::cell::Cell;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::hash::BuildHasher;
 
-use crate::{ArgRef, DEFAULT_CONVERSION_LIMIT, Error, ScriptList, ScriptString, ScriptType, Value};
+use crate::{
+    ArgRef, DEFAULT_CONVERSION_LIMIT, Error, ScriptList, ScriptMap, ScriptString, ScriptType, Value,
+};
 
 /// Why an argument did not convert: the glue puts it in the error it reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +42,12 @@ pub enum Mismatch {
         bytes: usize,
         /// The bytes the call could copy.
         allowance: usize,
+    },
+    /// A value of a map did not convert (its value's type name), or, with `None`, a key
+    /// that is not UTF-8 text.
+    Entry {
+        /// The value's type name, or `None` for a key that is not text.
+        got: Option<&'static str>,
     },
     /// Element `index` (from 0) of a list did not convert, for this reason.
     Element {
@@ -65,7 +76,19 @@ impl Mismatch {
             },
             Mismatch::NotText { .. } => Mismatch::Element { index, got: None },
             // Nested lists name the outermost element.
-            Mismatch::Element { got, .. } => Mismatch::Element { index, got },
+            Mismatch::Element { got, .. } | Mismatch::Entry { got } => {
+                Mismatch::Element { index, got }
+            }
+            too_large @ Mismatch::TooLargeToCopy { .. } => too_large,
+        }
+    }
+
+    /// This mismatch, found in a value of a map.
+    pub(crate) fn in_entry(self) -> Mismatch {
+        match self {
+            Mismatch::Type(got) => Mismatch::Entry { got: Some(got) },
+            Mismatch::NotText { .. } => Mismatch::Entry { got: None },
+            Mismatch::Element { got, .. } | Mismatch::Entry { got } => Mismatch::Entry { got },
             too_large @ Mismatch::TooLargeToCopy { .. } => too_large,
         }
     }
@@ -93,6 +116,10 @@ impl fmt::Display for Mismatch {
                 "a list whose element {} is a string that is not UTF-8 text",
                 index + 1
             ),
+            Mismatch::Entry { got: Some(got) } => write!(f, "a map with a value that is {got}"),
+            Mismatch::Entry { got: None } => {
+                f.write_str("a map with a key or value that is not UTF-8 text")
+            }
         }
     }
 }
@@ -136,7 +163,7 @@ pub fn with_copy_allowance<R>(bytes: usize, f: impl FnOnce() -> R) -> R {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a goost script argument type",
     label = "no script type converts into `{Self}`",
-    note = "script arguments are `i64` (int), `f64` (float), `bool`, `&str`, `String`, `&[u8]`, `Vec<u8>` or `ScriptString` (string), `Vec<T>` (list<T>), `Option<T>` (T?), or a type of yours that implements `FromValue` (exported by `goost_memory`, and by `goost_bind` for a crate bound against it alone)"
+    note = "script arguments are `i64` (int), `f64` (float), `bool`, `&str`, `String`, `&[u8]`, `Vec<u8>` or `ScriptString` (string), `Vec<T>` (list<T>), `HashMap<String, T>` or `BTreeMap<String, T>` (map<T>), `Option<T>` (T?), or a type of yours that implements `FromValue` (exported by `goost_memory`, and by `goost_bind` for a crate bound against it alone)"
 )]
 pub trait FromValue<'a>: Sized {
     /// The script type this Rust type accepts.
@@ -160,7 +187,7 @@ pub trait FromValue<'a>: Sized {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a goost script result type",
     label = "`{Self}` does not convert to a script value",
-    note = "script results are `i64` (int), `f64` (float), `bool`, `String`, `&'static str`, `Vec<u8>` or `ScriptString` (string), `Vec<T>` (list<T>), `Option<T>` (T?), `()` (void), `Result<T, E>` of those (`E` is `Error`, made with `Error::msg(text)` or `Error::module(your_error)`, a `String`, or a type with `impl From<E> for Error`), or a type of yours that implements `IntoValue` (exported by `goost_memory`, and by `goost_bind`)"
+    note = "script results are `i64` (int), `f64` (float), `bool`, `String`, `&'static str`, `Vec<u8>` or `ScriptString` (string), `Vec<T>` (list<T>), `HashMap<String, T>` or `BTreeMap<String, T>` (map<T>), `Option<T>` (T?), `()` (void), `Result<T, E>` of those (`E` is `Error`, made with `Error::msg(text)` or `Error::module(your_error)`, a `String`, or a type with `impl From<E> for Error`), or a type of yours that implements `IntoValue` (exported by `goost_memory`, and by `goost_bind`)"
 )]
 pub trait IntoValue {
     /// The script type this Rust type becomes.
@@ -291,6 +318,65 @@ impl<'a, T: FromValue<'a>> FromValue<'a> for Vec<T> {
                 .collect(),
             other => Err(Mismatch::of(other)),
         }
+    }
+}
+
+/// The entries of a map argument converted into `M`'s (keys as text), or why not; a map
+/// whose keys and strings would be copied past [`copy_allowance`] is refused whole first.
+fn map_from_value<'a, T: FromValue<'a>, M: FromIterator<(String, T)>>(
+    value: ArgRef<'a>,
+) -> Result<M, Mismatch> {
+    let ArgRef::Map(entries) = value else {
+        return Err(Mismatch::of(value));
+    };
+    let bytes = map_copied_bytes::<T>(value);
+    let allowance = copy_allowance();
+    if bytes > allowance {
+        return Err(Mismatch::TooLargeToCopy { bytes, allowance });
+    }
+    let entries: &'a ScriptMap = entries;
+    entries
+        .iter()
+        .map(|(key, item)| {
+            let key =
+                std::str::from_utf8(key.as_bytes()).map_err(|_| Mismatch::Entry { got: None })?;
+            let item = T::from_value(item.lend()).map_err(Mismatch::in_entry)?;
+            Ok((key.to_string(), item))
+        })
+        .collect()
+}
+
+/// The bytes converting a map argument copies: every key, and what its values copy.
+fn map_copied_bytes<'a, T: FromValue<'a>>(value: ArgRef<'_>) -> usize {
+    match value {
+        ArgRef::Map(entries) => entries.iter().fold(0usize, |total, (key, item)| {
+            total
+                .saturating_add(key.len())
+                .saturating_add(T::copied_bytes(item.lend()))
+        }),
+        _ => 0,
+    }
+}
+
+impl<'a, T: FromValue<'a>, S: BuildHasher + Default> FromValue<'a> for HashMap<String, T, S> {
+    const TYPE: ScriptType = ScriptType::Map(&T::TYPE);
+    const COPIES_BYTES: bool = true;
+    fn copied_bytes(value: ArgRef<'_>) -> usize {
+        map_copied_bytes::<T>(value)
+    }
+    fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch> {
+        map_from_value(value)
+    }
+}
+
+impl<'a, T: FromValue<'a>> FromValue<'a> for BTreeMap<String, T> {
+    const TYPE: ScriptType = ScriptType::Map(&T::TYPE);
+    const COPIES_BYTES: bool = true;
+    fn copied_bytes(value: ArgRef<'_>) -> usize {
+        map_copied_bytes::<T>(value)
+    }
+    fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch> {
+        map_from_value(value)
     }
 }
 
@@ -443,6 +529,32 @@ impl<T: IntoValue, E: Into<Error>> IntoValue for Result<T, E> {
     const TYPE: ScriptType = T::TYPE;
     fn into_value(self) -> Result<Value, Error> {
         self.map_err(Into::into).and_then(T::into_value)
+    }
+}
+
+/// A map result from its entries: an error if it would nest too deep (keys are unique).
+fn map_into_value<T: IntoValue>(
+    entries: impl Iterator<Item = (String, T)>,
+) -> Result<Value, Error> {
+    let entries = entries
+        .map(|(key, item)| Ok((ScriptString::from(key), item.into_value()?)))
+        .collect::<Result<Vec<_>, Error>>()?;
+    ScriptMap::new(entries)
+        .map(Value::Map)
+        .map_err(|error| Error::msg(error.to_string()))
+}
+
+impl<T: IntoValue, S> IntoValue for HashMap<String, T, S> {
+    const TYPE: ScriptType = ScriptType::Map(&T::TYPE);
+    fn into_value(self) -> Result<Value, Error> {
+        map_into_value(self.into_iter())
+    }
+}
+
+impl<T: IntoValue> IntoValue for BTreeMap<String, T> {
+    const TYPE: ScriptType = ScriptType::Map(&T::TYPE);
+    fn into_value(self) -> Result<Value, Error> {
+        map_into_value(self.into_iter())
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::{ArgRef, Context, Error, ScriptList, ScriptString, ScriptType, Value};
+use crate::{ArgRef, Context, Error, ScriptList, ScriptMap, ScriptString, ScriptType, Value};
 
 /// One parameter of a spec function.
 #[derive(Debug, PartialEq, Eq)]
@@ -144,6 +144,7 @@ enum Outcome {
     Float(u64),
     Str(ScriptString),
     List(ScriptList),
+    Map(ScriptMap),
     Err(Error),
 }
 
@@ -164,6 +165,7 @@ impl GlueResult {
             Outcome::Float(bits) => Ok(Value::Float(f64::from_bits(bits))),
             Outcome::Str(s) => Ok(Value::Str(s)),
             Outcome::List(items) => Ok(Value::List(items)),
+            Outcome::Map(entries) => Ok(Value::Map(entries)),
             Outcome::Err(e) => Err(e),
         }
     }
@@ -179,6 +181,7 @@ impl From<Result<Value, Error>> for GlueResult {
             Ok(Value::Float(x)) => Outcome::Float(x.to_bits()),
             Ok(Value::Str(s)) => Outcome::Str(s),
             Ok(Value::List(items)) => Outcome::List(items),
+            Ok(Value::Map(entries)) => Outcome::Map(entries),
             Err(e) => Outcome::Err(e),
         })
     }

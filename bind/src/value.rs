@@ -4,7 +4,7 @@ use std::fmt;
 
 use triomphe::ThinArc;
 
-use crate::ScriptString;
+use crate::{ScriptMap, ScriptString};
 
 /// A script value, two words in size. Strings are [`ScriptString`]s and lists
 /// [`ScriptList`]s: one-word pointers to shared, reference-counted storage (the length
@@ -28,6 +28,8 @@ pub enum Value {
     Str(ScriptString),
     /// A `list`.
     List(ScriptList),
+    /// A `map`: string keys to values.
+    Map(ScriptMap),
 }
 
 const _: () = assert!(size_of::<Value>() == 2 * size_of::<usize>());
@@ -45,12 +47,22 @@ impl Value {
         match self {
             Value::Str(s) => s.len(),
             Value::List(list) => list.0.header.header.held_bytes,
+            Value::Map(map) => map.held_bytes(),
+            _ => 0,
+        }
+    }
+
+    /// How deep the value nests lists and maps: 0 for a value that is neither.
+    pub fn depth(&self) -> usize {
+        match self {
+            Value::List(list) => list.depth(),
+            Value::Map(map) => map.depth(),
             _ => 0,
         }
     }
 
     /// The name of this value's type, as errors show it: `nil`, `int`, `float`, `bool`,
-    /// `string` or `list`.
+    /// `string`, `list` or `map`.
     pub fn type_name(&self) -> &'static str {
         self.lend().type_name()
     }
@@ -79,6 +91,18 @@ impl Value {
                         out.write_all(b" ")?;
                     }
                     item.write_to(out)?;
+                }
+                out.write_all(b"]")
+            }
+            Value::Map(entries) => {
+                out.write_all(b"map[")?;
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.write_all(b" ")?;
+                    }
+                    out.write_all(key.as_bytes())?;
+                    out.write_all(b":")?;
+                    value.write_to(out)?;
                 }
                 out.write_all(b"]")
             }
@@ -116,14 +140,7 @@ impl ScriptList {
 
     /// [`ScriptList::new`], giving the items back when the list would nest too deep.
     pub fn try_new(items: Vec<Value>) -> Result<ScriptList, Vec<Value>> {
-        let inner = items
-            .iter()
-            .map(|item| match item {
-                Value::List(list) => list.depth(),
-                _ => 0,
-            })
-            .max()
-            .unwrap_or(0);
+        let inner = items.iter().map(Value::depth).max().unwrap_or(0);
         if inner >= Value::MAX_NESTING {
             return Err(items);
         }
@@ -176,7 +193,7 @@ impl fmt::Debug for ScriptList {
 impl fmt::Display for Value {
     /// How `print` shows the value: strings without quotes (bytes that are not UTF-8 as
     /// U+FFFD here; [`Value::write_to`] writes them exactly), `void` as `nil`, floats as
-    /// Go prints them (`1.5`, `2000`, `1e+21`), lists as `[a b c]`.
+    /// Go prints them (`1.5`, `2000`, `1e+21`), lists as `[a b c]`, maps as `map[a:1 b:2]`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Void => f.write_str("nil"),
@@ -191,6 +208,17 @@ impl fmt::Display for Value {
                         f.write_str(" ")?;
                     }
                     write!(f, "{item}")?;
+                }
+                f.write_str("]")
+            }
+            // As Go prints a map: `map[a:1 b:2]`, keys in order.
+            Value::Map(entries) => {
+                f.write_str("map[")?;
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" ")?;
+                    }
+                    write!(f, "{key}:{value}")?;
                 }
                 f.write_str("]")
             }

@@ -109,6 +109,6 @@ fn errors_carry_the_natives_text() {
     );
     assert_eq!(
         message("memory::buffer::len(#{a: 1})"),
-        "Runtime error: memory.buffer.len(id: int) -> int: argument 1 is a Rhai map, which has no script type (line 1, position 17)"
+        "Runtime error: memory.buffer.len(id: int) -> int: argument 1 (id) expects int, got map (line 1, position 17)"
     );
 }

@@ -344,7 +344,7 @@ pub fn required_count(
 }
 
 /// The kinds of a script value, by the word errors use for what an argument was: `nil`,
-/// `int`, `float`, `bool`, `string`, `list`. Every host's value (the goost interpreter's,
+/// `int`, `float`, `bool`, `string`, `list`, `map`. Every host's value (the goost interpreter's,
 /// an argument lent by an engine, a literal the checker reads) names itself by these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ValueKind {
@@ -360,6 +360,8 @@ pub enum ValueKind {
     String,
     /// `list`.
     List,
+    /// `map`.
+    Map,
 }
 
 impl ValueKind {
@@ -372,6 +374,7 @@ impl ValueKind {
             ValueKind::Bool => "bool",
             ValueKind::String => "string",
             ValueKind::List => "list",
+            ValueKind::Map => "map",
         }
     }
 }

@@ -1,10 +1,11 @@
-//! One call's conversion of engine tables and arrays into script lists, shared by the Lua
-//! and Rhai bridges: converted only as far as the parameter's type asks, bounded in bytes,
-//! and sharing what the engine shares.
+//! One call's conversion of engine tables, arrays and maps into script lists and maps,
+//! shared by the Lua and Rhai bridges: converted only as far as the parameter's type asks,
+//! bounded in bytes, and sharing what the engine shares.
 //!
 //! - **By type.** A table or array reaches a list only where the parameter is a
-//!   `list<T>` (or `list<T>?`); anywhere else it is a type error at once. Inside a list,
-//!   a nested table is converted only where `T` is itself a list.
+//!   `list<T>` (or `list<T>?`), and a table or object map reaches a map only where it is
+//!   a `map<T>`; anywhere else it is a type error at once. Inside a list or map, a nested
+//!   table is converted only where the element type is itself a list or a map.
 //! - **Bounded.** Every byte the converted values take (a list's slots, a string's
 //!   bytes, each with a small header) is charged against the context's conversion limit
 //!   ([`Context::conversion_limit`](crate::Context::conversion_limit)); past it the call
@@ -18,7 +19,7 @@
 use std::collections::HashMap;
 
 use super::{Unconverted, with_article};
-use crate::{Error, Mismatch, Native, ScriptList, ScriptString, ScriptType, Value};
+use crate::{Error, Mismatch, Native, ScriptList, ScriptMap, ScriptString, ScriptType, Value};
 
 /// Bytes charged for each string or list besides its payload: its allocation's header.
 const HEADER: usize = 16;
@@ -42,6 +43,14 @@ impl Refusal {
                 Refusal::Unconverted(unconverted.in_element(position))
             }
             Refusal::TooLarge => Refusal::TooLarge,
+        }
+    }
+
+    /// The same refusal, found in a value of an enclosing map.
+    pub fn in_entry(self) -> Refusal {
+        match self {
+            Refusal::Type(mismatch) => Refusal::Type(mismatch.in_entry()),
+            other => other,
         }
     }
 
@@ -80,6 +89,15 @@ pub fn list_element(ty: ScriptType) -> Option<ScriptType> {
     }
 }
 
+/// The value type of a parameter of type `ty`, if an engine's table or map may go there
+/// as a map: `T` for `map<T>` or `map<T>?`.
+pub fn map_value(ty: ScriptType) -> Option<ScriptType> {
+    match ty.when_passed() {
+        ScriptType::Map(value) => Some(*value),
+        _ => None,
+    }
+}
+
 /// One call's conversions: what they have charged, and what they have made, by the
 /// engine's identity of the value (its address while the call holds it). Making one
 /// costs nothing (a call with no table or array never touches its maps).
@@ -88,6 +106,7 @@ pub struct Conversion {
     used: usize,
     strings: Option<HashMap<usize, ScriptString>>,
     lists: Option<HashMap<(usize, ScriptType, usize), ScriptList>>,
+    maps: Option<HashMap<(usize, ScriptType, usize), ScriptMap>>,
 }
 
 impl Conversion {
@@ -99,6 +118,7 @@ impl Conversion {
             used: 0,
             strings: None,
             lists: None,
+            maps: None,
         }
     }
 
@@ -183,5 +203,47 @@ impl Conversion {
             .get_or_insert_with(HashMap::new)
             .insert(made, list.clone());
         Ok(list)
+    }
+
+    /// The engine's table or map `key` (a `container`) as a script map of `value`-typed
+    /// values at nesting `depth`, made once per call and shared after: past
+    /// [`Value::MAX_NESTING`] it is refused; otherwise `entries(self)` converts its
+    /// entries, charging each with [`Conversion::entry`] before it is kept.
+    pub fn map(
+        &mut self,
+        key: usize,
+        value: ScriptType,
+        depth: usize,
+        container: &str,
+        entries: impl FnOnce(&mut Conversion) -> Result<Vec<(ScriptString, Value)>, Refusal>,
+    ) -> Result<ScriptMap, Refusal> {
+        if depth >= Value::MAX_NESTING {
+            return Err(Unconverted::new(format!(
+                "is {} nested more than {} deep",
+                with_article(container),
+                Value::MAX_NESTING
+            ))
+            .into());
+        }
+        let made = (key, value, depth);
+        if let Some(map) = self.maps.as_ref().and_then(|maps| maps.get(&made)) {
+            return Ok(map.clone());
+        }
+        self.charge(HEADER)?;
+        let map = ScriptMap::new(entries(self)?).map_err(|error| {
+            Refusal::from(Unconverted::new(format!(
+                "is {} whose entries cannot make a map: {error}",
+                with_article(container)
+            )))
+        })?;
+        self.maps
+            .get_or_insert_with(HashMap::new)
+            .insert(made, map.clone());
+        Ok(map)
+    }
+
+    /// Charges one entry of a map being converted (its slot), or refuses past the limit.
+    pub fn entry(&mut self) -> Result<(), Refusal> {
+        self.charge(std::mem::size_of::<(ScriptString, Value)>())
     }
 }

@@ -2,7 +2,7 @@
 //! one frame; natives are resolved in the registry and numbered, and the machine binds
 //! each to its context once, so a call costs no lookup.
 
-use goost_bind::{Native, ScriptList, Value};
+use goost_bind::{Native, ScriptList, ScriptString, Value};
 
 use super::lexer::Pos;
 
@@ -88,8 +88,12 @@ pub enum Expr {
     /// each evaluation), the bytes its elements hold (a literal is bounded by them, as a
     /// `List` is), and its place. A long literal costs one value a element, not a tree.
     ConstList(ScriptList, usize, Pos),
-    /// `list[index]`.
+    /// `list[index]`, or `map[key]`.
     Index(Box<Expr>, Box<Expr>, Pos),
+    /// A map literal `{x: 1.0, "a b": 2}`: each key (a name or a string) and its value.
+    Map(Vec<(ScriptString, Expr)>, Pos),
+    /// `map.key`: the value under a key written as a name.
+    Field(Box<Expr>, ScriptString, Pos),
     /// A call of the program's native number `.0` (an index into [`Program::natives`]).
     Native(usize, Vec<Expr>, Pos),
 }

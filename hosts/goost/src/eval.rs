@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use goost_bind::{BoundNative, Context, ScriptString, Value};
+use goost_bind::{BoundNative, Context, ScriptMap, ScriptString, Value};
 
 use super::HostError;
 use super::ast::{Binary, Builtin, Expr, Program, Stmt, Unary};
@@ -361,9 +361,50 @@ impl<'a, W: Write> Machine<'a, W> {
                         *pos,
                         format!("a list index must be an int, got {}", other.type_name()),
                     )),
+                    // An absent key reads as nil, as an absent optional field does.
+                    (Value::Map(entries), Value::Str(key)) => {
+                        Ok(entries.get(key.as_bytes()).cloned().unwrap_or(Value::Void))
+                    }
+                    (Value::Map(_), other) => Err(HostError::at(
+                        *pos,
+                        format!("a map key must be a string, got {}", other.type_name()),
+                    )),
                     (other, _) => Err(HostError::at(
                         *pos,
-                        format!("only a list can be indexed, not {}", other.type_name()),
+                        format!(
+                            "only a list or a map can be indexed, not {}",
+                            other.type_name()
+                        ),
+                    )),
+                }
+            }
+            Expr::Map(entries, pos) => {
+                self.charge(1 + entries.len() as u64 / 64, *pos)?;
+                let mut values = Vec::with_capacity(entries.len());
+                let mut held = 0usize;
+                for (key, item) in entries {
+                    let value = self.eval(item)?;
+                    held = held
+                        .saturating_add(key.len())
+                        .saturating_add(value.held_bytes());
+                    if held > self.max_string {
+                        return Err(map_too_large(*pos, self.max_string));
+                    }
+                    values.push((key.clone(), value));
+                }
+                ScriptMap::new(values)
+                    .map(Value::Map)
+                    .map_err(|error| HostError::at(*pos, error.to_string()))
+            }
+            Expr::Field(map, key, pos) => {
+                self.step(*pos)?;
+                match self.eval(map)? {
+                    Value::Map(entries) => {
+                        Ok(entries.get(key.as_bytes()).cloned().unwrap_or(Value::Void))
+                    }
+                    other => Err(HostError::at(
+                        *pos,
+                        format!("only a map has fields: `.{key}` of {}", other.type_name()),
                     )),
                 }
             }
@@ -587,10 +628,11 @@ impl<'a, W: Write> Machine<'a, W> {
                 match &values[0] {
                     Value::Str(s) => Ok(Value::Int(s.len() as i64)),
                     Value::List(items) => Ok(Value::Int(items.len() as i64)),
+                    Value::Map(entries) => Ok(Value::Int(entries.len() as i64)),
                     other => Err(HostError::at(
                         pos,
                         format!(
-                            "`len` expects a string or a list, got {}",
+                            "`len` expects a string, a list or a map, got {}",
                             other.type_name()
                         ),
                     )),
@@ -639,6 +681,13 @@ impl<'a, W: Write> Machine<'a, W> {
 
 /// The error of a list literal whose items would hold more than `limit` bytes.
 #[cold]
+fn map_too_large(pos: Pos, limit: usize) -> HostError {
+    HostError::at(
+        pos,
+        format!("map too large: it would hold more than {limit} bytes"),
+    )
+}
+
 fn list_too_large(pos: Pos, limit: usize) -> HostError {
     HostError::at(
         pos,

@@ -30,9 +30,9 @@ const KEYWORDS: [&str; 12] = [
 ];
 
 /// Longest first, so `<=` wins over `<` and `..` over `.`.
-const SYMBOLS: [&str; 25] = [
+const SYMBOLS: [&str; 26] = [
     "..", "==", "!=", "<=", ">=", "&&", "||", "+", "-", "*", "/", "%", "<", ">", "!", "=", "(",
-    ")", "{", "}", "[", "]", ",", ".", ";",
+    ")", "{", "}", "[", "]", ",", ".", ";", ":",
 ];
 
 /// The tokens of a source, made one at a time as a parser asks for them, so a parse

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use goost_spec::Engine;
 use goost_spec::check::{Arg, Checker, Finding};
 
-use goost_bind::{Error, Native, Registry, ScriptList, Value};
+use goost_bind::{Error, Native, Registry, ScriptList, ScriptString, Value};
 
 use super::HostError;
 use super::ast::{Binary, Builtin, Expr, Program, Stmt, Unary};
@@ -309,6 +309,8 @@ fn value_kind(value: &Value) -> Arg {
         Value::Bool(_) => Arg::Bool,
         Value::Str(_) => Arg::String,
         Value::List(items) => Arg::List(items.iter().map(value_kind).collect()),
+        // The checker does not look into maps yet.
+        Value::Map(_) => Arg::Unknown,
     }
 }
 
@@ -658,15 +660,21 @@ impl Parser<'_, '_, '_> {
         Ok(Expr::Unary(op, Box::new(operand), pos))
     }
 
-    /// A primary expression and the indexings after it: `xs[i][j]`, applied in a loop.
-    /// A primary expression and its indexings. Each `[i]` nests the tree one level (the
-    /// evaluator and `Drop` recurse through it), so a chain counts toward the nesting limit.
+    /// A primary expression and the indexings and fields after it: `xs[i][j]`,
+    /// `p.x`, `m["a"].b`, applied in a loop. Each nests the tree one level (the evaluator
+    /// and `Drop` recurse through it), so a chain counts toward the nesting limit.
     fn postfix(&mut self) -> Result<Expr, HostError> {
         let mut expr = self.primary()?;
         let mut levels = 0;
-        while self.is("[") {
+        while self.is("[") || self.is(".") {
             self.enter()?;
             levels += 1;
+            if self.is(".") {
+                let pos = self.next().1;
+                let (name, _) = self.member_name()?;
+                expr = Expr::Field(Box::new(expr), ScriptString::from(name), pos);
+                continue;
+            }
             let pos = self.next().1;
             let index = self.expression()?;
             self.expect("]")?;
@@ -704,7 +712,11 @@ impl Parser<'_, '_, '_> {
                 self.expect(")")?;
                 Ok(inner)
             }
-            Tok::Ident(name) if self.is(".") => self.native_call(name, pos),
+            Tok::Sym("{") => self.map_literal(pos),
+            // A variable's `.` reads a field (`postfix`); any other name's starts a path.
+            Tok::Ident(name) if self.is(".") && self.lookup(&name).is_none() => {
+                self.native_call(name, pos)
+            }
             Tok::Ident(name) if self.is("(") => {
                 let builtin = match name.as_str() {
                     "print" => Builtin::Print,
@@ -736,6 +748,45 @@ impl Parser<'_, '_, '_> {
                 format!("expected an expression, found {}", describe(&other)),
             )),
         }
+    }
+
+    /// A map literal after its `{`: `name: value` or `"key": value` entries, separated by
+    /// commas, over any number of lines, up to the `}`. A key written twice is an error.
+    fn map_literal(&mut self, pos: Pos) -> Result<Expr, HostError> {
+        let mut entries: Vec<(ScriptString, Expr)> = Vec::new();
+        loop {
+            self.skip_ends();
+            if self.is("}") {
+                break;
+            }
+            let (key, at) = match self.peek().clone() {
+                Tok::Str(text) => {
+                    let at = self.next().1;
+                    (ScriptString::from(text), at)
+                }
+                _ => {
+                    let (name, at) = self.member_name()?;
+                    (ScriptString::from(name), at)
+                }
+            };
+            if entries.iter().any(|(k, _)| *k == key) {
+                return Err(HostError::at(
+                    at,
+                    format!("the key `{key}` appears twice in this map"),
+                ));
+            }
+            self.expect(":")?;
+            self.skip_ends();
+            entries.push((key, self.expression()?));
+            self.skip_ends();
+            if !self.is(",") {
+                break;
+            }
+            self.next();
+        }
+        self.skip_ends();
+        self.expect("}")?;
+        Ok(Expr::Map(entries, pos))
     }
 
     /// `module.path.fn(args)`, bound to its native now.

@@ -143,5 +143,14 @@ pub(crate) fn to_lua(lua: &Lua, value: Value, spec: &'static FnSpec) -> mlua::Re
             }
             mlua::Value::Table(table)
         }
+        // A table with string keys (Lua strings of the keys' bytes).
+        Value::Map(entries) => {
+            let table = lua.create_table_with_capacity(0, entries.len())?;
+            for (key, item) in entries.iter() {
+                let key = lua.create_string(key.as_bytes())?;
+                table.raw_set(key, to_lua(lua, item.clone(), spec)?)?;
+            }
+            mlua::Value::Table(table)
+        }
     })
 }

@@ -25,15 +25,15 @@ use std::sync::Arc;
 
 use mlua::{Function, LightUserData, Lua, ffi};
 
-use goost_bind::bridge::{Conversion, Refusal, Unconverted, list_element};
+use goost_bind::bridge::{Conversion, Refusal, Unconverted, list_element, map_value};
 use goost_bind::{
-    ArgRef, BoundNative, CollectorId, Context, Error, FnSpec, Mismatch, ScriptList, ScriptType,
-    Value, with_copy_allowance,
+    ArgRef, BoundNative, CollectorId, Context, Error, FnSpec, Mismatch, ScriptList, ScriptMap,
+    ScriptType, Value, with_copy_allowance,
 };
 
 use crate::bridge::{CollectionRequest, to_lua};
 use crate::flavour;
-use crate::stack::{CallStack, Slot, Table};
+use crate::stack::{CallStack, Slot, Table, Typed};
 
 /// What the bridge keeps in a Lua state (as its app data), for as long as the state
 /// lives: the natives its C functions point at, and the collectors its installs added to
@@ -266,11 +266,17 @@ fn call_with_tables(stack: CallStack<'_>, native: &LuaNative) -> Outcome {
         let refused = |refusal: Refusal, conversion: &Conversion| {
             refusal.into_error(bound.native(), position + 1, "table", conversion)
         };
-        let Some(element) = list_element(param.ty) else {
-            return Err(refused(Refusal::Type(Mismatch::Type("table")), &conversion));
+        let converted = match (list_element(param.ty), map_value(param.ty)) {
+            (Some(element), _) => {
+                table_to_list(stack, table, element, 0, &mut conversion).map(Value::List)
+            }
+            (None, Some(value)) => {
+                table_to_map(stack, table, value, 0, &mut conversion).map(Value::Map)
+            }
+            (None, None) => Err(Refusal::Type(Mismatch::Type("table"))),
         };
-        match table_to_list(stack, table, element, 0, &mut conversion) {
-            Ok(list) => lists.push(Value::List(list)),
+        match converted {
+            Ok(converted) => lists.push(converted),
             Err(refusal) => return Err(refused(refusal, &conversion)),
         }
     }
@@ -319,6 +325,47 @@ fn table_to_list(
     )
 }
 
+/// The table `table` as a script map of `value`-typed values (raw reads: metatables are
+/// not consulted), charged to `conversion` as [`table_to_list`] is. Every key must be a
+/// string; an empty table is an empty map.
+fn table_to_map(
+    stack: CallStack<'_>,
+    table: Table<'_>,
+    value: ScriptType,
+    depth: usize,
+    conversion: &mut Conversion,
+) -> Result<ScriptMap, Refusal> {
+    conversion.map(table.address(), value, depth, "table", |conversion| {
+        let mut entries = Vec::new();
+        let walk = stack.for_each_entry(table, |key, item| {
+            let Typed::String(name) = key.typed() else {
+                return ControlFlow::Break(Refusal::from(Unconverted::new(format!(
+                    "is a Lua table with the key {}, which is not a string, so not a map",
+                    key.key_text()
+                ))));
+            };
+            let entry = conversion.entry().and_then(|()| {
+                let bytes = name.bytes();
+                let key = conversion.string(bytes.as_ptr() as usize, bytes)?;
+                let item = element_value(stack, item, value, depth, conversion)
+                    .map_err(Refusal::in_entry)?;
+                Ok((key, item))
+            });
+            match entry {
+                Ok(entry) => {
+                    entries.push(entry);
+                    ControlFlow::Continue(())
+                }
+                Err(refusal) => ControlFlow::Break(refusal),
+            }
+        })?;
+        match walk {
+            ControlFlow::Break(refusal) => Err(refusal),
+            ControlFlow::Continue(()) => Ok(entries),
+        }
+    })
+}
+
 /// `item` (an element of a table converted at `depth`) as an `element`.
 fn element_value(
     stack: CallStack<'_>,
@@ -328,11 +375,14 @@ fn element_value(
     conversion: &mut Conversion,
 ) -> Result<Value, Refusal> {
     if let Some(table) = item.as_table() {
-        return match list_element(element) {
-            Some(inner) => {
+        return match (list_element(element), map_value(element)) {
+            (Some(inner), _) => {
                 table_to_list(stack, table, inner, depth + 1, conversion).map(Value::List)
             }
-            None => Err(Refusal::Type(Mismatch::Type("table"))),
+            (None, Some(inner)) => {
+                table_to_map(stack, table, inner, depth + 1, conversion).map(Value::Map)
+            }
+            (None, None) => Err(Refusal::Type(Mismatch::Type("table"))),
         };
     }
     match item.lend()? {

@@ -8,10 +8,10 @@ use ::rhai::{
     Module as RhaiModule, Token,
 };
 
-use goost_bind::bridge::{Conversion, Refusal, Unconverted, list_element};
+use goost_bind::bridge::{Conversion, Refusal, Unconverted, list_element, map_value};
 use goost_bind::{
-    ArgRef, BoundNative, Context, Mismatch, Module, Native, Registry, ScriptList, ScriptType,
-    UnknownModule, Value,
+    ArgRef, BoundNative, Context, Mismatch, Module, Native, Registry, ScriptList, ScriptMap,
+    ScriptType, UnknownModule, Value,
 };
 
 use crate::names::{reads_reserved_words_as_names, reserved_words_as_names};
@@ -580,6 +580,18 @@ fn hold_any<'d>(
             .map(|list| Held::Value(Value::List(list)))
             .map_err(|refusal| refusal.into_error(native, index + 1, "array", conversion));
     }
+    if let Some(map) = arg.read_lock::<::rhai::Map>() {
+        let Some(expected) = expected else {
+            return Ok(Held::Scalar(ArgRef::Void));
+        };
+        let converted = match map_value(expected) {
+            Some(value) => object_map_to_map(&map, value, 0, conversion),
+            None => Err(Refusal::Type(Mismatch::Type("map"))),
+        };
+        return converted
+            .map(|map| Held::Value(Value::Map(map)))
+            .map_err(|refusal| refusal.into_error(native, index + 1, "map", conversion));
+    }
     scalar(arg)
         .map(Held::Scalar)
         .ok_or_else(|| argument_error(native, index, &no_script_type(arg)))
@@ -654,7 +666,36 @@ fn element_from_rhai(
             None => Err(Refusal::Type(Mismatch::Type("array"))),
         };
     }
+    if let Some(map) = item.read_lock::<::rhai::Map>() {
+        return match map_value(element) {
+            Some(inner) => object_map_to_map(&map, inner, depth + 1, conversion).map(Value::Map),
+            None => Err(Refusal::Type(Mismatch::Type("map"))),
+        };
+    }
     Err(no_script_type(item).into())
+}
+
+/// A Rhai object map as a script map of `value`-typed values, charged to `conversion` as
+/// [`array_to_list`] is.
+fn object_map_to_map(
+    map: &::rhai::Map,
+    value: ScriptType,
+    depth: usize,
+    conversion: &mut Conversion,
+) -> Result<ScriptMap, Refusal> {
+    let key = std::ptr::from_ref(map) as usize;
+    conversion.map(key, value, depth, "map", |conversion| {
+        map.iter()
+            .map(|(name, item)| {
+                conversion.entry()?;
+                let bytes = name.as_bytes();
+                let name = conversion.string(bytes.as_ptr() as usize, bytes)?;
+                let item =
+                    element_from_rhai(item, value, depth, conversion).map_err(Refusal::in_entry)?;
+                Ok((name, item))
+            })
+            .collect()
+    })
 }
 
 /// The error of argument `index` (from 0) that does not convert.
@@ -676,7 +717,7 @@ fn to_rhai(value: Value) -> Dynamic {
     }
 }
 
-/// [`to_rhai`] for a string or a list.
+/// [`to_rhai`] for a string, a list or a map.
 #[inline(never)]
 ///
 /// Rhai's strings copy long text made from Rust once more inside (its `SmartString` copies
@@ -698,6 +739,19 @@ fn shared_to_rhai(value: Value) -> Dynamic {
             Err(_) => Dynamic::from_blob(s.as_bytes().to_vec()),
         },
         Value::List(items) => Dynamic::from_array(items.iter().cloned().map(to_rhai).collect()),
+        // An object map. Rhai's keys are text; a native's map result has text keys (it is
+        // made from `String`s), so the lossy reading never changes one.
+        Value::Map(entries) => Dynamic::from_map(
+            entries
+                .iter()
+                .map(|(key, item)| {
+                    (
+                        String::from_utf8_lossy(key.as_bytes()).as_ref().into(),
+                        to_rhai(item.clone()),
+                    )
+                })
+                .collect(),
+        ),
         scalar => to_rhai(scalar),
     }
 }

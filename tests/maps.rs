@@ -1,0 +1,203 @@
+//! `map<T>` across the boundary (issue 29): a module whose natives take and give maps
+//! (`HashMap<String, T>`, `BTreeMap<String, T>`), called from goost (map literals, `m.k`,
+//! `m["k"]`), Lua (tables with string keys) and Rhai (object maps), with right and wrong
+//! arguments; results and error texts are exact.
+
+use std::collections::{BTreeMap, HashMap};
+
+use goost_memory::{Context, host, native};
+
+#[native("tally.words.count", spec = "tests/fixture/tally.spec")]
+fn count(words: Vec<String>) -> BTreeMap<String, i64> {
+    let mut counts = BTreeMap::new();
+    for word in words {
+        *counts.entry(word).or_insert(0) += 1;
+    }
+    counts
+}
+
+#[native("tally.words.total", spec = "tests/fixture/tally.spec")]
+fn total(counts: HashMap<String, i64>) -> i64 {
+    counts.values().sum()
+}
+
+#[native("tally.words.sizes", spec = "tests/fixture/tally.spec")]
+fn sizes(groups: BTreeMap<String, Vec<String>>) -> HashMap<String, i64> {
+    groups
+        .into_iter()
+        .map(|(name, words)| (name, words.len() as i64))
+        .collect()
+}
+
+#[native("tally.words.pick", spec = "tests/fixture/tally.spec")]
+fn pick(key: &str, counts: Option<HashMap<String, i64>>) -> Option<i64> {
+    counts.and_then(|counts| counts.get(key).copied())
+}
+
+fn goost(source: &str) -> Result<String, String> {
+    let mut out = Vec::new();
+    host::run(
+        "t.goost",
+        &format!("import tally\n{source}"),
+        &Context::new(),
+        &mut out,
+    )?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[test]
+fn goost_passes_and_reads_maps() {
+    assert_eq!(
+        goost(
+            "let c = tally.words.count([\"a\", \"b\", \"a\"])\n\
+             print(c, c.a, c[\"b\"], c.z, len(c))\n\
+             print(tally.words.total(c), tally.words.total({}))\n\
+             print(tally.words.total({x: 2, \"two words\": 40}))\n\
+             print(tally.words.sizes({odd: [\"a\"], even: [\"b\", \"c\"]}))\n\
+             print(tally.words.pick(\"a\"), tally.words.pick(\"a\", c), tally.words.pick(\"q\", c))\n\
+             let m = {\n\
+               x: 1,\n\
+               y: 2,\n\
+             }\n\
+             print(m.x + m.y)\n"
+        ),
+        Ok("map[a:2 b:1] 2 1 nil 2\n3 0\n42\nmap[even:2 odd:1]\nnil 2 nil\n3\n".to_string())
+    );
+}
+
+#[test]
+fn goost_reports_wrong_maps_exactly() {
+    let cases = [
+        (
+            "tally.words.total({a: \"1\"})",
+            "t.goost:2:1: tally.words.total(counts: map<int>) -> int: argument 1 (counts) expects map<int>, got a map with a value that is string",
+        ),
+        (
+            "tally.words.total([1])",
+            "t.goost:2:1: tally.words.total(counts: map<int>) -> int: argument 1 (counts) expects map<int>, got list",
+        ),
+        (
+            "tally.words.count({a: 1})",
+            "t.goost:2:1: tally.words.count(words: list<string>) -> map<int>: argument 1 (words) expects list<string>, got map",
+        ),
+        (
+            "tally.words.total({\"\\xff\": 1})",
+            "t.goost:2:1: tally.words.total(counts: map<int>) -> int: argument 1 (counts) expects map<int>, got a map with a key or value that is not UTF-8 text",
+        ),
+        (
+            "let m = {a: 1, a: 2}",
+            "t.goost:2:16: the key `a` appears twice in this map",
+        ),
+        (
+            "let n = 5\nprint(n.x)",
+            "t.goost:3:8: only a map has fields: `.x` of int",
+        ),
+        (
+            "print({a: 1}[0])",
+            "t.goost:2:13: a map key must be a string, got int",
+        ),
+    ];
+    for (source, expected) in cases {
+        assert_eq!(goost(source), Err(expected.to_string()), "{source}");
+    }
+}
+
+#[cfg(feature = "lua")]
+mod lua {
+    use goost_memory::Context;
+    use goost_memory::hosts::lua::{self, mlua};
+
+    fn lua_vm() -> mlua::Lua {
+        let vm = mlua::Lua::new();
+        lua::install_modules(&vm, Context::new(), &["tally"]).unwrap();
+        vm
+    }
+
+    fn error(vm: &mlua::Lua, script: &str) -> String {
+        match vm.load(script).exec().unwrap_err() {
+            mlua::Error::CallbackError { cause, .. } => cause.to_string(),
+            other => other.to_string(),
+        }
+    }
+
+    #[test]
+    fn lua_tables_with_string_keys_are_maps_both_ways() {
+        let vm = lua_vm();
+        let (a, b, total, empty, odd, picked): (i64, i64, i64, i64, i64, Option<i64>) = vm
+            .load(
+                r#"local t = require("tally").words
+                   local c = t.count({ "a", "b", "a" })
+                   local s = t.sizes({ odd = { "a" }, even = { "b", "c" } })
+                   return c.a, c.b, t.total({ x = 2, ["two words"] = 40 }), t.total({}),
+                          s.odd, t.pick("a", c)"#,
+            )
+            .eval()
+            .unwrap();
+        assert_eq!((a, b, total, empty, odd, picked), (2, 1, 42, 0, 1, Some(2)));
+    }
+
+    #[test]
+    fn lua_tables_that_are_not_maps_get_the_glues_errors() {
+        let vm = lua_vm();
+        let t = "local t = require('tally').words; ";
+        assert_eq!(
+            error(&vm, &format!("{t}t.total({{ a = 'x' }})")),
+            "tally.words.total(counts: map<int>) -> int: argument 1 (counts) expects map<int>, got a map with a value that is string"
+        );
+        assert_eq!(
+            error(&vm, &format!("{t}t.total({{ 5 }})")),
+            "tally.words.total(counts: map<int>) -> int: argument 1 is a Lua table with the key 1, which is not a string, so not a map"
+        );
+        assert_eq!(
+            error(&vm, &format!("{t}t.total(5)")),
+            "tally.words.total(counts: map<int>) -> int: argument 1 (counts) expects map<int>, got int"
+        );
+        assert_eq!(
+            error(&vm, &format!("{t}t.sizes({{ g = {{ 1 }} }})")),
+            "tally.words.sizes(groups: map<list<string>>) -> map<int>: argument 1 (groups) expects map<list<string>>, got a map with a value that is int"
+        );
+    }
+}
+
+#[cfg(feature = "rhai")]
+mod rhai {
+    use goost_memory::Context;
+    use goost_memory::hosts::rhai::{self as bridge, rhai};
+
+    fn engine() -> rhai::Engine {
+        let mut engine = rhai::Engine::new();
+        bridge::Installer::new(Context::new())
+            .modules(&["tally"])
+            .install(&mut engine)
+            .unwrap();
+        engine
+    }
+
+    #[test]
+    fn rhai_object_maps_are_maps_both_ways() {
+        let engine = engine();
+        let result: rhai::Array = engine
+            .eval(
+                r#"let c = tally::words::count(["a", "b", "a"]);
+                   let s = tally::words::sizes(#{odd: ["a"], even: ["b", "c"]});
+                   [c.a, c.b, tally::words::total(#{x: 2, "two words": 40}),
+                    tally::words::total(#{}), s.odd, tally::words::pick("a", c)]"#,
+            )
+            .unwrap();
+        let result: Vec<i64> = result.into_iter().map(|v| v.as_int().unwrap()).collect();
+        assert_eq!(result, [2, 1, 42, 0, 1, 2]);
+    }
+
+    #[test]
+    fn rhai_maps_of_the_wrong_shape_get_the_glues_errors() {
+        let engine = engine();
+        let error = engine
+            .run(r#"tally::words::total(#{a: "x"})"#)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "Runtime error: tally.words.total(counts: map<int>) -> int: argument 1 (counts) expects map<int>, got a map with a value that is string (line 1, position 15)"
+        );
+    }
+}
