@@ -65,6 +65,15 @@ fn goost_passes_and_reads_maps() {
     );
 }
 
+/// A map literal's keys are checked for repeats by hash: a first version compared each
+/// key with every earlier one and took over seven minutes on this literal.
+#[test]
+fn goost_parses_a_map_literal_of_200_000_entries() {
+    let entries: Vec<String> = (0..200_000).map(|i| format!("k{i}: {i}")).collect();
+    let source = format!("let m = {{{}}}\nprint(len(m), m.k199999)\n", entries.join(", "));
+    assert_eq!(goost(&source), Ok("200000 199999\n".to_string()));
+}
+
 #[test]
 fn goost_reports_wrong_maps_exactly() {
     let cases = [

@@ -754,6 +754,8 @@ impl Parser<'_, '_, '_> {
     /// commas, over any number of lines, up to the `}`. A key written twice is an error.
     fn map_literal(&mut self, pos: Pos) -> Result<Expr, HostError> {
         let mut entries: Vec<(ScriptString, Expr)> = Vec::new();
+        // Keys seen so far, found by hash: a literal of many entries parses in linear time.
+        let mut keys: HashSet<ScriptString> = HashSet::new();
         loop {
             self.skip_ends();
             if self.is("}") {
@@ -769,7 +771,7 @@ impl Parser<'_, '_, '_> {
                     (ScriptString::from(name), at)
                 }
             };
-            if entries.iter().any(|(k, _)| *k == key) {
+            if !keys.insert(key.clone()) {
                 return Err(HostError::at(
                     at,
                     format!("the key `{key}` appears twice in this map"),
