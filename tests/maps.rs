@@ -5,7 +5,29 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use goost_memory::{Context, host, native};
+use goost_memory::{Context, host, native, spec_enum};
+
+/// The spec's `tally.Order`: each variant is its value in CamelCase.
+#[spec_enum("tally.Order", spec = "tests/fixture/tally.spec")]
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Order {
+    Most,
+    ByName,
+}
+
+#[native("tally.words.top", spec = "tests/fixture/tally.spec")]
+fn top(counts: BTreeMap<String, i64>, order: Option<Order>) -> Vec<String> {
+    let mut words: Vec<(String, i64)> = counts.into_iter().collect();
+    if order.unwrap_or(Order::Most) == Order::Most {
+        words.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    }
+    words.into_iter().map(|(word, _)| word).collect()
+}
+
+#[native("tally.words.default_order", spec = "tests/fixture/tally.spec")]
+fn default_order() -> Order {
+    Order::Most
+}
 
 #[native("tally.words.count", spec = "tests/fixture/tally.spec")]
 fn count(words: Vec<String>) -> BTreeMap<String, i64> {
@@ -70,8 +92,30 @@ fn goost_passes_and_reads_maps() {
 #[test]
 fn goost_parses_a_map_literal_of_200_000_entries() {
     let entries: Vec<String> = (0..200_000).map(|i| format!("k{i}: {i}")).collect();
-    let source = format!("let m = {{{}}}\nprint(len(m), m.k199999)\n", entries.join(", "));
+    let source = format!(
+        "let m = {{{}}}\nprint(len(m), m.k199999)\n",
+        entries.join(", ")
+    );
     assert_eq!(goost(&source), Ok("200000 199999\n".to_string()));
+}
+
+#[test]
+fn an_enum_crosses_as_its_values_strings_in_goost() {
+    assert_eq!(
+        goost(
+            "let c = {b: 1, a: 1, c: 5}\n\
+             print(tally.words.top(c), tally.words.top(c, \"by_name\"), tally.words.default_order())\n"
+        ),
+        Ok("[c a b] [a b c] most\n".to_string())
+    );
+    assert_eq!(
+        goost("tally.words.top({}, \"fastest\")"),
+        Err("t.goost:2:1: tally.words.top(counts: map<int>, order: tally.Order?) -> list<string>: argument 2 (order) expects tally.Order?, got a string that is not one of \"most\", \"by_name\"".to_string())
+    );
+    assert_eq!(
+        goost("tally.words.top({}, 1)"),
+        Err("t.goost:2:1: tally.words.top(counts: map<int>, order: tally.Order?) -> list<string>: argument 2 (order) expects tally.Order?, got int".to_string())
+    );
 }
 
 #[test]
@@ -146,6 +190,23 @@ mod lua {
     }
 
     #[test]
+    fn lua_passes_and_gets_an_enum_as_a_string() {
+        let vm = lua_vm();
+        let (first, order): (String, String) = vm
+            .load(
+                r#"local t = require("tally").words
+                   return t.top({ b = 1, a = 3 })[1], t.default_order()"#,
+            )
+            .eval()
+            .unwrap();
+        assert_eq!((first.as_str(), order.as_str()), ("a", "most"));
+        assert_eq!(
+            error(&vm, "require('tally').words.top({}, 'fastest')"),
+            "tally.words.top(counts: map<int>, order: tally.Order?) -> list<string>: argument 2 (order) expects tally.Order?, got a string that is not one of \"most\", \"by_name\""
+        );
+    }
+
+    #[test]
     fn lua_tables_that_are_not_maps_get_the_glues_errors() {
         let vm = lua_vm();
         let t = "local t = require('tally').words; ";
@@ -195,6 +256,25 @@ mod rhai {
             .unwrap();
         let result: Vec<i64> = result.into_iter().map(|v| v.as_int().unwrap()).collect();
         assert_eq!(result, [2, 1, 42, 0, 1, 2]);
+    }
+
+    #[test]
+    fn rhai_passes_and_gets_an_enum_as_a_string() {
+        let engine = engine();
+        let result: String = engine
+            .eval(
+                r#"tally::words::top(#{b: 1, a: 3}, "by_name")[0] + tally::words::default_order()"#,
+            )
+            .unwrap();
+        assert_eq!(result, "amost");
+        let error = engine
+            .run(r#"tally::words::top(#{}, "fastest")"#)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "Runtime error: tally.words.top(counts: map<int>, order: tally.Order?) -> list<string>: argument 2 (order) expects tally.Order?, got a string that is not one of \"most\", \"by_name\" (line 1, position 15)"
+        );
     }
 
     #[test]

@@ -21,7 +21,8 @@ use std::fmt;
 use std::hash::BuildHasher;
 
 use crate::{
-    ArgRef, DEFAULT_CONVERSION_LIMIT, Error, ScriptList, ScriptMap, ScriptString, ScriptType, Value,
+    ArgRef, DEFAULT_CONVERSION_LIMIT, EnumType, Error, ScriptList, ScriptMap, ScriptString,
+    ScriptType, Value,
 };
 
 /// Why an argument did not convert: the glue puts it in the error it reports.
@@ -43,6 +44,8 @@ pub enum Mismatch {
         /// The bytes the call could copy.
         allowance: usize,
     },
+    /// A string that is none of the values of this enum.
+    NotInEnum(&'static EnumType),
     /// A value of a map did not convert (its value's type name), or, with `None`, a key
     /// that is not UTF-8 text.
     Entry {
@@ -80,6 +83,10 @@ impl Mismatch {
                 Mismatch::Element { index, got }
             }
             too_large @ Mismatch::TooLargeToCopy { .. } => too_large,
+            Mismatch::NotInEnum(_) => Mismatch::Element {
+                index,
+                got: Some("a string that is no value of its enum"),
+            },
         }
     }
 
@@ -90,6 +97,9 @@ impl Mismatch {
             Mismatch::NotText { .. } => Mismatch::Entry { got: None },
             Mismatch::Element { got, .. } | Mismatch::Entry { got } => Mismatch::Entry { got },
             too_large @ Mismatch::TooLargeToCopy { .. } => too_large,
+            Mismatch::NotInEnum(_) => Mismatch::Entry {
+                got: Some("a string that is no value of its enum"),
+            },
         }
     }
 }
@@ -116,6 +126,10 @@ impl fmt::Display for Mismatch {
                 "a list whose element {} is a string that is not UTF-8 text",
                 index + 1
             ),
+            Mismatch::NotInEnum(choice) => {
+                let values: Vec<String> = choice.values.iter().map(|v| format!("{v:?}")).collect();
+                write!(f, "a string that is not one of {}", values.join(", "))
+            }
             Mismatch::Entry { got: Some(got) } => write!(f, "a map with a value that is {got}"),
             Mismatch::Entry { got: None } => {
                 f.write_str("a map with a key or value that is not UTF-8 text")

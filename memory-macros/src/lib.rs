@@ -11,6 +11,7 @@
 
 mod check;
 mod crate_path;
+mod enum_type;
 mod errors;
 mod expand;
 mod item;
@@ -60,6 +61,33 @@ pub fn module_spec(input: TokenStream) -> TokenStream {
         Ok(loaded) => expand::module_spec(&krate, &loaded).into(),
         Err(message) => expand::error_at(literal.span(), &message).into(),
     }
+}
+
+/// Binds a plain fieldless Rust enum to an enum of the spec:
+/// `#[spec_enum("geo.Unit")]` (the spec found as `#[native]` finds it; `spec = "path"`
+/// and `crate = "path"` as there). Each variant is the value of its name in snake_case
+/// (`Km` is `km`); every variant must be a value and every value a variant. The enum gets
+/// `FromValue` and `IntoValue`: scripts pass and get its values as strings, and any other
+/// string is the glue's error listing the values.
+#[proc_macro_attribute]
+pub fn spec_enum(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let item: TokenStream2 = item.into();
+    let expanded = syn::parse2(attr.into()).and_then(|args: NativeArgs| {
+        let name = args.name.value();
+        let spec_ref = match &args.spec_path {
+            Some(path) => SpecRef::Path(path.value()),
+            None => SpecRef::Module(name.split('.').next().unwrap_or_default().to_string()),
+        };
+        let loaded = locate::manifest_dir()
+            .and_then(|dir| locate::load(&spec_ref, &dir))
+            .map_err(|message| syn::Error::new(args.name.span(), message))?;
+        let krate = crate_path::resolve(args.crate_path.as_ref())?;
+        let parsed: syn::ItemEnum = syn::parse2(item.clone())?;
+        enum_type::expand(&args.name, &parsed, &loaded, &krate)
+    });
+    expanded
+        .unwrap_or_else(|error| with_item(error, item))
+        .into()
 }
 
 /// `#[native]` with the spec loaded from disk.
