@@ -118,6 +118,39 @@ fn an_enum_crosses_as_its_values_strings_in_goost() {
     );
 }
 
+/// The checks of goost, Lua and Rhai scripts report a string literal that is none of an
+/// enum parameter's values before the script runs, in the run-time error's words.
+#[test]
+fn every_check_reports_a_bad_enum_string_before_the_script_runs() {
+    let spec = goost_spec::parse(include_str!("fixture/tally.spec")).unwrap();
+    let checker = goost_spec::check::Checker::new([&spec]);
+    let expected = "tally.words.top(counts: map<int>, order: tally.Order?) -> list<string>: argument 2 (order) expects tally.Order?, got a string that is not one of \"most\", \"by_name\"";
+    let goost = goost_memory::host::check(
+        "import tally\ntally.words.top({}, \"most\")\ntally.words.top({}, \"fastest\")\n",
+        &checker,
+    );
+    let found: Vec<String> = goost.iter().map(ToString::to_string).collect();
+    assert_eq!(found, [format!("3:1: {expected}")]);
+    #[cfg(feature = "lua")]
+    {
+        let lua = goost_memory::hosts::lua::check::check(
+            "local tally = require('tally')\ntally.words.top({}, 'by_name')\ntally.words.top({}, 'fastest')\ntally.words.top({}, 'esc\\97ped')\n",
+            &checker,
+        );
+        let found: Vec<String> = lua.iter().map(|f| f.message.clone()).collect();
+        assert_eq!(found, [expected.to_string()]);
+    }
+    #[cfg(feature = "rhai")]
+    {
+        let rhai = goost_memory::hosts::rhai::check::check(
+            "tally::words::top(#{}, \"most\");\ntally::words::top(#{}, \"fastest\");\n",
+            &checker,
+        );
+        let found: Vec<String> = rhai.iter().map(|f| f.message.clone()).collect();
+        assert_eq!(found, [expected.to_string()]);
+    }
+}
+
 #[test]
 fn goost_reports_wrong_maps_exactly() {
     let cases = [

@@ -126,10 +126,7 @@ impl fmt::Display for Mismatch {
                 "a list whose element {} is a string that is not UTF-8 text",
                 index + 1
             ),
-            Mismatch::NotInEnum(choice) => {
-                let values: Vec<String> = choice.values.iter().map(|v| format!("{v:?}")).collect();
-                write!(f, "a string that is not one of {}", values.join(", "))
-            }
+            Mismatch::NotInEnum(choice) => f.write_str(&goost_spec::check::not_in_enum(choice)),
             Mismatch::Entry { got: Some(got) } => write!(f, "a map with a value that is {got}"),
             Mismatch::Entry { got: None } => {
                 f.write_str("a map with a key or value that is not UTF-8 text")

@@ -5,12 +5,12 @@
 //! run time.
 //!
 //! Only what is certain without running is reported: an unknown function of a known
-//! module (with the nearest names), a wrong argument count, and a literal argument of the
-//! wrong type. An argument that is not a literal is never reported.
+//! module (with the nearest names), a wrong argument count, a literal argument of the
+//! wrong type, and a string literal that is none of an enum parameter's values. An argument that is not a literal is never reported.
 
 use std::fmt;
 
-use crate::{Engine, ScriptType, Spec, ValueKind};
+use crate::{Engine, EnumType, ScriptType, Spec, ValueKind};
 
 /// An argument as a checker front end sees it.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,8 +20,11 @@ pub enum Arg {
     /// A float literal (Lua: one with a fractional part; its bridge passes a whole
     /// number as an int).
     Float,
-    /// A string literal.
+    /// A string literal whose text the front end does not give (escapes, bytes that are
+    /// not UTF-8).
     String,
+    /// A string literal and its text, which an enum parameter checks against its values.
+    Text(String),
     /// `true` or `false`.
     Bool,
     /// `nil` (goost, Lua) or `()` (Rhai).
@@ -44,9 +47,10 @@ impl Arg {
             | (Arg::Float, ScriptType::Float)
             | (Arg::String, ScriptType::String)
             | (Arg::Bool, ScriptType::Bool) => true,
-            // The value is not checked against the enum's names yet: the front ends do
-            // not carry a literal's text.
-            (Arg::String, ScriptType::Enum(_)) => true,
+            (Arg::Text(_), ScriptType::String) | (Arg::String, ScriptType::Enum(_)) => true,
+            (Arg::Text(text), ScriptType::Enum(choice)) => {
+                return (!choice.values.contains(&text.as_str())).then(|| not_in_enum(choice));
+            }
             // An empty Lua table constructor is an empty table of either kind.
             (Arg::List(items), ScriptType::Map(_) | ScriptType::Record(_)) if items.is_empty() => {
                 true
@@ -66,7 +70,7 @@ impl Arg {
         let kind = match self {
             Arg::Int => ValueKind::Int,
             Arg::Float => ValueKind::Float,
-            Arg::String => ValueKind::String,
+            Arg::String | Arg::Text(_) => ValueKind::String,
             Arg::Bool => ValueKind::Bool,
             Arg::Nil => ValueKind::Nil,
             Arg::List(_) => ValueKind::List,
@@ -128,6 +132,13 @@ pub fn argument_message(
     got: &dyn fmt::Display,
 ) -> String {
     format!("argument {position} ({name}) expects {expected}, got {got}")
+}
+
+/// `a string that is not one of "m", "km"`: a string given for an enum that is none of its
+/// values, as the run-time error (`Mismatch::NotInEnum`) and the checker both word it.
+pub fn not_in_enum(choice: &EnumType) -> String {
+    let values: Vec<String> = choice.values.iter().map(|v| format!("{v:?}")).collect();
+    format!("a string that is not one of {}", values.join(", "))
 }
 
 /// Checks calls against a set of module specs.

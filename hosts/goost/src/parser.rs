@@ -307,7 +307,10 @@ fn value_kind(value: &Value) -> Arg {
         Value::Int(_) => Arg::Int,
         Value::Float(_) => Arg::Float,
         Value::Bool(_) => Arg::Bool,
-        Value::Str(_) => Arg::String,
+        Value::Str(s) => match s.to_str() {
+            Ok(text) => Arg::Text(text.to_string()),
+            Err(_) => Arg::String,
+        },
         Value::List(items) => Arg::List(items.iter().map(value_kind).collect()),
         // The checker does not look into maps yet.
         Value::Map(_) => Arg::Unknown,
@@ -874,9 +877,12 @@ impl Parser<'_, '_, '_> {
             return Ok(Expr::Const(Value::Void));
         }
         let args = self.arguments()?;
-        let kinds: Vec<Arg> = args.iter().map(literal_kind).collect();
         if let Resolver::Check { checker, findings } = &mut self.resolver
-            && let Some(message) = checker.check_call(Engine::Goost, &path, &kinds)
+            && let Some(message) = checker.check_call(
+                Engine::Goost,
+                &path,
+                &args.iter().map(literal_kind).collect::<Vec<Arg>>(),
+            )
         {
             findings.push(Finding {
                 line: pos.line,

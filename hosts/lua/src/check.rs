@@ -282,7 +282,7 @@ impl Visitor for Calls<'_, '_> {
         }
         let args: Vec<Arg> = match args {
             FunctionArgs::Parentheses { arguments, .. } => arguments.iter().map(arg).collect(),
-            FunctionArgs::String(_) => vec![Arg::String],
+            FunctionArgs::String(token) => vec![string_arg(token.token().token_type())],
             FunctionArgs::TableConstructor(table) => vec![table_arg(table)],
             _ => vec![Arg::Unknown],
         };
@@ -292,12 +292,23 @@ impl Visitor for Calls<'_, '_> {
     }
 }
 
+/// A string literal with its text when the text is what the script says: no escapes (a
+/// `\` sequence would need Lua's rules to read); its text unknown otherwise.
+fn string_arg(token: &TokenType) -> Arg {
+    match token {
+        TokenType::StringLiteral { literal, .. } if !literal.contains('\\') => {
+            Arg::Text(literal.to_string())
+        }
+        _ => Arg::String,
+    }
+}
+
 /// What the checker knows of an argument, as the Lua bridge converts it: a number with a
 /// whole value is an int, any other a float; a table of positional fields only is a list.
 fn arg(expr: &Expression) -> Arg {
     match expr {
         Expression::Number(token) => number(&token.token().to_string()),
-        Expression::String(_) => Arg::String,
+        Expression::String(token) => string_arg(token.token().token_type()),
         Expression::Symbol(token) => match token.token().to_string().as_str() {
             "true" | "false" => Arg::Bool,
             "nil" => Arg::Nil,

@@ -84,7 +84,7 @@ fn arg(expr: &Expr) -> Arg {
     match expr {
         Expr::IntegerConstant(..) => Arg::Int,
         Expr::FloatConstant(..) => Arg::Float,
-        Expr::StringConstant(..) => Arg::String,
+        Expr::StringConstant(text, _) => Arg::Text(text.to_string()),
         Expr::BoolConstant(..) => Arg::Bool,
         Expr::Unit(..) => Arg::Nil,
         Expr::Array(items, _) => Arg::List(items.iter().map(arg).collect()),
