@@ -5,7 +5,33 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use goost_memory::{Context, host, native, spec_enum};
+use goost_memory::{Context, host, native, spec_enum, spec_record};
+
+/// The spec's `tally.Entry`: its fields by name, `note` optional.
+#[spec_record("tally.Entry", spec = "tests/fixture/tally.spec")]
+#[derive(Clone, Debug, PartialEq)]
+struct Entry {
+    word: String,
+    count: i64,
+    note: Option<String>,
+}
+
+#[native("tally.words.entries", spec = "tests/fixture/tally.spec")]
+fn entries(counts: BTreeMap<String, i64>) -> Vec<Entry> {
+    counts
+        .into_iter()
+        .map(|(word, count)| Entry {
+            word,
+            count,
+            note: None,
+        })
+        .collect()
+}
+
+#[native("tally.words.weight", spec = "tests/fixture/tally.spec")]
+fn weight(entry: Entry) -> i64 {
+    entry.count * entry.word.len() as i64 + entry.note.map_or(0, |n| n.len() as i64)
+}
 
 /// The spec's `tally.Order`: each variant is its value in CamelCase.
 #[spec_enum("tally.Order", spec = "tests/fixture/tally.spec")]
@@ -152,6 +178,46 @@ fn every_check_reports_a_bad_enum_string_before_the_script_runs() {
 }
 
 #[test]
+fn a_record_crosses_as_a_map_of_its_fields_in_goost() {
+    assert_eq!(
+        goost(
+            "let e = tally.words.entries({ab: 2, c: 1})\n\
+             print(e, e[0].word, e[0].note)\n\
+             print(tally.words.weight(e[0]), tally.words.weight({word: \"abc\", count: 2, note: \"xy\"}))\n"
+        ),
+        Ok("[map[count:2 word:ab] map[count:1 word:c]] ab nil\n4 8\n".to_string())
+    );
+    let signature = "tally.words.weight(entry: tally.Entry) -> int";
+    let cases = [
+        (
+            "tally.words.weight({word: \"a\"})",
+            format!(
+                "t.goost:2:1: {signature}: argument 1 (entry) expects tally.Entry, got a map without the field `count`"
+            ),
+        ),
+        (
+            "tally.words.weight({word: \"a\", count: \"2\"})",
+            format!(
+                "t.goost:2:1: {signature}: argument 1 (entry) expects tally.Entry, got a map whose field `count` is string"
+            ),
+        ),
+        (
+            "tally.words.weight({word: \"a\", count: 2, nots: \"x\"})",
+            format!(
+                "t.goost:2:1: {signature}: argument 1 (entry) expects tally.Entry, got a map with a field the record does not have (the nearest is `note`)"
+            ),
+        ),
+        (
+            "tally.words.weight(5)",
+            format!("t.goost:2:1: {signature}: argument 1 (entry) expects tally.Entry, got int"),
+        ),
+    ];
+    for (source, expected) in cases {
+        assert_eq!(goost(source), Err(expected), "{source}");
+    }
+}
+
+#[test]
 fn goost_reports_wrong_maps_exactly() {
     let cases = [
         (
@@ -240,6 +306,45 @@ mod lua {
     }
 
     #[test]
+    fn lua_passes_and_gets_a_record_as_a_table() {
+        let vm = lua_vm();
+        let (word, note, weight): (String, Option<String>, i64) = vm
+            .load(
+                r#"local t = require("tally").words
+                   local e = t.entries({ ab = 2 })[1]
+                   return e.word, e.note, t.weight({ word = "abc", count = 2, note = "xy" })"#,
+            )
+            .eval()
+            .unwrap();
+        assert_eq!((word.as_str(), note, weight), ("ab", None, 8));
+        let signature = "tally.words.weight(entry: tally.Entry) -> int";
+        assert_eq!(
+            error(
+                &vm,
+                "require('tally').words.weight({ word = 'a', count = '2' })"
+            ),
+            format!(
+                "{signature}: argument 1 (entry) expects tally.Entry, got a map whose field `count` is string"
+            )
+        );
+        assert_eq!(
+            error(
+                &vm,
+                "require('tally').words.weight({ word = 'a', count = 2, nots = 1 })"
+            ),
+            format!(
+                "{signature}: argument 1 (entry) expects tally.Entry, got a map with a field the record does not have (the nearest is `note`)"
+            )
+        );
+        assert_eq!(
+            error(&vm, "require('tally').words.weight({ count = 2 })"),
+            format!(
+                "{signature}: argument 1 (entry) expects tally.Entry, got a map without the field `word`"
+            )
+        );
+    }
+
+    #[test]
     fn lua_tables_that_are_not_maps_get_the_glues_errors() {
         let vm = lua_vm();
         let t = "local t = require('tally').words; ";
@@ -307,6 +412,26 @@ mod rhai {
         assert_eq!(
             error,
             "Runtime error: tally.words.top(counts: map<int>, order: tally.Order?) -> list<string>: argument 2 (order) expects tally.Order?, got a string that is not one of \"most\", \"by_name\" (line 1, position 15)"
+        );
+    }
+
+    #[test]
+    fn rhai_passes_and_gets_a_record_as_an_object_map() {
+        let engine = engine();
+        let result: String = engine
+            .eval(
+                r#"let e = tally::words::entries(#{ab: 2})[0];
+                   e.word + ":" + tally::words::weight(#{word: "abc", count: 2, note: "xy"})"#,
+            )
+            .unwrap();
+        assert_eq!(result, "ab:8");
+        let error = engine
+            .run(r#"tally::words::weight(#{word: "a"})"#)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "Runtime error: tally.words.weight(entry: tally.Entry) -> int: argument 1 (entry) expects tally.Entry, got a map without the field `count` (line 1, position 15)"
         );
     }
 

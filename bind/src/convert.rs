@@ -21,8 +21,8 @@ use std::fmt;
 use std::hash::BuildHasher;
 
 use crate::{
-    ArgRef, DEFAULT_CONVERSION_LIMIT, EnumType, Error, ScriptList, ScriptMap, ScriptString,
-    ScriptType, Value,
+    ArgRef, DEFAULT_CONVERSION_LIMIT, EnumType, Error, FieldType, ScriptList, ScriptMap,
+    ScriptString, ScriptType, Value,
 };
 
 /// Why an argument did not convert: the glue puts it in the error it reports.
@@ -46,6 +46,22 @@ pub enum Mismatch {
     },
     /// A string that is none of the values of this enum.
     NotInEnum(&'static EnumType),
+    /// A field of a record did not convert: its name, and its value's type name (`None`
+    /// for a string that is not UTF-8 text, or a value that is itself a wrong record).
+    Field {
+        /// The field (a thin pointer: the mismatch stays as small as the others).
+        field: &'static FieldType,
+        /// Its value's type name, if that says what is wrong.
+        got: Option<&'static str>,
+    },
+    /// A record without this required field.
+    MissingField(&'static str),
+    /// A record with a key none of its fields has; the nearest field's name, if one is
+    /// close.
+    UnknownField {
+        /// The field nearest to the unknown key.
+        nearest: Option<&'static str>,
+    },
     /// A value of a map did not convert (its value's type name), or, with `None`, a key
     /// that is not UTF-8 text.
     Entry {
@@ -87,7 +103,28 @@ impl Mismatch {
                 index,
                 got: Some("a string that is no value of its enum"),
             },
+            Mismatch::Field { .. } | Mismatch::MissingField(_) | Mismatch::UnknownField { .. } => {
+                Mismatch::Element {
+                    index,
+                    got: Some("a map that is not the record"),
+                }
+            }
         }
+    }
+
+    /// This mismatch, found in field `field` of a record.
+    pub(crate) fn in_field(self, field: &'static FieldType) -> Mismatch {
+        let got = match self {
+            Mismatch::Type(got) => Some(got),
+            Mismatch::Element { got, .. } | Mismatch::Entry { got } => got,
+            Mismatch::NotInEnum(_) => Some("a string that is no value of its enum"),
+            Mismatch::Field { .. } | Mismatch::MissingField(_) | Mismatch::UnknownField { .. } => {
+                Some("a map that is not the record")
+            }
+            Mismatch::NotText { .. } => None,
+            too_large @ Mismatch::TooLargeToCopy { .. } => return too_large,
+        };
+        Mismatch::Field { field, got }
     }
 
     /// This mismatch, found in a value of a map.
@@ -100,6 +137,11 @@ impl Mismatch {
             Mismatch::NotInEnum(_) => Mismatch::Entry {
                 got: Some("a string that is no value of its enum"),
             },
+            Mismatch::Field { .. } | Mismatch::MissingField(_) | Mismatch::UnknownField { .. } => {
+                Mismatch::Entry {
+                    got: Some("a map that is not the record"),
+                }
+            }
         }
     }
 }
@@ -127,6 +169,25 @@ impl fmt::Display for Mismatch {
                 index + 1
             ),
             Mismatch::NotInEnum(choice) => f.write_str(&goost_spec::check::not_in_enum(choice)),
+            Mismatch::Field {
+                field,
+                got: Some(got),
+            } => write!(f, "a map whose field `{}` is {got}", field.name),
+            Mismatch::Field { field, got: None } => write!(
+                f,
+                "a map whose field `{}` is a string that is not UTF-8 text",
+                field.name
+            ),
+            Mismatch::MissingField(field) => write!(f, "a map without the field `{field}`"),
+            Mismatch::UnknownField {
+                nearest: Some(nearest),
+            } => write!(
+                f,
+                "a map with a field the record does not have (the nearest is `{nearest}`)"
+            ),
+            Mismatch::UnknownField { nearest: None } => {
+                f.write_str("a map with a field the record does not have")
+            }
             Mismatch::Entry { got: Some(got) } => write!(f, "a map with a value that is {got}"),
             Mismatch::Entry { got: None } => {
                 f.write_str("a map with a key or value that is not UTF-8 text")
@@ -567,6 +628,49 @@ impl<T: IntoValue> IntoValue for BTreeMap<String, T> {
     fn into_value(self) -> Result<Value, Error> {
         map_into_value(self.into_iter())
     }
+}
+
+/// Field `field` of a record argument `map`, converted; absent, it is what `nil` converts
+/// to (`None` for an optional field), or [`Mismatch::MissingField`]. What
+/// `#[spec_record]` generates calls; not part of the API.
+#[doc(hidden)]
+pub fn record_field<'a, T: FromValue<'a>>(
+    map: &'a ScriptMap,
+    field: &'static FieldType,
+) -> Result<T, Mismatch> {
+    match map.get(field.name.as_bytes()) {
+        Some(value) => T::from_value(value.lend()).map_err(|m| m.in_field(field)),
+        None => T::from_value(ArgRef::Void).map_err(|_| Mismatch::MissingField(field.name)),
+    }
+}
+
+/// The first key of the record argument `map` that is none of `fields`, as the mismatch
+/// naming the nearest field; `None` when every key is a field. What `#[spec_record]`
+/// generates calls; not part of the API.
+#[doc(hidden)]
+pub fn record_unknown_field(map: &ScriptMap, fields: &'static [&'static str]) -> Option<Mismatch> {
+    let (key, _) = map
+        .iter()
+        .find(|(key, _)| !fields.iter().any(|f| f.as_bytes() == key.as_bytes()))?;
+    let key = String::from_utf8_lossy(key.as_bytes());
+    let nearest = goost_spec::nearest(&key, fields.iter().copied(), 1)
+        .first()
+        .copied();
+    Some(Mismatch::UnknownField { nearest })
+}
+
+/// A record result from its fields' values; an absent optional field (`nil`) is left out.
+/// What `#[spec_record]` generates calls; not part of the API.
+#[doc(hidden)]
+pub fn record_value(fields: Vec<(&'static str, Value)>) -> Result<Value, Error> {
+    let entries = fields
+        .into_iter()
+        .filter(|(_, value)| *value != Value::Void)
+        .map(|(name, value)| (ScriptString::from(name), value))
+        .collect();
+    ScriptMap::new(entries)
+        .map(Value::Map)
+        .map_err(|error| Error::msg(error.to_string()))
 }
 
 #[cfg(test)]

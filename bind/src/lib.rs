@@ -67,7 +67,7 @@ pub use convert::{FromValue, IntoValue, ListRef, Mismatch, copy_allowance, with_
 pub use error::{Error, ErrorKind, ModuleError, panic_message};
 pub use goost_spec::{ClassType, EnumType, FieldType, RecordType, ScriptType};
 pub use map::{MapError, ScriptMap};
-pub use memory_macros::{module_spec, native, spec_enum};
+pub use memory_macros::{module_spec, native, spec_enum, spec_record};
 pub use native::{BoundNative, FnSpec, ModuleSpec, Native, ParamSpec};
 pub use registry::{Missing, Module, Registry, SpecMismatch, UnknownModule};
 pub use state::DefaultState;
@@ -78,6 +78,7 @@ pub use value::{ScriptList, TooDeep, Value, format_float};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::arg::ScriptArg;
+    pub use crate::convert::{record_field, record_unknown_field, record_value};
     pub use crate::native::{
         Bind, BoundCall, BoundGlue, Glue, GlueResult, MissingState, contained,
     };

@@ -14,7 +14,7 @@ use crate::item::{NativeFn, NativeParam};
 use crate::locate::LoadedSpec;
 
 /// `#krate::ScriptType::Int`, `#krate::ScriptType::List(&#krate::ScriptType::Int)`, ...
-fn script_type_tokens(krate: &syn::Path, ty: ScriptType) -> TokenStream {
+pub(crate) fn script_type_tokens(krate: &syn::Path, ty: ScriptType) -> TokenStream {
     match ty {
         ScriptType::Int => quote!(#krate::ScriptType::Int),
         ScriptType::Float => quote!(#krate::ScriptType::Float),
@@ -78,7 +78,7 @@ fn respanned(tokens: &impl ToTokens, span: Span) -> TokenStream {
 }
 
 /// A type as the user wrote it, for messages: `&str`, `Result<ScriptString, Error>`.
-fn type_text(ty: &impl ToTokens) -> String {
+pub(crate) fn type_text(ty: &impl ToTokens) -> String {
     ty.to_token_stream()
         .to_string()
         .replace("& ", "&")
@@ -92,7 +92,7 @@ fn type_text(ty: &impl ToTokens) -> String {
 /// A compile-time check that `actual` (a `TYPE` constant of a Rust type) is `expected`.
 /// Each wrong script type gets its own literal message (`what` + "is a script `int`"),
 /// spanned at the Rust type, because a const panic cannot format.
-fn type_check(
+pub(crate) fn type_check(
     krate: &syn::Path,
     actual: TokenStream,
     expected: ScriptType,

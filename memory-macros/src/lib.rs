@@ -16,6 +16,7 @@ mod errors;
 mod expand;
 mod item;
 mod locate;
+mod record_type;
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as TokenStream2;
@@ -73,15 +74,7 @@ pub fn module_spec(input: TokenStream) -> TokenStream {
 pub fn spec_enum(attr: TokenStream, item: TokenStream) -> TokenStream {
     let item: TokenStream2 = item.into();
     let expanded = syn::parse2(attr.into()).and_then(|args: NativeArgs| {
-        let name = args.name.value();
-        let spec_ref = match &args.spec_path {
-            Some(path) => SpecRef::Path(path.value()),
-            None => SpecRef::Module(name.split('.').next().unwrap_or_default().to_string()),
-        };
-        let loaded = locate::manifest_dir()
-            .and_then(|dir| locate::load(&spec_ref, &dir))
-            .map_err(|message| syn::Error::new(args.name.span(), message))?;
-        let krate = crate_path::resolve(args.crate_path.as_ref())?;
+        let (loaded, krate) = spec_and_crate(&args)?;
         let parsed: syn::ItemEnum = syn::parse2(item.clone())?;
         enum_type::expand(&args.name, &parsed, &loaded, &krate)
     });
@@ -90,18 +83,43 @@ pub fn spec_enum(attr: TokenStream, item: TokenStream) -> TokenStream {
         .into()
 }
 
+/// Binds a plain Rust struct with named fields to a record of the spec:
+/// `#[spec_record("geo.Point")]` (the spec found as `#[native]` finds it; `spec = "path"`
+/// and `crate = "path"` as there). Its fields are the record's, by name, each of the
+/// record's script type (an optional `T?` field is an `Option`). The struct gets
+/// `FromValue` and `IntoValue`: scripts pass and get a map of its fields, and a missing,
+/// unknown or wrong field is the glue's error naming it.
+#[proc_macro_attribute]
+pub fn spec_record(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let item: TokenStream2 = item.into();
+    let expanded = syn::parse2(attr.into()).and_then(|args: NativeArgs| {
+        let (loaded, krate) = spec_and_crate(&args)?;
+        let parsed: syn::ItemStruct = syn::parse2(item.clone())?;
+        record_type::expand(&args.name, &parsed, &loaded, &krate)
+    });
+    expanded
+        .unwrap_or_else(|error| with_item(error, item))
+        .into()
+}
+
+/// The spec a type macro's arguments name (as `#[native]` finds it) and the crate path
+/// its generated code uses.
+fn spec_and_crate(args: &NativeArgs) -> syn::Result<(LoadedSpec, syn::Path)> {
+    let name = args.name.value();
+    let spec_ref = match &args.spec_path {
+        Some(path) => SpecRef::Path(path.value()),
+        None => SpecRef::Module(name.split('.').next().unwrap_or_default().to_string()),
+    };
+    let loaded = locate::manifest_dir()
+        .and_then(|dir| locate::load(&spec_ref, &dir))
+        .map_err(|message| syn::Error::new(args.name.span(), message))?;
+    Ok((loaded, crate_path::resolve(args.crate_path.as_ref())?))
+}
+
 /// `#[native]` with the spec loaded from disk.
 fn native_from_file(attr: TokenStream2, item: TokenStream2) -> TokenStream2 {
     let expanded = syn::parse2(attr).and_then(|args: NativeArgs| {
-        let name = args.name.value();
-        let spec_ref = match &args.spec_path {
-            Some(path) => SpecRef::Path(path.value()),
-            None => SpecRef::Module(name.split('.').next().unwrap_or_default().to_string()),
-        };
-        let loaded = locate::manifest_dir()
-            .and_then(|dir| locate::load(&spec_ref, &dir))
-            .map_err(|message| syn::Error::new(args.name.span(), message))?;
-        let krate = crate_path::resolve(args.crate_path.as_ref())?;
+        let (loaded, krate) = spec_and_crate(&args)?;
         native_with_args(&args, item.clone(), &loaded, &krate)
     });
     expanded.unwrap_or_else(|error| with_item(error, item))

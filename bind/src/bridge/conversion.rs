@@ -4,7 +4,7 @@
 //!
 //! - **By type.** A table or array reaches a list only where the parameter is a
 //!   `list<T>` (or `list<T>?`), and a table or object map reaches a map only where it is
-//!   a `map<T>`; anywhere else it is a type error at once. Inside a list or map, a nested
+//!   a `map<T>` or a record; anywhere else it is a type error at once. Inside a list or map, a nested
 //!   table is converted only where the element type is itself a list or a map.
 //! - **Bounded.** Every byte the converted values take (a list's slots, a string's
 //!   bytes, each with a small header) is charged against the context's conversion limit
@@ -89,11 +89,26 @@ pub fn list_element(ty: ScriptType) -> Option<ScriptType> {
     }
 }
 
-/// The value type of a parameter of type `ty`, if an engine's table or map may go there
-/// as a map: `T` for `map<T>` or `map<T>?`.
-pub fn map_value(ty: ScriptType) -> Option<ScriptType> {
+/// The keyed type of a parameter of type `ty`, if an engine's table or map may go there
+/// as a script map: `map<T>` or a record (or either optional).
+pub fn keyed(ty: ScriptType) -> Option<ScriptType> {
     match ty.when_passed() {
+        keyed @ (ScriptType::Map(_) | ScriptType::Record(_)) => Some(keyed),
+        _ => None,
+    }
+}
+
+/// The type of the value under `key` in a map of the keyed type `shape` ([`keyed`]): a
+/// `map<T>`'s `T`, a record's field type; `None` for a key the record has no field of
+/// (the bridges keep it as `nil`, for the glue to name).
+pub fn entry_type(shape: ScriptType, key: &[u8]) -> Option<ScriptType> {
+    match shape {
         ScriptType::Map(value) => Some(*value),
+        ScriptType::Record(record) => record
+            .fields
+            .iter()
+            .find(|f| f.name.as_bytes() == key)
+            .map(|f| f.ty),
         _ => None,
     }
 }
@@ -205,14 +220,14 @@ impl Conversion {
         Ok(list)
     }
 
-    /// The engine's table or map `key` (a `container`) as a script map of `value`-typed
-    /// values at nesting `depth`, made once per call and shared after: past
+    /// The engine's table or map `key` (a `container`) as a script map of the keyed type
+    /// `shape` ([`keyed`]) at nesting `depth`, made once per call and shared after: past
     /// [`Value::MAX_NESTING`] it is refused; otherwise `entries(self)` converts its
     /// entries, charging each with [`Conversion::entry`] before it is kept.
     pub fn map(
         &mut self,
         key: usize,
-        value: ScriptType,
+        shape: ScriptType,
         depth: usize,
         container: &str,
         entries: impl FnOnce(&mut Conversion) -> Result<Vec<(ScriptString, Value)>, Refusal>,
@@ -225,7 +240,7 @@ impl Conversion {
             ))
             .into());
         }
-        let made = (key, value, depth);
+        let made = (key, shape, depth);
         if let Some(map) = self.maps.as_ref().and_then(|maps| maps.get(&made)) {
             return Ok(map.clone());
         }

@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use mlua::{Function, LightUserData, Lua, ffi};
 
-use goost_bind::bridge::{Conversion, Refusal, Unconverted, list_element, map_value};
+use goost_bind::bridge::{Conversion, Refusal, Unconverted, entry_type, keyed, list_element};
 use goost_bind::{
     ArgRef, BoundNative, CollectorId, Context, Error, FnSpec, Mismatch, ScriptList, ScriptMap,
     ScriptType, Value, with_copy_allowance,
@@ -266,12 +266,12 @@ fn call_with_tables(stack: CallStack<'_>, native: &LuaNative) -> Outcome {
         let refused = |refusal: Refusal, conversion: &Conversion| {
             refusal.into_error(bound.native(), position + 1, "table", conversion)
         };
-        let converted = match (list_element(param.ty), map_value(param.ty)) {
+        let converted = match (list_element(param.ty), keyed(param.ty)) {
             (Some(element), _) => {
                 table_to_list(stack, table, element, 0, &mut conversion).map(Value::List)
             }
-            (None, Some(value)) => {
-                table_to_map(stack, table, value, 0, &mut conversion).map(Value::Map)
+            (None, Some(shape)) => {
+                table_to_map(stack, table, shape, 0, &mut conversion).map(Value::Map)
             }
             (None, None) => Err(Refusal::Type(Mismatch::Type("table"))),
         };
@@ -325,17 +325,18 @@ fn table_to_list(
     )
 }
 
-/// The table `table` as a script map of `value`-typed values (raw reads: metatables are
-/// not consulted), charged to `conversion` as [`table_to_list`] is. Every key must be a
-/// string; an empty table is an empty map.
+/// The table `table` as a script map of the keyed type `shape` (a `map<T>` or a record;
+/// raw reads: metatables are not consulted), charged to `conversion` as [`table_to_list`]
+/// is. Every key must be a string; an empty table is an empty map; a key a record has no
+/// field of is kept as `nil`, for the glue to name.
 fn table_to_map(
     stack: CallStack<'_>,
     table: Table<'_>,
-    value: ScriptType,
+    shape: ScriptType,
     depth: usize,
     conversion: &mut Conversion,
 ) -> Result<ScriptMap, Refusal> {
-    conversion.map(table.address(), value, depth, "table", |conversion| {
+    conversion.map(table.address(), shape, depth, "table", |conversion| {
         let mut entries = Vec::new();
         let walk = stack.for_each_entry(table, |key, item| {
             let Typed::String(name) = key.typed() else {
@@ -347,8 +348,11 @@ fn table_to_map(
             let entry = conversion.entry().and_then(|()| {
                 let bytes = name.bytes();
                 let key = conversion.string(bytes.as_ptr() as usize, bytes)?;
-                let item = element_value(stack, item, value, depth, conversion)
-                    .map_err(Refusal::in_entry)?;
+                let item = match entry_type(shape, bytes) {
+                    Some(ty) => element_value(stack, item, ty, depth, conversion)
+                        .map_err(Refusal::in_entry)?,
+                    None => Value::Void,
+                };
                 Ok((key, item))
             });
             match entry {
@@ -375,7 +379,7 @@ fn element_value(
     conversion: &mut Conversion,
 ) -> Result<Value, Refusal> {
     if let Some(table) = item.as_table() {
-        return match (list_element(element), map_value(element)) {
+        return match (list_element(element), keyed(element)) {
             (Some(inner), _) => {
                 table_to_list(stack, table, inner, depth + 1, conversion).map(Value::List)
             }

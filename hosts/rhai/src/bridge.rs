@@ -8,7 +8,7 @@ use ::rhai::{
     Module as RhaiModule, Token,
 };
 
-use goost_bind::bridge::{Conversion, Refusal, Unconverted, list_element, map_value};
+use goost_bind::bridge::{Conversion, Refusal, Unconverted, entry_type, keyed, list_element};
 use goost_bind::{
     ArgRef, BoundNative, Context, Mismatch, Module, Native, Registry, ScriptList, ScriptMap,
     ScriptType, UnknownModule, Value,
@@ -584,8 +584,8 @@ fn hold_any<'d>(
         let Some(expected) = expected else {
             return Ok(Held::Scalar(ArgRef::Void));
         };
-        let converted = match map_value(expected) {
-            Some(value) => object_map_to_map(&map, value, 0, conversion),
+        let converted = match keyed(expected) {
+            Some(shape) => object_map_to_map(&map, shape, 0, conversion),
             None => Err(Refusal::Type(Mismatch::Type("map"))),
         };
         return converted
@@ -667,32 +667,37 @@ fn element_from_rhai(
         };
     }
     if let Some(map) = item.read_lock::<::rhai::Map>() {
-        return match map_value(element) {
-            Some(inner) => object_map_to_map(&map, inner, depth + 1, conversion).map(Value::Map),
+        return match keyed(element) {
+            Some(shape) => object_map_to_map(&map, shape, depth + 1, conversion).map(Value::Map),
             None => Err(Refusal::Type(Mismatch::Type("map"))),
         };
     }
     Err(no_script_type(item).into())
 }
 
-/// A Rhai object map as a script map of `value`-typed values, charged to `conversion` as
-/// [`array_to_list`] is.
+/// A Rhai object map as a script map of the keyed type `shape` (a `map<T>` or a record),
+/// charged to `conversion` as [`array_to_list`] is; a key a record has no field of is
+/// kept as `()`, for the glue to name.
 fn object_map_to_map(
     map: &::rhai::Map,
-    value: ScriptType,
+    shape: ScriptType,
     depth: usize,
     conversion: &mut Conversion,
 ) -> Result<ScriptMap, Refusal> {
     let key = std::ptr::from_ref(map) as usize;
-    conversion.map(key, value, depth, "map", |conversion| {
+    conversion.map(key, shape, depth, "map", |conversion| {
         map.iter()
             .map(|(name, item)| {
                 conversion.entry()?;
                 let bytes = name.as_bytes();
-                let name = conversion.string(bytes.as_ptr() as usize, bytes)?;
-                let item =
-                    element_from_rhai(item, value, depth, conversion).map_err(Refusal::in_entry)?;
-                Ok((name, item))
+                let key = conversion.string(bytes.as_ptr() as usize, bytes)?;
+                let item = match entry_type(shape, bytes) {
+                    Some(ty) => {
+                        element_from_rhai(item, ty, depth, conversion).map_err(Refusal::in_entry)?
+                    }
+                    None => Value::Void,
+                };
+                Ok((key, item))
             })
             .collect()
     })
