@@ -12,6 +12,14 @@
 ---@class geo
 local geo = {}
 
+---A point on the plane; coordinates are in metres.
+---@class geo.Point
+---@field x number Metres east of the origin
+---@field y number Metres north of the origin
+---@field label? string What the point is called
+
+---@alias geo.Unit "m"|"km"|"mi"
+
 ---@class geo.point
 geo.point = {}
 
@@ -26,6 +34,24 @@ function geo.point.dist2(x, y) end
 ---@param y integer
 ---@return string
 function geo.point.label(x, y) end
+
+---The midpoint of `a` and `b`, without a label
+---@param a geo.Point
+---@param b geo.Point
+---@return geo.Point
+function geo.point.mid(a, b) end
+
+---The distance from `a` to `b` in `unit` (metres when left out)
+---@param a geo.Point
+---@param b geo.Point
+---@param unit? geo.Unit
+---@return number
+function geo.point.dist(a, b, unit) end
+
+---How many points carry each label (points without one count under `""`)
+---@param points geo.Point[]
+---@return table<string, integer>
+function geo.point.count(points) end
 
 ---@class geo.stats
 geo.stats = {}

@@ -23,9 +23,10 @@
 //! # Ok::<(), String>(())
 //! ```
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use goost_memory::{Error, ModuleSpec, module_spec, native};
+use goost_memory::{Error, ModuleSpec, module_spec, native, spec_enum, spec_record};
 
 /// The spec of the `geo` module, compiled in: every signature, and the generated page.
 pub static GEO_SPEC: ModuleSpec = module_spec!("geo");
@@ -96,4 +97,63 @@ mod tests {
             "the squared distance from (1, 1) to (9223372036854775807, 0) does not fit an int"
         );
     }
+}
+
+/// A point on the plane, in metres: the spec's record `geo.Point`. Scripts pass and get it
+/// as a map of its fields (`{x: 1.0, y: 2.0}` in goost, a table in Lua, `#{..}` in Rhai).
+#[spec_record("geo.Point")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    /// Metres east of the origin.
+    pub x: f64,
+    /// Metres north of the origin.
+    pub y: f64,
+    /// What the point is called.
+    pub label: Option<String>,
+}
+
+/// A unit of length: the spec's enum `geo.Unit`, passed as `"m"`, `"km"` or `"mi"`.
+#[spec_enum("geo.Unit")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Metres.
+    M,
+    /// Kilometres.
+    Km,
+    /// Miles (1,609.344 m).
+    Mi,
+}
+
+impl Unit {
+    /// How many metres one of this unit is.
+    pub fn metres(self) -> f64 {
+        match self {
+            Unit::M => 1.0,
+            Unit::Km => 1000.0,
+            Unit::Mi => 1609.344,
+        }
+    }
+}
+
+#[native("geo.point.mid")]
+pub fn mid(a: Point, b: Point) -> Point {
+    Point {
+        x: (a.x + b.x) / 2.0,
+        y: (a.y + b.y) / 2.0,
+        label: None,
+    }
+}
+
+#[native("geo.point.dist")]
+pub fn dist(a: Point, b: Point, unit: Option<Unit>) -> f64 {
+    (a.x - b.x).hypot(a.y - b.y) / unit.unwrap_or(Unit::M).metres()
+}
+
+#[native("geo.point.count")]
+pub fn count(points: Vec<Point>) -> BTreeMap<String, i64> {
+    let mut counts = BTreeMap::new();
+    for point in points {
+        *counts.entry(point.label.unwrap_or_default()).or_insert(0) += 1;
+    }
+    counts
 }

@@ -21,7 +21,7 @@ fn every_generated_file_of_the_geo_module_is_fresh() {
 }
 
 #[test]
-fn the_page_lists_every_function_with_its_spec_signature() {
+fn the_page_lists_every_function_field_and_value_with_its_spec_text() {
     let rows: Vec<&str> = GEO_SPEC
         .markdown
         .lines()
@@ -32,7 +32,16 @@ fn the_page_lists_every_function_with_its_spec_signature() {
         [
             "| `dist2` | `geo.point.dist2(x: int, y: int) → int` | Squared distance from the origin to (x, y); an error when it does not fit an int |",
             "| `label` | `geo.point.label(x: int, y: int) → string` | The point as text, with the context's prefix, e.g. `P(3, 4)` |",
+            "| `mid` | `geo.point.mid(a: geo.Point, b: geo.Point) → geo.Point` | The midpoint of `a` and `b`, without a label |",
+            "| `dist` | `geo.point.dist(a: geo.Point, b: geo.Point, unit: geo.Unit?) → float` | The distance from `a` to `b` in `unit` (metres when left out) |",
+            "| `count` | `geo.point.count(points: list<geo.Point>) → map<int>` | How many points carry each label (points without one count under `\"\"`) |",
             "| `labels` | `geo.stats.labels() → int` | How many labels this context has made |",
+            "| `x` | `float` | Metres east of the origin |",
+            "| `y` | `float` | Metres north of the origin |",
+            "| `label` | `string?` | What the point is called (may be left out) |",
+            "| `\"m\"` | Metres |",
+            "| `\"km\"` | Kilometres |",
+            "| `\"mi\"` | Miles (1 mi = 1609.344 m) |",
         ]
     );
 }
