@@ -433,6 +433,15 @@ mod rhai {
             error,
             "Runtime error: tally.words.weight(entry: tally.Entry) -> int: argument 1 (entry) expects tally.Entry, got a map without the field `count` (line 1, position 15)"
         );
+        let message = |script: &str| engine.run(script).unwrap_err().to_string();
+        assert_eq!(
+            message(r#"tally::words::weight(#{word: "a", count: "2"})"#),
+            "Runtime error: tally.words.weight(entry: tally.Entry) -> int: argument 1 (entry) expects tally.Entry, got a map whose field `count` is string (line 1, position 15)"
+        );
+        assert_eq!(
+            message(r#"tally::words::weight(#{word: "a", count: 2, nots: 1})"#),
+            "Runtime error: tally.words.weight(entry: tally.Entry) -> int: argument 1 (entry) expects tally.Entry, got a map with a field the record does not have (the nearest is `note`) (line 1, position 15)"
+        );
     }
 
     #[test]
