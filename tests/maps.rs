@@ -198,7 +198,7 @@ fn a_record_crosses_as_a_map_of_its_fields_in_goost() {
         (
             "tally.words.weight({word: \"a\", count: \"2\"})",
             format!(
-                "t.goost:2:1: {signature}: argument 1 (entry) expects tally.Entry, got a map whose field `count` is string"
+                "t.goost:2:1: {signature}: argument 1 (entry) field count expects int, got string"
             ),
         ),
         (
@@ -323,9 +323,7 @@ mod lua {
                 &vm,
                 "require('tally').words.weight({ word = 'a', count = '2' })"
             ),
-            format!(
-                "{signature}: argument 1 (entry) expects tally.Entry, got a map whose field `count` is string"
-            )
+            format!("{signature}: argument 1 (entry) field count expects int, got string")
         );
         assert_eq!(
             error(
@@ -436,7 +434,7 @@ mod rhai {
         let message = |script: &str| engine.run(script).unwrap_err().to_string();
         assert_eq!(
             message(r#"tally::words::weight(#{word: "a", count: "2"})"#),
-            "Runtime error: tally.words.weight(entry: tally.Entry) -> int: argument 1 (entry) expects tally.Entry, got a map whose field `count` is string (line 1, position 15)"
+            "Runtime error: tally.words.weight(entry: tally.Entry) -> int: argument 1 (entry) field count expects int, got string (line 1, position 15)"
         );
         assert_eq!(
             message(r#"tally::words::weight(#{word: "a", count: 2, nots: 1})"#),

@@ -25,7 +25,7 @@ pub enum ErrorKind {
         got: usize,
     },
     /// An argument had the wrong script type. `position` counts from 1.
-    #[error("{}", goost_spec::check::argument_message(*.position, .name, *.expected, .got))]
+    #[error("{}", argument_type_message(*.position, .name, *.expected, .got))]
     ArgumentType {
         /// 1-based position of the argument.
         position: usize,
@@ -161,6 +161,25 @@ impl From<String> for Error {
     fn from(text: String) -> Self {
         Error::msg(text)
     }
+}
+
+/// The text of [`ErrorKind::ArgumentType`]: the checker's wording
+/// (`argument 2 (data) expects string, got int`), or, for a record's field, the field's
+/// (`argument 1 (a) field x expects float, got string`).
+fn argument_type_message(
+    position: usize,
+    name: &str,
+    expected: ScriptType,
+    got: &Mismatch,
+) -> String {
+    if let Mismatch::Field { field, got } = got {
+        let got = got.unwrap_or("a string that is not UTF-8 text");
+        return format!(
+            "argument {position} ({name}) field {} expects {}, got {got}",
+            field.name, field.ty
+        );
+    }
+    goost_spec::check::argument_message(position, name, expected, got)
 }
 
 /// As `From<String>`: `Err("no such name")`.

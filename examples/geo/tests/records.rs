@@ -42,9 +42,7 @@ fn goost_gets_the_glues_errors_for_wrong_records_and_units() {
         ),
         (
             "geo.point.dist({x: 0.0, y: \"1\"}, {x: 1.0, y: 1.0})",
-            format!(
-                "t.goost:2:1: {dist}: argument 1 (a) expects geo.Point, got a map whose field `y` is string"
-            ),
+            format!("t.goost:2:1: {dist}: argument 1 (a) field y expects float, got string"),
         ),
         (
             "geo.point.dist({x: 0.0, y: 0.0, lable: \"a\"}, {x: 1.0, y: 1.0})",
