@@ -41,6 +41,29 @@ fn emmylua_diagnostics(name: &str, script: &str, with_defs: bool) -> Vec<String>
     emmylua_diagnostics_of(name, &text, &library)
 }
 
+/// [`emmylua_diagnostics_of`] the script `text` (named `name`), with the Lua definitions
+/// of the fixture spec `spec_text` (module `module`, `tests/fixture/MODULE.spec`) as the
+/// library.
+fn emmylua_diagnostics_with_defs(
+    name: &str,
+    module: &str,
+    spec_text: &str,
+    text: &str,
+) -> Vec<String> {
+    let spec = goost_spec::parse(spec_text).unwrap();
+    let library =
+        std::env::temp_dir().join(format!("goost-emmylua-{name}-defs-{}", std::process::id()));
+    std::fs::create_dir_all(&library).unwrap();
+    std::fs::write(
+        library.join(format!("{module}.lua")),
+        goost_spec::defs_lua::render(&spec, &format!("tests/fixture/{module}.spec")),
+    )
+    .unwrap();
+    let found = emmylua_diagnostics_of(name, text, std::slice::from_ref(&library));
+    std::fs::remove_dir_all(&library).unwrap();
+    found
+}
+
 /// [`emmylua_diagnostics`] of the script `text`, with `library` as the library.
 fn emmylua_diagnostics_of(name: &str, text: &str, library: &[PathBuf]) -> Vec<String> {
     let dir = std::env::temp_dir().join(format!("goost-emmylua-{name}-{}", std::process::id()));
@@ -121,25 +144,16 @@ fn emmylua_check_reads_the_lua_definitions_and_finds_the_planted_errors() {
 #[test]
 #[ignore = "needs emmylua_check (crates.io): .ci/run installs it and runs this test"]
 fn emmylua_check_reads_definitions_of_names_that_are_lua_keywords() {
-    let spec = goost_spec::parse(include_str!("fixture/words.spec")).unwrap();
-    let library =
-        std::env::temp_dir().join(format!("goost-emmylua-words-defs-{}", std::process::id()));
-    std::fs::create_dir_all(&library).unwrap();
-    std::fs::write(
-        library.join("words.lua"),
-        goost_spec::defs_lua::render(&spec, "tests/fixture/words.spec"),
-    )
-    .unwrap();
-    let found = emmylua_diagnostics_of(
+    let found = emmylua_diagnostics_with_defs(
         "words",
+        "words",
+        include_str!("fixture/words.spec"),
         "local words = require(\"words\")\n\
          print(words[\"end\"][\"repeat\"](\"ab\", 2))\n\
          print(words[\"end\"][\"repeat\"](42, 2))\n\
          print(words[\"end\"].match(\"yes\"), words[\"end\"].new(), words[\"end\"][\"nil\"]())\n\
          print(words[\"end\"][\"repaet\"](\"ab\", 2))\n",
-        std::slice::from_ref(&library),
     );
-    std::fs::remove_dir_all(&library).unwrap();
     assert_eq!(found, ["3:30 param-type-mismatch", "5:20 undefined-field"]);
 }
 
@@ -149,17 +163,10 @@ fn emmylua_check_reads_definitions_of_names_that_are_lua_keywords() {
 #[test]
 #[ignore = "needs emmylua_check (crates.io): .ci/run installs it and runs this test"]
 fn emmylua_check_reads_records_and_enums_and_finds_the_planted_errors() {
-    let spec = goost_spec::parse(include_str!("fixture/places.spec")).unwrap();
-    let library =
-        std::env::temp_dir().join(format!("goost-emmylua-places-defs-{}", std::process::id()));
-    std::fs::create_dir_all(&library).unwrap();
-    std::fs::write(
-        library.join("places.lua"),
-        goost_spec::defs_lua::render(&spec, "tests/fixture/places.spec"),
-    )
-    .unwrap();
-    let found = emmylua_diagnostics_of(
+    let found = emmylua_diagnostics_with_defs(
         "places",
+        "places",
+        include_str!("fixture/places.spec"),
         "local places = require(\"places\")\n\
          local a = { x = 0.0, y = 0.0 }\n\
          print(places.place.dist(a, { x = 3.0, y = 4.0, label = \"b\" }, \"km\"))\n\
@@ -167,9 +174,7 @@ fn emmylua_check_reads_records_and_enums_and_finds_the_planted_errors() {
          print(places.place.dist(a, { x = \"3\", y = 4.0 }))\n\
          print(places.place.dist(a, { x = 3.0 }))\n\
          print(places.place.dist(a, a, \"miles\"))\n",
-        std::slice::from_ref(&library),
     );
-    std::fs::remove_dir_all(&library).unwrap();
     // Lines 2 to 4 are right; 5 passes a string field, 6 leaves `y` out, 7 a bad unit.
     assert_eq!(
         found,
@@ -188,26 +193,17 @@ fn emmylua_check_reads_records_and_enums_and_finds_the_planted_errors() {
 #[test]
 #[ignore = "needs emmylua_check (crates.io): .ci/run installs it and runs this test"]
 fn emmylua_check_reads_classes_and_finds_the_planted_errors() {
-    let spec = goost_spec::parse(include_str!("fixture/places.spec")).unwrap();
-    let library =
-        std::env::temp_dir().join(format!("goost-emmylua-class-defs-{}", std::process::id()));
-    std::fs::create_dir_all(&library).unwrap();
-    std::fs::write(
-        library.join("places.lua"),
-        goost_spec::defs_lua::render(&spec, "tests/fixture/places.spec"),
-    )
-    .unwrap();
-    let found = emmylua_diagnostics_of(
+    let found = emmylua_diagnostics_with_defs(
         "class",
+        "places",
+        include_str!("fixture/places.spec"),
         "local places = require(\"places\")\n\
          local p = places.path.new(\"trip\")\n\
          print(p:push(3.0, 4.0), p:length())\n\
          print(p:push(\"3\", 4.0))\n\
          print(p:lenght())\n\
          print(p:push(1.0))\n",
-        std::slice::from_ref(&library),
     );
-    std::fs::remove_dir_all(&library).unwrap();
     // Line 3 is right; 4 passes a string for a float, 5 misspells a method, 6 leaves `y` out.
     assert_eq!(
         found,

@@ -74,6 +74,38 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// The declared type (record, enum) named `name` among `declared` (each with its name),
+/// or an error at `span` naming the nearest of them: `kind` is `record` or `enum`.
+pub fn resolve_declared<'s, T>(
+    declared: &'s [T],
+    name_of: impl Fn(&T) -> &str,
+    kind: &str,
+    name: &str,
+    display: &str,
+    span: proc_macro2::Span,
+) -> syn::Result<&'s T> {
+    if let Some(found) = declared.iter().find(|item| name_of(item) == name) {
+        return Ok(found);
+    }
+    let near = goost_spec::nearest(name, declared.iter().map(&name_of), 3);
+    let hint = if near.is_empty() {
+        format!("it declares no {kind}")
+    } else {
+        format!(
+            "the nearest are {}",
+            near.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let article = if kind.starts_with('e') { "an" } else { "a" };
+    Err(syn::Error::new(
+        span,
+        format!("`{name}` is not {article} {kind} of {display}; {hint}"),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,36 +5,13 @@
 //! The expansion is the enum unchanged, and `FromValue` and `IntoValue` for it: a script
 //! passes and gets the value as a string.
 
-use goost_spec::{Enum, Spec, nearest};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::spanned::Spanned;
 
+use crate::check::resolve_declared;
 use crate::errors::Errors;
 use crate::locate::LoadedSpec;
-
-/// The spec enum named `name`, or an error at `span` naming the nearest ones.
-fn resolve<'s>(spec: &'s Spec, name: &str, display: &str, span: Span) -> syn::Result<&'s Enum> {
-    if let Some(found) = spec.enums.iter().find(|e| e.name == name) {
-        return Ok(found);
-    }
-    let near = nearest(name, spec.enums.iter().map(|e| e.name.as_str()), 3);
-    let hint = if near.is_empty() {
-        "it declares no enum".to_string()
-    } else {
-        format!(
-            "the nearest are {}",
-            near.iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    Err(syn::Error::new(
-        span,
-        format!("`{name}` is not an enum of {display}; {hint}"),
-    ))
-}
 
 /// A variant's name as a spec value: `Km` is `km`, `NauticalMile` is `nautical_mile`.
 pub fn snake_case(ident: &str) -> String {
@@ -60,7 +37,14 @@ pub fn expand(
     loaded: &LoadedSpec,
     krate: &syn::Path,
 ) -> syn::Result<TokenStream> {
-    let choice = resolve(&loaded.spec, &name.value(), &loaded.display, name.span())?;
+    let choice = resolve_declared(
+        &loaded.spec.enums,
+        |e| e.name.as_str(),
+        "enum",
+        &name.value(),
+        &loaded.display,
+        name.span(),
+    )?;
     let mut errors = Errors::default();
     if !item.generics.params.is_empty() {
         errors.push(

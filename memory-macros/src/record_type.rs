@@ -6,37 +6,14 @@
 //! `FromValue` and `IntoValue` for it: a script passes and gets a map with those fields
 //! (a goost `{x: 1.0}`, a Lua table with string keys, a Rhai object map).
 
-use goost_spec::{Record, Spec, nearest};
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 use syn::spanned::Spanned;
 
+use crate::check::resolve_declared;
 use crate::errors::Errors;
 use crate::expand::{script_type_tokens, type_check, type_text};
 use crate::locate::LoadedSpec;
-
-/// The spec record named `name`, or an error at `span` naming the nearest ones.
-fn resolve<'s>(spec: &'s Spec, name: &str, display: &str, span: Span) -> syn::Result<&'s Record> {
-    if let Some(found) = spec.records.iter().find(|r| r.name == name) {
-        return Ok(found);
-    }
-    let near = nearest(name, spec.records.iter().map(|r| r.name.as_str()), 3);
-    let hint = if near.is_empty() {
-        "it declares no record".to_string()
-    } else {
-        format!(
-            "the nearest are {}",
-            near.iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    Err(syn::Error::new(
-        span,
-        format!("`{name}` is not a record of {display}; {hint}"),
-    ))
-}
 
 /// The expansion of `#[spec_record(name)]` on `item`: checked against the spec's record
 /// `name` (every error at once), then the struct with its conversions.
@@ -46,7 +23,14 @@ pub fn expand(
     loaded: &LoadedSpec,
     krate: &syn::Path,
 ) -> syn::Result<TokenStream> {
-    let record = resolve(&loaded.spec, &name.value(), &loaded.display, name.span())?;
+    let record = resolve_declared(
+        &loaded.spec.records,
+        |r| r.name.as_str(),
+        "record",
+        &name.value(),
+        &loaded.display,
+        name.span(),
+    )?;
     let mut errors = Errors::default();
     if !item.generics.params.is_empty() {
         errors.push(

@@ -437,47 +437,6 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                 last_group(&mut spec).functions.push(function);
                 target = TextTarget::Description;
             }
-            "class" => {
-                let prefix = format!("{}.", spec.module);
-                if !rest.starts_with(&prefix) || !is_type_name(rest) {
-                    return Err(err(
-                        rest_at,
-                        format!(
-                            "expected a class name like `{prefix}Name` (the module's name, then a capitalized name), found `{rest}`"
-                        ),
-                    ));
-                }
-                if declared.types.contains_key(rest)
-                    || declared
-                        .lines
-                        .get(rest)
-                        .is_some_and(|line| *line != line_no)
-                {
-                    return Err(err(
-                        rest_at,
-                        format!(
-                            "`{rest}` is declared twice (a record, enum or class name is declared once)"
-                        ),
-                    ));
-                }
-                if group_names.contains(rest) || function_names.contains(rest) {
-                    return Err(err(
-                        rest_at,
-                        format!("`{rest}` has the name of a group or function declared before"),
-                    ));
-                }
-                let class = Class {
-                    name: rest.to_string(),
-                    text: Vec::new(),
-                    methods: Vec::new(),
-                    line: line_no,
-                };
-                // Declared at once: its own methods may take or return it.
-                declared.types.insert(class.name.clone(), class.ty());
-                spec.classes.push(class);
-                block = Block::Class;
-                target = TextTarget::None;
-            }
             "method" => {
                 let (Block::Class, Some(class)) = (block, spec.classes.last()) else {
                     return Err(err(indent, "`method` must be inside a `class`".into()));
@@ -507,7 +466,7 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                 }
                 target = TextTarget::MethodDescription;
             }
-            "record" | "enum" => {
+            "record" | "enum" | "class" => {
                 let prefix = format!("{}.", spec.module);
                 if !rest.starts_with(&prefix) || !is_type_name(rest) {
                     return Err(err(
@@ -516,6 +475,8 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                             "expected {} name like `{prefix}Name` (the module's name, then a capitalized name), found `{rest}`",
                             if keyword == "enum" {
                                 "an enum"
+                            } else if keyword == "class" {
+                                "a class"
                             } else {
                                 "a record"
                             }
@@ -541,23 +502,39 @@ pub fn parse(source: &str) -> Result<Spec, SpecError> {
                         format!("`{rest}` has the name of a group or function declared before"),
                     ));
                 }
-                if keyword == "record" {
-                    spec.records.push(Record {
-                        name: rest.to_string(),
-                        text: Vec::new(),
-                        fields: Vec::new(),
-                        line: line_no,
-                    });
-                    block = Block::Record;
-                } else {
-                    spec.enums.push(Enum {
-                        name: rest.to_string(),
-                        text: Vec::new(),
-                        values: Vec::new(),
-                        line: line_no,
-                    });
-                    block = Block::Enum;
-                }
+                let name = rest.to_string();
+                block = match keyword {
+                    "record" => {
+                        spec.records.push(Record {
+                            name,
+                            text: Vec::new(),
+                            fields: Vec::new(),
+                            line: line_no,
+                        });
+                        Block::Record
+                    }
+                    "enum" => {
+                        spec.enums.push(Enum {
+                            name,
+                            text: Vec::new(),
+                            values: Vec::new(),
+                            line: line_no,
+                        });
+                        Block::Enum
+                    }
+                    _ => {
+                        let class = Class {
+                            name,
+                            text: Vec::new(),
+                            methods: Vec::new(),
+                            line: line_no,
+                        };
+                        // Declared at once: its own methods may take or return it.
+                        declared.types.insert(class.name.clone(), class.ty());
+                        spec.classes.push(class);
+                        Block::Class
+                    }
+                };
                 target = TextTarget::None;
             }
             "field" => {

@@ -187,14 +187,7 @@ impl Conversion {
         len: impl FnOnce() -> Result<usize, Refusal>,
         mut item: impl FnMut(&mut Conversion, usize) -> Result<Value, Refusal>,
     ) -> Result<ScriptList, Refusal> {
-        if depth >= Value::MAX_NESTING {
-            return Err(Unconverted::new(format!(
-                "is {} nested more than {} deep",
-                with_article(container),
-                Value::MAX_NESTING
-            ))
-            .into());
-        }
+        refuse_past_nesting(depth, container)?;
         let made = (key, element, depth);
         if let Some(list) = self.lists.as_ref().and_then(|lists| lists.get(&made)) {
             return Ok(list.clone());
@@ -232,14 +225,7 @@ impl Conversion {
         container: &str,
         entries: impl FnOnce(&mut Conversion) -> Result<Vec<(ScriptString, Value)>, Refusal>,
     ) -> Result<ScriptMap, Refusal> {
-        if depth >= Value::MAX_NESTING {
-            return Err(Unconverted::new(format!(
-                "is {} nested more than {} deep",
-                with_article(container),
-                Value::MAX_NESTING
-            ))
-            .into());
-        }
+        refuse_past_nesting(depth, container)?;
         let made = (key, shape, depth);
         if let Some(map) = self.maps.as_ref().and_then(|maps| maps.get(&made)) {
             return Ok(map.clone());
@@ -261,4 +247,18 @@ impl Conversion {
     pub fn entry(&mut self) -> Result<(), Refusal> {
         self.charge(std::mem::size_of::<(ScriptString, Value)>())
     }
+}
+
+/// Refuses a `container` (the engine's word) at nesting `depth` past
+/// [`Value::MAX_NESTING`]: converting it could not make a script value.
+fn refuse_past_nesting(depth: usize, container: &str) -> Result<(), Refusal> {
+    if depth < Value::MAX_NESTING {
+        return Ok(());
+    }
+    Err(Unconverted::new(format!(
+        "is {} nested more than {} deep",
+        with_article(container),
+        Value::MAX_NESTING
+    ))
+    .into())
 }

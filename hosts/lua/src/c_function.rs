@@ -266,16 +266,7 @@ fn call_with_tables(stack: CallStack<'_>, native: &LuaNative) -> Outcome {
         let refused = |refusal: Refusal, conversion: &Conversion| {
             refusal.into_error(bound.native(), position + 1, "table", conversion)
         };
-        let converted = match (list_element(param.ty), keyed(param.ty)) {
-            (Some(element), _) => {
-                table_to_list(stack, table, element, 0, &mut conversion).map(Value::List)
-            }
-            (None, Some(shape)) => {
-                table_to_map(stack, table, shape, 0, &mut conversion).map(Value::Map)
-            }
-            (None, None) => Err(Refusal::Type(Mismatch::Type("table"))),
-        };
-        match converted {
+        match table_value(stack, table, param.ty, 0, &mut conversion) {
             Ok(converted) => lists.push(converted),
             Err(refusal) => return Err(refused(refusal, &conversion)),
         }
@@ -297,6 +288,24 @@ fn call_with_tables(stack: CallStack<'_>, native: &LuaNative) -> Outcome {
 /// The error of argument `index` (from 1) that does not convert.
 fn argument_error(bound: &BoundNative, index: usize, unconverted: &Unconverted) -> Error {
     Error::msg(unconverted.argument_message(bound.native(), index, "table"))
+}
+
+/// `table` (at nesting `depth`) as a value of type `ty`: a list where `ty` is a list, a
+/// map where it is a map or a record; anything else is a type error.
+fn table_value(
+    stack: CallStack<'_>,
+    table: Table<'_>,
+    ty: ScriptType,
+    depth: usize,
+    conversion: &mut Conversion,
+) -> Result<Value, Refusal> {
+    match (list_element(ty), keyed(ty)) {
+        (Some(element), _) => {
+            table_to_list(stack, table, element, depth, conversion).map(Value::List)
+        }
+        (None, Some(shape)) => table_to_map(stack, table, shape, depth, conversion).map(Value::Map),
+        (None, None) => Err(Refusal::Type(Mismatch::Type("table"))),
+    }
 }
 
 /// The sequence `table` as a script list of `element` values (raw reads: metatables are
@@ -379,15 +388,7 @@ fn element_value(
     conversion: &mut Conversion,
 ) -> Result<Value, Refusal> {
     if let Some(table) = item.as_table() {
-        return match (list_element(element), keyed(element)) {
-            (Some(inner), _) => {
-                table_to_list(stack, table, inner, depth + 1, conversion).map(Value::List)
-            }
-            (None, Some(inner)) => {
-                table_to_map(stack, table, inner, depth + 1, conversion).map(Value::Map)
-            }
-            (None, None) => Err(Refusal::Type(Mismatch::Type("table"))),
-        };
+        return table_value(stack, table, element, depth + 1, conversion);
     }
     match item.lend()? {
         Some(ArgRef::Bytes(bytes)) => conversion

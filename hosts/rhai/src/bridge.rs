@@ -568,29 +568,22 @@ fn hold_any<'d>(
     if let Some(bytes) = arg.read_lock::<::rhai::Blob>() {
         return Ok(Held::Blob(bytes));
     }
-    if let Some(array) = arg.read_lock::<::rhai::Array>() {
-        let Some(expected) = expected else {
+    match expected {
+        Some(expected) => {
+            if let Some((converted, container)) = container_value(arg, expected, 0, conversion) {
+                return converted.map(Held::Value).map_err(|refusal| {
+                    refusal.into_error(native, index + 1, container, conversion)
+                });
+            }
+        }
+        // An array or map past the last parameter is not converted: the glue refuses the
+        // count.
+        None if arg.read_lock::<::rhai::Array>().is_some()
+            || arg.read_lock::<::rhai::Map>().is_some() =>
+        {
             return Ok(Held::Scalar(ArgRef::Void));
-        };
-        let list = match list_element(expected) {
-            Some(element) => array_to_list(&array, element, 0, conversion),
-            None => Err(Refusal::Type(Mismatch::Type("array"))),
-        };
-        return list
-            .map(|list| Held::Value(Value::List(list)))
-            .map_err(|refusal| refusal.into_error(native, index + 1, "array", conversion));
-    }
-    if let Some(map) = arg.read_lock::<::rhai::Map>() {
-        let Some(expected) = expected else {
-            return Ok(Held::Scalar(ArgRef::Void));
-        };
-        let converted = match keyed(expected) {
-            Some(shape) => object_map_to_map(&map, shape, 0, conversion),
-            None => Err(Refusal::Type(Mismatch::Type("map"))),
-        };
-        return converted
-            .map(|map| Held::Value(Value::Map(map)))
-            .map_err(|refusal| refusal.into_error(native, index + 1, "map", conversion));
+        }
+        None => {}
     }
     scalar(arg)
         .map(Held::Scalar)
@@ -660,19 +653,34 @@ fn element_from_rhai(
             .string(blob.as_ptr() as usize, &blob)
             .map(Value::Str);
     }
-    if let Some(array) = item.read_lock::<::rhai::Array>() {
-        return match list_element(element) {
-            Some(inner) => array_to_list(&array, inner, depth + 1, conversion).map(Value::List),
-            None => Err(Refusal::Type(Mismatch::Type("array"))),
-        };
-    }
-    if let Some(map) = item.read_lock::<::rhai::Map>() {
-        return match keyed(element) {
-            Some(shape) => object_map_to_map(&map, shape, depth + 1, conversion).map(Value::Map),
-            None => Err(Refusal::Type(Mismatch::Type("map"))),
-        };
+    if let Some((converted, _)) = container_value(item, element, depth + 1, conversion) {
+        return converted;
     }
     Err(no_script_type(item).into())
+}
+
+/// An array or object map `item` (at nesting `depth`) as a value of type `ty`, with the
+/// engine's word for it: a list where `ty` is a list, a map where it is a map or a record,
+/// a type error otherwise; `None` for a value that is neither an array nor a map.
+fn container_value(
+    item: &Dynamic,
+    ty: ScriptType,
+    depth: usize,
+    conversion: &mut Conversion,
+) -> Option<(Result<Value, Refusal>, &'static str)> {
+    if let Some(array) = item.read_lock::<::rhai::Array>() {
+        let list = match list_element(ty) {
+            Some(element) => array_to_list(&array, element, depth, conversion).map(Value::List),
+            None => Err(Refusal::Type(Mismatch::Type("array"))),
+        };
+        return Some((list, "array"));
+    }
+    let map = item.read_lock::<::rhai::Map>()?;
+    let converted = match keyed(ty) {
+        Some(shape) => object_map_to_map(&map, shape, depth, conversion).map(Value::Map),
+        None => Err(Refusal::Type(Mismatch::Type("map"))),
+    };
+    Some((converted, "map"))
 }
 
 /// A Rhai object map as a script map of the keyed type `shape` (a `map<T>` or a record),
