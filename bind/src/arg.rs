@@ -7,7 +7,7 @@
 
 use goost_spec::ValueKind;
 
-use crate::{ScriptList, ScriptMap, ScriptString, Value};
+use crate::{ScriptList, ScriptMap, ScriptRecord, ScriptString, Value};
 
 /// A script argument lent to a native's glue for the length of one call: what
 /// [`FromValue`](crate::FromValue) converts from.
@@ -28,6 +28,8 @@ pub enum ArgRef<'a> {
     List(&'a ScriptList),
     /// A `map`.
     Map(&'a ScriptMap),
+    /// A value of a spec record (to a script, a map).
+    Record(&'a ScriptRecord),
     /// A `string` whose bytes an engine lends (a Lua string, a Rhai string or blob). A
     /// [`ScriptString`] parameter copies them; `&[u8]` and `&str` parameters borrow them.
     Bytes(&'a [u8]),
@@ -38,13 +40,14 @@ impl<'a> ArgRef<'a> {
     /// [`Value::type_name`]. A table lookup by the variant's position.
     #[inline(always)]
     pub fn type_name(self) -> &'static str {
-        const NAMES: [&str; 8] = [
+        const NAMES: [&str; 9] = [
             ValueKind::Nil.name(),
             ValueKind::Int.name(),
             ValueKind::Float.name(),
             ValueKind::Bool.name(),
             ValueKind::String.name(),
             ValueKind::List.name(),
+            ValueKind::Map.name(),
             ValueKind::Map.name(),
             ValueKind::String.name(),
         ];
@@ -56,7 +59,8 @@ impl<'a> ArgRef<'a> {
             ArgRef::Str(_) => 4,
             ArgRef::List(_) => 5,
             ArgRef::Map(_) => 6,
-            ArgRef::Bytes(_) => 7,
+            ArgRef::Record(_) => 7,
+            ArgRef::Bytes(_) => 8,
         };
         NAMES[position]
     }
@@ -82,6 +86,7 @@ impl<'a> ArgRef<'a> {
             ArgRef::Str(s) => Value::Str(s.clone()),
             ArgRef::List(items) => Value::List(items.clone()),
             ArgRef::Map(entries) => Value::Map(entries.clone()),
+            ArgRef::Record(record) => Value::Record(record.clone()),
         }
     }
 }
@@ -105,6 +110,7 @@ impl<'a> From<&'a Value> for ArgRef<'a> {
             Value::Str(s) => ArgRef::Str(s),
             Value::List(items) => ArgRef::List(items),
             Value::Map(entries) => ArgRef::Map(entries),
+            Value::Record(record) => ArgRef::Record(record),
         }
     }
 }

@@ -21,8 +21,8 @@ use std::fmt;
 use std::hash::BuildHasher;
 
 use crate::{
-    ArgRef, DEFAULT_CONVERSION_LIMIT, EnumType, Error, FieldType, ScriptList, ScriptMap,
-    ScriptString, ScriptType, Value,
+    ArgRef, DEFAULT_CONVERSION_LIMIT, EnumType, Error, FieldType, RecordType, ScriptList,
+    ScriptMap, ScriptRecord, ScriptString, ScriptType, Value,
 };
 
 /// Why an argument did not convert: the glue puts it in the error it reports.
@@ -86,6 +86,16 @@ impl Mismatch {
         Mismatch::Type(arg.type_name())
     }
 
+    /// A record argument with the key `key`, which is no field of `record`: the mismatch
+    /// naming the nearest field.
+    pub fn unknown_field(key: &[u8], record: &'static RecordType) -> Mismatch {
+        let key = String::from_utf8_lossy(key);
+        let nearest = goost_spec::nearest(&key, record.fields.iter().map(|f| f.name), 1)
+            .first()
+            .copied();
+        Mismatch::UnknownField { nearest }
+    }
+
     /// This mismatch, found at element `index` of a list.
     pub(crate) fn in_element(self, index: usize) -> Mismatch {
         match self {
@@ -113,7 +123,7 @@ impl Mismatch {
     }
 
     /// This mismatch, found in field `field` of a record.
-    pub(crate) fn in_field(self, field: &'static FieldType) -> Mismatch {
+    pub fn in_field(self, field: &'static FieldType) -> Mismatch {
         let got = match self {
             Mismatch::Type(got) => Some(got),
             Mismatch::Element { got, .. } | Mismatch::Entry { got } => got,
@@ -630,46 +640,88 @@ impl<T: IntoValue> IntoValue for BTreeMap<String, T> {
     }
 }
 
-/// Field `field` of a record argument `map`, converted; absent, it is what `nil` converts
-/// to (`None` for an optional field), or [`Mismatch::MissingField`]. What
-/// `#[spec_record]` generates calls; not part of the API.
+/// Where a record argument's fields are read from: a value of the record itself (each
+/// field at its position) or a map with the record's keys (a goost map literal, a value
+/// of another record). What `#[spec_record]` generates uses; not part of the API.
 #[doc(hidden)]
+pub enum RecordSource<'a> {
+    /// A value of the very record: its fields by position.
+    Slots(&'a [Value]),
+    /// A script map: its fields by key.
+    Map(&'a ScriptMap),
+    /// A value of another record: its fields by name.
+    Other(&'a ScriptRecord),
+}
+
+/// The fields of `value`, an argument for the record `record`: a value of the record, or
+/// a map whose keys are all fields of it (the first key that is not is the mismatch,
+/// naming the nearest field). What `#[spec_record]` generates calls; not part of the API.
+#[doc(hidden)]
+#[inline]
+pub fn record_source<'a>(
+    value: ArgRef<'a>,
+    record: &'static RecordType,
+) -> Result<RecordSource<'a>, Mismatch> {
+    match value {
+        ArgRef::Record(given) if given.is(record) => Ok(RecordSource::Slots(given.values())),
+        ArgRef::Record(given) => {
+            match unknown_field(given.fields().map(|(name, _)| name.as_bytes()), record) {
+                Some(unknown) => Err(unknown),
+                None => Ok(RecordSource::Other(given)),
+            }
+        }
+        ArgRef::Map(map) => {
+            match unknown_field(map.iter().map(|(key, _)| key.as_bytes()), record) {
+                Some(unknown) => Err(unknown),
+                None => Ok(RecordSource::Map(map)),
+            }
+        }
+        other => Err(Mismatch::of(other)),
+    }
+}
+
+/// The first of `keys` that is no field of `record`, as the mismatch naming the nearest
+/// field; `None` when every key is a field.
+fn unknown_field<'k>(
+    mut keys: impl Iterator<Item = &'k [u8]>,
+    record: &'static RecordType,
+) -> Option<Mismatch> {
+    let key = keys.find(|key| !record.fields.iter().any(|f| f.name.as_bytes() == *key))?;
+    Some(Mismatch::unknown_field(key, record))
+}
+
+/// Field `position` of the record `record`, read from `source` and converted; absent, it
+/// is what `nil` converts to (`None` for an optional field), or
+/// [`Mismatch::MissingField`]. What `#[spec_record]` generates calls; not part of the API.
+#[doc(hidden)]
+#[inline]
 pub fn record_field<'a, T: FromValue<'a>>(
-    map: &'a ScriptMap,
-    field: &'static FieldType,
+    source: &RecordSource<'a>,
+    record: &'static RecordType,
+    position: usize,
 ) -> Result<T, Mismatch> {
-    match map.get(field.name.as_bytes()) {
+    let field = &record.fields[position];
+    let value = match *source {
+        RecordSource::Slots(values) => values.get(position).filter(|v| **v != Value::Void),
+        RecordSource::Map(map) => map.get(field.name.as_bytes()),
+        RecordSource::Other(given) => given.get(field.name.as_bytes()),
+    };
+    match value {
         Some(value) => T::from_value(value.lend()).map_err(|m| m.in_field(field)),
         None => T::from_value(ArgRef::Void).map_err(|_| Mismatch::MissingField(field.name)),
     }
 }
 
-/// The first key of the record argument `map` that is none of `fields`, as the mismatch
-/// naming the nearest field; `None` when every key is a field. What `#[spec_record]`
-/// generates calls; not part of the API.
+/// A record result from its fields' values, in the record's order (`nil` for an optional
+/// field left out). What `#[spec_record]` generates calls; not part of the API.
 #[doc(hidden)]
-pub fn record_unknown_field(map: &ScriptMap, fields: &'static [&'static str]) -> Option<Mismatch> {
-    let (key, _) = map
-        .iter()
-        .find(|(key, _)| !fields.iter().any(|f| f.as_bytes() == key.as_bytes()))?;
-    let key = String::from_utf8_lossy(key.as_bytes());
-    let nearest = goost_spec::nearest(&key, fields.iter().copied(), 1)
-        .first()
-        .copied();
-    Some(Mismatch::UnknownField { nearest })
-}
-
-/// A record result from its fields' values; an absent optional field (`nil`) is left out.
-/// What `#[spec_record]` generates calls; not part of the API.
-#[doc(hidden)]
-pub fn record_value(fields: Vec<(&'static str, Value)>) -> Result<Value, Error> {
-    let entries = fields
-        .into_iter()
-        .filter(|(_, value)| *value != Value::Void)
-        .map(|(name, value)| (ScriptString::from(name), value))
-        .collect();
-    ScriptMap::new(entries)
-        .map(Value::Map)
+#[inline]
+pub fn record_value<const N: usize>(
+    record: &'static RecordType,
+    values: [Value; N],
+) -> Result<Value, Error> {
+    ScriptRecord::new(record, values.into_iter())
+        .map(Value::Record)
         .map_err(|error| Error::msg(error.to_string()))
 }
 

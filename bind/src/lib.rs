@@ -52,6 +52,7 @@ mod convert;
 mod error;
 mod map;
 mod native;
+mod record;
 mod registry;
 pub mod state;
 mod string;
@@ -69,6 +70,7 @@ pub use goost_spec::{ClassType, EnumType, FieldType, RecordType, ScriptType};
 pub use map::{MapError, ScriptMap};
 pub use memory_macros::{module_spec, native, spec_enum, spec_record};
 pub use native::{BoundNative, FnSpec, ModuleSpec, Native, ParamSpec};
+pub use record::{RecordBuilder, RecordError, ScriptRecord};
 pub use registry::{Missing, Module, Registry, SpecMismatch, UnknownModule};
 pub use state::DefaultState;
 pub use string::ScriptString;
@@ -78,7 +80,7 @@ pub use value::{ScriptList, TooDeep, Value, format_float};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::arg::ScriptArg;
-    pub use crate::convert::{record_field, record_unknown_field, record_value};
+    pub use crate::convert::{RecordSource, record_field, record_source, record_value};
     pub use crate::native::{
         Bind, BoundCall, BoundGlue, Glue, GlueResult, MissingState, contained,
     };

@@ -2,7 +2,9 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::{ArgRef, Context, Error, ScriptList, ScriptMap, ScriptString, ScriptType, Value};
+use crate::{
+    ArgRef, Context, Error, ScriptList, ScriptMap, ScriptRecord, ScriptString, ScriptType, Value,
+};
 
 /// One parameter of a spec function.
 #[derive(Debug, PartialEq, Eq)]
@@ -145,6 +147,7 @@ enum Outcome {
     Str(ScriptString),
     List(ScriptList),
     Map(ScriptMap),
+    Record(ScriptRecord),
     Err(Error),
 }
 
@@ -166,6 +169,7 @@ impl GlueResult {
             Outcome::Str(s) => Ok(Value::Str(s)),
             Outcome::List(items) => Ok(Value::List(items)),
             Outcome::Map(entries) => Ok(Value::Map(entries)),
+            Outcome::Record(record) => Ok(Value::Record(record)),
             Outcome::Err(e) => Err(e),
         }
     }
@@ -182,6 +186,7 @@ impl From<Result<Value, Error>> for GlueResult {
             Ok(Value::Str(s)) => Outcome::Str(s),
             Ok(Value::List(items)) => Outcome::List(items),
             Ok(Value::Map(entries)) => Outcome::Map(entries),
+            Ok(Value::Record(record)) => Outcome::Record(record),
             Err(e) => Outcome::Err(e),
         })
     }

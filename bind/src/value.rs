@@ -4,7 +4,7 @@ use std::fmt;
 
 use triomphe::ThinArc;
 
-use crate::{ScriptMap, ScriptString};
+use crate::{ScriptMap, ScriptRecord, ScriptString};
 
 /// A script value, two words in size. Strings are [`ScriptString`]s and lists
 /// [`ScriptList`]s: one-word pointers to shared, reference-counted storage (the length
@@ -13,7 +13,7 @@ use crate::{ScriptMap, ScriptString};
 ///
 /// A native's `Result<Value, Error>` is two words as well (the error is one pointer);
 /// both sizes are asserted at compile time.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Value {
     /// No value: the result of a `void` native, and an optional value left out. Scripts
     /// print it as `nil`.
@@ -30,6 +30,28 @@ pub enum Value {
     List(ScriptList),
     /// A `map`: string keys to values.
     Map(ScriptMap),
+    /// A value of a spec record: to a script, the map of its present fields.
+    Record(ScriptRecord),
+}
+
+impl PartialEq for Value {
+    /// Equal values of one type; a record equals a map holding the same entries.
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Void, Value::Void) => true,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a == b,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::List(a), Value::List(b)) => a == b,
+            (Value::Map(a), Value::Map(b)) => a == b,
+            (Value::Record(a), Value::Record(b)) => a == b,
+            (Value::Record(record), Value::Map(map)) | (Value::Map(map), Value::Record(record)) => {
+                record.same_entries(map)
+            }
+            _ => false,
+        }
+    }
 }
 
 const _: () = assert!(size_of::<Value>() == 2 * size_of::<usize>());
@@ -48,6 +70,7 @@ impl Value {
             Value::Str(s) => s.len(),
             Value::List(list) => list.0.header.header.held_bytes,
             Value::Map(map) => map.held_bytes(),
+            Value::Record(record) => record.held_bytes(),
             _ => 0,
         }
     }
@@ -57,6 +80,7 @@ impl Value {
         match self {
             Value::List(list) => list.depth(),
             Value::Map(map) => map.depth(),
+            Value::Record(record) => record.depth(),
             _ => 0,
         }
     }
@@ -94,21 +118,37 @@ impl Value {
                 }
                 out.write_all(b"]")
             }
-            Value::Map(entries) => {
-                out.write_all(b"map[")?;
-                for (i, (key, value)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        out.write_all(b" ")?;
-                    }
-                    out.write_all(key.as_bytes())?;
-                    out.write_all(b":")?;
-                    value.write_to(out)?;
-                }
-                out.write_all(b"]")
-            }
+            Value::Map(entries) => write_map_to(
+                out,
+                entries.iter().map(|(key, value)| (key.as_bytes(), value)),
+            ),
+            Value::Record(record) => write_map_to(
+                out,
+                record
+                    .entries()
+                    .into_iter()
+                    .map(|(key, value)| (key.as_bytes(), value)),
+            ),
             other => write!(out, "{other}"),
         }
     }
+}
+
+/// Writes a map's `entries` (in key order) as `print` shows a map: `map[a:1 b:2]`.
+fn write_map_to<'v>(
+    out: &mut impl std::io::Write,
+    entries: impl Iterator<Item = (&'v [u8], &'v Value)>,
+) -> std::io::Result<()> {
+    out.write_all(b"map[")?;
+    for (i, (key, value)) in entries.enumerate() {
+        if i > 0 {
+            out.write_all(b" ")?;
+        }
+        out.write_all(key)?;
+        out.write_all(b":")?;
+        value.write_to(out)?;
+    }
+    out.write_all(b"]")
 }
 
 /// A script list: values behind a one-word shared pointer. Cloning shares it.
@@ -212,18 +252,31 @@ impl fmt::Display for Value {
                 f.write_str("]")
             }
             // As Go prints a map: `map[a:1 b:2]`, keys in order.
-            Value::Map(entries) => {
-                f.write_str("map[")?;
-                for (i, (key, value)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(" ")?;
-                    }
-                    write!(f, "{key}:{value}")?;
-                }
-                f.write_str("]")
-            }
+            Value::Map(entries) => display_map(f, entries.iter().map(|(k, v)| (&**k, v))),
+            Value::Record(record) => display_map(
+                f,
+                record
+                    .entries()
+                    .into_iter()
+                    .map(|(key, value)| (key.as_bytes(), value)),
+            ),
         }
     }
+}
+
+/// A map's `entries` (in key order) as [`Display`](fmt::Display) shows a map.
+fn display_map<'v>(
+    f: &mut fmt::Formatter<'_>,
+    entries: impl Iterator<Item = (&'v [u8], &'v Value)>,
+) -> fmt::Result {
+    f.write_str("map[")?;
+    for (i, (key, value)) in entries.enumerate() {
+        if i > 0 {
+            f.write_str(" ")?;
+        }
+        write!(f, "{}:{value}", String::from_utf8_lossy(key))?;
+    }
+    f.write_str("]")
 }
 
 /// A float as Go's `fmt.Println` shows it (`%v`): the fewest digits that read back as

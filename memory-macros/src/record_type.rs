@@ -109,14 +109,13 @@ pub fn expand(
             ),
         ]
     });
-    let names: Vec<&str> = record.fields.iter().map(|f| f.name.as_str()).collect();
     let reads = bound.iter().map(|(field, _, spec_field)| {
-        let index = record
+        let position = record
             .fields
             .iter()
             .position(|f| f.name == spec_field.name)
             .unwrap_or_default();
-        quote!(#field: #krate::__private::record_field(map, &RECORD.fields[#index])?,)
+        quote!(#field: #krate::__private::record_field(&source, RECORD, #position)?,)
     });
     let record_tokens = match record.ty() {
         goost_spec::ScriptType::Record(record) => {
@@ -140,9 +139,10 @@ pub fn expand(
             ));
         }
     };
-    let writes = bound.iter().map(|(field, _, spec_field)| {
-        let name = &spec_field.name;
-        quote!((#name, #krate::IntoValue::into_value(self.#field)?),)
+    // The values in the record's field order, whatever the struct's order.
+    let writes = record.fields.iter().filter_map(|spec_field| {
+        let (field, _, _) = bound.iter().find(|(_, _, f)| f.name == spec_field.name)?;
+        Some(quote!(#krate::IntoValue::into_value(self.#field)?,))
     });
     Ok(quote! {
         #item
@@ -151,30 +151,24 @@ pub fn expand(
 
         impl<'__goost> #krate::FromValue<'__goost> for #ident {
             const TYPE: #krate::ScriptType = #type_tokens;
-            /// The record's fields read from a map; a missing required field, a key that is
-            /// no field, or a field of the wrong type is the glue's error naming it.
+            /// The record's fields, read from a value of the record or from a map; a
+            /// missing required field, a key that is no field, or a field of the wrong type
+            /// is the glue's error naming it.
             fn from_value(
                 value: #krate::ArgRef<'__goost>,
             ) -> ::core::result::Result<Self, #krate::Mismatch> {
                 const RECORD: &#krate::RecordType = #record_tokens;
-                const FIELDS: &[&str] = &[#(#names),*];
-                let #krate::ArgRef::Map(map) = value else {
-                    return ::core::result::Result::Err(#krate::Mismatch::of(value));
-                };
-                if let ::core::option::Option::Some(unknown) =
-                    #krate::__private::record_unknown_field(map, FIELDS)
-                {
-                    return ::core::result::Result::Err(unknown);
-                }
+                let source = #krate::__private::record_source(value, RECORD)?;
                 ::core::result::Result::Ok(#ident { #(#reads)* })
             }
         }
 
         impl #krate::IntoValue for #ident {
             const TYPE: #krate::ScriptType = #type_tokens;
-            /// A map of the fields; a `None` optional field is left out.
+            /// A value of the record; a `None` optional field is left out.
             fn into_value(self) -> ::core::result::Result<#krate::Value, #krate::Error> {
-                #krate::__private::record_value(::std::vec![#(#writes)*])
+                const RECORD: &#krate::RecordType = #record_tokens;
+                #krate::__private::record_value(RECORD, [#(#writes)*])
             }
         }
     })

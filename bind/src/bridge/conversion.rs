@@ -19,7 +19,10 @@
 use std::collections::HashMap;
 
 use super::{Unconverted, with_article};
-use crate::{Error, Mismatch, Native, ScriptList, ScriptMap, ScriptString, ScriptType, Value};
+use crate::{
+    Error, FieldType, Mismatch, Native, RecordBuilder, RecordType, ScriptList, ScriptMap,
+    ScriptRecord, ScriptString, ScriptType, Value,
+};
 
 /// Bytes charged for each string or list besides its payload: its allocation's header.
 const HEADER: usize = 16;
@@ -43,6 +46,14 @@ impl Refusal {
                 Refusal::Unconverted(unconverted.in_element(position))
             }
             Refusal::TooLarge => Refusal::TooLarge,
+        }
+    }
+
+    /// The same refusal, found in the field `field` of an enclosing record.
+    pub fn in_field(self, field: &'static FieldType) -> Refusal {
+        match self {
+            Refusal::Type(mismatch) => Refusal::Type(mismatch.in_field(field)),
+            other => other,
         }
     }
 
@@ -80,37 +91,26 @@ impl From<Unconverted> for Refusal {
     }
 }
 
-/// The element type of a parameter of type `ty`, if a table or array may go there: `T`
-/// for `list<T>` or `list<T>?`.
-pub fn list_element(ty: ScriptType) -> Option<ScriptType> {
+/// What an engine's table, array or map may become where a parameter of type `ty` is: a
+/// list, a map or a record (see [`Container`]).
+pub fn container(ty: ScriptType) -> Option<Container> {
     match ty.when_passed() {
-        ScriptType::List(element) => Some(*element),
+        ScriptType::List(element) => Some(Container::List(*element)),
+        ScriptType::Map(value) => Some(Container::Map(*value)),
+        ScriptType::Record(record) => Some(Container::Record(record)),
         _ => None,
     }
 }
 
-/// The keyed type of a parameter of type `ty`, if an engine's table or map may go there
-/// as a script map: `map<T>` or a record (or either optional).
-pub fn keyed(ty: ScriptType) -> Option<ScriptType> {
-    match ty.when_passed() {
-        keyed @ (ScriptType::Map(_) | ScriptType::Record(_)) => Some(keyed),
-        _ => None,
-    }
-}
-
-/// The type of the value under `key` in a map of the keyed type `shape` ([`keyed`]): a
-/// `map<T>`'s `T`, a record's field type; `None` for a key the record has no field of
-/// (the bridges keep it as `nil`, for the glue to name).
-pub fn entry_type(shape: ScriptType, key: &[u8]) -> Option<ScriptType> {
-    match shape {
-        ScriptType::Map(value) => Some(*value),
-        ScriptType::Record(record) => record
-            .fields
-            .iter()
-            .find(|f| f.name.as_bytes() == key)
-            .map(|f| f.ty),
-        _ => None,
-    }
+/// What a table, array or object map becomes, by the type of where it goes.
+#[derive(Clone, Copy)]
+pub enum Container {
+    /// A `list<T>`: the element type.
+    List(ScriptType),
+    /// A `map<T>`: the value type.
+    Map(ScriptType),
+    /// A record.
+    Record(&'static RecordType),
 }
 
 /// One call's conversions: what they have charged, and what they have made, by the
@@ -213,20 +213,20 @@ impl Conversion {
         Ok(list)
     }
 
-    /// The engine's table or map `key` (a `container`) as a script map of the keyed type
-    /// `shape` ([`keyed`]) at nesting `depth`, made once per call and shared after: past
+    /// The engine's table or map `key` (a `container`) as a script `map<T>` of `value`s
+    /// at nesting `depth`, made once per call and shared after: past
     /// [`Value::MAX_NESTING`] it is refused; otherwise `entries(self)` converts its
     /// entries, charging each with [`Conversion::entry`] before it is kept.
     pub fn map(
         &mut self,
         key: usize,
-        shape: ScriptType,
+        value: ScriptType,
         depth: usize,
         container: &str,
         entries: impl FnOnce(&mut Conversion) -> Result<Vec<(ScriptString, Value)>, Refusal>,
     ) -> Result<ScriptMap, Refusal> {
         refuse_past_nesting(depth, container)?;
-        let made = (key, shape, depth);
+        let made = (key, value, depth);
         if let Some(map) = self.maps.as_ref().and_then(|maps| maps.get(&made)) {
             return Ok(map.clone());
         }
@@ -241,6 +241,34 @@ impl Conversion {
             .get_or_insert_with(HashMap::new)
             .insert(made, map.clone());
         Ok(map)
+    }
+
+    /// The engine's table or map (a `container`) as a value of `record` at nesting
+    /// `depth`: past [`Value::MAX_NESTING`] it is refused; otherwise its slots are charged,
+    /// then `fill(self, builder)` sets each field it finds (by the field's type; a key
+    /// that is no field is the refusal [`Mismatch::unknown_field`]). A record is not
+    /// shared: it is made (and charged) wherever it is reached, one allocation each.
+    pub fn record(
+        &mut self,
+        record: &'static RecordType,
+        depth: usize,
+        container: &str,
+        fill: impl FnOnce(&mut Conversion, &mut RecordBuilder) -> Result<(), Refusal>,
+    ) -> Result<ScriptRecord, Refusal> {
+        refuse_past_nesting(depth, container)?;
+        let slots = record
+            .fields
+            .len()
+            .saturating_mul(std::mem::size_of::<Value>());
+        self.charge(slots.saturating_add(HEADER))?;
+        let mut builder = RecordBuilder::new(record);
+        fill(self, &mut builder)?;
+        builder.finish().map_err(|error| {
+            Refusal::from(Unconverted::new(format!(
+                "is {} whose entries cannot make a record: {error}",
+                with_article(container)
+            )))
+        })
     }
 
     /// Charges one entry of a map being converted (its slot), or refuses past the limit.

@@ -365,7 +365,10 @@ impl<'a, W: Write> Machine<'a, W> {
                     (Value::Map(entries), Value::Str(key)) => {
                         Ok(entries.get(key.as_bytes()).cloned().unwrap_or(Value::Void))
                     }
-                    (Value::Map(_), other) => Err(HostError::at(
+                    (Value::Record(record), Value::Str(key)) => {
+                        Ok(record.get(key.as_bytes()).cloned().unwrap_or(Value::Void))
+                    }
+                    (Value::Map(_) | Value::Record(_), other) => Err(HostError::at(
                         *pos,
                         format!("a map key must be a string, got {}", other.type_name()),
                     )),
@@ -401,6 +404,9 @@ impl<'a, W: Write> Machine<'a, W> {
                 match self.eval(map)? {
                     Value::Map(entries) => {
                         Ok(entries.get(key.as_bytes()).cloned().unwrap_or(Value::Void))
+                    }
+                    Value::Record(record) => {
+                        Ok(record.get(key.as_bytes()).cloned().unwrap_or(Value::Void))
                     }
                     other => Err(HostError::at(
                         *pos,
@@ -629,6 +635,7 @@ impl<'a, W: Write> Machine<'a, W> {
                     Value::Str(s) => Ok(Value::Int(s.len() as i64)),
                     Value::List(items) => Ok(Value::Int(items.len() as i64)),
                     Value::Map(entries) => Ok(Value::Int(entries.len() as i64)),
+                    Value::Record(record) => Ok(Value::Int(record.len() as i64)),
                     other => Err(HostError::at(
                         pos,
                         format!(

@@ -313,7 +313,7 @@ fn value_kind(value: &Value) -> Arg {
         },
         Value::List(items) => Arg::List(items.iter().map(value_kind).collect()),
         // The checker does not look into maps yet.
-        Value::Map(_) => Arg::Unknown,
+        Value::Map(_) | Value::Record(_) => Arg::Unknown,
     }
 }
 

@@ -152,5 +152,13 @@ pub(crate) fn to_lua(lua: &Lua, value: Value, spec: &'static FnSpec) -> mlua::Re
             }
             mlua::Value::Table(table)
         }
+        // A table of the present fields.
+        Value::Record(record) => {
+            let table = lua.create_table_with_capacity(0, record.values().len())?;
+            for (name, item) in record.fields() {
+                table.raw_set(name, to_lua(lua, item.clone(), spec)?)?;
+            }
+            mlua::Value::Table(table)
+        }
     })
 }

@@ -25,14 +25,15 @@ use std::sync::Arc;
 
 use mlua::{Function, LightUserData, Lua, ffi};
 
-use goost_bind::bridge::{Conversion, Refusal, Unconverted, entry_type, keyed, list_element};
+use goost_bind::bridge::{Container, Conversion, Refusal, Unconverted, container};
 use goost_bind::{
-    ArgRef, BoundNative, CollectorId, Context, Error, FnSpec, Mismatch, ScriptList, ScriptMap,
-    ScriptType, Value, with_copy_allowance,
+    ArgRef, BoundNative, CollectorId, Context, Error, FnSpec, Mismatch, RecordType, ScriptList,
+    ScriptMap, ScriptRecord, ScriptType, Value, with_copy_allowance,
 };
 
 use crate::bridge::{CollectionRequest, to_lua};
 use crate::flavour;
+use crate::result;
 use crate::stack::{CallStack, Slot, Table, Typed};
 
 /// What the bridge keeps in a Lua state (as its app data), for as long as the state
@@ -126,7 +127,8 @@ pub(super) fn lua_function(
         lua.exec_raw::<Function>(finisher, |state| {
             ffi::lua_pushlightuserdata(state, pointer.cast_mut().cast::<c_void>());
             ffi::lua_rotate(state, 1, 1);
-            ffi::lua_pushcclosure(state, call_native, 2);
+            ffi::lua_pushcfunction(state, result::push_result);
+            ffi::lua_pushcclosure(state, call_native, 3);
         })
     }
 }
@@ -158,7 +160,8 @@ fn with_installs(lua: &Lua, f: impl FnOnce(&mut LuaInstalls)) -> mlua::Result<()
     })
 }
 
-/// The C function of every native. Upvalue 1 is the `LuaNative`, upvalue 2 the finisher.
+/// The C function of every native. Upvalue 1 is the `LuaNative`, upvalue 2 the finisher,
+/// upvalue 3 [`result::push_result`].
 unsafe extern "C-unwind" fn call_native(state: *mut ffi::lua_State) -> c_int {
     // SAFETY: upvalue 1 is the pointer `lua_function` set, to a `LuaNative` that the Lua
     // state's `LuaInstalls` keeps alive as long as the state, so as long as this closure.
@@ -175,6 +178,32 @@ unsafe extern "C-unwind" fn call_native(state: *mut ffi::lua_State) -> c_int {
     // SAFETY: `state` is the running call's; nothing raises in `push_scalar`.
     if !collect && unsafe { push_scalar(state, &outcome) } {
         return 1;
+    }
+    if let (false, Ok(value)) = (collect, &outcome) {
+        let mut lent = result::Lent {
+            value,
+            pushed: false,
+        };
+        // SAFETY: `push_result` runs in protected mode and owns nothing, so an error in it
+        // unwinds only into this `lua_pcall`; `lent` outlives the call.
+        let status = unsafe {
+            ffi::lua_pushvalue(state, ffi::lua_upvalueindex(3));
+            ffi::lua_pushlightuserdata(state, result::lend(&mut lent));
+            ffi::lua_pcall(state, 1, 1, 0)
+        };
+        let pushed = lent.pushed;
+        if status != ffi::LUA_OK {
+            drop(outcome);
+            // SAFETY: nothing in this frame needs dropping any more (the outcome was
+            // dropped just above), so the error may unwind through it; it is on top.
+            unsafe { ffi::lua_error(state) }
+        }
+        if pushed {
+            return 1;
+        }
+        // SAFETY: the `nil` that `push_result` returned for a result it left to the
+        // finisher is on top.
+        unsafe { ffi::lua_pop(state, 1) };
     }
     let mut pending = Pending {
         outcome: Some(outcome),
@@ -291,7 +320,7 @@ fn argument_error(bound: &BoundNative, index: usize, unconverted: &Unconverted) 
 }
 
 /// `table` (at nesting `depth`) as a value of type `ty`: a list where `ty` is a list, a
-/// map where it is a map or a record; anything else is a type error.
+/// map where it is a map, a record where it is a record; anything else is a type error.
 fn table_value(
     stack: CallStack<'_>,
     table: Table<'_>,
@@ -299,12 +328,17 @@ fn table_value(
     depth: usize,
     conversion: &mut Conversion,
 ) -> Result<Value, Refusal> {
-    match (list_element(ty), keyed(ty)) {
-        (Some(element), _) => {
+    match container(ty) {
+        Some(Container::List(element)) => {
             table_to_list(stack, table, element, depth, conversion).map(Value::List)
         }
-        (None, Some(shape)) => table_to_map(stack, table, shape, depth, conversion).map(Value::Map),
-        (None, None) => Err(Refusal::Type(Mismatch::Type("table"))),
+        Some(Container::Map(value)) => {
+            table_to_map(stack, table, value, depth, conversion).map(Value::Map)
+        }
+        Some(Container::Record(record)) => {
+            table_to_record(stack, table, record, depth, conversion).map(Value::Record)
+        }
+        None => Err(Refusal::Type(Mismatch::Type("table"))),
     }
 }
 
@@ -334,34 +368,36 @@ fn table_to_list(
     )
 }
 
-/// The table `table` as a script map of the keyed type `shape` (a `map<T>` or a record;
-/// raw reads: metatables are not consulted), charged to `conversion` as [`table_to_list`]
-/// is. Every key must be a string; an empty table is an empty map; a key a record has no
-/// field of is kept as `nil`, for the glue to name.
+/// The string key `key` of a table converted to a map or a record, or the refusal of a
+/// table with a key that is not a string.
+fn string_key<'t>(key: &Slot<'t>) -> Result<&'t [u8], Refusal> {
+    match key.typed() {
+        Typed::String(name) => Ok(name.bytes()),
+        _ => Err(Refusal::from(Unconverted::new(format!(
+            "is a Lua table with the key {}, which is not a string, so not a map",
+            key.key_text()
+        )))),
+    }
+}
+
+/// The table `table` as a script `map<T>` of `value`s (raw reads: metatables are not
+/// consulted), charged to `conversion` as [`table_to_list`] is. Every key must be a
+/// string; an empty table is an empty map.
 fn table_to_map(
     stack: CallStack<'_>,
     table: Table<'_>,
-    shape: ScriptType,
+    value: ScriptType,
     depth: usize,
     conversion: &mut Conversion,
 ) -> Result<ScriptMap, Refusal> {
-    conversion.map(table.address(), shape, depth, "table", |conversion| {
+    conversion.map(table.address(), value, depth, "table", |conversion| {
         let mut entries = Vec::new();
         let walk = stack.for_each_entry(table, |key, item| {
-            let Typed::String(name) = key.typed() else {
-                return ControlFlow::Break(Refusal::from(Unconverted::new(format!(
-                    "is a Lua table with the key {}, which is not a string, so not a map",
-                    key.key_text()
-                ))));
-            };
-            let entry = conversion.entry().and_then(|()| {
-                let bytes = name.bytes();
+            let entry = string_key(&key).and_then(|bytes| {
+                conversion.entry()?;
                 let key = conversion.string(bytes.as_ptr() as usize, bytes)?;
-                let item = match entry_type(shape, bytes) {
-                    Some(ty) => element_value(stack, item, ty, depth, conversion)
-                        .map_err(Refusal::in_entry)?,
-                    None => Value::Void,
-                };
+                let item = element_value(stack, item, value, depth, conversion)
+                    .map_err(Refusal::in_entry)?;
                 Ok((key, item))
             });
             match entry {
@@ -375,6 +411,41 @@ fn table_to_map(
         match walk {
             ControlFlow::Break(refusal) => Err(refusal),
             ControlFlow::Continue(()) => Ok(entries),
+        }
+    })
+}
+
+/// The table `table` as a value of `record` (raw reads), each field converted by its
+/// type: a key that is no field of the record is refused, naming the nearest; a field
+/// left out is left for the glue to name (or to read as `nil` where it is optional).
+fn table_to_record(
+    stack: CallStack<'_>,
+    table: Table<'_>,
+    record: &'static RecordType,
+    depth: usize,
+    conversion: &mut Conversion,
+) -> Result<ScriptRecord, Refusal> {
+    conversion.record(record, depth, "table", |conversion, builder| {
+        let walk = stack.for_each_entry(table, |key, item| {
+            let field = string_key(&key).and_then(|bytes| {
+                let (position, field) = builder
+                    .field(bytes)
+                    .ok_or_else(|| Refusal::Type(Mismatch::unknown_field(bytes, record)))?;
+                let item = element_value(stack, item, field.ty, depth, conversion)
+                    .map_err(|refusal| refusal.in_field(field))?;
+                Ok((position, item))
+            });
+            match field {
+                Ok((position, item)) => {
+                    builder.set(position, item);
+                    ControlFlow::Continue(())
+                }
+                Err(refusal) => ControlFlow::Break(refusal),
+            }
+        })?;
+        match walk {
+            ControlFlow::Break(refusal) => Err(refusal),
+            ControlFlow::Continue(()) => Ok(()),
         }
     })
 }

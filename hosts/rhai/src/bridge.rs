@@ -8,10 +8,10 @@ use ::rhai::{
     Module as RhaiModule, Token,
 };
 
-use goost_bind::bridge::{Conversion, Refusal, Unconverted, entry_type, keyed, list_element};
+use goost_bind::bridge::{Container, Conversion, Refusal, Unconverted, container};
 use goost_bind::{
-    ArgRef, BoundNative, Context, Mismatch, Module, Native, Registry, ScriptList, ScriptMap,
-    ScriptType, UnknownModule, Value,
+    ArgRef, BoundNative, Context, Mismatch, Module, Native, RecordType, Registry, ScriptList,
+    ScriptMap, ScriptRecord, ScriptType, UnknownModule, Value,
 };
 
 use crate::names::{reads_reserved_words_as_names, reserved_words_as_names};
@@ -660,8 +660,9 @@ fn element_from_rhai(
 }
 
 /// An array or object map `item` (at nesting `depth`) as a value of type `ty`, with the
-/// engine's word for it: a list where `ty` is a list, a map where it is a map or a record,
-/// a type error otherwise; `None` for a value that is neither an array nor a map.
+/// engine's word for it: a list where `ty` is a list, a map where it is a map, a record
+/// where it is a record, a type error otherwise; `None` for a value that is neither an
+/// array nor a map.
 fn container_value(
     item: &Dynamic,
     ty: ScriptType,
@@ -669,45 +670,70 @@ fn container_value(
     conversion: &mut Conversion,
 ) -> Option<(Result<Value, Refusal>, &'static str)> {
     if let Some(array) = item.read_lock::<::rhai::Array>() {
-        let list = match list_element(ty) {
-            Some(element) => array_to_list(&array, element, depth, conversion).map(Value::List),
-            None => Err(Refusal::Type(Mismatch::Type("array"))),
+        let list = match container(ty) {
+            Some(Container::List(element)) => {
+                array_to_list(&array, element, depth, conversion).map(Value::List)
+            }
+            _ => Err(Refusal::Type(Mismatch::Type("array"))),
         };
         return Some((list, "array"));
     }
     let map = item.read_lock::<::rhai::Map>()?;
-    let converted = match keyed(ty) {
-        Some(shape) => object_map_to_map(&map, shape, depth, conversion).map(Value::Map),
-        None => Err(Refusal::Type(Mismatch::Type("map"))),
+    let converted = match container(ty) {
+        Some(Container::Map(value)) => {
+            object_map_to_map(&map, value, depth, conversion).map(Value::Map)
+        }
+        Some(Container::Record(record)) => {
+            object_map_to_record(&map, record, depth, conversion).map(Value::Record)
+        }
+        _ => Err(Refusal::Type(Mismatch::Type("map"))),
     };
     Some((converted, "map"))
 }
 
-/// A Rhai object map as a script map of the keyed type `shape` (a `map<T>` or a record),
-/// charged to `conversion` as [`array_to_list`] is; a key a record has no field of is
-/// kept as `()`, for the glue to name.
+/// A Rhai object map as a script `map<T>` of `value`s, charged to `conversion` as
+/// [`array_to_list`] is.
 fn object_map_to_map(
     map: &::rhai::Map,
-    shape: ScriptType,
+    value: ScriptType,
     depth: usize,
     conversion: &mut Conversion,
 ) -> Result<ScriptMap, Refusal> {
     let key = std::ptr::from_ref(map) as usize;
-    conversion.map(key, shape, depth, "map", |conversion| {
+    conversion.map(key, value, depth, "map", |conversion| {
         map.iter()
             .map(|(name, item)| {
                 conversion.entry()?;
                 let bytes = name.as_bytes();
                 let key = conversion.string(bytes.as_ptr() as usize, bytes)?;
-                let item = match entry_type(shape, bytes) {
-                    Some(ty) => {
-                        element_from_rhai(item, ty, depth, conversion).map_err(Refusal::in_entry)?
-                    }
-                    None => Value::Void,
-                };
+                let item =
+                    element_from_rhai(item, value, depth, conversion).map_err(Refusal::in_entry)?;
                 Ok((key, item))
             })
             .collect()
+    })
+}
+
+/// A Rhai object map as a value of `record`, each field converted by its type: a key
+/// that is no field of the record is refused, naming the nearest; a field left out is
+/// left for the glue to name (or to read as `()` where it is optional).
+fn object_map_to_record(
+    map: &::rhai::Map,
+    record: &'static RecordType,
+    depth: usize,
+    conversion: &mut Conversion,
+) -> Result<ScriptRecord, Refusal> {
+    conversion.record(record, depth, "map", |conversion, builder| {
+        for (name, item) in map {
+            let bytes = name.as_bytes();
+            let (position, field) = builder
+                .field(bytes)
+                .ok_or_else(|| Refusal::Type(Mismatch::unknown_field(bytes, record)))?;
+            let item = element_from_rhai(item, field.ty, depth, conversion)
+                .map_err(|refusal| refusal.in_field(field))?;
+            builder.set(position, item);
+        }
+        Ok(())
     })
 }
 
@@ -763,6 +789,13 @@ fn shared_to_rhai(value: Value) -> Dynamic {
                         to_rhai(item.clone()),
                     )
                 })
+                .collect(),
+        ),
+        // An object map of the present fields.
+        Value::Record(record) => Dynamic::from_map(
+            record
+                .fields()
+                .map(|(name, item)| (name.into(), to_rhai(item.clone())))
                 .collect(),
         ),
         scalar => to_rhai(scalar),
