@@ -7,7 +7,7 @@
 
 use goost_spec::ValueKind;
 
-use crate::{ScriptList, ScriptMap, ScriptRecord, ScriptString, Value};
+use crate::{LentRecord, ScriptList, ScriptMap, ScriptRecord, ScriptString, Value};
 
 /// A script argument lent to a native's glue for the length of one call: what
 /// [`FromValue`](crate::FromValue) converts from.
@@ -30,6 +30,9 @@ pub enum ArgRef<'a> {
     Map(&'a ScriptMap),
     /// A value of a spec record (to a script, a map).
     Record(&'a ScriptRecord),
+    /// A record's fields that an engine's bridge lends from where it converted them,
+    /// without making a [`ScriptRecord`] (to a script, a map).
+    Fields(&'a LentRecord<'a>),
     /// A `string` whose bytes an engine lends (a Lua string, a Rhai string or blob). A
     /// [`ScriptString`] parameter copies them; `&[u8]` and `&str` parameters borrow them.
     Bytes(&'a [u8]),
@@ -40,13 +43,14 @@ impl<'a> ArgRef<'a> {
     /// [`Value::type_name`]. A table lookup by the variant's position.
     #[inline(always)]
     pub fn type_name(self) -> &'static str {
-        const NAMES: [&str; 9] = [
+        const NAMES: [&str; 10] = [
             ValueKind::Nil.name(),
             ValueKind::Int.name(),
             ValueKind::Float.name(),
             ValueKind::Bool.name(),
             ValueKind::String.name(),
             ValueKind::List.name(),
+            ValueKind::Map.name(),
             ValueKind::Map.name(),
             ValueKind::Map.name(),
             ValueKind::String.name(),
@@ -60,7 +64,8 @@ impl<'a> ArgRef<'a> {
             ArgRef::List(_) => 5,
             ArgRef::Map(_) => 6,
             ArgRef::Record(_) => 7,
-            ArgRef::Bytes(_) => 8,
+            ArgRef::Fields(_) => 8,
+            ArgRef::Bytes(_) => 9,
         };
         NAMES[position]
     }
@@ -87,6 +92,7 @@ impl<'a> ArgRef<'a> {
             ArgRef::List(items) => Value::List(items.clone()),
             ArgRef::Map(entries) => Value::Map(entries.clone()),
             ArgRef::Record(record) => Value::Record(record.clone()),
+            ArgRef::Fields(fields) => Value::Record(fields.to_record()),
         }
     }
 }

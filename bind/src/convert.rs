@@ -649,8 +649,8 @@ pub enum RecordSource<'a> {
     Slots(&'a [Value]),
     /// A script map: its fields by key.
     Map(&'a ScriptMap),
-    /// A value of another record: its fields by name.
-    Other(&'a ScriptRecord),
+    /// A value of another record (its type and values): its fields by name.
+    Other(&'static RecordType, &'a [Value]),
 }
 
 /// The fields of `value`, an argument for the record `record`: a value of the record, or
@@ -662,22 +662,36 @@ pub fn record_source<'a>(
     value: ArgRef<'a>,
     record: &'static RecordType,
 ) -> Result<RecordSource<'a>, Mismatch> {
-    match value {
-        ArgRef::Record(given) if given.is(record) => Ok(RecordSource::Slots(given.values())),
-        ArgRef::Record(given) => {
-            match unknown_field(given.fields().map(|(name, _)| name.as_bytes()), record) {
-                Some(unknown) => Err(unknown),
-                None => Ok(RecordSource::Other(given)),
-            }
-        }
+    let (given, values) = match value {
+        ArgRef::Fields(lent) => (lent.ty(), lent.values()),
+        ArgRef::Record(given) => (given.ty(), given.values()),
         ArgRef::Map(map) => {
-            match unknown_field(map.iter().map(|(key, _)| key.as_bytes()), record) {
+            return match unknown_field(map.iter().map(|(key, _)| key.as_bytes()), record) {
                 Some(unknown) => Err(unknown),
                 None => Ok(RecordSource::Map(map)),
-            }
+            };
         }
-        other => Err(Mismatch::of(other)),
+        other => return Err(Mismatch::of(other)),
+    };
+    if std::ptr::eq(given, record) || given.name == record.name {
+        return Ok(RecordSource::Slots(values));
     }
+    let present = present_fields(given, values).map(|(field, _)| field.name.as_bytes());
+    match unknown_field(present, record) {
+        Some(unknown) => Err(unknown),
+        None => Ok(RecordSource::Other(given, values)),
+    }
+}
+
+/// The fields of a record of type `ty` holding `values` that are present (not `nil`).
+fn present_fields<'a>(
+    ty: &'static RecordType,
+    values: &'a [Value],
+) -> impl Iterator<Item = (&'static FieldType, &'a Value)> {
+    ty.fields
+        .iter()
+        .zip(values)
+        .filter(|(_, value)| **value != Value::Void)
 }
 
 /// The first of `keys` that is no field of `record`, as the mismatch naming the nearest
@@ -704,7 +718,9 @@ pub fn record_field<'a, T: FromValue<'a>>(
     let value = match *source {
         RecordSource::Slots(values) => values.get(position).filter(|v| **v != Value::Void),
         RecordSource::Map(map) => map.get(field.name.as_bytes()),
-        RecordSource::Other(given) => given.get(field.name.as_bytes()),
+        RecordSource::Other(given, values) => present_fields(given, values)
+            .find(|(other, _)| other.name == field.name)
+            .map(|(_, value)| value),
     };
     match value {
         Some(value) => T::from_value(value.lend()).map_err(|m| m.in_field(field)),

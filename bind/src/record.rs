@@ -182,6 +182,57 @@ impl RecordBuilder {
     pub fn finish(self) -> Result<ScriptRecord, RecordError> {
         ScriptRecord::new(self.ty, self.slots.into_iter())
     }
+
+    /// The record's fields as they are, lent to a native's glue without making a record
+    /// (no allocation), or why no record can be made of them (it would nest too deep).
+    pub fn lend(&self) -> Result<LentRecord<'_>, RecordError> {
+        let lent = LentRecord {
+            ty: self.ty,
+            values: &self.slots,
+        };
+        if lent.depth() > Value::MAX_NESTING {
+            return Err(RecordError::TooDeep);
+        }
+        Ok(lent)
+    }
+}
+
+/// A record's fields lent to a native's glue from where a bridge converted them (on its
+/// stack, with [`RecordBuilder::lend`]): what a value of the record holds, without the
+/// allocation. [`LentRecord::to_record`] makes one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LentRecord<'a> {
+    ty: &'static RecordType,
+    /// One per field, in the record's order; at most [`Value::MAX_NESTING`] deep.
+    values: &'a [Value],
+}
+
+impl<'a> LentRecord<'a> {
+    /// The record's type.
+    #[inline]
+    pub fn ty(&self) -> &'static RecordType {
+        self.ty
+    }
+
+    /// The fields' values in the record's order (`Value::Void` for one left out).
+    #[inline]
+    pub fn values(&self) -> &'a [Value] {
+        self.values
+    }
+
+    /// How deep the record nests: 1 for a record holding no list, map or record.
+    fn depth(&self) -> usize {
+        1 + self.values.iter().map(Value::depth).max().unwrap_or(0)
+    }
+
+    /// A value of the record holding copies of the fields (shared, for strings and lists).
+    pub fn to_record(&self) -> ScriptRecord {
+        // One value per field and nested within the limit, as `RecordBuilder::lend` checked.
+        ScriptRecord(ThinArc::from_header_and_iter(
+            self.ty,
+            self.values.iter().cloned(),
+        ))
+    }
 }
 
 impl PartialEq for ScriptRecord {

@@ -20,8 +20,8 @@ use std::collections::HashMap;
 
 use super::{Unconverted, with_article};
 use crate::{
-    Error, FieldType, Mismatch, Native, RecordBuilder, RecordType, ScriptList, ScriptMap,
-    ScriptRecord, ScriptString, ScriptType, Value,
+    Error, FieldType, Mismatch, Native, RecordBuilder, RecordError, RecordType, ScriptList,
+    ScriptMap, ScriptRecord, ScriptString, ScriptType, Value,
 };
 
 /// Bytes charged for each string or list besides its payload: its allocation's header.
@@ -244,10 +244,8 @@ impl Conversion {
     }
 
     /// The engine's table or map (a `container`) as a value of `record` at nesting
-    /// `depth`: past [`Value::MAX_NESTING`] it is refused; otherwise its slots are charged,
-    /// then `fill(self, builder)` sets each field it finds (by the field's type; a key
-    /// that is no field is the refusal [`Mismatch::unknown_field`]). A record is not
-    /// shared: it is made (and charged) wherever it is reached, one allocation each.
+    /// `depth` ([`Conversion::record_fields`]), made into a record: one allocation. A
+    /// record is not shared: it is made (and charged) wherever it is reached.
     pub fn record(
         &mut self,
         record: &'static RecordType,
@@ -255,6 +253,24 @@ impl Conversion {
         container: &str,
         fill: impl FnOnce(&mut Conversion, &mut RecordBuilder) -> Result<(), Refusal>,
     ) -> Result<ScriptRecord, Refusal> {
+        self.record_fields(record, depth, container, fill)?
+            .finish()
+            .map_err(|error| cannot_make_record(container, &error))
+    }
+
+    /// The fields of the engine's table or map (a `container`) as a value of `record` at
+    /// nesting `depth`, not yet made into one (an argument lends them as they are: see
+    /// [`RecordBuilder::lend`]): past [`Value::MAX_NESTING`] it is refused; otherwise the
+    /// record's slots are charged, then `fill(self, builder)` sets each field it finds (by
+    /// the field's type; a key that is no field is the refusal
+    /// [`Mismatch::unknown_field`]).
+    pub fn record_fields(
+        &mut self,
+        record: &'static RecordType,
+        depth: usize,
+        container: &str,
+        fill: impl FnOnce(&mut Conversion, &mut RecordBuilder) -> Result<(), Refusal>,
+    ) -> Result<RecordBuilder, Refusal> {
         refuse_past_nesting(depth, container)?;
         let slots = record
             .fields
@@ -263,18 +279,21 @@ impl Conversion {
         self.charge(slots.saturating_add(HEADER))?;
         let mut builder = RecordBuilder::new(record);
         fill(self, &mut builder)?;
-        builder.finish().map_err(|error| {
-            Refusal::from(Unconverted::new(format!(
-                "is {} whose entries cannot make a record: {error}",
-                with_article(container)
-            )))
-        })
+        Ok(builder)
     }
 
     /// Charges one entry of a map being converted (its slot), or refuses past the limit.
     pub fn entry(&mut self) -> Result<(), Refusal> {
         self.charge(std::mem::size_of::<(ScriptString, Value)>())
     }
+}
+
+/// The refusal of a `container` (the engine's word) whose fields make no record.
+pub fn cannot_make_record(container: &str, error: &RecordError) -> Refusal {
+    Refusal::from(Unconverted::new(format!(
+        "is {} whose entries cannot make a record: {error}",
+        with_article(container)
+    )))
 }
 
 /// Refuses a `container` (the engine's word) at nesting `depth` past

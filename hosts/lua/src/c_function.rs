@@ -24,11 +24,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use mlua::{Function, LightUserData, Lua, ffi};
+use smallvec::SmallVec;
 
 use goost_bind::bridge::{Container, Conversion, Refusal, Unconverted, container};
 use goost_bind::{
-    ArgRef, BoundNative, CollectorId, Context, Error, FnSpec, Mismatch, RecordType, ScriptList,
-    ScriptMap, ScriptRecord, ScriptType, Value, with_copy_allowance,
+    ArgRef, BoundNative, CollectorId, Context, Error, FnSpec, LentRecord, Mismatch, RecordBuilder,
+    RecordType, ScriptList, ScriptMap, ScriptRecord, ScriptType, Value, with_copy_allowance,
 };
 
 use crate::bridge::{CollectionRequest, to_lua};
@@ -287,31 +288,61 @@ fn call_with_tables(stack: CallStack<'_>, native: &LuaNative) -> Outcome {
     let bound = &native.bound;
     let params = bound.native().spec().params;
     let mut conversion = Conversion::new(native.conversion_limit);
-    let mut lists = Vec::new();
+    let mut converted = SmallVec::<[Converted; STACK_ARGS]>::new();
     for (position, slot) in stack.args().enumerate() {
         let (Some(table), Some(param)) = (slot.as_table(), params.get(position)) else {
             continue;
         };
-        let refused = |refusal: Refusal, conversion: &Conversion| {
-            refusal.into_error(bound.native(), position + 1, "table", conversion)
+        let made = match container(param.ty) {
+            // A record argument's fields are lent from here, not made into a record.
+            Some(Container::Record(record)) => conversion
+                .record_fields(record, 0, "table", fill_record(stack, table, record, 0))
+                .map(Converted::Fields),
+            _ => table_value(stack, table, param.ty, 0, &mut conversion).map(Converted::Value),
         };
-        match table_value(stack, table, param.ty, 0, &mut conversion) {
-            Ok(converted) => lists.push(converted),
-            Err(refusal) => return Err(refused(refusal, &conversion)),
+        match made {
+            Ok(made) => converted.push(made),
+            Err(refusal) => {
+                return Err(refusal.into_error(bound.native(), position + 1, "table", &conversion));
+            }
         }
     }
-    let mut tables = lists.iter();
-    let mut lent = Vec::with_capacity(stack.arg_count());
+    let mut records = SmallVec::<[Option<LentRecord<'_>>; STACK_ARGS]>::new();
+    for made in &converted {
+        records.push(match made {
+            Converted::Fields(fields) => Some(fields.lend().map_err(|error| {
+                Error::msg(format!(
+                    "{}: a record argument: {error}",
+                    bound.native().spec().name
+                ))
+            })?),
+            Converted::Value(_) => None,
+        });
+    }
+    let mut tables = converted.iter().zip(&records);
+    let mut lent = SmallVec::<[ArgRef<'_>; STACK_ARGS]>::with_capacity(stack.arg_count());
     for (position, slot) in stack.args().enumerate() {
         lent.push(match slot.lend() {
             Ok(Some(arg)) => arg,
-            Ok(None) if position < params.len() => tables.next().map_or(ArgRef::Void, Value::lend),
+            Ok(None) if position < params.len() => match tables.next() {
+                Some((Converted::Value(value), _)) => value.lend(),
+                Some((_, Some(fields))) => ArgRef::Fields(fields),
+                _ => ArgRef::Void,
+            },
             Ok(None) => ArgRef::Void,
             Err(unconverted) => return Err(argument_error(bound, position + 1, &unconverted)),
         });
     }
     // What the conversion left of the limit is what the native may still copy.
     with_copy_allowance(conversion.remaining(), || bound.call_lent(&lent))
+}
+
+/// A table argument, converted by its parameter's type.
+enum Converted {
+    /// A list or a map.
+    Value(Value),
+    /// A record's fields, lent to the glue as they are.
+    Fields(RecordBuilder),
 }
 
 /// The error of argument `index` (from 1) that does not convert.
@@ -415,9 +446,7 @@ fn table_to_map(
     })
 }
 
-/// The table `table` as a value of `record` (raw reads), each field converted by its
-/// type: a key that is no field of the record is refused, naming the nearest; a field
-/// left out is left for the glue to name (or to read as `nil` where it is optional).
+/// The table `table` as a value of `record` ([`fill_record`]).
 fn table_to_record(
     stack: CallStack<'_>,
     table: Table<'_>,
@@ -425,7 +454,25 @@ fn table_to_record(
     depth: usize,
     conversion: &mut Conversion,
 ) -> Result<ScriptRecord, Refusal> {
-    conversion.record(record, depth, "table", |conversion, builder| {
+    conversion.record(
+        record,
+        depth,
+        "table",
+        fill_record(stack, table, record, depth),
+    )
+}
+
+/// What fills a record of type `record` from the table `table` (raw reads), each field
+/// converted by its type: a key that is no field of the record is refused, naming the
+/// nearest; a field left out is left for the glue to name (or to read as `nil` where it
+/// is optional).
+fn fill_record<'t>(
+    stack: CallStack<'t>,
+    table: Table<'t>,
+    record: &'static RecordType,
+    depth: usize,
+) -> impl FnOnce(&mut Conversion, &mut RecordBuilder) -> Result<(), Refusal> + 't {
+    move |conversion, builder| {
         let walk = stack.for_each_entry(table, |key, item| {
             let field = string_key(&key).and_then(|bytes| {
                 let (position, field) = builder
@@ -447,7 +494,7 @@ fn table_to_record(
             ControlFlow::Break(refusal) => Err(refusal),
             ControlFlow::Continue(()) => Ok(()),
         }
-    })
+    }
 }
 
 /// `item` (an element of a table converted at `depth`) as an `element`.
