@@ -125,10 +125,10 @@ impl ScriptRecord {
     /// Bytes the record holds on the heap: its slots and everything in its values (see
     /// [`Value::held_bytes`]).
     pub fn held_bytes(&self) -> usize {
-        self.values().iter().map(Value::held_bytes).fold(
-            self.values().len() * size_of::<Value>(),
-            usize::saturating_add,
-        )
+        self.values()
+            .iter()
+            .map(Value::held_bytes)
+            .fold(std::mem::size_of_val(self.values()), usize::saturating_add)
     }
 
     /// Whether the record holds the same entries as the map `entries` (what `==` means

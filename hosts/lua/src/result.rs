@@ -55,43 +55,46 @@ unsafe fn push_value(state: *mut ffi::lua_State, value: &Value) -> bool {
     if unsafe { ffi::lua_checkstack(state, 3) } == 0 {
         return false;
     }
-    // SAFETY (every block below): `state` is running in protected mode, with room for
-    // three more values, as just checked.
-    match value {
-        Value::Void => unsafe { ffi::lua_pushnil(state) },
-        Value::Int(n) if flavour::HAS_INTEGERS => unsafe { ffi::lua_pushinteger(state, *n) },
-        Value::Int(n) => match flavour::double_of_int(*n) {
-            Some(x) => unsafe { ffi::lua_pushnumber(state, x) },
-            None => return false,
-        },
-        Value::Float(x) => unsafe { ffi::lua_pushnumber(state, *x) },
-        Value::Bool(b) => unsafe { ffi::lua_pushboolean(state, c_int::from(*b)) },
-        Value::Str(s) => unsafe { push_bytes(state, s.as_bytes()) },
-        Value::List(items) => {
-            unsafe { ffi::lua_createtable(state, size_hint(items.len()), 0) };
-            for (index, item) in items.iter().enumerate() {
-                let Ok(position) = c_int::try_from(index + 1) else {
-                    return false;
-                };
-                if !unsafe { push_value(state, item) } {
-                    return false;
-                }
-                unsafe { ffi::lua_rawseti(state, -2, position.into()) };
-            }
-        }
-        Value::Map(entries) => {
-            unsafe { ffi::lua_createtable(state, 0, size_hint(entries.len())) };
-            for (key, item) in entries.iter() {
-                if !unsafe { push_entry(state, key.as_bytes(), item) } {
-                    return false;
+    // SAFETY: `state` is running in protected mode, with room for three more values, as
+    // just checked; each nested value checks again; `lua_rawseti` and `lua_rawset` find
+    // the table below what they set.
+    unsafe {
+        match value {
+            Value::Void => ffi::lua_pushnil(state),
+            Value::Int(n) if flavour::HAS_INTEGERS => ffi::lua_pushinteger(state, *n),
+            Value::Int(n) => match flavour::double_of_int(*n) {
+                Some(x) => ffi::lua_pushnumber(state, x),
+                None => return false,
+            },
+            Value::Float(x) => ffi::lua_pushnumber(state, *x),
+            Value::Bool(b) => ffi::lua_pushboolean(state, c_int::from(*b)),
+            Value::Str(s) => push_bytes(state, s.as_bytes()),
+            Value::List(items) => {
+                ffi::lua_createtable(state, size_hint(items.len()), 0);
+                for (index, item) in items.iter().enumerate() {
+                    let Ok(position) = c_int::try_from(index + 1) else {
+                        return false;
+                    };
+                    if !push_value(state, item) {
+                        return false;
+                    }
+                    ffi::lua_rawseti(state, -2, position.into());
                 }
             }
-        }
-        Value::Record(record) => {
-            unsafe { ffi::lua_createtable(state, 0, size_hint(record.values().len())) };
-            for (name, item) in record.fields() {
-                if !unsafe { push_entry(state, name.as_bytes(), item) } {
-                    return false;
+            Value::Map(entries) => {
+                ffi::lua_createtable(state, 0, size_hint(entries.len()));
+                for (key, item) in entries.iter() {
+                    if !push_entry(state, key.as_bytes(), item) {
+                        return false;
+                    }
+                }
+            }
+            Value::Record(record) => {
+                ffi::lua_createtable(state, 0, size_hint(record.values().len()));
+                for (name, item) in record.fields() {
+                    if !push_entry(state, name.as_bytes(), item) {
+                        return false;
+                    }
                 }
             }
         }
