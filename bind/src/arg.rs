@@ -7,7 +7,7 @@
 
 use goost_spec::ValueKind;
 
-use crate::{LentRecord, ScriptList, ScriptMap, ScriptRecord, ScriptString, Value};
+use crate::{RecordFields, ScriptList, ScriptMap, ScriptRecord, ScriptString, Value};
 
 /// A script argument lent to a native's glue for the length of one call: what
 /// [`FromValue`](crate::FromValue) converts from.
@@ -32,7 +32,7 @@ pub enum ArgRef<'a> {
     Record(&'a ScriptRecord),
     /// A record's fields that an engine's bridge lends from where it converted them,
     /// without making a [`ScriptRecord`] (to a script, a map).
-    Fields(&'a LentRecord<'a>),
+    Fields(&'a RecordFields),
     /// A `string` whose bytes an engine lends (a Lua string, a Rhai string or blob). A
     /// [`ScriptString`] parameter copies them; `&[u8]` and `&str` parameters borrow them.
     Bytes(&'a [u8]),

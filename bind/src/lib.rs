@@ -70,7 +70,7 @@ pub use goost_spec::{ClassType, EnumType, FieldType, RecordType, ScriptType};
 pub use map::{MapError, ScriptMap};
 pub use memory_macros::{module_spec, native, spec_enum, spec_record};
 pub use native::{BoundNative, FnSpec, ModuleSpec, Native, ParamSpec};
-pub use record::{LentRecord, RecordBuilder, RecordError, ScriptRecord};
+pub use record::{RecordError, RecordFields, ScriptRecord};
 pub use registry::{Missing, Module, Registry, SpecMismatch, UnknownModule};
 pub use state::DefaultState;
 pub use string::ScriptString;

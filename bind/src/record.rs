@@ -145,21 +145,38 @@ impl ScriptRecord {
     }
 }
 
-/// A record being converted from an engine's table or map, whose keys come in any order:
-/// each value is set at its field's position, then [`RecordBuilder::finish`] makes the
-/// record in one allocation. Up to eight fields are kept on the stack meanwhile.
-pub struct RecordBuilder {
+/// A record's fields as an engine's bridge converts them from a table or map, whose keys
+/// come in any order: each value is set at its field's position. A bridge lends them to a
+/// native's glue as they are ([`ArgRef::Fields`](crate::ArgRef::Fields): no allocation),
+/// or makes a [`ScriptRecord`] of them ([`RecordFields::finish`]: one allocation). Up to
+/// eight fields are kept inline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordFields {
     ty: &'static RecordType,
+    /// One per field, in the record's order; each nested less than
+    /// [`Value::MAX_NESTING`] deep, so the record is within it.
     slots: SmallVec<[Value; 8]>,
 }
 
-impl RecordBuilder {
+impl RecordFields {
     /// A record of type `ty` with every field left out.
-    pub fn new(ty: &'static RecordType) -> RecordBuilder {
-        RecordBuilder {
+    pub fn new(ty: &'static RecordType) -> RecordFields {
+        RecordFields {
             ty,
             slots: SmallVec::from_elem(Value::Void, ty.fields.len()),
         }
+    }
+
+    /// The record's type.
+    #[inline]
+    pub fn ty(&self) -> &'static RecordType {
+        self.ty
+    }
+
+    /// The fields' values in the record's order (`Value::Void` for one left out).
+    #[inline]
+    pub fn values(&self) -> &[Value] {
+        &self.slots
     }
 
     /// The position and the field of the record called `name`, if it has one.
@@ -171,66 +188,38 @@ impl RecordBuilder {
             .find(|(_, field)| field.name.as_bytes() == name)
     }
 
-    /// Sets the field at `position` (from [`RecordBuilder::field`]) to `value`.
-    pub fn set(&mut self, position: usize, value: Value) {
-        if let Some(slot) = self.slots.get_mut(position) {
-            *slot = value;
-        }
-    }
-
-    /// The record, or why it cannot be made (it would nest too deep).
-    pub fn finish(self) -> Result<ScriptRecord, RecordError> {
-        ScriptRecord::new(self.ty, self.slots.into_iter())
-    }
-
-    /// The record's fields as they are, lent to a native's glue without making a record
-    /// (no allocation), or why no record can be made of them (it would nest too deep).
-    pub fn lend(&self) -> Result<LentRecord<'_>, RecordError> {
-        let lent = LentRecord {
-            ty: self.ty,
-            values: &self.slots,
-        };
-        if lent.depth() > Value::MAX_NESTING {
+    /// Sets the field at `position` (from [`RecordFields::field`]) to `value`; an error,
+    /// setting nothing, if `value` nests so deep that the record would pass
+    /// [`Value::MAX_NESTING`], or if the record has no such field.
+    pub fn set(&mut self, position: usize, value: Value) -> Result<(), RecordError> {
+        if value.depth() >= Value::MAX_NESTING {
             return Err(RecordError::TooDeep);
         }
-        Ok(lent)
-    }
-}
-
-/// A record's fields lent to a native's glue from where a bridge converted them (on its
-/// stack, with [`RecordBuilder::lend`]): what a value of the record holds, without the
-/// allocation. [`LentRecord::to_record`] makes one.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct LentRecord<'a> {
-    ty: &'static RecordType,
-    /// One per field, in the record's order; at most [`Value::MAX_NESTING`] deep.
-    values: &'a [Value],
-}
-
-impl<'a> LentRecord<'a> {
-    /// The record's type.
-    #[inline]
-    pub fn ty(&self) -> &'static RecordType {
-        self.ty
+        let Some(slot) = self.slots.get_mut(position) else {
+            return Err(RecordError::FieldCount {
+                record: self.ty.name,
+                fields: self.ty.fields.len(),
+                values: position + 1,
+            });
+        };
+        *slot = value;
+        Ok(())
     }
 
-    /// The fields' values in the record's order (`Value::Void` for one left out).
-    #[inline]
-    pub fn values(&self) -> &'a [Value] {
-        self.values
-    }
-
-    /// How deep the record nests: 1 for a record holding no list, map or record.
-    fn depth(&self) -> usize {
-        1 + self.values.iter().map(Value::depth).max().unwrap_or(0)
-    }
-
-    /// A value of the record holding copies of the fields (shared, for strings and lists).
-    pub fn to_record(&self) -> ScriptRecord {
-        // One value per field and nested within the limit, as `RecordBuilder::lend` checked.
+    /// A value of the record holding these fields (one allocation).
+    pub fn finish(self) -> ScriptRecord {
         ScriptRecord(ThinArc::from_header_and_iter(
             self.ty,
-            self.values.iter().cloned(),
+            self.slots.into_iter(),
+        ))
+    }
+
+    /// A value of the record holding copies of these fields (shared, for strings and
+    /// lists).
+    pub fn to_record(&self) -> ScriptRecord {
+        ScriptRecord(ThinArc::from_header_and_iter(
+            self.ty,
+            self.slots.iter().cloned(),
         ))
     }
 }

@@ -20,8 +20,8 @@ use std::collections::HashMap;
 
 use super::{Unconverted, with_article};
 use crate::{
-    Error, FieldType, Mismatch, Native, RecordBuilder, RecordError, RecordType, ScriptList,
-    ScriptMap, ScriptRecord, ScriptString, ScriptType, Value,
+    Error, FieldType, Mismatch, Native, RecordFields, RecordType, ScriptList, ScriptMap,
+    ScriptRecord, ScriptString, ScriptType, Value,
 };
 
 /// Bytes charged for each string or list besides its payload: its allocation's header.
@@ -251,49 +251,62 @@ impl Conversion {
         record: &'static RecordType,
         depth: usize,
         container: &str,
-        fill: impl FnOnce(&mut Conversion, &mut RecordBuilder) -> Result<(), Refusal>,
+        fill: impl FnOnce(&mut Conversion, &mut RecordFields) -> Result<(), Refusal>,
     ) -> Result<ScriptRecord, Refusal> {
-        self.record_fields(record, depth, container, fill)?
-            .finish()
-            .map_err(|error| cannot_make_record(container, &error))
+        Ok(self.record_fields(record, depth, container, fill)?.finish())
     }
 
     /// The fields of the engine's table or map (a `container`) as a value of `record` at
-    /// nesting `depth`, not yet made into one (an argument lends them as they are: see
-    /// [`RecordBuilder::lend`]): past [`Value::MAX_NESTING`] it is refused; otherwise the
-    /// record's slots are charged, then `fill(self, builder)` sets each field it finds (by
-    /// the field's type; a key that is no field is the refusal
-    /// [`Mismatch::unknown_field`]).
+    /// nesting `depth`, not yet made into one (an argument lends them as they are, as
+    /// [`ArgRef::Fields`](crate::ArgRef::Fields)): past [`Value::MAX_NESTING`] it is
+    /// refused; otherwise the record's slots are charged, then `fill(self, fields)` sets
+    /// each field it finds with [`Conversion::set_field`] (by the field's type; a key that
+    /// is no field is the refusal [`Mismatch::unknown_field`]).
     pub fn record_fields(
         &mut self,
         record: &'static RecordType,
         depth: usize,
         container: &str,
-        fill: impl FnOnce(&mut Conversion, &mut RecordBuilder) -> Result<(), Refusal>,
-    ) -> Result<RecordBuilder, Refusal> {
+        fill: impl FnOnce(&mut Conversion, &mut RecordFields) -> Result<(), Refusal>,
+    ) -> Result<RecordFields, Refusal> {
         refuse_past_nesting(depth, container)?;
         let slots = record
             .fields
             .len()
             .saturating_mul(std::mem::size_of::<Value>());
         self.charge(slots.saturating_add(HEADER))?;
-        let mut builder = RecordBuilder::new(record);
-        fill(self, &mut builder)?;
-        Ok(builder)
+        let mut fields = RecordFields::new(record);
+        fill(self, &mut fields)?;
+        Ok(fields)
+    }
+
+    /// Converts the value under the key `key` of a table or map being converted into
+    /// `fields` (a `container`): `convert(self, ty)` converts it by its
+    /// field's type `ty`. A key that is no field of the record is refused, naming the
+    /// nearest field.
+    pub fn set_field(
+        &mut self,
+        fields: &mut RecordFields,
+        key: &[u8],
+        container: &str,
+        convert: impl FnOnce(&mut Conversion, ScriptType) -> Result<Value, Refusal>,
+    ) -> Result<(), Refusal> {
+        let (position, field) = fields
+            .field(key)
+            .ok_or_else(|| Refusal::Type(Mismatch::unknown_field(key, fields.ty())))?;
+        let value = convert(self, field.ty).map_err(|refusal| refusal.in_field(field))?;
+        fields.set(position, value).map_err(|error| {
+            Refusal::from(Unconverted::new(format!(
+                "is {} whose entries cannot make a record: {error}",
+                with_article(container)
+            )))
+        })
     }
 
     /// Charges one entry of a map being converted (its slot), or refuses past the limit.
     pub fn entry(&mut self) -> Result<(), Refusal> {
         self.charge(std::mem::size_of::<(ScriptString, Value)>())
     }
-}
-
-/// The refusal of a `container` (the engine's word) whose fields make no record.
-pub fn cannot_make_record(container: &str, error: &RecordError) -> Refusal {
-    Refusal::from(Unconverted::new(format!(
-        "is {} whose entries cannot make a record: {error}",
-        with_article(container)
-    )))
 }
 
 /// Refuses a `container` (the engine's word) at nesting `depth` past

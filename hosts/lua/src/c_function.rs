@@ -3,13 +3,15 @@
 //! call with such arguments and results allocates nothing and goes through none of mlua's
 //! per-call machinery, so it costs what a hand-written binding costs, or less.
 //!
-//! Everything that can raise a Lua error (an allocation for a string or table result, an
-//! error) happens inside one mlua function, the *finisher*, which the C function calls
-//! last, in protected mode (`lua_pcall`), lending it the outcome. Whether the finisher
-//! ran or Lua could not even make the call (out of memory, Lua's stack or C-call limit
-//! reached), the C function gets control back owning whatever the finisher did not take,
-//! drops it, and only then raises the error again: a Lua error unwinds (`longjmp`) only
-//! through frames that own nothing, and no outcome leaks.
+//! Everything that can raise a Lua error happens in protected mode (`lua_pcall`), in a
+//! function the C function calls last, lending it the outcome: a string, list, map or
+//! record result is pushed with Lua's C API by [`result::push_result`], which owns
+//! nothing; an error, a collection a GC cycle asked for, or a result that one cannot push
+//! exactly goes to one mlua function, the *finisher*. Whether either ran or Lua could not
+//! even make the call (out of memory, Lua's stack or C-call limit reached), the C
+//! function gets control back owning whatever was not taken, drops it, and only then
+//! raises the error again: a Lua error unwinds (`longjmp`) only through frames that own
+//! nothing, and no outcome leaks.
 //!
 //! Limits: an error that Lua raised as out of memory before the finisher ran reaches the
 //! caller as a runtime error with Lua's message (`not enough memory`), since the C API
@@ -28,8 +30,8 @@ use smallvec::SmallVec;
 
 use goost_bind::bridge::{Container, Conversion, Refusal, Unconverted, container};
 use goost_bind::{
-    ArgRef, BoundNative, CollectorId, Context, Error, FnSpec, LentRecord, Mismatch, RecordBuilder,
-    RecordType, ScriptList, ScriptMap, ScriptRecord, ScriptType, Value, with_copy_allowance,
+    ArgRef, BoundNative, CollectorId, Context, Error, FnSpec, Mismatch, RecordFields, RecordType,
+    ScriptList, ScriptMap, ScriptRecord, ScriptType, Value, with_copy_allowance,
 };
 
 use crate::bridge::{CollectionRequest, to_lua};
@@ -296,7 +298,7 @@ fn call_with_tables(stack: CallStack<'_>, native: &LuaNative) -> Outcome {
         let made = match container(param.ty) {
             // A record argument's fields are lent from here, not made into a record.
             Some(Container::Record(record)) => conversion
-                .record_fields(record, 0, "table", fill_record(stack, table, record, 0))
+                .record_fields(record, 0, "table", fill_record(stack, table, 0))
                 .map(Converted::Fields),
             _ => table_value(stack, table, param.ty, 0, &mut conversion).map(Converted::Value),
         };
@@ -307,27 +309,15 @@ fn call_with_tables(stack: CallStack<'_>, native: &LuaNative) -> Outcome {
             }
         }
     }
-    let mut records = SmallVec::<[Option<LentRecord<'_>>; STACK_ARGS]>::new();
-    for made in &converted {
-        records.push(match made {
-            Converted::Fields(fields) => Some(fields.lend().map_err(|error| {
-                Error::msg(format!(
-                    "{}: a record argument: {error}",
-                    bound.native().spec().name
-                ))
-            })?),
-            Converted::Value(_) => None,
-        });
-    }
-    let mut tables = converted.iter().zip(&records);
+    let mut tables = converted.iter();
     let mut lent = SmallVec::<[ArgRef<'_>; STACK_ARGS]>::with_capacity(stack.arg_count());
     for (position, slot) in stack.args().enumerate() {
         lent.push(match slot.lend() {
             Ok(Some(arg)) => arg,
             Ok(None) if position < params.len() => match tables.next() {
-                Some((Converted::Value(value), _)) => value.lend(),
-                Some((_, Some(fields))) => ArgRef::Fields(fields),
-                _ => ArgRef::Void,
+                Some(Converted::Value(value)) => value.lend(),
+                Some(Converted::Fields(fields)) => ArgRef::Fields(fields),
+                None => ArgRef::Void,
             },
             Ok(None) => ArgRef::Void,
             Err(unconverted) => return Err(argument_error(bound, position + 1, &unconverted)),
@@ -342,7 +332,7 @@ enum Converted {
     /// A list or a map.
     Value(Value),
     /// A record's fields, lent to the glue as they are.
-    Fields(RecordBuilder),
+    Fields(RecordFields),
 }
 
 /// The error of argument `index` (from 1) that does not convert.
@@ -454,12 +444,7 @@ fn table_to_record(
     depth: usize,
     conversion: &mut Conversion,
 ) -> Result<ScriptRecord, Refusal> {
-    conversion.record(
-        record,
-        depth,
-        "table",
-        fill_record(stack, table, record, depth),
-    )
+    conversion.record(record, depth, "table", fill_record(stack, table, depth))
 }
 
 /// What fills a record of type `record` from the table `table` (raw reads), each field
@@ -469,24 +454,17 @@ fn table_to_record(
 fn fill_record<'t>(
     stack: CallStack<'t>,
     table: Table<'t>,
-    record: &'static RecordType,
     depth: usize,
-) -> impl FnOnce(&mut Conversion, &mut RecordBuilder) -> Result<(), Refusal> + 't {
-    move |conversion, builder| {
+) -> impl FnOnce(&mut Conversion, &mut RecordFields) -> Result<(), Refusal> + 't {
+    move |conversion, fields| {
         let walk = stack.for_each_entry(table, |key, item| {
-            let field = string_key(&key).and_then(|bytes| {
-                let (position, field) = builder
-                    .field(bytes)
-                    .ok_or_else(|| Refusal::Type(Mismatch::unknown_field(bytes, record)))?;
-                let item = element_value(stack, item, field.ty, depth, conversion)
-                    .map_err(|refusal| refusal.in_field(field))?;
-                Ok((position, item))
+            let set = string_key(&key).and_then(|bytes| {
+                conversion.set_field(fields, bytes, "table", |conversion, ty| {
+                    element_value(stack, item, ty, depth, conversion)
+                })
             });
-            match field {
-                Ok((position, item)) => {
-                    builder.set(position, item);
-                    ControlFlow::Continue(())
-                }
+            match set {
+                Ok(()) => ControlFlow::Continue(()),
                 Err(refusal) => ControlFlow::Break(refusal),
             }
         })?;

@@ -10,8 +10,8 @@ use ::rhai::{
 
 use goost_bind::bridge::{Container, Conversion, Refusal, Unconverted, container};
 use goost_bind::{
-    ArgRef, BoundNative, Context, Mismatch, Module, Native, RecordType, Registry, ScriptList,
-    ScriptMap, ScriptRecord, ScriptType, UnknownModule, Value,
+    ArgRef, BoundNative, Context, Mismatch, Module, Native, RecordFields, RecordType, Registry,
+    ScriptList, ScriptMap, ScriptRecord, ScriptType, UnknownModule, Value,
 };
 
 use crate::names::{reads_reserved_words_as_names, reserved_words_as_names};
@@ -505,6 +505,8 @@ enum Held<'d> {
     Blob(DynamicReadLock<'d, ::rhai::Blob>),
     /// Any other value, converted (an `Array` into a script list).
     Value(Value),
+    /// An object map's fields, for a record parameter: lent as they are.
+    Fields(RecordFields),
 }
 
 impl Held<'_> {
@@ -515,6 +517,7 @@ impl Held<'_> {
             Held::Text(text) => ArgRef::Bytes(text.as_bytes()),
             Held::Blob(bytes) => ArgRef::Bytes(bytes),
             Held::Value(value) => value.lend(),
+            Held::Fields(fields) => ArgRef::Fields(fields),
         }
     }
 }
@@ -567,6 +570,15 @@ fn hold_any<'d>(
     }
     if let Some(bytes) = arg.read_lock::<::rhai::Blob>() {
         return Ok(Held::Blob(bytes));
+    }
+    // A record argument's fields are lent from here, not made into a record.
+    if let (Some(Container::Record(record)), Some(map)) =
+        (expected.and_then(container), arg.read_lock::<::rhai::Map>())
+    {
+        return conversion
+            .record_fields(record, 0, "map", fill_record(&map, 0))
+            .map(Held::Fields)
+            .map_err(|refusal| refusal.into_error(native, index + 1, "map", conversion));
     }
     match expected {
         Some(expected) => {
@@ -723,18 +735,24 @@ fn object_map_to_record(
     depth: usize,
     conversion: &mut Conversion,
 ) -> Result<ScriptRecord, Refusal> {
-    conversion.record(record, depth, "map", |conversion, builder| {
+    conversion.record(record, depth, "map", fill_record(map, depth))
+}
+
+/// What fills a record from the Rhai object map `map`, each field converted by its type:
+/// a key that is no field of the record is refused, naming the nearest; a field left out
+/// is left for the glue to name (or to read as `()` where it is optional).
+fn fill_record(
+    map: &::rhai::Map,
+    depth: usize,
+) -> impl FnOnce(&mut Conversion, &mut RecordFields) -> Result<(), Refusal> + '_ {
+    move |conversion, fields| {
         for (name, item) in map {
-            let bytes = name.as_bytes();
-            let (position, field) = builder
-                .field(bytes)
-                .ok_or_else(|| Refusal::Type(Mismatch::unknown_field(bytes, record)))?;
-            let item = element_from_rhai(item, field.ty, depth, conversion)
-                .map_err(|refusal| refusal.in_field(field))?;
-            builder.set(position, item);
+            conversion.set_field(fields, name.as_bytes(), "map", |conversion, ty| {
+                element_from_rhai(item, ty, depth, conversion)
+            })?;
         }
         Ok(())
-    })
+    }
 }
 
 /// The error of argument `index` (from 0) that does not convert.
