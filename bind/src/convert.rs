@@ -691,7 +691,7 @@ fn present_fields<'a>(
     ty.fields
         .iter()
         .zip(values)
-        .filter(|(_, value)| **value != Value::Void)
+        .filter(|(_, value)| !matches!(value, Value::Void))
 }
 
 /// The first of `keys` that is no field of `record`, as the mismatch naming the nearest
@@ -716,7 +716,7 @@ pub fn record_field<'a, T: FromValue<'a>>(
 ) -> Result<T, Mismatch> {
     let field = &record.fields[position];
     let value = match *source {
-        RecordSource::Slots(values) => values.get(position).filter(|v| **v != Value::Void),
+        RecordSource::Slots(values) => values.get(position).filter(|v| !matches!(v, Value::Void)),
         RecordSource::Map(map) => map.get(field.name.as_bytes()),
         RecordSource::Other(given, values) => present_fields(given, values)
             .find(|(other, _)| other.name == field.name)

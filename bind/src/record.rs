@@ -96,7 +96,7 @@ impl ScriptRecord {
             .fields
             .iter()
             .zip(self.values())
-            .filter(|(_, value)| **value != Value::Void)
+            .filter(|(_, value)| !matches!(value, Value::Void))
             .map(|(field, value)| (field.name, value))
     }
 

@@ -798,24 +798,25 @@ fn shared_to_rhai(value: Value) -> Dynamic {
         Value::List(items) => Dynamic::from_array(items.iter().cloned().map(to_rhai).collect()),
         // An object map. Rhai's keys are text; a native's map result has text keys (it is
         // made from `String`s), so the lossy reading never changes one.
-        Value::Map(entries) => Dynamic::from_map(
-            entries
-                .iter()
-                .map(|(key, item)| {
-                    (
-                        String::from_utf8_lossy(key.as_bytes()).as_ref().into(),
-                        to_rhai(item.clone()),
-                    )
-                })
-                .collect(),
-        ),
-        // An object map of the present fields.
-        Value::Record(record) => Dynamic::from_map(
-            record
-                .fields()
-                .map(|(name, item)| (name.into(), to_rhai(item.clone())))
-                .collect(),
-        ),
+        Value::Map(entries) => {
+            let mut map = ::rhai::Map::new();
+            for (key, item) in entries.iter() {
+                map.insert(
+                    String::from_utf8_lossy(key.as_bytes()).as_ref().into(),
+                    to_rhai(item.clone()),
+                );
+            }
+            Dynamic::from_map(map)
+        }
+        // An object map of the present fields, inserted one by one (collecting into a
+        // `BTreeMap` sorts a `Vec` of them first).
+        Value::Record(record) => {
+            let mut map = ::rhai::Map::new();
+            for (name, item) in record.fields() {
+                map.insert(name.into(), to_rhai(item.clone()));
+            }
+            Dynamic::from_map(map)
+        }
         scalar => to_rhai(scalar),
     }
 }
