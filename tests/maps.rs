@@ -177,6 +177,73 @@ fn every_check_reports_a_bad_enum_string_before_the_script_runs() {
     }
 }
 
+/// The checks of goost, Lua and Rhai scripts report a map literal that is not the record
+/// a parameter expects (a required field left out, a field of the wrong type, a key that
+/// is no field) or whose values a `map<T>` does not take, before the script runs, in the
+/// run-time error's words; a literal that fits is not reported.
+#[test]
+fn every_check_reports_record_and_map_literal_mistakes_before_the_script_runs() {
+    let spec = goost_spec::parse(include_str!("fixture/tally.spec")).unwrap();
+    let checker = goost_spec::check::Checker::new([&spec]);
+    let weight = "tally.words.weight(entry: tally.Entry) -> int";
+    let total = "tally.words.total(counts: map<int>) -> int";
+    let expected = [
+        format!(
+            "{weight}: argument 1 (entry) expects tally.Entry, got a map without the field `count`"
+        ),
+        format!("{weight}: argument 1 (entry) field count expects int, got string"),
+        format!(
+            "{weight}: argument 1 (entry) expects tally.Entry, got a map with a field the record does not have (the nearest is `note`)"
+        ),
+        format!(
+            "{total}: argument 1 (counts) expects map<int>, got a map with a value that is string"
+        ),
+    ];
+    let goost = goost_memory::host::check(
+        "import tally\n\
+         tally.words.weight({word: \"a\", count: 2, note: \"n\"})\n\
+         tally.words.weight({word: \"a\"})\n\
+         tally.words.weight({word: \"a\", count: \"2\"})\n\
+         tally.words.weight({word: \"a\", count: 2, nots: \"x\"})\n\
+         tally.words.total({a: \"1\"})\n",
+        &checker,
+    );
+    let found: Vec<String> = goost.iter().map(ToString::to_string).collect();
+    let at_lines: Vec<String> = expected
+        .iter()
+        .zip(3..)
+        .map(|(message, line)| format!("{line}:1: {message}"))
+        .collect();
+    assert_eq!(found, at_lines);
+    #[cfg(feature = "lua")]
+    {
+        let lua = goost_memory::hosts::lua::check::check(
+            "local tally = require('tally')\n\
+             tally.words.weight({word = 'a', count = 2})\n\
+             tally.words.weight({word = 'a'})\n\
+             tally.words.weight({word = 'a', ['count'] = '2'})\n\
+             tally.words.weight({word = 'a', count = 2, nots = 'x'})\n\
+             tally.words.total({a = '1'})\n",
+            &checker,
+        );
+        let found: Vec<String> = lua.iter().map(|f| f.message.clone()).collect();
+        assert_eq!(found, expected);
+    }
+    #[cfg(feature = "rhai")]
+    {
+        let rhai = goost_memory::hosts::rhai::check::check(
+            "tally::words::weight(#{word: \"a\", count: 2});\n\
+             tally::words::weight(#{word: \"a\"});\n\
+             tally::words::weight(#{word: \"a\", count: \"2\"});\n\
+             tally::words::weight(#{word: \"a\", count: 2, nots: \"x\"});\n\
+             tally::words::total(#{a: \"1\"});\n",
+            &checker,
+        );
+        let found: Vec<String> = rhai.iter().map(|f| f.message.clone()).collect();
+        assert_eq!(found, expected);
+    }
+}
+
 #[test]
 fn a_record_crosses_as_a_map_of_its_fields_in_goost() {
     assert_eq!(

@@ -116,7 +116,7 @@ impl Mismatch {
             Mismatch::Field { .. } | Mismatch::MissingField(_) | Mismatch::UnknownField { .. } => {
                 Mismatch::Element {
                     index,
-                    got: Some("a map that is not the record"),
+                    got: Some(goost_spec::check::NOT_THE_RECORD),
                 }
             }
         }
@@ -129,7 +129,7 @@ impl Mismatch {
             Mismatch::Element { got, .. } | Mismatch::Entry { got } => got,
             Mismatch::NotInEnum(_) => Some("a string that is no value of its enum"),
             Mismatch::Field { .. } | Mismatch::MissingField(_) | Mismatch::UnknownField { .. } => {
-                Some("a map that is not the record")
+                Some(goost_spec::check::NOT_THE_RECORD)
             }
             Mismatch::NotText { .. } => None,
             too_large @ Mismatch::TooLargeToCopy { .. } => return too_large,
@@ -149,7 +149,7 @@ impl Mismatch {
             },
             Mismatch::Field { .. } | Mismatch::MissingField(_) | Mismatch::UnknownField { .. } => {
                 Mismatch::Entry {
-                    got: Some("a map that is not the record"),
+                    got: Some(goost_spec::check::NOT_THE_RECORD),
                 }
             }
         }
@@ -188,15 +188,9 @@ impl fmt::Display for Mismatch {
                 "a map whose field `{}` is a string that is not UTF-8 text",
                 field.name
             ),
-            Mismatch::MissingField(field) => write!(f, "a map without the field `{field}`"),
-            Mismatch::UnknownField {
-                nearest: Some(nearest),
-            } => write!(
-                f,
-                "a map with a field the record does not have (the nearest is `{nearest}`)"
-            ),
-            Mismatch::UnknownField { nearest: None } => {
-                f.write_str("a map with a field the record does not have")
+            Mismatch::MissingField(field) => f.write_str(&goost_spec::check::missing_field(field)),
+            Mismatch::UnknownField { nearest } => {
+                f.write_str(&goost_spec::check::unknown_field(*nearest))
             }
             Mismatch::Entry { got: Some(got) } => write!(f, "a map with a value that is {got}"),
             Mismatch::Entry { got: None } => {

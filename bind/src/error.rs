@@ -174,10 +174,7 @@ fn argument_type_message(
 ) -> String {
     if let Mismatch::Field { field, got } = got {
         let got = got.unwrap_or("a string that is not UTF-8 text");
-        return format!(
-            "argument {position} ({name}) field {} expects {}, got {got}",
-            field.name, field.ty
-        );
+        return goost_spec::check::field_message(position, name, field, &got);
     }
     goost_spec::check::argument_message(position, name, expected, got)
 }

@@ -6,11 +6,14 @@
 //!
 //! Only what is certain without running is reported: an unknown function of a known
 //! module (with the nearest names), a wrong argument count, a literal argument of the
-//! wrong type, and a string literal that is none of an enum parameter's values. An argument that is not a literal is never reported.
+//! wrong type, a string literal that is none of an enum parameter's values, and a map
+//! literal that is not the record a parameter expects (a key that is no field, a required
+//! field left out, a field of the wrong type). An argument that is not a literal is never
+//! reported.
 
 use std::fmt;
 
-use crate::{Engine, EnumType, ScriptType, Spec, ValueKind};
+use crate::{Engine, EnumType, FieldType, RecordType, ScriptType, Spec, ValueKind};
 
 /// An argument as a checker front end sees it.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,14 +34,42 @@ pub enum Arg {
     Nil,
     /// A list literal (`[..]`, a Lua sequence constructor), with its elements.
     List(Vec<Arg>),
+    /// A map literal (goost `{x: 1.0}`, a Lua constructor of `name = value` fields, Rhai
+    /// `#{x: 1.0}`), with its keys and values, which a record or `map<T>` parameter checks.
+    Map(Vec<(String, Arg)>),
     /// Anything else: a variable, a call, an operation. Its type is not known.
     Unknown,
 }
 
+/// What is wrong with a literal argument, worded as the run-time error's parts are.
+enum Wrong {
+    /// What the value is (`int`, `a list whose element 2 is string`).
+    Got(String),
+    /// A map that is not the record (a field missing, a key that is no field).
+    NotTheRecord(String),
+    /// The record field `field` holds the value described.
+    Field(&'static FieldType, String),
+}
+
+impl Wrong {
+    /// What the value is, as a list, map or record that holds it describes it (the
+    /// run-time error does not follow a path into a nested record).
+    fn held(self) -> String {
+        match self {
+            Wrong::Got(got) => got,
+            Wrong::NotTheRecord(_) | Wrong::Field(..) => NOT_THE_RECORD.to_string(),
+        }
+    }
+}
+
+/// What a map is, inside a list, map or record, where it is not the record expected (the
+/// run-time error and the checker both say it so).
+pub const NOT_THE_RECORD: &str = "a map that is not the record";
+
 impl Arg {
-    /// The script type name of a literal (as the run-time error would say it), or `None`
-    /// when the argument is fine for `ty` or its type is unknown.
-    fn mismatch(&self, ty: ScriptType) -> Option<String> {
+    /// What is wrong with a literal for `ty`, or `None` when it is fine or its type is
+    /// unknown.
+    fn mismatch(&self, ty: ScriptType) -> Option<Wrong> {
         let fits = match (self, ty) {
             (Arg::Unknown, _) => return None,
             (Arg::Nil, ScriptType::Optional(_)) => true,
@@ -49,21 +80,40 @@ impl Arg {
             | (Arg::Bool, ScriptType::Bool) => true,
             (Arg::Text(_), ScriptType::String) | (Arg::String, ScriptType::Enum(_)) => true,
             (Arg::Text(text), ScriptType::Enum(choice)) => {
-                return (!choice.values.contains(&text.as_str())).then(|| not_in_enum(choice));
+                return (!choice.values.contains(&text.as_str()))
+                    .then(|| Wrong::Got(not_in_enum(choice)));
             }
             // An empty Lua table constructor is an empty table of either kind.
             (Arg::List(items), ScriptType::Map(_) | ScriptType::Record(_)) if items.is_empty() => {
-                true
+                return match ty {
+                    ScriptType::Record(record) => record_mismatch(&[], record),
+                    _ => None,
+                };
             }
             (Arg::List(items), ScriptType::List(element)) => {
                 return items.iter().enumerate().find_map(|(index, item)| {
-                    item.mismatch(*element)
-                        .map(|got| format!("a list whose element {} is {got}", index + 1))
+                    item.mismatch(*element).map(|wrong| {
+                        Wrong::Got(format!(
+                            "a list whose element {} is {}",
+                            index + 1,
+                            wrong.held()
+                        ))
+                    })
                 });
+            }
+            (Arg::Map(entries), ScriptType::Map(value)) => {
+                return entries.iter().find_map(|(_, item)| {
+                    item.mismatch(*value).map(|wrong| {
+                        Wrong::Got(format!("a map with a value that is {}", wrong.held()))
+                    })
+                });
+            }
+            (Arg::Map(entries), ScriptType::Record(record)) => {
+                return record_mismatch(entries, record);
             }
             _ => false,
         };
-        (!fits).then(|| self.type_name().to_string())
+        (!fits).then(|| Wrong::Got(self.type_name().to_string()))
     }
 
     fn type_name(&self) -> &'static str {
@@ -74,10 +124,35 @@ impl Arg {
             Arg::Bool => ValueKind::Bool,
             Arg::Nil => ValueKind::Nil,
             Arg::List(_) => ValueKind::List,
+            Arg::Map(_) => ValueKind::Map,
             Arg::Unknown => return "a value",
         };
         kind.name()
     }
+}
+
+/// What is wrong with a map literal of `entries` for `record`, in the order the glue
+/// finds it in a goost map: a key that is no field (in key order), then, field by field,
+/// a required one left out or one of the wrong type.
+fn record_mismatch(entries: &[(String, Arg)], record: &'static RecordType) -> Option<Wrong> {
+    let mut keys: Vec<&str> = entries.iter().map(|(key, _)| key.as_str()).collect();
+    keys.sort_unstable();
+    if let Some(unknown) = keys
+        .iter()
+        .find(|key| !record.fields.iter().any(|f| f.name == **key))
+    {
+        let nearest = crate::nearest(unknown, record.fields.iter().map(|f| f.name), 1);
+        return Some(Wrong::NotTheRecord(unknown_field(nearest.first().copied())));
+    }
+    record.fields.iter().find_map(
+        |field| match entries.iter().find(|(key, _)| key == field.name) {
+            None if matches!(field.ty, ScriptType::Optional(_)) => None,
+            None => Some(Wrong::NotTheRecord(missing_field(field.name))),
+            Some((_, item)) => item
+                .mismatch(field.ty)
+                .map(|wrong| Wrong::Field(field, wrong.held())),
+        },
+    )
 }
 
 /// One problem in a script, at a 1-based line and column.
@@ -132,6 +207,36 @@ pub fn argument_message(
     got: &dyn fmt::Display,
 ) -> String {
     format!("argument {position} ({name}) expects {expected}, got {got}")
+}
+
+/// `argument 1 (a) field x expects float, got string`: a record field of the wrong type,
+/// as the run-time error and the checker both word it.
+pub fn field_message(
+    position: usize,
+    name: &str,
+    field: &FieldType,
+    got: &dyn fmt::Display,
+) -> String {
+    format!(
+        "argument {position} ({name}) field {} expects {}, got {got}",
+        field.name, field.ty
+    )
+}
+
+/// `a map without the field `x``: a record argument that leaves out a required field.
+pub fn missing_field(field: &str) -> String {
+    format!("a map without the field `{field}`")
+}
+
+/// `a map with a field the record does not have (the nearest is `x`)`: a record argument
+/// with a key that is no field of the record.
+pub fn unknown_field(nearest: Option<&str>) -> String {
+    match nearest {
+        Some(nearest) => {
+            format!("a map with a field the record does not have (the nearest is `{nearest}`)")
+        }
+        None => "a map with a field the record does not have".to_string(),
+    }
 }
 
 /// `a string that is not one of "m", "km"`: a string given for an enum that is none of its
@@ -193,12 +298,13 @@ impl<'s> Checker<'s> {
             .zip(&function.params)
             .enumerate()
             .find_map(|(index, (arg, param))| {
-                arg.mismatch(param.ty).map(|got| {
-                    format!(
-                        "{signature}: {}",
+                let message = match arg.mismatch(param.ty)? {
+                    Wrong::Got(got) | Wrong::NotTheRecord(got) => {
                         argument_message(index + 1, &param.name, param.ty, &got)
-                    )
-                })
+                    }
+                    Wrong::Field(field, got) => field_message(index + 1, &param.name, field, &got),
+                };
+                Some(format!("{signature}: {message}"))
             })
     }
 }
@@ -246,6 +352,31 @@ mod tests {
             None
         );
         assert_eq!(checker.check_call(Engine::Lua, "string.format", &[]), None);
+    }
+
+    #[test]
+    fn a_record_literal_inside_a_list_or_another_record_is_a_map_that_is_not_the_record() {
+        let spec = parse(
+            "module m\nrecord m.P\n  field x: float\n    | X\nrecord m.Line\n  field a: m.P\n    | A\n  field tag: string?\n    | T\ngroup m.g\n  fn f(ps: list<m.P>, line: m.Line?) -> void\n    | F\n",
+        )
+        .unwrap();
+        let checker = Checker::new([&spec]);
+        let call = |args: &[Arg]| checker.check_call(Engine::Goost, "m.g.f", args);
+        let point = |x: Arg| Arg::Map(vec![("x".into(), x)]);
+        assert_eq!(call(&[Arg::List(vec![point(Arg::Int)]), Arg::Nil]), None);
+        assert_eq!(
+            call(&[Arg::List(vec![point(Arg::Int), point(Arg::Bool)])]),
+            Some("m.g.f(ps: list<m.P>, line: m.Line?) -> void: argument 1 (ps) expects list<m.P>, got a list whose element 2 is a map that is not the record".into())
+        );
+        assert_eq!(
+            call(&[Arg::Unknown, Arg::Map(vec![("a".into(), Arg::Map(vec![]))])]),
+            Some("m.g.f(ps: list<m.P>, line: m.Line?) -> void: argument 2 (line) field a expects m.P, got a map that is not the record".into())
+        );
+        // An empty Lua table constructor is a map without the record's required fields.
+        assert_eq!(
+            call(&[Arg::Unknown, Arg::List(vec![])]),
+            Some("m.g.f(ps: list<m.P>, line: m.Line?) -> void: argument 2 (line) expects m.Line?, got a map without the field `a`".into())
+        );
     }
 
     #[test]

@@ -312,7 +312,7 @@ fn value_kind(value: &Value) -> Arg {
             Err(_) => Arg::String,
         },
         Value::List(items) => Arg::List(items.iter().map(value_kind).collect()),
-        // The checker does not look into maps yet.
+        // Map literals are never constants (`literal_kind` reads them).
         Value::Map(_) | Value::Record(_) => Arg::Unknown,
     }
 }
@@ -326,6 +326,11 @@ fn literal_kind(expr: &Expr) -> Arg {
         Expr::Const(value) => value_kind(value),
         Expr::ConstList(list, _, _) => Arg::List(list.iter().map(value_kind).collect()),
         Expr::List(items, _) => Arg::List(items.iter().map(literal_kind).collect()),
+        Expr::Map(entries, _) => entries
+            .iter()
+            .map(|(key, item)| Some((key.to_str().ok()?.to_string(), literal_kind(item))))
+            .collect::<Option<Vec<_>>>()
+            .map_or(Arg::Unknown, Arg::Map),
         Expr::Unary(Unary::Neg, inner, _) => match literal_kind(inner) {
             kind @ (Arg::Int | Arg::Float) => kind,
             _ => Arg::Unknown,

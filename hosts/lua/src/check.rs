@@ -326,15 +326,37 @@ fn arg(expr: &Expression) -> Arg {
     }
 }
 
+/// A table constructor as the bridge converts it: of positional fields only, a list; of
+/// `name = value` and `["name"] = value` fields only, a map; anything else unknown.
 fn table_arg(table: &full_moon::ast::TableConstructor) -> Arg {
-    let mut items = Vec::new();
+    let (mut items, mut entries) = (Vec::new(), Vec::new());
     for field in table.fields() {
         match field {
             Field::NoKey(value) => items.push(arg(value)),
+            Field::NameKey { key, value, .. } => {
+                entries.push((key.token().to_string(), arg(value)));
+            }
+            Field::ExpressionKey { key, value, .. } => match string_arg(key_token(key)) {
+                Arg::Text(name) => entries.push((name, arg(value))),
+                _ => return Arg::Unknown,
+            },
             _ => return Arg::Unknown,
         }
     }
-    Arg::List(items)
+    match (items.is_empty(), entries.is_empty()) {
+        (_, true) => Arg::List(items),
+        (true, false) => Arg::Map(entries),
+        (false, false) => Arg::Unknown,
+    }
+}
+
+/// The token of a key expression that is a string literal (any other key reads as no
+/// string).
+fn key_token(key: &Expression) -> &TokenType {
+    match key {
+        Expression::String(token) => token.token().token_type(),
+        _ => &TokenType::Eof,
+    }
 }
 
 /// A Lua number literal's kind: decimal or hexadecimal, whole or not.

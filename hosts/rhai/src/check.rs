@@ -88,6 +88,12 @@ fn arg(expr: &Expr) -> Arg {
         Expr::BoolConstant(..) => Arg::Bool,
         Expr::Unit(..) => Arg::Nil,
         Expr::Array(items, _) => Arg::List(items.iter().map(arg).collect()),
+        Expr::Map(map, _) => Arg::Map(
+            map.0
+                .iter()
+                .map(|(name, item)| (name.name.to_string(), arg(item)))
+                .collect(),
+        ),
         _ => Arg::Unknown,
     }
 }
