@@ -135,15 +135,16 @@ pub type Bind = fn(&Context) -> BoundGlue;
 #[derive(Debug)]
 pub struct GlueResult(Outcome);
 
-/// One variant per `Value` variant, plus the error, each with a one-word payload.
+/// One variant per `Value` variant, in `Value`'s order, plus the error, each with a
+/// one-word payload.
 #[derive(Debug)]
 enum Outcome {
     Void,
     Int(i64),
-    /// `0` or `1`: a one-byte `bool` here would move the pair out of registers.
-    Bool(u64),
     /// The float's bits.
     Float(u64),
+    /// `0` or `1`: a one-byte `bool` here would move the pair out of registers.
+    Bool(u64),
     Str(ScriptString),
     List(ScriptList),
     Map(ScriptMap),

@@ -86,7 +86,7 @@ fn buffer_fixture() -> Box<BufferFixture> {
 }
 
 #[library_benchmark]
-#[bench::fixture(args = (buffer_fixture()), config = ceiling(80))]
+#[bench::fixture(args = (buffer_fixture()), config = ceiling(95))]
 fn len_glue(f: Box<BufferFixture>) -> Box<BufferFixture> {
     if let Ok(Value::Int(n)) = f.len.call(black_box(&f.args[..1])) {
         black_box(n);

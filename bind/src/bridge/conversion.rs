@@ -18,6 +18,8 @@
 
 use std::collections::HashMap;
 
+use smallvec::SmallVec;
+
 use super::{Unconverted, with_article};
 use crate::{
     Error, FieldType, Mismatch, Native, RecordFields, RecordType, ScriptList, ScriptMap,
@@ -122,6 +124,8 @@ pub struct Conversion {
     strings: Option<HashMap<usize, ScriptString>>,
     lists: Option<HashMap<(usize, ScriptType, usize), ScriptList>>,
     maps: Option<HashMap<(usize, ScriptType, usize), ScriptMap>>,
+    /// Record arguments kept for the call, lent to the glue as they are.
+    kept: SmallVec<[RecordFields; 1]>,
 }
 
 impl Conversion {
@@ -134,6 +138,7 @@ impl Conversion {
             strings: None,
             lists: None,
             maps: None,
+            kept: SmallVec::new(),
         }
     }
 
@@ -278,6 +283,19 @@ impl Conversion {
         let mut fields = RecordFields::new(record);
         fill(self, &mut fields)?;
         Ok(fields)
+    }
+
+    /// Keeps `fields` (a record argument, from [`Conversion::record_fields`]) for the rest
+    /// of the call, so that the glue borrows them as they are; the number returned finds
+    /// them ([`Conversion::kept_fields`]).
+    pub fn keep_fields(&mut self, fields: RecordFields) -> usize {
+        self.kept.push(fields);
+        self.kept.len() - 1
+    }
+
+    /// The record argument kept as `kept` ([`Conversion::keep_fields`]).
+    pub fn kept_fields(&self, kept: usize) -> Option<&RecordFields> {
+        self.kept.get(kept)
     }
 
     /// Converts the value under the key `key` of a table or map being converted into

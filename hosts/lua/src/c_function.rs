@@ -299,7 +299,7 @@ fn call_with_tables(stack: CallStack<'_>, native: &LuaNative) -> Outcome {
             // A record argument's fields are lent from here, not made into a record.
             Some(Container::Record(record)) => conversion
                 .record_fields(record, 0, "table", fill_record(stack, table, 0))
-                .map(Converted::Fields),
+                .map(|fields| Converted::Fields(conversion.keep_fields(fields))),
             _ => table_value(stack, table, param.ty, 0, &mut conversion).map(Converted::Value),
         };
         match made {
@@ -316,7 +316,9 @@ fn call_with_tables(stack: CallStack<'_>, native: &LuaNative) -> Outcome {
             Ok(Some(arg)) => arg,
             Ok(None) if position < params.len() => match tables.next() {
                 Some(Converted::Value(value)) => value.lend(),
-                Some(Converted::Fields(fields)) => ArgRef::Fields(fields),
+                Some(Converted::Fields(kept)) => conversion
+                    .kept_fields(*kept)
+                    .map_or(ArgRef::Void, ArgRef::Fields),
                 None => ArgRef::Void,
             },
             Ok(None) => ArgRef::Void,
@@ -331,8 +333,8 @@ fn call_with_tables(stack: CallStack<'_>, native: &LuaNative) -> Outcome {
 enum Converted {
     /// A list or a map.
     Value(Value),
-    /// A record's fields, lent to the glue as they are.
-    Fields(RecordFields),
+    /// A record's fields, kept by the call's conversion and lent as they are.
+    Fields(usize),
 }
 
 /// The error of argument `index` (from 1) that does not convert.

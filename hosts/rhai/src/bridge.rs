@@ -444,7 +444,7 @@ fn bridge<const N: usize, S: ErrorStyle>(
     }
     let mut lent = [ArgRef::Void; N];
     for (arg, held) in lent.iter_mut().zip(&held) {
-        *arg = held.lend();
+        *arg = held.lend(&conversion);
     }
     finish::<S>(call_within(bound, &lent, &conversion))
 }
@@ -485,7 +485,7 @@ fn bridge_collected<S: ErrorStyle>(
         })
         .collect::<Result<Vec<Held<'_>>, _>>()
         .map_err(runtime_error::<S>)?;
-    let lent: Vec<ArgRef<'_>> = held.iter().map(Held::lend).collect();
+    let lent: Vec<ArgRef<'_>> = held.iter().map(|held| held.lend(&conversion)).collect();
     finish::<S>(call_within(bound, &lent, &conversion))
 }
 
@@ -505,19 +505,23 @@ enum Held<'d> {
     Blob(DynamicReadLock<'d, ::rhai::Blob>),
     /// Any other value, converted (an `Array` into a script list).
     Value(Value),
-    /// An object map's fields, for a record parameter: lent as they are.
-    Fields(RecordFields),
+    /// An object map's fields, for a record parameter, kept by the call's conversion
+    /// ([`Conversion::keep_fields`]) and lent as they are.
+    Fields(usize),
 }
 
 impl Held<'_> {
+    /// The argument lent to the glue; a record argument's fields from `conversion`.
     #[inline(always)]
-    fn lend(&self) -> ArgRef<'_> {
+    fn lend<'a>(&'a self, conversion: &'a Conversion) -> ArgRef<'a> {
         match self {
             Held::Scalar(arg) => *arg,
             Held::Text(text) => ArgRef::Bytes(text.as_bytes()),
             Held::Blob(bytes) => ArgRef::Bytes(bytes),
             Held::Value(value) => value.lend(),
-            Held::Fields(fields) => ArgRef::Fields(fields),
+            Held::Fields(kept) => conversion
+                .kept_fields(*kept)
+                .map_or(ArgRef::Void, ArgRef::Fields),
         }
     }
 }
@@ -577,7 +581,7 @@ fn hold_any<'d>(
     {
         return conversion
             .record_fields(record, 0, "map", fill_record(&map, 0))
-            .map(Held::Fields)
+            .map(|fields| Held::Fields(conversion.keep_fields(fields)))
             .map_err(|refusal| refusal.into_error(native, index + 1, "map", conversion));
     }
     match expected {
