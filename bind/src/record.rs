@@ -149,21 +149,22 @@ impl ScriptRecord {
 /// come in any order: each value is set at its field's position. A bridge lends them to a
 /// native's glue as they are ([`ArgRef::Fields`](crate::ArgRef::Fields): no allocation),
 /// or makes a [`ScriptRecord`] of them ([`RecordFields::finish`]: one allocation). Up to
-/// eight fields are kept inline.
+/// four fields are kept inline; a record with more allocates its fields once.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordFields {
     ty: &'static RecordType,
     /// One per field, in the record's order; each nested less than
     /// [`Value::MAX_NESTING`] deep, so the record is within it.
-    slots: SmallVec<[Value; 8]>,
+    slots: SmallVec<[Value; 4]>,
 }
 
 impl RecordFields {
     /// A record of type `ty` with every field left out.
+    #[inline]
     pub fn new(ty: &'static RecordType) -> RecordFields {
         RecordFields {
             ty,
-            slots: SmallVec::from_elem(Value::Void, ty.fields.len()),
+            slots: ty.fields.iter().map(|_| Value::Void).collect(),
         }
     }
 
@@ -180,6 +181,7 @@ impl RecordFields {
     }
 
     /// The position and the field of the record called `name`, if it has one.
+    #[inline]
     pub fn field(&self, name: &[u8]) -> Option<(usize, &'static FieldType)> {
         self.ty
             .fields
@@ -191,6 +193,7 @@ impl RecordFields {
     /// Sets the field at `position` (from [`RecordFields::field`]) to `value`; an error,
     /// setting nothing, if `value` nests so deep that the record would pass
     /// [`Value::MAX_NESTING`], or if the record has no such field.
+    #[inline]
     pub fn set(&mut self, position: usize, value: Value) -> Result<(), RecordError> {
         if value.depth() >= Value::MAX_NESTING {
             return Err(RecordError::TooDeep);

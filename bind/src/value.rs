@@ -76,6 +76,7 @@ impl Value {
     }
 
     /// How deep the value nests lists and maps: 0 for a value that is neither.
+    #[inline]
     pub fn depth(&self) -> usize {
         match self {
             Value::List(list) => list.depth(),
