@@ -171,6 +171,7 @@ static EXTRA_SPEC: FnSpec = FnSpec {
     params: &[],
     ret: ScriptType::Int,
     description: "Not in the spec",
+    receiver: None,
 };
 fn unused_glue(_: &Context, _: &[Value]) -> GlueResult {
     GlueResult::from(Ok(Value::Void))

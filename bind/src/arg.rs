@@ -7,7 +7,7 @@
 
 use goost_spec::ValueKind;
 
-use crate::{RecordFields, ScriptList, ScriptMap, ScriptRecord, ScriptString, Value};
+use crate::{RecordFields, ScriptList, ScriptMap, ScriptObject, ScriptRecord, ScriptString, Value};
 
 /// A script argument lent to a native's glue for the length of one call: what
 /// [`FromValue`](crate::FromValue) converts from.
@@ -30,6 +30,8 @@ pub enum ArgRef<'a> {
     Map(&'a ScriptMap),
     /// A value of a spec record (to a script, a map).
     Record(&'a ScriptRecord),
+    /// An object of a spec class.
+    Object(&'a ScriptObject),
     /// A record's fields that an engine's bridge lends from where it converted them,
     /// without making a [`ScriptRecord`] (to a script, a map).
     Fields(&'a RecordFields),
@@ -43,7 +45,7 @@ impl<'a> ArgRef<'a> {
     /// [`Value::type_name`]. A table lookup by the variant's position.
     #[inline(always)]
     pub fn type_name(self) -> &'static str {
-        const NAMES: [&str; 10] = [
+        const NAMES: [&str; 11] = [
             ValueKind::Nil.name(),
             ValueKind::Int.name(),
             ValueKind::Float.name(),
@@ -52,6 +54,7 @@ impl<'a> ArgRef<'a> {
             ValueKind::List.name(),
             ValueKind::Map.name(),
             ValueKind::Map.name(),
+            "",
             ValueKind::Map.name(),
             ValueKind::String.name(),
         ];
@@ -64,8 +67,10 @@ impl<'a> ArgRef<'a> {
             ArgRef::List(_) => 5,
             ArgRef::Map(_) => 6,
             ArgRef::Record(_) => 7,
-            ArgRef::Fields(_) => 8,
-            ArgRef::Bytes(_) => 9,
+            // An object is named by its class.
+            ArgRef::Object(object) => return object.class().name,
+            ArgRef::Fields(_) => 9,
+            ArgRef::Bytes(_) => 10,
         };
         NAMES[position]
     }
@@ -92,6 +97,7 @@ impl<'a> ArgRef<'a> {
             ArgRef::List(items) => Value::List(items.clone()),
             ArgRef::Map(entries) => Value::Map(entries.clone()),
             ArgRef::Record(record) => Value::Record(record.clone()),
+            ArgRef::Object(object) => Value::Object(object.clone()),
             ArgRef::Fields(fields) => Value::Record(fields.to_record()),
         }
     }
@@ -117,6 +123,7 @@ impl<'a> From<&'a Value> for ArgRef<'a> {
             Value::List(items) => ArgRef::List(items),
             Value::Map(entries) => ArgRef::Map(entries),
             Value::Record(record) => ArgRef::Record(record),
+            Value::Object(object) => ArgRef::Object(object),
         }
     }
 }

@@ -239,7 +239,7 @@ pub fn with_copy_allowance<R>(bytes: usize, f: impl FnOnce() -> R) -> R {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a goost script argument type",
     label = "no script type converts into `{Self}`",
-    note = "script arguments are `i64` (int), `f64` (float), `bool`, `&str`, `String`, `&[u8]`, `Vec<u8>` or `ScriptString` (string), `Vec<T>` (list<T>), `HashMap<String, T>` or `BTreeMap<String, T>` (map<T>), `Option<T>` (T?), or a type of yours that implements `FromValue` (exported by `goost_memory`, and by `goost_bind` for a crate bound against it alone)"
+    note = "script arguments are `i64` (int), `f64` (float), `bool`, `&str`, `String`, `&[u8]`, `Vec<u8>` or `ScriptString` (string), `Vec<T>` (list<T>), `HashMap<String, T>` or `BTreeMap<String, T>` (map<T>), `Option<T>` (T?), `ObjectRef<'_, T>` (a class bound with `#[spec_class]`), or a type of yours that implements `FromValue` (exported by `goost_memory`, and by `goost_bind` for a crate bound against it alone)"
 )]
 pub trait FromValue<'a>: Sized {
     /// The script type this Rust type accepts.

@@ -36,6 +36,15 @@ pub enum ErrorKind {
         /// What the call passed instead.
         got: Mismatch,
     },
+    /// A method was called on something that is not an object of its class (in Lua,
+    /// `p.push(..)` where `p:push(..)` was meant).
+    #[error("is a method of {class} objects, called on {got}")]
+    Receiver {
+        /// The method's class.
+        class: &'static str,
+        /// What it was called on.
+        got: Mismatch,
+    },
     /// An argument (a table or array) would take more than the context's conversion limit
     /// to convert. `position` counts from 1.
     #[error(
@@ -253,6 +262,14 @@ impl Error {
         )
     }
 
+    /// The method `spec` was called on something that is not an object of its class
+    /// (reported under its signature).
+    #[cold]
+    pub fn receiver(spec: &'static FnSpec, got: Mismatch) -> Error {
+        let class = spec.receiver.map_or("no", |class| class.name);
+        Error::under_signature(spec, ErrorKind::Receiver { class, got })
+    }
+
     /// Argument `index` (from 0) of `spec` has the wrong type (reported under its signature).
     #[cold]
     pub fn argument_type(spec: &'static FnSpec, index: usize, got: Mismatch) -> Error {
@@ -325,6 +342,7 @@ mod tests {
         params: &[],
         ret: ScriptType::Int,
         description: "Squared distance",
+        receiver: None,
     };
 
     #[derive(Debug, PartialEq, thiserror::Error)]

@@ -52,6 +52,7 @@ mod convert;
 mod error;
 mod map;
 mod native;
+mod object;
 mod record;
 mod registry;
 pub mod state;
@@ -68,8 +69,9 @@ pub use convert::{FromValue, IntoValue, ListRef, Mismatch, copy_allowance, with_
 pub use error::{Error, ErrorKind, ModuleError, panic_message};
 pub use goost_spec::{ClassType, EnumType, FieldType, RecordType, ScriptType};
 pub use map::{MapError, ScriptMap};
-pub use memory_macros::{module_spec, native, spec_enum, spec_record};
+pub use memory_macros::{module_spec, native, spec_class, spec_enum, spec_methods, spec_record};
 pub use native::{BoundNative, FnSpec, ModuleSpec, Native, ParamSpec};
+pub use object::{ObjectRef, ScriptClass, ScriptObject};
 pub use record::{RecordError, RecordFields, ScriptRecord};
 pub use registry::{Missing, Module, Registry, SpecMismatch, UnknownModule};
 pub use state::DefaultState;

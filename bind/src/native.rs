@@ -3,7 +3,8 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::{
-    ArgRef, Context, Error, ScriptList, ScriptMap, ScriptRecord, ScriptString, ScriptType, Value,
+    ArgRef, ClassType, Context, Error, ScriptList, ScriptMap, ScriptObject, ScriptRecord,
+    ScriptString, ScriptType, Value,
 };
 
 /// One parameter of a spec function.
@@ -28,6 +29,9 @@ pub struct FnSpec {
     pub ret: ScriptType,
     /// The one-line description.
     pub description: &'static str,
+    /// For a method, its class: the call's first argument is the object it is called on,
+    /// and [`FnSpec::params`] are those after it. `None` for a module function.
+    pub receiver: Option<&'static ClassType>,
 }
 
 impl FnSpec {
@@ -149,6 +153,7 @@ enum Outcome {
     List(ScriptList),
     Map(ScriptMap),
     Record(ScriptRecord),
+    Object(ScriptObject),
     Err(Error),
 }
 
@@ -171,6 +176,7 @@ impl GlueResult {
             Outcome::List(items) => Ok(Value::List(items)),
             Outcome::Map(entries) => Ok(Value::Map(entries)),
             Outcome::Record(record) => Ok(Value::Record(record)),
+            Outcome::Object(object) => Ok(Value::Object(object)),
             Outcome::Err(e) => Err(e),
         }
     }
@@ -188,6 +194,7 @@ impl From<Result<Value, Error>> for GlueResult {
             Ok(Value::List(items)) => Outcome::List(items),
             Ok(Value::Map(entries)) => Outcome::Map(entries),
             Ok(Value::Record(record)) => Outcome::Record(record),
+            Ok(Value::Object(object)) => Outcome::Object(object),
             Err(e) => Outcome::Err(e),
         })
     }

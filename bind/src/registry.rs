@@ -62,7 +62,10 @@ impl Registry {
                 continue;
             }
             registry.by_name.insert(native.name(), native);
-            registry.insert_in_tree(native);
+            // A method is reached through its objects, not through the module tree.
+            if native.spec().receiver.is_none() {
+                registry.insert_in_tree(native);
+            }
         }
         registry
     }
@@ -92,6 +95,24 @@ impl Registry {
     /// The native with this full name, e.g. `memory.buffer.write`.
     pub fn get(&self, name: &str) -> Option<&'static Native> {
         self.by_name.get(name).copied()
+    }
+
+    /// The method `short` of the class `class` (`geo.Path`, `push`), if one is bound.
+    pub fn method(&self, class: &str, short: &str) -> Option<&'static Native> {
+        self.get(&format!("{class}.{short}"))
+            .filter(|native| native.spec().receiver.is_some())
+    }
+
+    /// The methods bound for the class `class`, by their short names, in name order.
+    pub fn methods(&self, class: &str) -> Vec<(&'static str, &'static Native)> {
+        let mut methods: Vec<_> = self
+            .by_name
+            .values()
+            .filter(|native| native.spec().receiver.is_some_and(|c| c.name == class))
+            .map(|native| (native.spec().short_name(), *native))
+            .collect();
+        methods.sort_by_key(|(name, _)| *name);
+        methods
     }
 
     /// The top-level module `name` (what `import name` brings in).

@@ -4,7 +4,7 @@ use std::fmt;
 
 use triomphe::ThinArc;
 
-use crate::{ScriptMap, ScriptRecord, ScriptString};
+use crate::{ScriptMap, ScriptObject, ScriptRecord, ScriptString};
 
 /// A script value, two words in size. Strings are [`ScriptString`]s and lists
 /// [`ScriptList`]s: one-word pointers to shared, reference-counted storage (the length
@@ -32,6 +32,8 @@ pub enum Value {
     Map(ScriptMap),
     /// A value of a spec record: to a script, the map of its present fields.
     Record(ScriptRecord),
+    /// An object of a spec class, held by reference.
+    Object(ScriptObject),
 }
 
 impl PartialEq for Value {
@@ -46,6 +48,7 @@ impl PartialEq for Value {
             (Value::List(a), Value::List(b)) => a == b,
             (Value::Map(a), Value::Map(b)) => a == b,
             (Value::Record(a), Value::Record(b)) => a == b,
+            (Value::Object(a), Value::Object(b)) => a == b,
             (Value::Record(record), Value::Map(map)) | (Value::Map(map), Value::Record(record)) => {
                 record.same_entries(map)
             }
@@ -254,6 +257,8 @@ impl fmt::Display for Value {
             }
             // As Go prints a map: `map[a:1 b:2]`, keys in order.
             Value::Map(entries) => display_map(f, entries.iter().map(|(k, v)| (&**k, v))),
+            // An object shows its class: `geo.Path`.
+            Value::Object(object) => f.write_str(object.class().name),
             Value::Record(record) => display_map(
                 f,
                 record

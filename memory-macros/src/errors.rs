@@ -15,6 +15,11 @@ impl Errors {
         self.errors.push(syn::Error::new(span, message));
     }
 
+    /// Records an error already made (it may combine several).
+    pub fn push_error(&mut self, error: syn::Error) {
+        self.errors.push(error);
+    }
+
     /// `Ok` if nothing was recorded, else all errors combined into one.
     pub fn finish(self) -> syn::Result<()> {
         let mut iter = self.errors.into_iter();

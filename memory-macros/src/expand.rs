@@ -202,8 +202,13 @@ fn type_match(
     }
 }
 
-/// A `#krate::FnSpec { .. }` literal for one spec function.
-pub fn fn_spec_tokens(krate: &syn::Path, function: &Function) -> TokenStream {
+/// A `#krate::FnSpec { .. }` literal for one spec function, or for a method of the class
+/// `receiver`.
+pub fn fn_spec_tokens(
+    krate: &syn::Path,
+    function: &Function,
+    receiver: Option<&goost_spec::Class>,
+) -> TokenStream {
     let name = &function.name;
     let signature = function.signature();
     let description = &function.description;
@@ -213,6 +218,13 @@ pub fn fn_spec_tokens(krate: &syn::Path, function: &Function) -> TokenStream {
         let ty = script_type_tokens(krate, p.ty);
         quote!(#krate::ParamSpec { name: #name, ty: #ty })
     });
+    let receiver = match receiver {
+        Some(class) => {
+            let class = &class.name;
+            quote!(::core::option::Option::Some(&#krate::ClassType { name: #class }))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     quote! {
         #krate::FnSpec {
             name: #name,
@@ -220,6 +232,7 @@ pub fn fn_spec_tokens(krate: &syn::Path, function: &Function) -> TokenStream {
             params: &[#(#params),*],
             ret: #ret,
             description: #description,
+            receiver: #receiver,
         }
     }
 }
@@ -488,12 +501,43 @@ fn documented_item(function: &Function, native: &NativeFn, loaded: &LoadedSpec) 
     }
 }
 
-/// The whole expansion of `#[native(..)]` on a function that passed `check`.
+/// What the glue calls: a `#[native]` function by its name, or a class's method on the
+/// object that is the call's first argument.
+pub enum Callee<'a> {
+    /// A free function.
+    Function,
+    /// A method of `class`, implemented on the Rust type `self_ty`.
+    Method {
+        self_ty: &'a syn::Type,
+        class: &'a goost_spec::Class,
+    },
+}
+
+/// The whole expansion of `#[native(..)]` on a function that passed `check`: the function
+/// with its docs, then its glue.
 pub fn native(
     krate: &syn::Path,
     function: &Function,
     native: &NativeFn,
     loaded: &LoadedSpec,
+) -> TokenStream {
+    let item = documented_item(function, native, loaded);
+    let glue = native_glue(krate, function, native, loaded, &Callee::Function);
+    quote! {
+        #item
+
+        #glue
+    }
+}
+
+/// The glue of a function (or method) that passed `check`: its type checks, its
+/// `FnSpec`, the body that converts and calls, the entries and the registration.
+pub fn native_glue(
+    krate: &syn::Path,
+    function: &Function,
+    native: &NativeFn,
+    loaded: &LoadedSpec,
+    callee: &Callee<'_>,
 ) -> TokenStream {
     let signature = function.signature();
     let params = ParamCode::all(native, function);
@@ -515,10 +559,41 @@ pub fn native(
         ..
     } = &context;
 
-    let item = documented_item(function, native, loaded);
     let tracking = rebuild_tracking(loaded);
-    let fn_spec = fn_spec_tokens(krate, function);
     let ident = native.ident();
+    let (fn_spec, receiver, call, rust_path) = match callee {
+        Callee::Function => (
+            fn_spec_tokens(krate, function, None),
+            TokenStream::new(),
+            quote!(#ident(#(#call_args),*)),
+            ident.to_string(),
+        ),
+        Callee::Method { self_ty, class } => (
+            fn_spec_tokens(krate, function, Some(class)),
+            // The object the method is called on: the first argument, taken off the rest.
+            quote! {
+                let ::core::option::Option::Some((__goost_receiver, __goost_args)) =
+                    __goost_args.split_first()
+                else {
+                    return #krate::__private::GlueResult::err(
+                        #krate::Error::receiver(&__GOOST_SPEC, #krate::Mismatch::Type("nothing")),
+                    );
+                };
+                let __goost_self = match <#krate::ObjectRef<'_, #self_ty> as #krate::FromValue>::from_value(
+                    #krate::__private::ScriptArg::lend(__goost_receiver),
+                ) {
+                    ::core::result::Result::Ok(__goost_self) => __goost_self,
+                    ::core::result::Result::Err(__goost_mismatch) => {
+                        return #krate::__private::GlueResult::err(
+                            #krate::Error::receiver(&__GOOST_SPEC, __goost_mismatch),
+                        );
+                    }
+                };
+            },
+            quote!(<#self_ty>::#ident(&*__goost_self, #(#call_args),*)),
+            format!("{}::{ident}", quote!(#self_ty)),
+        ),
+    };
     // The result's conversion is written as the type check writes it, at the result type:
     // a result that does not convert is one error there, not a second one at `#[native]`.
     let into_value = {
@@ -531,10 +606,8 @@ pub fn native(
     };
     let glue = glue(krate, &states, context_pass);
     let bound = bound_glue(krate, &states, &context);
-    let registration = registration(krate, &ident.to_string());
+    let registration = registration(krate, &rust_path);
     quote! {
-        #item
-
         const _: () = {
             #tracking
             #(#type_checks)*
@@ -551,9 +624,10 @@ pub fn native(
                 #(#state_locals: &#state_types,)*
                 __goost_args: &[__GoostArg],
             ) -> #krate::__private::GlueResult {
+                #receiver
                 #take_arguments
                 #(#conversions)*
-                let __goost_result = #ident(#(#call_args),*);
+                let __goost_result = #call;
                 #krate::__private::GlueResult::from(
                     #into_value.map_err(|e| e.in_native(&__GOOST_SPEC)),
                 )
@@ -677,7 +751,16 @@ fn registration(krate: &syn::Path, rust_path: &str) -> TokenStream {
 pub fn module_spec(krate: &syn::Path, loaded: &LoadedSpec) -> TokenStream {
     let module = &loaded.spec.module;
     let path = &loaded.display;
-    let functions = loaded.spec.functions().map(|f| fn_spec_tokens(krate, f));
+    let functions = loaded
+        .spec
+        .functions()
+        .map(|f| fn_spec_tokens(krate, f, None))
+        .chain(
+            loaded
+                .spec
+                .methods()
+                .map(|(class, m)| fn_spec_tokens(krate, m, Some(class))),
+        );
     let page = markdown::render(&loaded.spec, &loaded.display);
     let source = &loaded.source;
     let tracking = rebuild_tracking(loaded);

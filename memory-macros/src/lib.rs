@@ -10,6 +10,7 @@
 //! in `src/`).
 
 mod check;
+mod class_type;
 mod crate_path;
 mod enum_type;
 mod errors;
@@ -96,6 +97,42 @@ pub fn spec_record(attr: TokenStream, item: TokenStream) -> TokenStream {
         let (loaded, krate) = spec_and_crate(&args)?;
         let parsed: syn::ItemStruct = syn::parse2(item.clone())?;
         record_type::expand(&args.name, &parsed, &loaded, &krate)
+    });
+    expanded
+        .unwrap_or_else(|error| with_item(error, item))
+        .into()
+}
+
+/// Binds a plain Rust struct to a class of the spec: `#[spec_class("geo.Path")]` (the
+/// spec found as `#[native]` finds it; `spec = "path"` and `crate = "path"` as there). A
+/// native returning the struct hands the script a new object of the class, which lives
+/// as long as a script holds it; a native takes one as `ObjectRef<'_, Path>`. The struct
+/// must be `Send + Sync + 'static`. Its methods are bound with `#[spec_methods]`.
+#[proc_macro_attribute]
+pub fn spec_class(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let item: TokenStream2 = item.into();
+    let expanded = syn::parse2(attr.into()).and_then(|args: NativeArgs| {
+        let (loaded, krate) = spec_and_crate(&args)?;
+        let parsed: syn::ItemStruct = syn::parse2(item.clone())?;
+        class_type::expand_class(&args.name, &parsed, &loaded, &krate)
+    });
+    expanded
+        .unwrap_or_else(|error| with_item(error, item))
+        .into()
+}
+
+/// Binds the `&self` methods of an `impl` block to the methods of a spec class:
+/// `#[spec_methods("geo.Path")] impl Path { .. }`. Each method is checked against the
+/// class's method of its name as a `#[native]` function is against its `fn` (parameter
+/// names, arity, script types; it may take `&Context` and module states too), and is
+/// called on the object a script calls it on.
+#[proc_macro_attribute]
+pub fn spec_methods(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let item: TokenStream2 = item.into();
+    let expanded = syn::parse2(attr.into()).and_then(|args: NativeArgs| {
+        let (loaded, krate) = spec_and_crate(&args)?;
+        let parsed: syn::ItemImpl = syn::parse2(item.clone())?;
+        class_type::expand_methods(&args.name, &parsed, &loaded, &krate)
     });
     expanded
         .unwrap_or_else(|error| with_item(error, item))

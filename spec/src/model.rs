@@ -555,6 +555,18 @@ impl Spec {
     pub fn function(&self, name: &str) -> Option<&Function> {
         self.functions().find(|f| f.name == name)
     }
+
+    /// The class with this name (`geo.Path`).
+    pub fn class(&self, name: &str) -> Option<&Class> {
+        self.classes.iter().find(|c| c.name == name)
+    }
+
+    /// Every method of every class, each with its class, in file order.
+    pub fn methods(&self) -> impl Iterator<Item = (&Class, &Function)> {
+        self.classes
+            .iter()
+            .flat_map(|class| class.methods.iter().map(move |method| (class, method)))
+    }
 }
 
 /// A syntax error at a 1-based line and column.

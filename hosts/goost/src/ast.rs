@@ -94,6 +94,9 @@ pub enum Expr {
     Map(Vec<(ScriptString, Expr)>, Pos),
     /// `map.key`: the value under a key written as a name.
     Field(Box<Expr>, ScriptString, Pos),
+    /// `object.method(args)`: a method of the object's class, found when the call runs
+    /// (the object's class is known only then).
+    Method(Box<Expr>, String, Vec<Expr>, Pos),
     /// A call of the program's native number `.0` (an index into [`Program::natives`]).
     Native(usize, Vec<Expr>, Pos),
 }
@@ -114,6 +117,10 @@ pub enum Stmt {
     Block(Vec<Stmt>),
     Break,
     Continue,
+    /// The end of a block (always its last statement, run however the block ends): the
+    /// slots of the variables it declared are emptied, so what they held is dropped (an
+    /// object's Rust value with it, when nothing else holds it).
+    Release(Vec<usize>),
 }
 
 /// A whole resolved script.

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use goost_bind::{BoundNative, Context, ScriptMap, ScriptString, Value};
+use goost_bind::{BoundNative, Context, Registry, ScriptMap, ScriptObject, ScriptString, Value};
 
 use super::HostError;
 use super::ast::{Binary, Builtin, Expr, Program, Stmt, Unary};
@@ -69,6 +69,9 @@ pub struct Machine<'a, W: Write> {
     ctx: &'a Context,
     /// The running program's natives, bound to `ctx` (numbered as in [`Program::natives`]).
     bound: Vec<BoundNative>,
+    /// The methods bound so far (class, method, index into `bound`), after the program's
+    /// natives.
+    methods: Vec<(&'static str, String, usize)>,
     out: W,
     slots: Vec<Value>,
     /// Arguments of native calls in progress (reused: a call allocates nothing here).
@@ -97,6 +100,7 @@ impl<'a, W: Write> Machine<'a, W> {
         Machine {
             ctx,
             bound: Vec::new(),
+            methods: Vec::new(),
             out,
             slots: Vec::new(),
             stack: Vec::new(),
@@ -192,6 +196,7 @@ impl<'a, W: Write> Machine<'a, W> {
             self.slots.resize(program.slots, Value::Void);
         }
         self.bound = program.natives.iter().map(|n| n.bind(self.ctx)).collect();
+        self.methods.clear();
     }
 
     /// Evaluates one expression (the REPL prints its value).
@@ -209,10 +214,26 @@ impl<'a, W: Write> Machine<'a, W> {
         for stmt in body {
             match self.statement(stmt)? {
                 Flow::Normal => {}
-                flow => return Ok(flow),
+                flow => {
+                    // A `break` or `continue` still ends the block: its variables go.
+                    if let Some(Stmt::Release(slots)) = body.last() {
+                        self.release(slots);
+                    }
+                    return Ok(flow);
+                }
             }
         }
         Ok(Flow::Normal)
+    }
+
+    /// Empties the variable `slots` of a block that ended.
+    fn release(&mut self, slots: &[usize]) {
+        for &slot in slots {
+            if let Some(value) = self.slots.get_mut(slot) {
+                let value = std::mem::replace(value, Value::Void);
+                self.held_strings = self.held_strings.saturating_sub(value.held_bytes());
+            }
+        }
     }
 
     fn statement(&mut self, stmt: &Stmt) -> Result<Flow, HostError> {
@@ -254,6 +275,7 @@ impl<'a, W: Write> Machine<'a, W> {
             Stmt::Block(body) => return self.block(body),
             Stmt::Break => return Ok(Flow::Break),
             Stmt::Continue => return Ok(Flow::Continue),
+            Stmt::Release(slots) => self.release(slots),
         }
         Ok(Flow::Normal)
     }
@@ -416,37 +438,100 @@ impl<'a, W: Write> Machine<'a, W> {
             }
             Expr::Native(native, args, pos) => {
                 self.step(*pos)?;
-                let base = self.stack.len();
-                for arg in args {
-                    let value = self.eval(arg);
-                    match value {
-                        Ok(value) => self.stack.push(value),
-                        Err(error) => {
-                            self.stack.truncate(base);
-                            return Err(error);
-                        }
+                self.call(*native, None, args, *pos)
+            }
+            Expr::Method(receiver, name, args, pos) => {
+                self.step(*pos)?;
+                let object = match self.eval(receiver)? {
+                    Value::Object(object) => object,
+                    other => {
+                        return Err(HostError::at(
+                            *pos,
+                            format!(
+                                "only an object has methods: `.{name}(..)` of {}",
+                                other.type_name()
+                            ),
+                        ));
                     }
-                }
-                // A native may read, hash or copy each argument's bytes: charged before
-                // the call, as a copy of them would be.
-                let read: usize = self.stack[base..].iter().map(Value::held_bytes).sum();
-                if let Err(error) = self.charge(steps_for_bytes(read), *pos) {
+                };
+                let method = self.method(&object, name, *pos)?;
+                self.call(method, Some(Value::Object(object)), args, *pos)
+            }
+        }
+    }
+
+    /// Calls bound native number `native` with `receiver` (the object a method is called
+    /// on) and then `args`, evaluated onto the argument stack.
+    fn call(
+        &mut self,
+        native: usize,
+        receiver: Option<Value>,
+        args: &[Expr],
+        pos: Pos,
+    ) -> Result<Value, HostError> {
+        let base = self.stack.len();
+        self.stack.extend(receiver);
+        for arg in args {
+            let value = self.eval(arg);
+            match value {
+                Ok(value) => self.stack.push(value),
+                Err(error) => {
                     self.stack.truncate(base);
                     return Err(error);
                 }
-                let result = match self.bound.get(*native) {
-                    Some(bound) => bound.call(&self.stack[base..]),
-                    None => Err(goost_bind::Error::msg(format!(
-                        "native {native} of a program this machine did not prepare"
-                    ))),
-                };
-                self.stack.truncate(base);
-                let value = result.map_err(|error| HostError::of_native(*pos, error))?;
-                // A result the native made (a read's copy) is charged as that copy.
-                self.charge(steps_for_bytes(value.held_bytes()), *pos)?;
-                Ok(value)
             }
         }
+        // A native may read, hash or copy each argument's bytes: charged before the call,
+        // as a copy of them would be.
+        let read: usize = self.stack[base..].iter().map(Value::held_bytes).sum();
+        if let Err(error) = self.charge(steps_for_bytes(read), pos) {
+            self.stack.truncate(base);
+            return Err(error);
+        }
+        let result = match self.bound.get(native) {
+            Some(bound) => bound.call(&self.stack[base..]),
+            None => Err(goost_bind::Error::msg(format!(
+                "native {native} of a program this machine did not prepare"
+            ))),
+        };
+        self.stack.truncate(base);
+        let value = result.map_err(|error| HostError::of_native(pos, error))?;
+        // A result the native made (a read's copy) is charged as that copy.
+        self.charge(steps_for_bytes(value.held_bytes()), pos)?;
+        Ok(value)
+    }
+
+    /// The bound native of the method `name` of `object`'s class, bound on first use and
+    /// numbered after the program's own natives; an error naming the nearest methods when
+    /// the class has none of that name.
+    fn method(&mut self, object: &ScriptObject, name: &str, pos: Pos) -> Result<usize, HostError> {
+        let class = object.class().name;
+        if let Some((_, _, index)) = self
+            .methods
+            .iter()
+            .find(|(c, m, _)| *c == class && m == name)
+        {
+            return Ok(*index);
+        }
+        let registry = Registry::global();
+        let Some(native) = registry.method(class, name) else {
+            let methods = registry.methods(class);
+            let near = goost_spec::nearest(name, methods.iter().map(|(m, _)| *m), 3);
+            let hint = if near.is_empty() {
+                "it has no methods bound".to_string()
+            } else {
+                let near: Vec<String> = near.iter().map(|m| format!("`{m}`")).collect();
+                format!("the nearest are {}", near.join(", "))
+            };
+            return Err(HostError::at(
+                pos,
+                format!("{class} has no method `{name}`; {hint}"),
+            ));
+        };
+        self.bound.push(native.bind(self.ctx));
+        let index = self.bound.len() - 1;
+        self.methods.push((class, name.to_string(), index));
+        Ok(index)
     }
 
     fn binary(

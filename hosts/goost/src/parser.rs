@@ -313,7 +313,7 @@ fn value_kind(value: &Value) -> Arg {
         },
         Value::List(items) => Arg::List(items.iter().map(value_kind).collect()),
         // Map literals are never constants (`literal_kind` reads them).
-        Value::Map(_) | Value::Record(_) => Arg::Unknown,
+        Value::Map(_) | Value::Record(_) | Value::Object(_) => Arg::Unknown,
     }
 }
 
@@ -598,7 +598,13 @@ impl Parser<'_, '_, '_> {
                 }
             }
         }
-        self.names.scopes.pop();
+        if let Some(scope) = self.names.scopes.pop() {
+            let mut declared: Vec<usize> = scope.into_values().collect();
+            if !declared.is_empty() {
+                declared.sort_unstable();
+                body.push(Stmt::Release(declared));
+            }
+        }
         self.leave();
         Ok(body)
     }
@@ -680,7 +686,12 @@ impl Parser<'_, '_, '_> {
             if self.is(".") {
                 let pos = self.next().1;
                 let (name, _) = self.member_name()?;
-                expr = Expr::Field(Box::new(expr), ScriptString::from(name), pos);
+                expr = if self.is("(") {
+                    let args = self.arguments()?;
+                    Expr::Method(Box::new(expr), name.to_string(), args, pos)
+                } else {
+                    Expr::Field(Box::new(expr), ScriptString::from(name), pos)
+                };
                 continue;
             }
             let pos = self.next().1;

@@ -152,6 +152,14 @@ pub(crate) fn to_lua(lua: &Lua, value: Value, spec: &'static FnSpec) -> mlua::Re
             }
             mlua::Value::Table(table)
         }
+        // Objects do not cross into Lua yet (issue 28: userdata with the class's methods).
+        Value::Object(object) => {
+            return Err(mlua::Error::external(format!(
+                "{}: a {} object cannot cross into Lua yet: the Lua bridge does not bind classes",
+                spec.name,
+                object.class().name
+            )));
+        }
         // A table of the present fields.
         Value::Record(record) => {
             let table = lua.create_table_with_capacity(0, record.values().len())?;

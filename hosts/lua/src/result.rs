@@ -89,6 +89,8 @@ unsafe fn push_value(state: *mut ffi::lua_State, value: &Value) -> bool {
                     }
                 }
             }
+            // An object is left to the finisher, which says it cannot cross yet.
+            Value::Object(_) => return false,
             Value::Record(record) => {
                 ffi::lua_createtable(state, 0, size_hint(record.values().len()));
                 for (name, item) in record.fields() {

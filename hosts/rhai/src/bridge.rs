@@ -11,7 +11,7 @@ use ::rhai::{
 use goost_bind::bridge::{Container, Conversion, Refusal, Unconverted, container};
 use goost_bind::{
     ArgRef, BoundNative, Context, Mismatch, Module, Native, RecordFields, RecordType, Registry,
-    ScriptList, ScriptMap, ScriptRecord, ScriptType, UnknownModule, Value,
+    ScriptList, ScriptMap, ScriptObject, ScriptRecord, ScriptType, UnknownModule, Value,
 };
 
 use crate::names::{reads_reserved_words_as_names, reserved_words_as_names};
@@ -503,6 +503,8 @@ enum Held<'d> {
     Text(DynamicReadLock<'d, ImmutableString>),
     /// A `Blob`, read where it is and lent as its bytes.
     Blob(DynamicReadLock<'d, ::rhai::Blob>),
+    /// An object of a spec class, read where it is.
+    Object(DynamicReadLock<'d, ScriptObject>),
     /// Any other value, converted (an `Array` into a script list).
     Value(Value),
     /// An object map's fields, for a record parameter, kept by the call's conversion
@@ -518,6 +520,7 @@ impl Held<'_> {
             Held::Scalar(arg) => *arg,
             Held::Text(text) => ArgRef::Bytes(text.as_bytes()),
             Held::Blob(bytes) => ArgRef::Bytes(bytes),
+            Held::Object(object) => ArgRef::Object(object),
             Held::Value(value) => value.lend(),
             Held::Fields(kept) => conversion
                 .kept_fields(*kept)
@@ -574,6 +577,9 @@ fn hold_any<'d>(
     }
     if let Some(bytes) = arg.read_lock::<::rhai::Blob>() {
         return Ok(Held::Blob(bytes));
+    }
+    if let Some(object) = arg.read_lock::<ScriptObject>() {
+        return Ok(Held::Object(object));
     }
     // A record argument's fields are lent from here, not made into a record.
     if let (Some(Container::Record(record)), Some(map)) =
@@ -671,6 +677,9 @@ fn element_from_rhai(
     }
     if let Some((converted, _)) = container_value(item, element, depth + 1, conversion) {
         return converted;
+    }
+    if let Some(object) = item.read_lock::<ScriptObject>() {
+        return Ok(Value::Object(object.clone()));
     }
     Err(no_script_type(item).into())
 }
@@ -812,6 +821,8 @@ fn shared_to_rhai(value: Value) -> Dynamic {
             }
             Dynamic::from_map(map)
         }
+        // An object stays itself: a Rhai custom value sharing it.
+        Value::Object(object) => Dynamic::from(object),
         // An object map of the present fields, inserted one by one (collecting into a
         // `BTreeMap` sorts a `Vec` of them first).
         Value::Record(record) => {
@@ -821,7 +832,10 @@ fn shared_to_rhai(value: Value) -> Dynamic {
             }
             Dynamic::from_map(map)
         }
-        scalar => to_rhai(scalar),
+        // Named one by one, so a new variant is a compile error here, not a recursion.
+        scalar @ (Value::Void | Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
+            to_rhai(scalar)
+        }
     }
 }
 

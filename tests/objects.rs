@@ -1,0 +1,233 @@
+//! Objects of a spec class (issue 28): a struct under `#[spec_class]`, its `&self` methods
+//! under `#[spec_methods]`, made by a constructor native and held by scripts, dropped
+//! exactly once when the last script value lets go. Bound against
+//! `tests/fixture/paths.spec`; run in goost (the Lua and Rhai bridges do not bind classes
+//! yet).
+
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use goost_memory::{Context, ObjectRef, Registry, Value, host, native, spec_class, spec_methods};
+
+/// The module's state: how many paths of this context are alive.
+#[derive(Default)]
+struct PathsState {
+    alive: Arc<AtomicI64>,
+}
+
+/// A named path of points; counts itself out of its context's `alive` when dropped.
+#[spec_class("paths.Path", spec = "tests/fixture/paths.spec")]
+struct Path {
+    name: String,
+    points: Mutex<Vec<(f64, f64)>>,
+    alive: Arc<AtomicI64>,
+}
+
+impl Drop for Path {
+    fn drop(&mut self) {
+        self.alive.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+#[spec_methods("paths.Path", spec = "tests/fixture/paths.spec")]
+impl Path {
+    fn push(&self, x: f64, y: f64) -> i64 {
+        let mut points = self.points.lock().unwrap_or_else(|p| p.into_inner());
+        points.push((x, y));
+        points.len() as i64
+    }
+
+    fn length(&self) -> f64 {
+        let points = self.points.lock().unwrap_or_else(|p| p.into_inner());
+        points
+            .windows(2)
+            .map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1))
+            .sum()
+    }
+
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+}
+
+#[native("paths.path.new", spec = "tests/fixture/paths.spec")]
+fn new(state: &PathsState, name: String) -> Path {
+    state.alive.fetch_add(1, Ordering::SeqCst);
+    Path {
+        name,
+        points: Mutex::new(Vec::new()),
+        alive: Arc::clone(&state.alive),
+    }
+}
+
+#[native("paths.path.points", spec = "tests/fixture/paths.spec")]
+fn points(path: ObjectRef<'_, Path>) -> i64 {
+    path.points.lock().map_or(0, |p| p.len() as i64)
+}
+
+#[native("paths.stats.alive", spec = "tests/fixture/paths.spec")]
+fn alive(state: &PathsState) -> i64 {
+    state.alive.load(Ordering::SeqCst)
+}
+
+/// A context with the module's state.
+fn context() -> Context {
+    Context::builder().state(PathsState::default()).build()
+}
+
+/// What `source` (after `import paths`) prints on `ctx`, or its error.
+fn goost_on(ctx: &Context, source: &str) -> Result<String, String> {
+    let mut out = Vec::new();
+    host::run("t.goost", &format!("import paths\n{source}"), ctx, &mut out)?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+fn goost(source: &str) -> Result<String, String> {
+    goost_on(&context(), source)
+}
+
+#[test]
+fn the_spec_and_the_bound_natives_agree() {
+    static SPEC: goost_memory::ModuleSpec =
+        goost_memory::module_spec!(path = "tests/fixture/paths.spec");
+    if let Err(mismatch) = Registry::global().check_against_spec(&SPEC) {
+        panic!("{mismatch}");
+    }
+    let methods: Vec<&str> = Registry::global()
+        .methods("paths.Path")
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
+    assert_eq!(methods, ["length", "name", "push"]);
+    // Methods are reached through objects, not as module functions.
+    let module = Registry::global().module("paths").unwrap();
+    let groups: Vec<&str> = module.submodules.keys().copied().collect();
+    assert_eq!(groups, ["path", "stats"]);
+}
+
+#[test]
+fn goost_calls_methods_on_an_object_a_constructor_made() {
+    assert_eq!(
+        goost(
+            "let p = paths.path.new(\"trip\")\n\
+             p.push(0.0, 0.0)\n\
+             print(p.push(3.0, 4.0), p.length(), p.name(), paths.path.points(p))\n\
+             print(p)\n"
+        ),
+        Ok("2 5 trip 2\npaths.Path\n".to_string())
+    );
+}
+
+#[test]
+fn an_object_is_dropped_once_when_the_last_value_lets_go() {
+    let ctx = context();
+    assert_eq!(
+        goost_on(
+            &ctx,
+            "let p = paths.path.new(\"a\")\n\
+             let q = p\n\
+             print(paths.stats.alive(), p == q, p == paths.path.new(\"b\"), paths.stats.alive())\n\
+             p = 0\n\
+             print(paths.stats.alive())\n\
+             q = 0\n\
+             print(paths.stats.alive())\n"
+        ),
+        Ok("1 true false 1\n1\n0\n".to_string())
+    );
+    assert_eq!(
+        goost_on(
+            &ctx,
+            "let i = 0\n\
+             while i < 100000 {\n\
+               let p = paths.path.new(\"x\")\n\
+               p.push(1.0, 2.0)\n\
+               i = i + 1\n\
+             }\n\
+             print(paths.stats.alive())\n"
+        ),
+        Ok("0\n".to_string())
+    );
+    let state = ctx.state::<PathsState>().unwrap();
+    assert_eq!(state.alive.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn method_mistakes_are_errors_naming_the_method() {
+    let cases = [
+        (
+            "let p = paths.path.new(\"a\")\np.psh(1.0, 2.0)",
+            "t.goost:3:2: paths.Path has no method `psh`; the nearest are `push`, `length`, `name`",
+        ),
+        (
+            "let p = paths.path.new(\"a\")\np.push(1.0)",
+            "t.goost:3:2: paths.Path.push(x: float, y: float) -> int: expects 2 arguments, got 1",
+        ),
+        (
+            "let p = paths.path.new(\"a\")\np.push(1.0, \"y\")",
+            "t.goost:3:2: paths.Path.push(x: float, y: float) -> int: argument 2 (y) expects float, got string",
+        ),
+        (
+            "let n = 5\nn.push(1.0, 2.0)",
+            "t.goost:3:2: only an object has methods: `.push(..)` of int",
+        ),
+        (
+            "paths.path.points(5)",
+            "t.goost:2:1: paths.path.points(path: paths.Path) -> int: argument 1 (path) expects paths.Path, got int",
+        ),
+    ];
+    for (source, expected) in cases {
+        assert_eq!(goost(source), Err(expected.to_string()), "{source}");
+    }
+}
+
+#[test]
+fn a_method_called_on_something_else_names_the_method_and_what_it_got() {
+    let ctx = context();
+    let push = Registry::global()
+        .method("paths.Path", "push")
+        .unwrap()
+        .bind(&ctx);
+    let error = push
+        .call(&[Value::Int(3), Value::Float(1.0), Value::Float(2.0)])
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "paths.Path.push(x: float, y: float) -> int: is a method of paths.Path objects, called on int"
+    );
+}
+
+#[test]
+fn objects_are_shared_across_threads_of_one_context() {
+    let ctx = context();
+    let new = Registry::global().get("paths.path.new").unwrap().bind(&ctx);
+    let path = new.call(&[Value::str("shared")]).unwrap();
+    let push = Arc::new(
+        Registry::global()
+            .method("paths.Path", "push")
+            .unwrap()
+            .bind(&ctx),
+    );
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            let (push, path) = (Arc::clone(&push), path.clone());
+            scope.spawn(move || {
+                for _ in 0..250 {
+                    push.call(&[path.clone(), Value::Float(0.0), Value::Float(0.0)])
+                        .unwrap();
+                }
+            });
+        }
+    });
+    let points = Registry::global()
+        .get("paths.path.points")
+        .unwrap()
+        .bind(&ctx);
+    assert_eq!(
+        points.call(std::slice::from_ref(&path)),
+        Ok(Value::Int(1000))
+    );
+    drop(path);
+    let state = ctx.state::<PathsState>().unwrap();
+    assert_eq!(state.alive.load(Ordering::SeqCst), 0);
+}
