@@ -231,3 +231,80 @@ fn objects_are_shared_across_threads_of_one_context() {
     let state = ctx.state::<PathsState>().unwrap();
     assert_eq!(state.alive.load(Ordering::SeqCst), 0);
 }
+
+#[cfg(feature = "rhai")]
+mod rhai {
+    use goost_memory::hosts::rhai::{self as bridge, rhai};
+
+    use super::*;
+
+    fn engine(ctx: &Context) -> rhai::Engine {
+        let mut engine = rhai::Engine::new();
+        bridge::install_modules(&mut engine, ctx.clone(), &["paths"]).unwrap();
+        engine
+    }
+
+    /// What `script` evaluates to on `ctx`, printed, or its error's text.
+    fn eval(ctx: &Context, script: &str) -> String {
+        match engine(ctx).eval::<rhai::Dynamic>(script) {
+            Ok(value) => value.to_string(),
+            Err(error) => format!("error: {error}"),
+        }
+    }
+
+    #[test]
+    fn rhai_calls_methods_on_an_object_and_drops_it_with_the_last_value() {
+        let ctx = context();
+        assert_eq!(
+            eval(
+                &ctx,
+                "let p = paths::path::new(\"trip\");
+                 p.push(0.0, 0.0);
+                 let n = p.push(3.0, 4);
+                 let q = p;
+                 [n, p.length(), p.name(), paths::path::points(q), p == q, paths::stats::alive(), `${p}`]"
+            ),
+            "[2, 5.0, \"trip\", 2, true, 1, \"paths.Path\"]"
+        );
+        assert_eq!(eval(&ctx, "paths::stats::alive()"), "0");
+        assert_eq!(
+            eval(
+                &ctx,
+                "for i in 0..100000 { let p = paths::path::new(\"x\"); p.push(1.0, 2.0); }
+                 paths::stats::alive()"
+            ),
+            "0"
+        );
+    }
+
+    #[test]
+    fn rhai_method_mistakes_are_the_glues_errors() {
+        let ctx = context();
+        let cases = [
+            (
+                "let p = paths::path::new(\"a\"); p.push(1.0)",
+                "paths.Path.push(x: float, y: float) -> int: expects 2 arguments, got 1 (line 1, position 34)",
+            ),
+            (
+                "let p = paths::path::new(\"a\"); p.push(1.0, \"y\")",
+                "paths.Path.push(x: float, y: float) -> int: argument 2 (y) expects float, got string (line 1, position 34)",
+            ),
+            (
+                "paths::path::points(5)",
+                "paths.path.points(path: paths.Path) -> int: argument 1 (path) expects paths.Path, got int (line 1, position 14)",
+            ),
+        ];
+        for (script, expected) in cases {
+            assert_eq!(
+                eval(&ctx, script),
+                format!("error: Runtime error: {expected}"),
+                "{script}"
+            );
+        }
+        // A name no class has a method of is Rhai's own error (Rhai finds no function).
+        assert_eq!(
+            eval(&ctx, "let p = paths::path::new(\"a\"); p.psh(1.0, 2.0)"),
+            "error: Function not found: psh (object, f64, f64) (line 1, position 34)"
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! and once more for any argument count.
 
 use std::any::TypeId;
+use std::collections::BTreeMap;
 
 use ::rhai::{
     Dynamic, DynamicReadLock, Engine, EvalAltResult, FuncRegistration, ImmutableString,
@@ -185,10 +186,23 @@ impl<'n> Installer<'n> {
             Some(names) => Registry::global().chosen_modules(names)?,
             None => Registry::global().modules().collect(),
         };
-        for module in modules {
+        for module in &modules {
             let rhai = rhai_module(module, &self.ctx, self.errors);
             engine.register_static_module(module.path.as_str(), rhai.into());
         }
+        let methods = class_methods(&modules, &self.ctx, self.errors);
+        engine.register_global_module(methods.into());
+        // Objects: a custom type shown as their class, compared by identity.
+        engine
+            .register_type_with_name::<ScriptObject>("object")
+            .register_fn("to_string", |object: &mut ScriptObject| {
+                object.class().name.to_string()
+            })
+            .register_fn("to_debug", |object: &mut ScriptObject| {
+                object.class().name.to_string()
+            })
+            .register_fn("==", |a: &mut ScriptObject, b: ScriptObject| *a == b)
+            .register_fn("!=", |a: &mut ScriptObject, b: ScriptObject| *a != b);
         if self.errors == ErrorValues::Error {
             // Scripts show the error as its text, as they do by default.
             engine
@@ -234,6 +248,75 @@ fn rhai_module(module: &Module, ctx: &Context, errors: ErrorValues) -> RhaiModul
         register(&mut out, name, native.bind(ctx), calls);
     }
     out
+}
+
+/// The methods of every class of `modules`, as Rhai method calls (`p.push(3.0, 4.0)`): one
+/// function per method name and argument count, its first argument an object, which
+/// calls the method of that object's class (bound to `ctx`); an object of a class without
+/// a method of that name gets the error naming the nearest.
+fn class_methods(modules: &[&Module], ctx: &Context, errors: ErrorValues) -> RhaiModule {
+    let mut by_name: BTreeMap<&'static str, Vec<std::sync::Arc<BoundNative>>> = BTreeMap::new();
+    for native in Registry::global().natives() {
+        let in_modules = modules
+            .iter()
+            .any(|m| native.name().starts_with(&format!("{}.", m.path)));
+        if native.spec().receiver.is_some() && in_modules {
+            by_name
+                .entry(native.spec().short_name())
+                .or_default()
+                .push(std::sync::Arc::new(native.bind(ctx)));
+        }
+    }
+    let mut out = RhaiModule::new();
+    let conversion_limit = ctx.conversion_limit();
+    for (name, bound) in by_name {
+        let bound: std::sync::Arc<[std::sync::Arc<BoundNative>]> = bound.into();
+        for count in 1..=MOST_PARAMS + 1 {
+            let mut arg_types = vec![TypeId::of::<Dynamic>(); count];
+            arg_types[0] = TypeId::of::<ScriptObject>();
+            let bound = std::sync::Arc::clone(&bound);
+            let function = pure(move |args| {
+                let class = args
+                    .first()
+                    .and_then(|object| object.read_lock::<ScriptObject>().map(|o| o.class().name));
+                let Some(method) = bound.iter().find(|m| {
+                    m.native()
+                        .spec()
+                        .receiver
+                        .is_some_and(|c| Some(c.name) == class)
+                }) else {
+                    return Err(no_such_method(name, class, errors));
+                };
+                match errors {
+                    ErrorValues::Text => bridge_collected::<AsText>(method, conversion_limit, args),
+                    ErrorValues::Error => {
+                        bridge_collected::<AsError>(method, conversion_limit, args)
+                    }
+                }
+            });
+            FuncRegistration::new(name).set_into_module_raw(&mut out, &arg_types, function);
+        }
+    }
+    out
+}
+
+/// The error of a method `name` called on an object of `class`, which has none.
+#[cold]
+fn no_such_method(name: &str, class: Option<&str>, errors: ErrorValues) -> Box<EvalAltResult> {
+    let class = class.unwrap_or("object");
+    let methods = Registry::global().methods(class);
+    let near = goost_spec::nearest(name, methods.iter().map(|(m, _)| *m), 3);
+    let hint = if near.is_empty() {
+        "it has no methods bound".to_string()
+    } else {
+        let near: Vec<String> = near.iter().map(|m| format!("`{m}`")).collect();
+        format!("the nearest are {}", near.join(", "))
+    };
+    let error = goost_bind::Error::msg(format!("{class} has no method `{name}`; {hint}"));
+    match errors {
+        ErrorValues::Text => runtime_error::<AsText>(error),
+        ErrorValues::Error => runtime_error::<AsError>(error),
+    }
 }
 
 /// The doc comment of the registrations that only answer a wrong argument count or type
@@ -388,10 +471,15 @@ fn function_for<S: ErrorStyle>(
     )
 }
 
-/// The script type of `native`'s parameter `index` as a caller passes it (`None` past
-/// its last parameter).
+/// The script type of `native`'s argument `index` as a caller passes it (`None` past its
+/// last parameter): for a method, argument 0 is the object it is called on.
 fn expected_type(native: &Native, index: usize) -> Option<ScriptType> {
-    native.spec().params.get(index).map(|p| p.ty.when_passed())
+    let spec = native.spec();
+    match (spec.receiver, index) {
+        (Some(class), 0) => Some(ScriptType::Class(class)),
+        (Some(_), index) => spec.params.get(index - 1).map(|p| p.ty.when_passed()),
+        (None, index) => spec.params.get(index).map(|p| p.ty.when_passed()),
+    }
 }
 
 /// A pure Rhai function (it leaves its arguments as they are) calling `call`. Its error
@@ -474,14 +562,8 @@ fn bridge_collected<S: ErrorStyle>(
         .iter()
         .enumerate()
         .map(|(index, arg)| {
-            let expected = bound.native().spec().params.get(index);
-            hold(
-                bound.native(),
-                expected.map(|p| p.ty.when_passed()),
-                index,
-                arg,
-                &mut conversion,
-            )
+            let expected = expected_type(bound.native(), index);
+            hold(bound.native(), expected, index, arg, &mut conversion)
         })
         .collect::<Result<Vec<Held<'_>>, _>>()
         .map_err(runtime_error::<S>)?;
