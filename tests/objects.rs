@@ -5,71 +5,13 @@
 //! yet).
 
 use std::sync::Arc;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::Ordering;
 
-use goost_memory::{Context, ObjectRef, Registry, Value, host, native, spec_class, spec_methods};
+use goost_memory::{Context, Registry, Value, host};
 
-/// The module's state: how many paths of this context are alive.
-#[derive(Default)]
-struct PathsState {
-    alive: Arc<AtomicI64>,
-}
-
-/// A named path of points; counts itself out of its context's `alive` when dropped.
-#[spec_class("paths.Path", spec = "tests/fixture/paths.spec")]
-struct Path {
-    name: String,
-    points: Mutex<Vec<(f64, f64)>>,
-    alive: Arc<AtomicI64>,
-}
-
-impl Drop for Path {
-    fn drop(&mut self) {
-        self.alive.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-#[spec_methods("paths.Path", spec = "tests/fixture/paths.spec")]
-impl Path {
-    fn push(&self, x: f64, y: f64) -> i64 {
-        let mut points = self.points.lock().unwrap_or_else(|p| p.into_inner());
-        points.push((x, y));
-        points.len() as i64
-    }
-
-    fn length(&self) -> f64 {
-        let points = self.points.lock().unwrap_or_else(|p| p.into_inner());
-        points
-            .windows(2)
-            .map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1))
-            .sum()
-    }
-
-    fn name(&self) -> String {
-        self.name.clone()
-    }
-}
-
-#[native("paths.path.new", spec = "tests/fixture/paths.spec")]
-fn new(state: &PathsState, name: String) -> Path {
-    state.alive.fetch_add(1, Ordering::SeqCst);
-    Path {
-        name,
-        points: Mutex::new(Vec::new()),
-        alive: Arc::clone(&state.alive),
-    }
-}
-
-#[native("paths.path.points", spec = "tests/fixture/paths.spec")]
-fn points(path: ObjectRef<'_, Path>) -> i64 {
-    path.points.lock().map_or(0, |p| p.len() as i64)
-}
-
-#[native("paths.stats.alive", spec = "tests/fixture/paths.spec")]
-fn alive(state: &PathsState) -> i64 {
-    state.alive.load(Ordering::SeqCst)
-}
+#[path = "fixture/paths.rs"]
+mod paths;
+use paths::PathsState;
 
 /// A context with the module's state.
 fn context() -> Context {

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::OnceLock;
 
-use crate::{ModuleSpec, Native};
+use crate::{ModuleSpec, Native, ScriptType};
 
 /// All registered natives, by full name.
 pub struct Registry {
@@ -115,6 +115,33 @@ impl Registry {
         methods
     }
 
+    /// The classes that the natives of the modules `paths` name (as the class of a method,
+    /// or in a parameter's or the result's type), each with its bound methods in name
+    /// order: what a host makes known before a script runs.
+    pub fn classes_of(&self, paths: &[&str]) -> BTreeMap<&'static str, Vec<&'static Native>> {
+        let mut classes: BTreeMap<&'static str, Vec<&'static Native>> = BTreeMap::new();
+        let in_modules = |native: &Native| {
+            paths.iter().any(|path| {
+                native
+                    .name()
+                    .strip_prefix(path)
+                    .is_some_and(|rest| rest.starts_with('.'))
+            })
+        };
+        for native in self.natives().filter(|native| in_modules(native)) {
+            let spec = native.spec();
+            if let Some(class) = spec.receiver {
+                classes.entry(class.name).or_default().push(native);
+            }
+            for ty in spec.params.iter().map(|p| p.ty).chain([spec.ret]) {
+                if let Some(class) = class_in(ty) {
+                    classes.entry(class).or_default();
+                }
+            }
+        }
+        classes
+    }
+
     /// The top-level module `name` (what `import name` brings in).
     pub fn module(&self, name: &str) -> Option<&Module> {
         self.roots.get(name)
@@ -194,6 +221,18 @@ impl Registry {
         } else {
             Err(mismatch)
         }
+    }
+}
+
+/// The class a value of type `ty` may be an object of (itself, or inside a list, map or
+/// optional), if any.
+fn class_in(ty: ScriptType) -> Option<&'static str> {
+    match ty {
+        ScriptType::Class(class) => Some(class.name),
+        ScriptType::List(inner) | ScriptType::Map(inner) | ScriptType::Optional(inner) => {
+            class_in(*inner)
+        }
+        _ => None,
     }
 }
 

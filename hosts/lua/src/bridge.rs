@@ -7,7 +7,7 @@ use mlua::{Function, Lua, Table};
 
 use goost_bind::{Context, FnSpec, Module, Registry, Value};
 
-use crate::{c_function, flavour};
+use crate::{c_function, flavour, object};
 
 /// Makes `require(name)` return each registered module, with its natives running on
 /// `ctx`, and registers Lua's own collector on `ctx`. The Lua state holds the context;
@@ -27,6 +27,24 @@ pub fn install_modules(lua: &Lua, ctx: Context, names: &[&str]) -> mlua::Result<
 
 fn install_from(lua: &Lua, ctx: Context, modules: Vec<&Module>) -> mlua::Result<()> {
     let collection = Arc::new(CollectionRequest::default());
+    let paths: Vec<&str> = modules.iter().map(|m| m.path.as_str()).collect();
+    let finisher = c_function::finisher(lua)?;
+    for (class, methods) in Registry::global().classes_of(&paths) {
+        let methods = methods
+            .into_iter()
+            .map(|native| {
+                let function = c_function::lua_function(
+                    lua,
+                    native.bind(&ctx),
+                    Arc::clone(&collection),
+                    ctx.conversion_limit(),
+                    &finisher,
+                )?;
+                Ok((native.spec().short_name(), function))
+            })
+            .collect::<mlua::Result<Vec<_>>>()?;
+        object::install_class(lua, class, methods)?;
+    }
     let tables = modules
         .into_iter()
         .map(|module| {
@@ -152,10 +170,10 @@ pub(crate) fn to_lua(lua: &Lua, value: Value, spec: &'static FnSpec) -> mlua::Re
             }
             mlua::Value::Table(table)
         }
-        // Objects do not cross into Lua yet (issue 28: userdata with the class's methods).
+        // An object reaches here only when its class has no metatable in this state.
         Value::Object(object) => {
             return Err(mlua::Error::external(format!(
-                "{}: a {} object cannot cross into Lua yet: the Lua bridge does not bind classes",
+                "{}: a {} object cannot cross into this Lua state: no module installed in it names the class",
                 spec.name,
                 object.class().name
             )));

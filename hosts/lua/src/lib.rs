@@ -57,6 +57,8 @@ pub mod check;
 #[cfg(feature = "bridge")]
 pub mod flavour;
 #[cfg(feature = "bridge")]
+mod object;
+#[cfg(feature = "bridge")]
 mod result;
 #[cfg(feature = "bridge")]
 mod stack;

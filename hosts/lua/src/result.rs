@@ -14,7 +14,7 @@ use mlua::ffi;
 
 use goost_bind::Value;
 
-use crate::flavour;
+use crate::{flavour, object};
 
 /// What the native's C function lends [`push_result`]: the result, and whether it was
 /// pushed.
@@ -89,8 +89,13 @@ unsafe fn push_value(state: *mut ffi::lua_State, value: &Value) -> bool {
                     }
                 }
             }
-            // An object is left to the finisher, which says it cannot cross yet.
-            Value::Object(_) => return false,
+            // An object whose class has no metatable here is left to the finisher, which
+            // names it.
+            Value::Object(object) => {
+                if !object::push_object(state, object) {
+                    return false;
+                }
+            }
             Value::Record(record) => {
                 ffi::lua_createtable(state, 0, size_hint(record.values().len()));
                 for (name, item) in record.fields() {

@@ -21,10 +21,10 @@ use std::ops::ControlFlow;
 
 use mlua::ffi;
 
-use goost_bind::ArgRef;
 use goost_bind::bridge::Unconverted;
+use goost_bind::{ArgRef, ScriptObject};
 
-use crate::flavour;
+use crate::{flavour, object};
 
 /// The stack of a running C function call, whose arguments are at slots `1..=count`.
 #[derive(Clone, Copy)]
@@ -137,6 +137,8 @@ pub(crate) enum Typed<'s> {
     Number(Slot<'s>),
     String(LuaString<'s>),
     Table(Table<'s>),
+    /// One of the bridge's objects (a userdata with a class's metatable).
+    Object(&'s ScriptObject),
     /// Any other type, by its Lua tag.
     Other(c_int),
 }
@@ -158,6 +160,11 @@ impl<'s> Slot<'s> {
             ffi::LUA_TNUMBER => Typed::Number(self),
             ffi::LUA_TSTRING => Typed::String(LuaString(self)),
             ffi::LUA_TTABLE => Typed::Table(Table(self)),
+            // SAFETY: `index` is a valid index of the live stack while `'s` lasts.
+            ffi::LUA_TUSERDATA => match unsafe { object::object_at(self.state, self.index) } {
+                Some(object) => Typed::Object(object),
+                None => Typed::Other(ffi::LUA_TUSERDATA),
+            },
             other => Typed::Other(other),
         }
     }
@@ -175,6 +182,7 @@ impl<'s> Slot<'s> {
             },
             Typed::String(string) => ArgRef::Bytes(string.bytes()),
             Typed::Table(_) => return Ok(None),
+            Typed::Object(object) => ArgRef::Object(object),
             Typed::Other(tag) => {
                 return Err(Unconverted::new(format!(
                     "is a Lua {}, which has no script type",

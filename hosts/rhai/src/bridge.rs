@@ -256,16 +256,16 @@ fn rhai_module(module: &Module, ctx: &Context, errors: ErrorValues) -> RhaiModul
 /// a method of that name gets the error naming the nearest.
 fn class_methods(modules: &[&Module], ctx: &Context, errors: ErrorValues) -> RhaiModule {
     let mut by_name: BTreeMap<&'static str, Vec<std::sync::Arc<BoundNative>>> = BTreeMap::new();
-    for native in Registry::global().natives() {
-        let in_modules = modules
-            .iter()
-            .any(|m| native.name().starts_with(&format!("{}.", m.path)));
-        if native.spec().receiver.is_some() && in_modules {
-            by_name
-                .entry(native.spec().short_name())
-                .or_default()
-                .push(std::sync::Arc::new(native.bind(ctx)));
-        }
+    let paths: Vec<&str> = modules.iter().map(|m| m.path.as_str()).collect();
+    for native in Registry::global()
+        .classes_of(&paths)
+        .into_values()
+        .flatten()
+    {
+        by_name
+            .entry(native.spec().short_name())
+            .or_default()
+            .push(std::sync::Arc::new(native.bind(ctx)));
     }
     let mut out = RhaiModule::new();
     let conversion_limit = ctx.conversion_limit();

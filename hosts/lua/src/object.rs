@@ -1,0 +1,198 @@
+//! Objects of spec classes in Lua: each a full userdata holding a [`ScriptObject`] (one
+//! shared pointer), with its class's metatable, made once per class when the modules are
+//! installed:
+//!
+//! - `__index`: a table of the class's methods, each one of the bridge's C functions, so
+//!   `p:push(3, 4)` finds the method as a table read and calls it with `p` first;
+//! - `__gc` (on Luau, the userdata's destructor): lets go of the object, whose Rust value
+//!   is dropped when nothing else holds it;
+//! - `__tostring` (the class's name), `__eq` (the same object), `__name`, and
+//!   `__metatable`, so a script can neither read nor replace the metatable;
+//! - a mark (under the address of a private static), by which the bridge knows its own
+//!   objects from any other userdata.
+//!
+//! Limits: an object whose class no installed module names (no method, no function
+//! returning it) has no metatable in the state, and a native returning one is an error
+//! naming it.
+
+use std::ffi::{c_int, c_void};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use mlua::{Function, LightUserData, Lua, ffi};
+
+use goost_bind::ScriptObject;
+
+/// What each object userdata holds: the object until the userdata is collected.
+type Held = Option<ScriptObject>;
+
+/// Its address marks the bridge's class metatables.
+static OBJECT_MARK: u8 = 0;
+
+/// The mark's key, as a pointer.
+fn mark() -> *const c_void {
+    std::ptr::from_ref(&OBJECT_MARK).cast()
+}
+
+/// The start of the registry key of a class's metatable: `goost.class.geo.Path`.
+const METATABLE_PREFIX: &str = "goost.class.";
+
+/// The registry key of `class`'s metatable.
+fn metatable_key(class: &str) -> String {
+    format!("{METATABLE_PREFIX}{class}")
+}
+
+/// Makes the metatable of `class` in `lua`, its methods `methods` (short name, the Lua
+/// function of the bound method), and keeps it in the registry.
+pub(crate) fn install_class(
+    lua: &Lua,
+    class: &str,
+    methods: Vec<(&'static str, Function)>,
+) -> mlua::Result<()> {
+    let index = lua.create_table()?;
+    for (name, function) in methods {
+        index.raw_set(name, function)?;
+    }
+    let metatable = lua.create_table()?;
+    metatable.raw_set("__index", index)?;
+    metatable.raw_set("__name", class)?;
+    metatable.raw_set("__metatable", class)?;
+    metatable.raw_set(LightUserData(mark().cast_mut()), true)?;
+    // SAFETY: each is a C function that keeps Lua's protocol (reads its arguments, pushes
+    // its results) and unwinds nothing into Lua (a panic is caught).
+    unsafe {
+        metatable.raw_set("__gc", lua.create_c_function(collect_object)?)?;
+        metatable.raw_set("__tostring", lua.create_c_function(object_text)?)?;
+        metatable.raw_set("__eq", lua.create_c_function(same_object)?)?;
+    }
+    lua.set_named_registry_value(&metatable_key(class), metatable)
+}
+
+/// Pushes a new userdata holding `object`, with its class's metatable, and says so;
+/// `false` (pushing nothing) when the state has no metatable for its class.
+///
+/// # Safety
+/// `state` is a running C function's state, in protected mode, with room for three
+/// values. It may raise a Lua error (out of memory) before it takes a reference to
+/// `object`, never after.
+pub(crate) unsafe fn push_object(state: *mut ffi::lua_State, object: &ScriptObject) -> bool {
+    let class = object.class().name;
+    // SAFETY: as the function's contract says: the key is made by Lua from two borrowed
+    // strings, so nothing here owns anything when Lua raises.
+    unsafe {
+        ffi::lua_pushlstring(
+            state,
+            METATABLE_PREFIX.as_ptr().cast(),
+            METATABLE_PREFIX.len(),
+        );
+        ffi::lua_pushlstring(state, class.as_ptr().cast(), class.len());
+        ffi::lua_concat(state, 2);
+        ffi::lua_rawget(state, ffi::LUA_REGISTRYINDEX);
+        if ffi::lua_type(state, -1) != ffi::LUA_TTABLE {
+            ffi::lua_settop(state, -2);
+            return false;
+        }
+        let memory = new_userdata(state).cast::<Held>();
+        // Lua aligns a userdata's memory for any C type, so for a pointer.
+        memory.write(Some(object.clone()));
+        ffi::lua_pushvalue(state, -2);
+        ffi::lua_setmetatable(state, -2);
+        ffi::lua_rotate(state, -2, 1);
+        ffi::lua_settop(state, -2);
+    }
+    true
+}
+
+/// A new userdata the size of [`Held`], on top of the stack (on Luau, with the destructor
+/// that lets go of the object).
+///
+/// # Safety
+/// As [`push_object`].
+unsafe fn new_userdata(state: *mut ffi::lua_State) -> *mut c_void {
+    #[cfg(feature = "luau")]
+    // SAFETY: as the function's contract says.
+    unsafe {
+        ffi::lua_newuserdatadtor(state, size_of::<Held>(), destroy_object)
+    }
+    #[cfg(not(feature = "luau"))]
+    // SAFETY: as the function's contract says.
+    unsafe {
+        ffi::lua_newuserdata(state, size_of::<Held>())
+    }
+}
+
+/// The object held by the userdata at `index`, if it is one of the bridge's objects and
+/// has not been collected.
+///
+/// # Safety
+/// `state` is a running C function's state and `index` a valid index of its stack; the
+/// object is borrowed for as long as the userdata stays there.
+pub(crate) unsafe fn object_at<'s>(
+    state: *mut ffi::lua_State,
+    index: c_int,
+) -> Option<&'s ScriptObject> {
+    // SAFETY: as the function's contract says; `lua_checkstack` raises nothing, reading a
+    // metatable and a raw field raises nothing, and the two values read are popped.
+    unsafe {
+        if ffi::lua_checkstack(state, 3) == 0 || ffi::lua_getmetatable(state, index) == 0 {
+            return None;
+        }
+        ffi::lua_rawgetp(state, -1, mark());
+        let ours = ffi::lua_toboolean(state, -1) != 0;
+        ffi::lua_settop(state, -3);
+        if !ours {
+            return None;
+        }
+        // Only `push_object` makes userdata with a marked metatable (scripts cannot set
+        // one: `__metatable` hides it), so the memory holds a `Held`.
+        let memory = ffi::lua_touserdata(state, index).cast::<Held>();
+        memory.as_ref()?.as_ref()
+    }
+}
+
+/// `__gc`: lets go of the object (dropping its Rust value if nothing else holds it). A
+/// panic in that `Drop` is caught: it cannot unwind into Lua.
+unsafe extern "C-unwind" fn collect_object(state: *mut ffi::lua_State) -> c_int {
+    // SAFETY: Lua calls `__gc` with the userdata, which this bridge made to hold a `Held`.
+    let memory = unsafe { ffi::lua_touserdata(state, 1) }.cast::<Held>();
+    // SAFETY: as above; the userdata is not used again once collected, and `take` leaves
+    // `None` should a finalizer see it again.
+    if let Some(held) = unsafe { memory.as_mut() } {
+        let object = held.take();
+        let _ = catch_unwind(AssertUnwindSafe(move || drop(object)));
+    }
+    0
+}
+
+/// Luau's destructor of an object userdata: as [`collect_object`].
+#[cfg(feature = "luau")]
+unsafe extern "C" fn destroy_object(_state: *mut ffi::lua_State, memory: *mut c_void) {
+    // SAFETY: Luau calls it once, with the memory `push_object` wrote a `Held` into.
+    if let Some(held) = unsafe { memory.cast::<Held>().as_mut() } {
+        let object = held.take();
+        let _ = catch_unwind(AssertUnwindSafe(move || drop(object)));
+    }
+}
+
+/// `__tostring`: the class's name.
+unsafe extern "C-unwind" fn object_text(state: *mut ffi::lua_State) -> c_int {
+    // SAFETY: Lua calls it with the object first; pushing a copied string may raise out
+    // of memory, over a frame that owns nothing.
+    unsafe {
+        let name = object_at(state, 1).map_or("collected object", |o| o.class().name);
+        ffi::lua_pushlstring(state, name.as_ptr().cast(), name.len());
+    }
+    1
+}
+
+/// `__eq`: whether both are the same object.
+unsafe extern "C-unwind" fn same_object(state: *mut ffi::lua_State) -> c_int {
+    // SAFETY: Lua calls it with the two values compared, on the stack.
+    unsafe {
+        let same = match (object_at(state, 1), object_at(state, 2)) {
+            (Some(a), Some(b)) => ScriptObject::ptr_eq(a, b),
+            _ => false,
+        };
+        ffi::lua_pushboolean(state, c_int::from(same));
+    }
+    1
+}

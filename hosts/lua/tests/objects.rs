@@ -1,0 +1,129 @@
+//! Objects of a spec class in Lua (issue 28), on whichever Lua goost-lua's features name
+//! (`.ci/run` runs this file on Lua 5.4, LuaJIT and Luau): a full userdata with its
+//! class's methods, `tostring` and `==`, dropped exactly once when Lua collects it, and
+//! the glue's errors for every misuse. The module is `tests/fixture/paths.rs`, shared
+//! with the facade's object tests.
+
+use std::sync::atomic::Ordering;
+
+use goost_bind::Context;
+use goost_lua::mlua::{self, Lua};
+
+#[path = "../../../tests/fixture/paths.rs"]
+mod paths;
+use paths::PathsState;
+
+/// A context with the module's state, and a Lua state with the module installed in it.
+fn lua() -> (Context, Lua) {
+    let ctx = Context::builder().state(PathsState::default()).build();
+    let vm = Lua::new();
+    goost_lua::install_modules(&vm, ctx.clone(), &["paths"]).unwrap();
+    (ctx, vm)
+}
+
+/// The paths of `ctx` alive now.
+fn alive(ctx: &Context) -> i64 {
+    ctx.state::<PathsState>()
+        .unwrap()
+        .alive
+        .load(Ordering::SeqCst)
+}
+
+/// What `script` returns (after `local paths = require('paths')`), shown as text, or its
+/// error's text.
+fn run(vm: &Lua, script: &str) -> String {
+    let module = if goost_lua::flavour::IS_LUAU {
+        "@paths"
+    } else {
+        "paths"
+    };
+    let script = format!("local paths = require('{module}')\n{script}");
+    match vm.load(script).eval::<mlua::MultiValue>() {
+        Ok(values) => values
+            .iter()
+            .map(|v| v.to_string().unwrap_or_else(|e| e.to_string()))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Err(mlua::Error::CallbackError { cause, .. }) => format!("error: {cause}"),
+        Err(other) => format!("error: {other}"),
+    }
+}
+
+#[test]
+fn lua_calls_methods_on_a_userdata_that_names_its_class() {
+    let (ctx, vm) = lua();
+    assert_eq!(
+        run(
+            &vm,
+            "local p = paths.path.new('trip')
+             p:push(0, 0)
+             local n = p:push(3, 4)
+             local q = p
+             return n, p:length(), p:name(), paths.path.points(q), p == q,
+                    p == paths.path.new('other'), tostring(p), getmetatable(p)"
+        ),
+        "2 5 trip 2 true false paths.Path paths.Path"
+    );
+    vm.gc_collect().unwrap();
+    vm.gc_collect().unwrap();
+    assert_eq!(alive(&ctx), 0);
+}
+
+#[test]
+fn lua_drops_each_object_once_when_it_is_collected() {
+    let (ctx, vm) = lua();
+    assert_eq!(
+        run(
+            &vm,
+            "p = paths.path.new('kept')
+             for i = 1, 100000 do paths.path.new('x'):push(1, 2) end
+             collectgarbage()
+             collectgarbage()
+             return paths.stats.alive()"
+        ),
+        "1"
+    );
+    assert_eq!(
+        run(
+            &vm,
+            "p = nil collectgarbage() collectgarbage() return paths.stats.alive()"
+        ),
+        "0"
+    );
+    // A state dropped while it holds objects drops them.
+    run(&vm, "p = paths.path.new('left behind')");
+    assert_eq!(alive(&ctx), 1);
+    drop(vm);
+    assert_eq!(alive(&ctx), 0);
+}
+
+#[test]
+fn lua_method_mistakes_are_the_glues_errors() {
+    let (_ctx, vm) = lua();
+    let push = "paths.Path.push(x: float, y: float) -> int";
+    let cases = [
+        (
+            "local p = paths.path.new('a') return p.push(3, 4)",
+            format!("error: {push}: is a method of paths.Path objects, called on int"),
+        ),
+        (
+            "local p = paths.path.new('a') return p:push(1)",
+            format!("error: {push}: expects 2 arguments, got 1"),
+        ),
+        (
+            "local p = paths.path.new('a') return p:push(1, 'y')",
+            format!("error: {push}: argument 2 (y) expects float, got string"),
+        ),
+        (
+            "return paths.path.points({})",
+            "error: paths.path.points(path: paths.Path) -> int: argument 1 (path) expects paths.Path, got table".to_string(),
+        ),
+        (
+            "return paths.path.points(coroutine.create(print))",
+            "error: paths.path.points(path: paths.Path) -> int: argument 1 is a Lua thread, which has no script type".to_string(),
+        ),
+    ];
+    for (script, expected) in cases {
+        assert_eq!(run(&vm, script), expected, "{script}");
+    }
+}
