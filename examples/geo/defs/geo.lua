@@ -20,6 +20,14 @@ local geo = {}
 
 ---@alias geo.Unit "m"|"km"|"mi"
 
+---@class geo.path
+geo.path = {}
+
+---A new, empty path
+---@param name string
+---@return geo.Path
+function geo.path.new(name) end
+
 ---@class geo.point
 geo.point = {}
 
@@ -59,5 +67,27 @@ geo.stats = {}
 ---How many labels this context has made
 ---@return integer
 function geo.stats.labels() end
+
+---How many `geo.Path` objects of this context are alive
+---@return integer
+function geo.stats.paths() end
+
+---A named path of points, in metres; scripts hold it and call its methods.
+---@class geo.Path
+local __geo_Path = {}
+
+---Appends the point (x, y); the number of points
+---@param x number
+---@param y number
+---@return integer
+function __geo_Path:push(x, y) end
+
+---The sum of the segment lengths
+---@return number
+function __geo_Path:length() end
+
+---The path's name
+---@return string
+function __geo_Path:name() end
 
 return geo

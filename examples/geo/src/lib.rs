@@ -25,8 +25,11 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 
-use goost_memory::{Error, ModuleSpec, module_spec, native, spec_enum, spec_record};
+use goost_memory::{
+    Error, ModuleSpec, module_spec, native, spec_class, spec_enum, spec_methods, spec_record,
+};
 
 /// The spec of the `geo` module, compiled in: every signature, and the generated page.
 pub static GEO_SPEC: ModuleSpec = module_spec!("geo");
@@ -41,6 +44,8 @@ pub struct GeoState {
     origin: (i64, i64),
     prefix: String,
     labels: AtomicI64,
+    /// `geo.Path` objects alive: each holds this and counts itself out when dropped.
+    paths: Arc<AtomicI64>,
 }
 
 impl GeoState {
@@ -51,6 +56,7 @@ impl GeoState {
             origin,
             prefix: prefix.into(),
             labels: AtomicI64::new(0),
+            paths: Arc::new(AtomicI64::new(0)),
         }
     }
 }
@@ -156,4 +162,61 @@ pub fn count(points: Vec<Point>) -> BTreeMap<String, i64> {
         *counts.entry(point.label.unwrap_or_default()).or_insert(0) += 1;
     }
     counts
+}
+
+/// A named path of points: the spec's class `geo.Path`. A script holds it (`let p =
+/// geo.path.new("trip")`) and calls its methods (`p.push(3.0, 4.0)`); it is dropped when
+/// the last script value holding it goes. It changes through a `Mutex`, since one context
+/// may run natives from several threads.
+#[spec_class("geo.Path")]
+#[derive(Debug)]
+pub struct Path {
+    name: String,
+    points: Mutex<Vec<(f64, f64)>>,
+    alive: Arc<AtomicI64>,
+}
+
+impl Drop for Path {
+    fn drop(&mut self) {
+        self.alive.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+#[spec_methods("geo.Path")]
+impl Path {
+    /// Appends the point; the number of points.
+    pub fn push(&self, x: f64, y: f64) -> i64 {
+        let mut points = self.points.lock().unwrap_or_else(|p| p.into_inner());
+        points.push((x, y));
+        points.len() as i64
+    }
+
+    /// The sum of the segment lengths.
+    pub fn length(&self) -> f64 {
+        let points = self.points.lock().unwrap_or_else(|p| p.into_inner());
+        points
+            .windows(2)
+            .map(|pair| (pair[1].0 - pair[0].0).hypot(pair[1].1 - pair[0].1))
+            .sum()
+    }
+
+    /// The path's name.
+    pub fn name(&self) -> String {
+        self.name.clone()
+    }
+}
+
+#[native("geo.path.new")]
+pub fn new_path(geo: &GeoState, name: String) -> Path {
+    geo.paths.fetch_add(1, Ordering::Relaxed);
+    Path {
+        name,
+        points: Mutex::new(Vec::new()),
+        alive: Arc::clone(&geo.paths),
+    }
+}
+
+#[native("geo.stats.paths")]
+pub fn paths(geo: &GeoState) -> i64 {
+    geo.paths.load(Ordering::Relaxed)
 }
