@@ -3,6 +3,7 @@
 
 use std::any::TypeId;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use ::rhai::{
     Dynamic, DynamicReadLock, Engine, EvalAltResult, FuncRegistration, ImmutableString,
@@ -255,7 +256,7 @@ fn rhai_module(module: &Module, ctx: &Context, errors: ErrorValues) -> RhaiModul
 /// calls the method of that object's class (bound to `ctx`); an object of a class without
 /// a method of that name gets the error naming the nearest.
 fn class_methods(modules: &[&Module], ctx: &Context, errors: ErrorValues) -> RhaiModule {
-    let mut by_name: BTreeMap<&'static str, Vec<std::sync::Arc<BoundNative>>> = BTreeMap::new();
+    let mut by_name: BTreeMap<&'static str, Vec<Arc<BoundNative>>> = BTreeMap::new();
     let paths: Vec<&str> = modules.iter().map(|m| m.path.as_str()).collect();
     for native in Registry::global()
         .classes_of(&paths)
@@ -265,35 +266,47 @@ fn class_methods(modules: &[&Module], ctx: &Context, errors: ErrorValues) -> Rha
         by_name
             .entry(native.spec().short_name())
             .or_default()
-            .push(std::sync::Arc::new(native.bind(ctx)));
+            .push(Arc::new(native.bind(ctx)));
     }
     let mut out = RhaiModule::new();
     let conversion_limit = ctx.conversion_limit();
     for (name, bound) in by_name {
-        let bound: std::sync::Arc<[std::sync::Arc<BoundNative>]> = bound.into();
         for count in 1..=MOST_PARAMS + 1 {
+            // Each class's method as the bridge calls any native with `count` arguments.
+            let classes: Vec<(Option<&'static str>, ::rhai::RhaiFunc)> = bound
+                .iter()
+                .map(|method| {
+                    let class = method.native().spec().receiver.map(|c| c.name);
+                    let function = match errors {
+                        ErrorValues::Text => {
+                            function_for::<AsText>(count, Arc::clone(method), conversion_limit)
+                        }
+                        ErrorValues::Error => {
+                            function_for::<AsError>(count, Arc::clone(method), conversion_limit)
+                        }
+                    };
+                    (class, function)
+                })
+                .collect();
             let mut arg_types = vec![TypeId::of::<Dynamic>(); count];
             arg_types[0] = TypeId::of::<ScriptObject>();
-            let bound = std::sync::Arc::clone(&bound);
-            let function = pure(move |args| {
-                let class = args
-                    .first()
-                    .and_then(|object| object.read_lock::<ScriptObject>().map(|o| o.class().name));
-                let Some(method) = bound.iter().find(|m| {
-                    m.native()
-                        .spec()
-                        .receiver
-                        .is_some_and(|c| Some(c.name) == class)
-                }) else {
-                    return Err(no_such_method(name, class, errors));
-                };
-                match errors {
-                    ErrorValues::Text => bridge_collected::<AsText>(method, conversion_limit, args),
-                    ErrorValues::Error => {
-                        bridge_collected::<AsError>(method, conversion_limit, args)
-                    }
-                }
-            });
+            let function = ::rhai::RhaiFunc::Pure {
+                func: ::rhai::Shared::new(
+                    move |context: Option<::rhai::NativeCallContext>, args: &mut [&mut Dynamic]| {
+                        let class = args
+                            .first()
+                            .and_then(|object| object.read_lock::<ScriptObject>())
+                            .map(|object| object.class().name);
+                        match classes.iter().find(|(c, _)| *c == class) {
+                            Some((_, ::rhai::RhaiFunc::Pure { func, .. })) => func(context, args),
+                            _ => Err(at_call(no_such_method(name, class, errors), context)),
+                        }
+                    },
+                ),
+                has_context: true,
+                is_pure: true,
+                is_volatile: false,
+            };
             FuncRegistration::new(name).set_into_module_raw(&mut out, &arg_types, function);
         }
     }
@@ -635,6 +648,7 @@ fn hold<'d>(
         Some(ScriptType::Bool) => arg
             .read_lock::<bool>()
             .map(|b| Held::Scalar(ArgRef::Bool(*b))),
+        Some(ScriptType::Class(_)) => arg.read_lock::<ScriptObject>().map(Held::Object),
         _ => None,
     };
     match held {
