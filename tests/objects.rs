@@ -250,3 +250,36 @@ mod rhai {
         );
     }
 }
+
+/// The goost check reports, before the script runs, an unknown method and a wrong count
+/// or literal type in a method call on a variable last assigned from a constructor, in
+/// the run-time error's words; a variable reassigned to anything else is not checked.
+#[test]
+fn the_goost_check_reads_method_calls_on_a_constructed_variable() {
+    let spec = goost_spec::parse(include_str!("fixture/paths.spec")).unwrap();
+    let checker = goost_spec::check::Checker::new([&spec]);
+    let found: Vec<String> = host::check(
+        "import paths\n\
+         let p = paths.path.new(\"a\")\n\
+         p.push(1.0, 2.0)\n\
+         p.psh(1.0, 2.0)\n\
+         p.push(1.0)\n\
+         p.push(1.0, \"y\")\n\
+         p = 5\n\
+         p.psh()\n",
+        &checker,
+    )
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    let push = "paths.Path.push(x: float, y: float) -> int";
+    assert_eq!(
+        found,
+        [
+            "4:2: paths.Path has no method `psh`; the nearest are `push`, `length`, `name`"
+                .to_string(),
+            format!("5:2: {push}: expects 2 arguments, got 1"),
+            format!("6:2: {push}: argument 2 (y) expects float, got string"),
+        ]
+    );
+}

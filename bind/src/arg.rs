@@ -54,7 +54,7 @@ impl<'a> ArgRef<'a> {
             ValueKind::List.name(),
             ValueKind::Map.name(),
             ValueKind::Map.name(),
-            "",
+            "object",
             ValueKind::Map.name(),
             ValueKind::String.name(),
         ];
@@ -67,8 +67,7 @@ impl<'a> ArgRef<'a> {
             ArgRef::List(_) => 5,
             ArgRef::Map(_) => 6,
             ArgRef::Record(_) => 7,
-            // An object is named by its class.
-            ArgRef::Object(object) => return object.class().name,
+            ArgRef::Object(_) => 8,
             ArgRef::Fields(_) => 9,
             ArgRef::Bytes(_) => 10,
         };

@@ -115,6 +115,13 @@ impl Registry {
         methods
     }
 
+    /// The words of a call of the method `name` on an object of `class`, which has none:
+    /// `paths.Path has no method `psh`; the nearest are `push`, ...`, as every host says it.
+    pub fn no_such_method(&self, class: &str, name: &str) -> String {
+        let methods = self.methods(class);
+        goost_spec::check::no_such_method(class, name, methods.iter().map(|(m, _)| *m))
+    }
+
     /// The classes that the natives of the modules `paths` name (as the class of a method,
     /// or in a parameter's or the result's type), each with its bound methods in name
     /// order: what a host makes known before a script runs.

@@ -86,7 +86,7 @@ fn buffer_fixture() -> Box<BufferFixture> {
 }
 
 #[library_benchmark]
-#[bench::fixture(args = (buffer_fixture()), config = ceiling(95))]
+#[bench::fixture(args = (buffer_fixture()), config = ceiling(97))]
 fn len_glue(f: Box<BufferFixture>) -> Box<BufferFixture> {
     if let Ok(Value::Int(n)) = f.len.call(black_box(&f.args[..1])) {
         black_box(n);
@@ -116,7 +116,7 @@ fn len_direct(f: Box<BufferFixture>) -> Box<BufferFixture> {
 }
 
 #[library_benchmark]
-#[bench::fixture(args = (buffer_fixture()), config = ceiling(127))]
+#[bench::fixture(args = (buffer_fixture()), config = ceiling(140))]
 fn write_glue(f: Box<BufferFixture>) -> Box<BufferFixture> {
     if let Ok(Value::Bool(written)) = f.write.call(black_box(&f.args)) {
         black_box(written);

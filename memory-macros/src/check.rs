@@ -87,23 +87,25 @@ pub fn resolve_declared<'s, T>(
     if let Some(found) = declared.iter().find(|item| name_of(item) == name) {
         return Ok(found);
     }
-    let near = goost_spec::nearest(name, declared.iter().map(&name_of), 3);
-    let hint = if near.is_empty() {
-        format!("it declares no {kind}")
-    } else {
-        format!(
-            "the nearest are {}",
-            near.iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
+    let hint = nearest_hint(
+        goost_spec::nearest(name, declared.iter().map(&name_of), 3),
+        &format!("it declares no {kind}"),
+    );
     let article = if kind.starts_with('e') { "an" } else { "a" };
     Err(syn::Error::new(
         span,
         format!("`{name}` is not {article} {kind} of {display}; {hint}"),
     ))
+}
+
+/// `the nearest are `a`, `b``, or `none` when `near` is empty: the end of a "not found"
+/// error.
+pub fn nearest_hint(near: Vec<&str>, none: &str) -> String {
+    if near.is_empty() {
+        return none.to_string();
+    }
+    let near: Vec<String> = near.iter().map(|n| format!("`{n}`")).collect();
+    format!("the nearest are {}", near.join(", "))
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::spanned::Spanned;
 
-use crate::check::{check, resolve_declared};
+use crate::check::{check, nearest_hint, resolve_declared};
 use crate::errors::Errors;
 use crate::expand::{self, Callee};
 use crate::item::parse_fn;
@@ -28,14 +28,7 @@ pub fn expand_class(
     loaded: &LoadedSpec,
     krate: &syn::Path,
 ) -> syn::Result<TokenStream> {
-    let class = resolve_declared(
-        &loaded.spec.classes,
-        |c| c.name.as_str(),
-        "class",
-        &name.value(),
-        &loaded.display,
-        name.span(),
-    )?;
+    let class = resolve_class(name, loaded)?;
     if !item.generics.params.is_empty() {
         return Err(syn::Error::new(
             item.generics.span(),
@@ -71,14 +64,7 @@ pub fn expand_methods(
     loaded: &LoadedSpec,
     krate: &syn::Path,
 ) -> syn::Result<TokenStream> {
-    let class = resolve_declared(
-        &loaded.spec.classes,
-        |c| c.name.as_str(),
-        "class",
-        &name.value(),
-        &loaded.display,
-        name.span(),
-    )?;
+    let class = resolve_class(name, loaded)?;
     let self_ty = &item.self_ty;
     let mut errors = Errors::default();
     let mut glue = Vec::new();
@@ -88,25 +74,16 @@ pub fn expand_methods(
         };
         let short = method.sig.ident.to_string();
         let Some(spec_method) = class.method(&short) else {
-            let names: Vec<&str> = class.methods.iter().map(|m| m.short.as_str()).collect();
-            let near = goost_spec::nearest(&short, names.iter().copied(), 3);
+            let names = class.methods.iter().map(|m| m.short.as_str());
+            let hint = nearest_hint(
+                goost_spec::nearest(&short, names, 3),
+                "it declares no method of that name",
+            );
             errors.push(
                 method.sig.ident.span(),
                 format!(
-                    "`{short}` is not a method of `{}` in {}; {}",
-                    class.name,
-                    loaded.display,
-                    if near.is_empty() {
-                        "it declares no method of that name".to_string()
-                    } else {
-                        format!(
-                            "the nearest are {}",
-                            near.iter()
-                                .map(|n| format!("`{n}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    }
+                    "`{short}` is not a method of `{}` in {}; {hint}",
+                    class.name, loaded.display
                 ),
             );
             continue;
@@ -155,6 +132,21 @@ pub fn expand_methods(
         #item
         #(#glue)*
     })
+}
+
+/// The spec's class named by the macro's argument `name`, or the error naming the nearest.
+fn resolve_class<'s>(
+    name: &syn::LitStr,
+    loaded: &'s LoadedSpec,
+) -> syn::Result<&'s goost_spec::Class> {
+    resolve_declared(
+        &loaded.spec.classes,
+        |c| c.name.as_str(),
+        "class",
+        &name.value(),
+        &loaded.display,
+        name.span(),
+    )
 }
 
 /// Whether `method` takes `&self`, as a class method must; where and why not otherwise.

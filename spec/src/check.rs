@@ -285,28 +285,65 @@ impl<'s> Checker<'s> {
                 near.join(", ")
             ));
         };
-        // The spec's signature, as the run-time error gives it in every engine.
-        let signature = function.signature();
-        let (min, max) = (function.required_params(), function.params.len());
-        if args.len() < min || args.len() > max {
-            return Some(format!(
-                "{signature}: {}",
-                arity_message(min, max, args.len())
-            ));
-        }
-        args.iter()
-            .zip(&function.params)
-            .enumerate()
-            .find_map(|(index, (arg, param))| {
-                let message = match arg.mismatch(param.ty)? {
-                    Wrong::Got(got) | Wrong::NotTheRecord(got) => {
-                        argument_message(index + 1, &param.name, param.ty, &got)
-                    }
-                    Wrong::Field(field, got) => field_message(index + 1, &param.name, field, &got),
-                };
-                Some(format!("{signature}: {message}"))
-            })
+        check_args(function, args)
     }
+
+    /// What is wrong with a call of the method `name` on an object of the class `class`
+    /// (`geo.Path`) with `args` (the arguments after the object); `None` when nothing is,
+    /// or when the checker does not know the class. Worded as the call's run-time error.
+    pub fn check_method(&self, class: &str, name: &str, args: &[Arg]) -> Option<String> {
+        let module = class.split('.').next().unwrap_or_default();
+        let declared = self.module(module)?.class(class)?;
+        let Some(method) = declared.method(name) else {
+            let methods = declared.methods.iter().map(|m| m.short.as_str());
+            return Some(no_such_method(class, name, methods));
+        };
+        check_args(method, args)
+    }
+}
+
+/// What is wrong with `args` for `function` (a function or a method): a wrong count, or
+/// the first literal of the wrong type, under the function's signature.
+fn check_args(function: &crate::Function, args: &[Arg]) -> Option<String> {
+    // The spec's signature, as the run-time error gives it in every engine.
+    let signature = function.signature();
+    let (min, max) = (function.required_params(), function.params.len());
+    if args.len() < min || args.len() > max {
+        return Some(format!(
+            "{signature}: {}",
+            arity_message(min, max, args.len())
+        ));
+    }
+    args.iter()
+        .zip(&function.params)
+        .enumerate()
+        .find_map(|(index, (arg, param))| {
+            let message = match arg.mismatch(param.ty)? {
+                Wrong::Got(got) | Wrong::NotTheRecord(got) => {
+                    argument_message(index + 1, &param.name, param.ty, &got)
+                }
+                Wrong::Field(field, got) => field_message(index + 1, &param.name, field, &got),
+            };
+            Some(format!("{signature}: {message}"))
+        })
+}
+
+/// `geo.Path has no method `psh`; the nearest are `push`, ...`: a method called on an
+/// object whose class has none of that name (`methods` are the class's), as the run-time
+/// error and the checker both word it.
+pub fn no_such_method<'m>(
+    class: &str,
+    name: &str,
+    methods: impl Iterator<Item = &'m str>,
+) -> String {
+    let near = crate::nearest(name, methods, 3);
+    let hint = if near.is_empty() {
+        "it has no methods bound".to_string()
+    } else {
+        let near: Vec<String> = near.iter().map(|m| format!("`{m}`")).collect();
+        format!("the nearest are {}", near.join(", "))
+    };
+    format!("{class} has no method `{name}`; {hint}")
 }
 
 #[cfg(test)]

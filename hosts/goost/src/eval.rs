@@ -515,18 +515,7 @@ impl<'a, W: Write> Machine<'a, W> {
         }
         let registry = Registry::global();
         let Some(native) = registry.method(class, name) else {
-            let methods = registry.methods(class);
-            let near = goost_spec::nearest(name, methods.iter().map(|(m, _)| *m), 3);
-            let hint = if near.is_empty() {
-                "it has no methods bound".to_string()
-            } else {
-                let near: Vec<String> = near.iter().map(|m| format!("`{m}`")).collect();
-                format!("the nearest are {}", near.join(", "))
-            };
-            return Err(HostError::at(
-                pos,
-                format!("{class} has no method `{name}`; {hint}"),
-            ));
+            return Err(HostError::at(pos, registry.no_such_method(class, name)));
         };
         self.bound.push(native.bind(self.ctx));
         let index = self.bound.len() - 1;

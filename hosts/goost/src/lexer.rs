@@ -3,7 +3,7 @@
 use super::HostError;
 
 /// A place in the source: 1-based line and column (in characters).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Pos {
     pub line: usize,
     pub col: usize,

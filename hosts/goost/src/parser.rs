@@ -6,8 +6,8 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use goost_spec::Engine;
 use goost_spec::check::{Arg, Checker, Finding};
+use goost_spec::{Engine, ScriptType};
 
 use goost_bind::{Error, Native, Registry, ScriptList, ScriptString, Value};
 
@@ -48,6 +48,11 @@ enum Resolver<'r> {
     Check {
         checker: &'r Checker<'r>,
         findings: Vec<Finding>,
+        /// The class of each checked call whose function returns an object, by the
+        /// call's place, and of each variable last assigned one, by its slot: what a
+        /// method call on the variable is checked against.
+        classes: HashMap<Pos, String>,
+        variables: HashMap<usize, String>,
     },
 }
 
@@ -176,6 +181,8 @@ pub fn check(source: &str, checker: &Checker) -> Vec<Finding> {
         resolver: Resolver::Check {
             checker,
             findings: Vec::new(),
+            classes: HashMap::new(),
+            variables: HashMap::new(),
         },
         names: &mut names,
         loops: 0,
@@ -502,6 +509,7 @@ impl Parser<'_, '_, '_> {
                 self.expect("=")?;
                 let value = self.expression()?;
                 let slot = self.declare(name);
+                self.note_class(slot, &value);
                 Ok(Stmt::Assign(slot, value, pos))
             }
             Tok::Ident(name) if matches!(self.peek_next(), Tok::Sym("=")) => {
@@ -513,7 +521,9 @@ impl Parser<'_, '_, '_> {
                         format!("unknown variable `{name}`: declare it with `let {name} = ...`"),
                     )
                 })?;
-                Ok(Stmt::Assign(slot, self.expression()?, pos))
+                let value = self.expression()?;
+                self.note_class(slot, &value);
+                Ok(Stmt::Assign(slot, value, pos))
             }
             Tok::Sym("if") => self.if_statement(),
             Tok::Sym("while") => {
@@ -688,6 +698,7 @@ impl Parser<'_, '_, '_> {
                 let (name, _) = self.member_name()?;
                 expr = if self.is("(") {
                     let args = self.arguments()?;
+                    self.check_method(&expr, &name, &args, pos);
                     Expr::Method(Box::new(expr), name.to_string(), args, pos)
                 } else {
                     Expr::Field(Box::new(expr), ScriptString::from(name), pos)
@@ -880,6 +891,50 @@ impl Parser<'_, '_, '_> {
         Ok(Expr::Native(index, args, pos))
     }
 
+    /// In a check, remembers the class of the object that `value` (assigned to `slot`)
+    /// holds, when it is a call of a function that returns one; forgets it otherwise.
+    fn note_class(&mut self, slot: usize, value: &Expr) {
+        if let Resolver::Check {
+            classes, variables, ..
+        } = &mut self.resolver
+        {
+            match value {
+                Expr::Native(UNRESOLVED, _, at) if classes.contains_key(at) => {
+                    let class = classes[at].clone();
+                    variables.insert(slot, class);
+                }
+                _ => {
+                    variables.remove(&slot);
+                }
+            }
+        }
+    }
+
+    /// In a check, notes what is wrong with the method call `.name(args)` on `receiver`
+    /// when the receiver is a variable last assigned an object of a known class.
+    fn check_method(&mut self, receiver: &Expr, name: &str, args: &[Expr], pos: Pos) {
+        if let Resolver::Check {
+            checker,
+            findings,
+            variables,
+            ..
+        } = &mut self.resolver
+            && let Expr::Var(slot) = receiver
+            && let Some(class) = variables.get(slot)
+            && let Some(message) = checker.check_method(
+                class,
+                name,
+                &args.iter().map(literal_kind).collect::<Vec<Arg>>(),
+            )
+        {
+            findings.push(Finding {
+                line: pos.line,
+                col: pos.col,
+                message,
+            });
+        }
+    }
+
     /// A module call in a check: its arguments are parsed, the call checked against the
     /// spec, and an unresolved native call ([`UNRESOLVED`]) stands for it, so a call
     /// passed to another is an argument of unknown type, not a literal `nil`.
@@ -893,7 +948,19 @@ impl Parser<'_, '_, '_> {
             return Ok(Expr::Const(Value::Void));
         }
         let args = self.arguments()?;
-        if let Resolver::Check { checker, findings } = &mut self.resolver
+        if let Resolver::Check {
+            checker, classes, ..
+        } = &mut self.resolver
+            && let Some(function) = checker
+                .module(path.split('.').next().unwrap_or_default())
+                .and_then(|spec| spec.function(&path))
+            && let ScriptType::Class(class) = function.ret
+        {
+            classes.insert(pos, class.name.to_string());
+        }
+        if let Resolver::Check {
+            checker, findings, ..
+        } = &mut self.resolver
             && let Some(message) = checker.check_call(
                 Engine::Goost,
                 &path,

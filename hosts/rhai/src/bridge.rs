@@ -317,15 +317,7 @@ fn class_methods(modules: &[&Module], ctx: &Context, errors: ErrorValues) -> Rha
 #[cold]
 fn no_such_method(name: &str, class: Option<&str>, errors: ErrorValues) -> Box<EvalAltResult> {
     let class = class.unwrap_or("object");
-    let methods = Registry::global().methods(class);
-    let near = goost_spec::nearest(name, methods.iter().map(|(m, _)| *m), 3);
-    let hint = if near.is_empty() {
-        "it has no methods bound".to_string()
-    } else {
-        let near: Vec<String> = near.iter().map(|m| format!("`{m}`")).collect();
-        format!("the nearest are {}", near.join(", "))
-    };
-    let error = goost_bind::Error::msg(format!("{class} has no method `{name}`; {hint}"));
+    let error = goost_bind::Error::msg(Registry::global().no_such_method(class, name));
     match errors {
         ErrorValues::Text => runtime_error::<AsText>(error),
         ErrorValues::Error => runtime_error::<AsError>(error),
