@@ -251,11 +251,12 @@ mod rhai {
     }
 }
 
-/// The goost check reports, before the script runs, an unknown method and a wrong count
-/// or literal type in a method call on a variable last assigned from a constructor, in
-/// the run-time error's words; a variable reassigned to anything else is not checked.
+/// The checks of goost, Lua and Rhai report, before the script runs, an unknown method and
+/// a wrong count or literal type in a method call on a variable last assigned from a
+/// constructor, in the run-time error's words; a variable reassigned to anything else is
+/// not checked.
 #[test]
-fn the_goost_check_reads_method_calls_on_a_constructed_variable() {
+fn every_check_reads_method_calls_on_a_constructed_variable() {
     let spec = goost_spec::parse(include_str!("fixture/paths.spec")).unwrap();
     let checker = goost_spec::check::Checker::new([&spec]);
     let found: Vec<String> = host::check(

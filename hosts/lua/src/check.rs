@@ -17,8 +17,8 @@ use full_moon::tokenizer::{
     Lexer, LexerResult, StringLiteralQuoteType, Token, TokenReference, TokenType,
 };
 use full_moon::visitors::Visitor;
-use goost_spec::Engine;
 use goost_spec::check::{Arg, Checker, Finding, MAX_TOKENS};
+use goost_spec::{Engine, ScriptType};
 
 /// The deepest nesting (brackets, blocks), and the longest run of unary or
 /// right-associative operators, the checker parses.
@@ -55,6 +55,7 @@ pub fn check(source: &str, checker: &Checker) -> Vec<Finding> {
     let mut calls = Calls {
         checker,
         aliases: aliases.names,
+        objects: HashMap::new(),
         findings: Vec::new(),
     };
     calls.visit_ast(parsed.ast());
@@ -232,23 +233,24 @@ fn string_literal(token: &Token) -> Option<String> {
     }
 }
 
-/// Checks each call through an alias.
+/// Checks each call through an alias, and each method call on a name last assigned an
+/// object (the result of a call through an alias whose function returns a class).
 struct Calls<'c, 's> {
     checker: &'c Checker<'s>,
     aliases: HashMap<String, String>,
+    /// Names holding an object of a known class, as the script reads in order.
+    objects: HashMap<String, String>,
     findings: Vec<Finding>,
 }
 
-impl Visitor for Calls<'_, '_> {
-    fn visit_function_call(&mut self, call: &FunctionCall) {
+impl Calls<'_, '_> {
+    /// The dotted path (`memory.buffer.write`) and the arguments of a call through an
+    /// alias, if `call` is one.
+    fn module_call<'a>(&self, call: &'a FunctionCall) -> Option<(String, &'a FunctionArgs)> {
         let Prefix::Name(root) = call.prefix() else {
-            return;
+            return None;
         };
-        let Some(module) = self.aliases.get(&root.token().to_string()) else {
-            return;
-        };
-        let mut dotted = module.clone();
-        let mut args = None;
+        let mut dotted = self.aliases.get(&root.token().to_string())?.clone();
         for suffix in call.suffixes() {
             match suffix {
                 Suffix::Index(Index::Dot { name, .. }) => {
@@ -257,38 +259,105 @@ impl Visitor for Calls<'_, '_> {
                 }
                 // `m.g["repeat"]`: how Lua reaches a name that is one of its keywords.
                 Suffix::Index(Index::Brackets { expression, .. }) => match &**expression {
-                    Expression::String(key) => match string_literal(key.token()) {
-                        Some(key) => {
-                            dotted.push('.');
-                            dotted.push_str(&key);
-                        }
-                        None => return,
-                    },
-                    _ => return,
+                    Expression::String(key) => {
+                        dotted.push('.');
+                        dotted.push_str(&string_literal(key.token())?);
+                    }
+                    _ => return None,
                 },
                 Suffix::Call(Call::AnonymousCall(call_args)) => {
-                    args = Some(&**call_args);
-                    break;
+                    return dotted.contains('.').then_some((dotted, &**call_args));
                 }
                 // A method call or a computed index: not a path the spec names.
-                _ => return,
+                _ => return None,
             }
         }
-        let Some(args) = args else {
+        None
+    }
+
+    /// Notes that `name` now holds what `value` gives: an object of a class when `value`
+    /// calls a function that returns one; nothing known otherwise.
+    fn assign(&mut self, name: &TokenReference, value: Option<&Expression>) {
+        let name = name.token().to_string();
+        let class = match value {
+            Some(Expression::FunctionCall(call)) => self.module_call(call).and_then(|(path, _)| {
+                let module = path.split('.').next().unwrap_or_default();
+                match self.checker.module(module)?.function(&path)?.ret {
+                    ScriptType::Class(class) => Some(class.name.to_string()),
+                    _ => None,
+                }
+            }),
+            _ => None,
+        };
+        match class {
+            Some(class) => self.objects.insert(name, class),
+            None => self.objects.remove(&name),
+        };
+    }
+
+    /// Checks `p:name(args)` when `p` holds an object of a known class.
+    fn method_call(&mut self, call: &FunctionCall) {
+        let Prefix::Name(root) = call.prefix() else {
             return;
         };
-        if !dotted.contains('.') {
+        let Some(class) = self.objects.get(&root.token().to_string()) else {
             return;
+        };
+        let mut suffixes = call.suffixes();
+        let Some(Suffix::Call(Call::MethodCall(method))) = suffixes.next() else {
+            return;
+        };
+        let name = method.name().token().to_string();
+        let args = lua_args(method.args());
+        if let Some(message) = self.checker.check_method(class, &name, &args) {
+            self.findings
+                .push(finding_at(method.name().token(), message));
         }
-        let args: Vec<Arg> = match args {
-            FunctionArgs::Parentheses { arguments, .. } => arguments.iter().map(arg).collect(),
-            FunctionArgs::String(token) => vec![string_arg(token.token().token_type())],
-            FunctionArgs::TableConstructor(table) => vec![table_arg(table)],
-            _ => vec![Arg::Unknown],
+    }
+}
+
+impl Visitor for Calls<'_, '_> {
+    fn visit_local_assignment(&mut self, local: &LocalAssignment) {
+        let mut values = local.expressions().iter();
+        for name in local.names() {
+            self.assign(name, values.next());
+        }
+    }
+
+    fn visit_assignment(&mut self, assignment: &full_moon::ast::Assignment) {
+        let mut values = assignment.expressions().iter();
+        for var in assignment.variables() {
+            let value = values.next();
+            if let Var::Name(name) = var {
+                self.assign(name, value);
+            }
+        }
+    }
+
+    fn visit_function_call(&mut self, call: &FunctionCall) {
+        self.method_call(call);
+        let Some((dotted, args)) = self.module_call(call) else {
+            return;
         };
-        if let Some(message) = self.checker.check_call(Engine::Lua, &dotted, &args) {
+        let Prefix::Name(root) = call.prefix() else {
+            return;
+        };
+        if let Some(message) = self
+            .checker
+            .check_call(Engine::Lua, &dotted, &lua_args(args))
+        {
             self.findings.push(finding_at(root.token(), message));
         }
+    }
+}
+
+/// What the checker knows of a call's arguments.
+fn lua_args(args: &FunctionArgs) -> Vec<Arg> {
+    match args {
+        FunctionArgs::Parentheses { arguments, .. } => arguments.iter().map(arg).collect(),
+        FunctionArgs::String(token) => vec![string_arg(token.token().token_type())],
+        FunctionArgs::TableConstructor(table) => vec![table_arg(table)],
+        _ => vec![Arg::Unknown],
     }
 }
 

@@ -2,9 +2,11 @@
 //! `new` as a name, as the bridge's engine does, and its syntax tree is walked for calls
 //! with a namespace whose root is a known module (`memory::buffer::write(..)`).
 
-use goost_spec::Engine;
+use std::collections::HashMap;
+
 use goost_spec::check::{Arg, Checker, Finding, MAX_TOKENS};
-use rhai::{ASTNode, Expr, OptimizationLevel, Position};
+use goost_spec::{Engine, ScriptType};
+use rhai::{ASTNode, BinaryExpr, Expr, FnCallExpr, OptimizationLevel, Position, Stmt};
 
 /// A finding at the first token past [`MAX_TOKENS`], if the script has that many: Rhai
 /// builds its whole syntax tree, so the tokens are counted one at a time first.
@@ -50,17 +52,12 @@ pub fn check(source: &str, checker: &Checker) -> Vec<Finding> {
         }
     };
     let mut findings = Vec::new();
+    // Variables last assigned an object of a known class, as the walk reads the script.
+    let mut objects: HashMap<String, String> = HashMap::new();
     ast.walk(&mut |path: &[ASTNode]| {
-        if let Some(ASTNode::Expr(Expr::FnCall(call, pos))) = path.last() {
-            if !call.namespace.is_empty() {
-                let dotted = call
-                    .namespace
-                    .path
-                    .iter()
-                    .map(|segment| segment.name.as_str())
-                    .chain([call.name.as_str()])
-                    .collect::<Vec<_>>()
-                    .join(".");
+        match path.last() {
+            Some(ASTNode::Expr(Expr::FnCall(call, pos))) if !call.namespace.is_empty() => {
+                let dotted = dotted_path(call);
                 let args: Vec<Arg> = call.args.iter().map(arg).collect();
                 if let Some(message) = checker.check_call(Engine::Rhai, &dotted, &args) {
                     let at = call.namespace.path.first().map_or(*pos, |s| s.pos);
@@ -68,10 +65,67 @@ pub fn check(source: &str, checker: &Checker) -> Vec<Finding> {
                     findings.push(Finding { line, col, message });
                 }
             }
+            Some(ASTNode::Stmt(Stmt::Var(var, ..))) => {
+                let (name, value, _) = &**var;
+                assign(&mut objects, checker, name.name.as_str(), value);
+            }
+            Some(ASTNode::Stmt(Stmt::Assignment(assignment))) => {
+                let (_, BinaryExpr { lhs, rhs }) = &**assignment;
+                if let Expr::Variable(variable, ..) = lhs {
+                    assign(&mut objects, checker, variable.1.as_str(), rhs);
+                }
+            }
+            Some(ASTNode::Expr(Expr::Dot(dot, ..))) => {
+                if let (Expr::Variable(variable, ..), Expr::MethodCall(call, pos)) =
+                    (&dot.lhs, &dot.rhs)
+                    && let Some(class) = objects.get(variable.1.as_str())
+                {
+                    let args: Vec<Arg> = call.args.iter().map(arg).collect();
+                    if let Some(message) = checker.check_method(class, call.name.as_str(), &args) {
+                        let (line, col) = place(*pos);
+                        findings.push(Finding { line, col, message });
+                    }
+                }
+            }
+            _ => {}
         }
         true
     });
     findings
+}
+
+/// `memory.buffer.write` for the call `memory::buffer::write(..)`.
+fn dotted_path(call: &FnCallExpr) -> String {
+    call.namespace
+        .path
+        .iter()
+        .map(|segment| segment.name.as_str())
+        .chain([call.name.as_str()])
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Notes that the variable `name` now holds what `value` gives: an object of a class when
+/// `value` calls a module function that returns one; nothing known otherwise.
+fn assign(objects: &mut HashMap<String, String>, checker: &Checker, name: &str, value: &Expr) {
+    let class = match value {
+        Expr::FnCall(call, _) if !call.namespace.is_empty() => {
+            let dotted = dotted_path(call);
+            let module = dotted.split('.').next().unwrap_or_default();
+            checker
+                .module(module)
+                .and_then(|spec| spec.function(&dotted))
+                .and_then(|function| match function.ret {
+                    ScriptType::Class(class) => Some(class.name.to_string()),
+                    _ => None,
+                })
+        }
+        _ => None,
+    };
+    match class {
+        Some(class) => objects.insert(name.to_string(), class),
+        None => objects.remove(name),
+    };
 }
 
 /// A Rhai position as a 1-based line and column (1:1 when Rhai has none).
