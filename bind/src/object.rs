@@ -28,6 +28,16 @@ struct ObjectCell {
     value: Box<dyn Any + Send + Sync>,
 }
 
+impl Drop for ObjectCell {
+    /// Drops the value when the last reference goes, wherever that happens (a host's
+    /// variable, an engine's collector): a panic in the value's `Drop` is caught here, so
+    /// it never unwinds into a host or an engine.
+    fn drop(&mut self) {
+        let value = std::mem::replace(&mut self.value, Box::new(()));
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(value)));
+    }
+}
+
 impl ScriptObject {
     /// A new object holding `value`, of `T`'s class.
     pub fn new<T: ScriptClass>(value: T) -> ScriptObject {
@@ -118,5 +128,34 @@ impl<'a, T: ScriptClass> FromValue<'a> for ObjectRef<'a, T> {
             },
             other => Err(Mismatch::of(other)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value whose `Drop` panics.
+    struct Boom;
+
+    impl ScriptClass for Boom {
+        const CLASS: &'static ClassType = &ClassType { name: "t.Boom" };
+    }
+
+    impl Drop for Boom {
+        fn drop(&mut self) {
+            panic!("a value's Drop panicked");
+        }
+    }
+
+    #[test]
+    fn a_panic_in_a_values_drop_stays_inside_the_object() {
+        let object = ScriptObject::new(Boom);
+        let copy = object.clone();
+        assert_eq!(object.references(), 2);
+        drop(object);
+        // The last reference: the value's `Drop` runs and panics, caught.
+        let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(copy)));
+        assert!(dropped.is_ok());
     }
 }
