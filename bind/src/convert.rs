@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::hash::BuildHasher;
 
+use crate::record::{present_fields, same_record};
 use crate::{
     ArgRef, DEFAULT_CONVERSION_LIMIT, EnumType, Error, FieldType, RecordType, ScriptList,
     ScriptMap, ScriptRecord, ScriptString, ScriptType, Value,
@@ -667,7 +668,7 @@ pub fn record_source<'a>(
         }
         other => return Err(Mismatch::of(other)),
     };
-    if std::ptr::eq(given, record) || given.name == record.name {
+    if same_record(given, record) {
         return Ok(RecordSource::Slots(values));
     }
     let present = present_fields(given, values).map(|(field, _)| field.name.as_bytes());
@@ -675,17 +676,6 @@ pub fn record_source<'a>(
         Some(unknown) => Err(unknown),
         None => Ok(RecordSource::Other(given, values)),
     }
-}
-
-/// The fields of a record of type `ty` holding `values` that are present (not `nil`).
-fn present_fields<'a>(
-    ty: &'static RecordType,
-    values: &'a [Value],
-) -> impl Iterator<Item = (&'static FieldType, &'a Value)> {
-    ty.fields
-        .iter()
-        .zip(values)
-        .filter(|(_, value)| !matches!(value, Value::Void))
 }
 
 /// The first of `keys` that is no field of `record`, as the mismatch naming the nearest

@@ -74,7 +74,7 @@ impl ScriptRecord {
     /// record once).
     #[inline]
     pub fn is(&self, ty: &RecordType) -> bool {
-        std::ptr::eq(self.ty(), ty) || self.ty().name == ty.name
+        same_record(self.ty(), ty)
     }
 
     /// The fields' values in the record's order (`Value::Void` for one left out).
@@ -92,12 +92,7 @@ impl ScriptRecord {
 
     /// The present fields, name and value, in the record's order.
     pub fn fields(&self) -> impl Iterator<Item = (&'static str, &Value)> {
-        self.ty()
-            .fields
-            .iter()
-            .zip(self.values())
-            .filter(|(_, value)| !matches!(value, Value::Void))
-            .map(|(field, value)| (field.name, value))
+        present_fields(self.ty(), self.values()).map(|(field, value)| (field.name, value))
     }
 
     /// The present fields as a script map's entries would be: by key, in byte order.
@@ -143,6 +138,23 @@ impl ScriptRecord {
                     name.as_bytes() == key.as_bytes() && *value == other
                 })
     }
+}
+
+/// Whether `a` and `b` are the same record (by name: each spec names a record once).
+pub(crate) fn same_record(a: &RecordType, b: &RecordType) -> bool {
+    std::ptr::eq(a, b) || a.name == b.name
+}
+
+/// The fields of a record of type `ty` holding `values` (one per field, in order) that
+/// are present (not `nil`), each with its value.
+pub(crate) fn present_fields<'a>(
+    ty: &'static RecordType,
+    values: &'a [Value],
+) -> impl Iterator<Item = (&'static FieldType, &'a Value)> {
+    ty.fields
+        .iter()
+        .zip(values)
+        .filter(|(_, value)| !matches!(value, Value::Void))
 }
 
 /// A record's fields as an engine's bridge converts them from a table or map, whose keys

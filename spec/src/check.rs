@@ -288,6 +288,17 @@ impl<'s> Checker<'s> {
         check_args(function, args)
     }
 
+    /// The class whose objects the function `dotted` (`geo.path.new`) returns, if it
+    /// returns one: what a variable assigned its result holds, for
+    /// [`Checker::check_method`].
+    pub fn returns_class(&self, dotted: &str) -> Option<&'static str> {
+        let module = dotted.split('.').next().unwrap_or_default();
+        match self.module(module)?.function(dotted)?.ret {
+            ScriptType::Class(class) => Some(class.name),
+            _ => None,
+        }
+    }
+
     /// What is wrong with a call of the method `name` on an object of the class `class`
     /// (`geo.Path`) with `args` (the arguments after the object); `None` when nothing is,
     /// or when the checker does not know the class. Worded as the call's run-time error.

@@ -22,7 +22,7 @@ use smallvec::SmallVec;
 
 use super::{Unconverted, with_article};
 use crate::{
-    Error, FieldType, Mismatch, Native, RecordFields, RecordType, ScriptList, ScriptMap,
+    ArgRef, Error, FieldType, Mismatch, Native, RecordFields, RecordType, ScriptList, ScriptMap,
     ScriptRecord, ScriptString, ScriptType, Value,
 };
 
@@ -287,15 +287,16 @@ impl Conversion {
 
     /// Keeps `fields` (a record argument, from [`Conversion::record_fields`]) for the rest
     /// of the call, so that the glue borrows them as they are; the number returned finds
-    /// them ([`Conversion::kept_fields`]).
+    /// them ([`Conversion::kept_arg`]).
     pub fn keep_fields(&mut self, fields: RecordFields) -> usize {
         self.kept.push(fields);
         self.kept.len() - 1
     }
 
-    /// The record argument kept as `kept` ([`Conversion::keep_fields`]).
-    pub fn kept_fields(&self, kept: usize) -> Option<&RecordFields> {
-        self.kept.get(kept)
+    /// The record argument kept as `kept` ([`Conversion::keep_fields`]), lent to the glue
+    /// as it is (`nil` for a number this conversion did not give).
+    pub fn kept_arg(&self, kept: usize) -> ArgRef<'_> {
+        self.kept.get(kept).map_or(ArgRef::Void, ArgRef::Fields)
     }
 
     /// Converts the value under the key `key` of a table or map being converted into

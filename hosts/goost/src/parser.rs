@@ -6,8 +6,8 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
+use goost_spec::Engine;
 use goost_spec::check::{Arg, Checker, Finding};
-use goost_spec::{Engine, ScriptType};
 
 use goost_bind::{Error, Native, Registry, ScriptList, ScriptString, Value};
 
@@ -949,29 +949,23 @@ impl Parser<'_, '_, '_> {
         }
         let args = self.arguments()?;
         if let Resolver::Check {
-            checker, classes, ..
+            checker,
+            findings,
+            classes,
+            ..
         } = &mut self.resolver
-            && let Some(function) = checker
-                .module(path.split('.').next().unwrap_or_default())
-                .and_then(|spec| spec.function(&path))
-            && let ScriptType::Class(class) = function.ret
         {
-            classes.insert(pos, class.name.to_string());
-        }
-        if let Resolver::Check {
-            checker, findings, ..
-        } = &mut self.resolver
-            && let Some(message) = checker.check_call(
-                Engine::Goost,
-                &path,
-                &args.iter().map(literal_kind).collect::<Vec<Arg>>(),
-            )
-        {
-            findings.push(Finding {
-                line: pos.line,
-                col: pos.col,
-                message,
-            });
+            if let Some(class) = checker.returns_class(&path) {
+                classes.insert(pos, class.to_string());
+            }
+            let kinds: Vec<Arg> = args.iter().map(literal_kind).collect();
+            if let Some(message) = checker.check_call(Engine::Goost, &path, &kinds) {
+                findings.push(Finding {
+                    line: pos.line,
+                    col: pos.col,
+                    message,
+                });
+            }
         }
         Ok(Expr::Native(UNRESOLVED, args, pos))
     }

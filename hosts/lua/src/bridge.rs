@@ -50,7 +50,7 @@ fn install_from(lua: &Lua, ctx: Context, modules: Vec<&Module>) -> mlua::Result<
         .map(|module| {
             Ok((
                 module.path.as_str(),
-                module_table(lua, module, &ctx, &collection)?,
+                module_table(lua, module, &ctx, &collection, &finisher)?,
             ))
         })
         .collect::<mlua::Result<Vec<_>>>()?;
@@ -102,18 +102,8 @@ impl CollectionRequest {
 }
 
 /// A table for `module`: a sub-table per sub-module, a function per native (see
-/// [`c_function`] for how a call runs).
+/// [`c_function`] for how a call runs), each calling `finisher` last.
 fn module_table(
-    lua: &Lua,
-    module: &Module,
-    ctx: &Context,
-    collection: &Arc<CollectionRequest>,
-) -> mlua::Result<Table> {
-    let finisher = c_function::finisher(lua)?;
-    module_table_with(lua, module, ctx, collection, &finisher)
-}
-
-fn module_table_with(
     lua: &Lua,
     module: &Module,
     ctx: &Context,
@@ -122,10 +112,7 @@ fn module_table_with(
 ) -> mlua::Result<Table> {
     let table = lua.create_table()?;
     for (name, sub) in &module.submodules {
-        table.set(
-            *name,
-            module_table_with(lua, sub, ctx, collection, finisher)?,
-        )?;
+        table.set(*name, module_table(lua, sub, ctx, collection, finisher)?)?;
     }
     for (name, native) in &module.functions {
         let function = c_function::lua_function(

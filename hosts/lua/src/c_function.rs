@@ -316,9 +316,7 @@ fn call_with_tables(stack: CallStack<'_>, native: &LuaNative) -> Outcome {
             Ok(Some(arg)) => arg,
             Ok(None) if position < params.len() => match tables.next() {
                 Some(Converted::Value(value)) => value.lend(),
-                Some(Converted::Fields(kept)) => conversion
-                    .kept_fields(*kept)
-                    .map_or(ArgRef::Void, ArgRef::Fields),
+                Some(Converted::Fields(kept)) => conversion.kept_arg(*kept),
                 None => ArgRef::Void,
             },
             Ok(None) => ArgRef::Void,

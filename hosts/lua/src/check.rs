@@ -17,8 +17,8 @@ use full_moon::tokenizer::{
     Lexer, LexerResult, StringLiteralQuoteType, Token, TokenReference, TokenType,
 };
 use full_moon::visitors::Visitor;
+use goost_spec::Engine;
 use goost_spec::check::{Arg, Checker, Finding, MAX_TOKENS};
-use goost_spec::{Engine, ScriptType};
 
 /// The deepest nesting (brackets, blocks), and the longest run of unary or
 /// right-associative operators, the checker parses.
@@ -280,17 +280,13 @@ impl Calls<'_, '_> {
     fn assign(&mut self, name: &TokenReference, value: Option<&Expression>) {
         let name = name.token().to_string();
         let class = match value {
-            Some(Expression::FunctionCall(call)) => self.module_call(call).and_then(|(path, _)| {
-                let module = path.split('.').next().unwrap_or_default();
-                match self.checker.module(module)?.function(&path)?.ret {
-                    ScriptType::Class(class) => Some(class.name.to_string()),
-                    _ => None,
-                }
-            }),
+            Some(Expression::FunctionCall(call)) => self
+                .module_call(call)
+                .and_then(|(path, _)| self.checker.returns_class(&path)),
             _ => None,
         };
         match class {
-            Some(class) => self.objects.insert(name, class),
+            Some(class) => self.objects.insert(name, class.to_string()),
             None => self.objects.remove(&name),
         };
     }

@@ -609,9 +609,7 @@ impl Held<'_> {
             Held::Blob(bytes) => ArgRef::Bytes(bytes),
             Held::Object(object) => ArgRef::Object(object),
             Held::Value(value) => value.lend(),
-            Held::Fields(kept) => conversion
-                .kept_fields(*kept)
-                .map_or(ArgRef::Void, ArgRef::Fields),
+            Held::Fields(kept) => conversion.kept_arg(*kept),
         }
     }
 }

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
+use goost_spec::Engine;
 use goost_spec::check::{Arg, Checker, Finding, MAX_TOKENS};
-use goost_spec::{Engine, ScriptType};
 use rhai::{ASTNode, BinaryExpr, Expr, FnCallExpr, OptimizationLevel, Position, Stmt};
 
 /// A finding at the first token past [`MAX_TOKENS`], if the script has that many: Rhai
@@ -110,20 +110,12 @@ fn dotted_path(call: &FnCallExpr) -> String {
 fn assign(objects: &mut HashMap<String, String>, checker: &Checker, name: &str, value: &Expr) {
     let class = match value {
         Expr::FnCall(call, _) if !call.namespace.is_empty() => {
-            let dotted = dotted_path(call);
-            let module = dotted.split('.').next().unwrap_or_default();
-            checker
-                .module(module)
-                .and_then(|spec| spec.function(&dotted))
-                .and_then(|function| match function.ret {
-                    ScriptType::Class(class) => Some(class.name.to_string()),
-                    _ => None,
-                })
+            checker.returns_class(&dotted_path(call))
         }
         _ => None,
     };
     match class {
-        Some(class) => objects.insert(name.to_string(), class),
+        Some(class) => objects.insert(name.to_string(), class.to_string()),
         None => objects.remove(name),
     };
 }
