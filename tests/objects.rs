@@ -1,8 +1,8 @@
 //! Objects of a spec class (issue 28): a struct under `#[spec_class]`, its `&self` methods
 //! under `#[spec_methods]`, made by a constructor native and held by scripts, dropped
 //! exactly once when the last script value lets go. Bound against
-//! `tests/fixture/paths.spec`; run in goost (the Lua and Rhai bridges do not bind classes
-//! yet).
+//! `tests/fixture/paths.spec`; run in goost, and in Rhai (feature `rhai`; the Lua bridge's
+//! are in `hosts/lua/tests/objects.rs`).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -45,7 +45,7 @@ fn the_spec_and_the_bound_natives_agree() {
     // Methods are reached through objects, not as module functions.
     let module = Registry::global().module("paths").unwrap();
     let groups: Vec<&str> = module.submodules.keys().copied().collect();
-    assert_eq!(groups, ["path", "stats"]);
+    assert_eq!(groups, ["path", "stats", "stop"]);
 }
 
 #[test]
@@ -116,6 +116,14 @@ fn method_mistakes_are_errors_naming_the_method() {
         (
             "paths.path.points(5)",
             "t.goost:2:1: paths.path.points(path: paths.Path) -> int: argument 1 (path) expects paths.Path, got int",
+        ),
+        (
+            "let s = paths.stop.new(\"s\")\ns.push(1.0, 2.0)",
+            "t.goost:3:2: paths.Stop has no method `push`; the nearest are `name`",
+        ),
+        (
+            "paths.path.points(paths.stop.new(\"s\"))",
+            "t.goost:2:1: paths.path.points(path: paths.Path) -> int: argument 1 (path) expects paths.Path, got paths.Stop",
         ),
     ];
     for (source, expected) in cases {
@@ -204,9 +212,11 @@ mod rhai {
                  p.push(0.0, 0.0);
                  let n = p.push(3.0, 4);
                  let q = p;
-                 [n, p.length(), p.name(), paths::path::points(q), p == q, paths::stats::alive(), `${p}`]"
+                 let r = paths::path::new(\"other\");
+                 [n, p.length(), p.name(), paths::path::points(q), p == q, p == r, p != r, p == 5,
+                  paths::stats::alive(), `${p}`, type_of(p), [p].len()]"
             ),
-            "[2, 5.0, \"trip\", 2, true, 1, \"paths.Path\"]"
+            "[2, 5.0, \"trip\", 2, true, false, true, false, 2, \"paths.Path\", \"paths.Path\", 1]"
         );
         assert_eq!(eval(&ctx, "paths::stats::alive()"), "0");
         assert_eq!(
@@ -235,6 +245,15 @@ mod rhai {
                 "paths::path::points(5)",
                 "paths.path.points(path: paths.Path) -> int: argument 1 (path) expects paths.Path, got int (line 1, position 14)",
             ),
+            // A method another class has, on a stop; a stop where a path goes.
+            (
+                "let s = paths::stop::new(\"s\"); s.push(1.0, 2.0)",
+                "paths.Stop has no method `push`; the nearest are `name` (line 1, position 34)",
+            ),
+            (
+                "paths::path::points(paths::stop::new(\"s\"))",
+                "paths.path.points(path: paths.Path) -> int: argument 1 (path) expects paths.Path, got paths.Stop (line 1, position 14)",
+            ),
         ];
         for (script, expected) in cases {
             assert_eq!(
@@ -243,10 +262,11 @@ mod rhai {
                 "{script}"
             );
         }
-        // A name no class has a method of is Rhai's own error (Rhai finds no function).
+        // A name no class has a method of is Rhai's own error (Rhai finds no function),
+        // which names the class.
         assert_eq!(
             eval(&ctx, "let p = paths::path::new(\"a\"); p.psh(1.0, 2.0)"),
-            "error: Function not found: psh (object, f64, f64) (line 1, position 34)"
+            "error: Function not found: psh (paths.Path, f64, f64) (line 1, position 34)"
         );
     }
 }

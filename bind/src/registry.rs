@@ -26,6 +26,8 @@ pub struct Registry {
     /// Natives bound to a name that another native already took.
     twice: Vec<&'static Native>,
     roots: BTreeMap<&'static str, Module>,
+    /// Every class the natives name, in name order: a class's place is its index.
+    classes: Vec<&'static str>,
 }
 
 /// A node of the module tree: `memory`, `memory.buffer`, ...
@@ -55,6 +57,7 @@ impl Registry {
             by_name: HashMap::with_capacity(all.len()),
             twice: Vec::new(),
             roots: BTreeMap::new(),
+            classes: Vec::new(),
         };
         for native in all {
             if registry.by_name.contains_key(native.name()) {
@@ -62,11 +65,19 @@ impl Registry {
                 continue;
             }
             registry.by_name.insert(native.name(), native);
+            let spec = native.spec();
+            let named = spec.params.iter().map(|p| p.ty).chain([spec.ret]);
+            registry
+                .classes
+                .extend(spec.receiver.map(|class| class.name));
+            registry.classes.extend(named.filter_map(class_in));
             // A method is reached through its objects, not through the module tree.
             if native.spec().receiver.is_none() {
                 registry.insert_in_tree(native);
             }
         }
+        registry.classes.sort_unstable();
+        registry.classes.dedup();
         registry
     }
 
@@ -147,6 +158,19 @@ impl Registry {
             }
         }
         classes
+    }
+
+    /// The place of the class `class` among every class the natives name (as the class of
+    /// a method, or in a parameter's or the result's type), in name order: a number below
+    /// [`Registry::class_count`] that a host may key per-class tables by. `None` for a
+    /// class no native names.
+    pub fn class_index(&self, class: &str) -> Option<usize> {
+        self.classes.binary_search(&class).ok()
+    }
+
+    /// How many classes the natives name.
+    pub fn class_count(&self) -> usize {
+        self.classes.len()
     }
 
     /// The top-level module `name` (what `import name` brings in).

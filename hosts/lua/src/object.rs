@@ -3,7 +3,9 @@
 //! installed:
 //!
 //! - `__index`: a table of the class's methods, each one of the bridge's C functions, so
-//!   `p:push(3, 4)` finds the method as a table read and calls it with `p` first;
+//!   `p:push(3, 4)` finds the method as a table read and calls it with `p` first; a name
+//!   the table lacks (`p:psh()`) reaches the table's own `__index`, which raises the error
+//!   naming the class's nearest methods, as goost and Rhai word it;
 //! - `__gc` (on Luau, the userdata's destructor): lets go of the object, whose Rust value
 //!   is dropped when nothing else holds it;
 //! - `__tostring` (the class's name), `__eq` (the same object), `__name`, and
@@ -18,9 +20,9 @@
 use std::ffi::{c_int, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use mlua::{Function, LightUserData, Lua, ffi};
+use mlua::{Function, LightUserData, Lua, Value, ffi};
 
-use goost_bind::ScriptObject;
+use goost_bind::{Registry, ScriptObject};
 
 /// What each object userdata holds: the object until the userdata is collected.
 type Held = Option<ScriptObject>;
@@ -52,6 +54,20 @@ pub(crate) fn install_class(
     for (name, function) in methods {
         index.raw_set(name, function)?;
     }
+    // Only a name that is no method gets here: the methods are read raw from `index`.
+    let class_name = class.to_string();
+    let no_such_method = lua.create_function(move |_, (_, key): (Value, Value)| {
+        let name = match &key {
+            Value::String(name) => name.to_string_lossy(),
+            other => other.to_string()?,
+        };
+        let message = Registry::global().no_such_method(&class_name, &name);
+        Err::<(), _>(mlua::Error::external(goost_bind::Error::msg(message)))
+    })?;
+    let missing = lua.create_table()?;
+    missing.raw_set("__index", no_such_method)?;
+    missing.raw_set("__metatable", class)?;
+    index.set_metatable(Some(missing))?;
     let metatable = lua.create_table()?;
     metatable.raw_set("__index", index)?;
     metatable.raw_set("__name", class)?;

@@ -119,6 +119,19 @@ fn lua_method_mistakes_are_the_glues_errors() {
             "error: paths.path.points(path: paths.Path) -> int: argument 1 (path) expects paths.Path, got table".to_string(),
         ),
         (
+            "local p = paths.path.new('a') return p:psh(1, 2)",
+            "error: paths.Path has no method `psh`; the nearest are `push`, `length`, `name`"
+                .to_string(),
+        ),
+        (
+            "local s = paths.stop.new('s') return s:push(1, 2)",
+            "error: paths.Stop has no method `push`; the nearest are `name`".to_string(),
+        ),
+        (
+            "return paths.path.points(paths.stop.new('s'))",
+            "error: paths.path.points(path: paths.Path) -> int: argument 1 (path) expects paths.Path, got paths.Stop".to_string(),
+        ),
+        (
             "return paths.path.points(coroutine.create(print))",
             "error: paths.path.points(path: paths.Path) -> int: argument 1 is a Lua thread, which has no script type".to_string(),
         ),

@@ -2,8 +2,7 @@
 //! and once more for any argument count.
 
 use std::any::TypeId;
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::BTreeSet;
 
 use ::rhai::{
     Dynamic, DynamicReadLock, Engine, EvalAltResult, FuncRegistration, ImmutableString,
@@ -17,6 +16,7 @@ use goost_bind::{
 };
 
 use crate::names::{reads_reserved_words_as_names, reserved_words_as_names};
+use crate::object::{self, MethodCall, Slot};
 
 type Outcome = Result<Dynamic, Box<EvalAltResult>>;
 
@@ -106,6 +106,19 @@ pub enum InstallError {
          setting it on the engine, so that it runs before the bridge's own mapping"
     )]
     TokenMapperSet,
+    /// A class of the modules is past the most classes a program can bind for Rhai
+    /// (Rhai tells classes apart by Rust type, and the bridge has a fixed number of them).
+    #[error(
+        "the class {class} cannot be installed in Rhai: the program binds {classes} \
+         classes, and the Rhai bridge tells at most {most} apart",
+        most = object::SLOTS
+    )]
+    TooManyClasses {
+        /// The class.
+        class: &'static str,
+        /// How many classes the program's natives name.
+        classes: usize,
+    },
 }
 
 /// A host's token mapper, as [`Installer::chain_token_mapper`] takes it (Rhai's
@@ -187,13 +200,22 @@ impl<'n> Installer<'n> {
             Some(names) => Registry::global().chosen_modules(names)?,
             None => Registry::global().modules().collect(),
         };
+        let classes = slotted_classes(&modules)?;
+        let calls = Calls {
+            conversion_limit: self.ctx.conversion_limit(),
+            errors: self.errors,
+        };
         for module in &modules {
-            let rhai = rhai_module(module, &self.ctx, self.errors);
+            let rhai = rhai_module(module, &self.ctx, calls);
             engine.register_static_module(module.path.as_str(), rhai.into());
         }
-        let methods = class_methods(&modules, &self.ctx, self.errors);
-        engine.register_global_module(methods.into());
-        // Objects: a custom type shown as their class, compared by identity.
+        // Objects: each class a custom type of its own name, compared by identity, with
+        // its methods.
+        for (class, _, slot) in &classes {
+            slot.register_type(engine, class);
+        }
+        engine.register_global_module(class_methods(&classes, &self.ctx, calls).into());
+        // An object of a class no native names (so without a slot): shown as its class.
         engine
             .register_type_with_name::<ScriptObject>("object")
             .register_fn("to_string", |object: &mut ScriptObject| {
@@ -236,78 +258,67 @@ fn has_token_mapper(engine: &Engine) -> bool {
 }
 
 /// A Rhai module for `module`: a sub-module per sub-module, a function per native.
-fn rhai_module(module: &Module, ctx: &Context, errors: ErrorValues) -> RhaiModule {
+fn rhai_module(module: &Module, ctx: &Context, calls: Calls) -> RhaiModule {
     let mut out = RhaiModule::new();
     for (name, sub) in &module.submodules {
-        out.set_sub_module(*name, rhai_module(sub, ctx, errors));
+        out.set_sub_module(*name, rhai_module(sub, ctx, calls));
     }
-    let calls = Calls {
-        conversion_limit: ctx.conversion_limit(),
-        errors,
-    };
     for (name, native) in &module.functions {
-        register(&mut out, name, native.bind(ctx), calls);
+        register(&mut out, name, native.bind(ctx), calls, None);
     }
     out
 }
 
-/// The methods of every class of `modules`, as Rhai method calls (`p.push(3.0, 4.0)`): one
-/// function per method name and argument count, its first argument an object, which
-/// calls the method of that object's class (bound to `ctx`); an object of a class without
-/// a method of that name gets the error naming the nearest.
-fn class_methods(modules: &[&Module], ctx: &Context, errors: ErrorValues) -> RhaiModule {
-    let mut by_name: BTreeMap<&'static str, Vec<Arc<BoundNative>>> = BTreeMap::new();
+/// A class of an install: its name, its methods, its slot.
+type SlottedClass = (&'static str, Vec<&'static Native>, &'static dyn Slot);
+
+/// The classes of `modules` with their slots, or the error of a class that has none.
+fn slotted_classes(modules: &[&Module]) -> Result<Vec<SlottedClass>, InstallError> {
     let paths: Vec<&str> = modules.iter().map(|m| m.path.as_str()).collect();
-    for native in Registry::global()
+    Registry::global()
         .classes_of(&paths)
-        .into_values()
-        .flatten()
-    {
-        by_name
-            .entry(native.spec().short_name())
-            .or_default()
-            .push(Arc::new(native.bind(ctx)));
-    }
+        .into_iter()
+        .map(|(class, methods)| match object::slot_of(class) {
+            Some(slot) => Ok((class, methods, slot)),
+            None => Err(InstallError::TooManyClasses {
+                class,
+                classes: Registry::global().class_count(),
+            }),
+        })
+        .collect()
+}
+
+/// The methods of `classes`, as Rhai method calls (`p.push(3.0, 4.0)`), each registered
+/// with its class's slot type first: with the method's parameter types for the counts it
+/// takes, and untyped for every count up to [`MOST_PARAMS`] + 1, so a wrong count or type
+/// gets the glue's error. A class also answers every method name another class of the
+/// install has, with the error naming its nearest methods.
+fn class_methods(classes: &[SlottedClass], ctx: &Context, calls: Calls) -> RhaiModule {
+    let names: BTreeSet<&'static str> = classes
+        .iter()
+        .flat_map(|(_, methods, _)| methods.iter().map(|m| m.spec().short_name()))
+        .collect();
     let mut out = RhaiModule::new();
-    let conversion_limit = ctx.conversion_limit();
-    for (name, bound) in by_name {
-        for count in 1..=MOST_PARAMS + 1 {
-            // Each class's method as the bridge calls any native with `count` arguments.
-            let classes: Vec<(Option<&'static str>, ::rhai::RhaiFunc)> = bound
-                .iter()
-                .map(|method| {
-                    let class = method.native().spec().receiver.map(|c| c.name);
-                    let function = match errors {
-                        ErrorValues::Text => {
-                            function_for::<AsText>(count, Arc::clone(method), conversion_limit)
-                        }
-                        ErrorValues::Error => {
-                            function_for::<AsError>(count, Arc::clone(method), conversion_limit)
-                        }
-                    };
-                    (class, function)
-                })
-                .collect();
-            let mut arg_types = vec![TypeId::of::<Dynamic>(); count];
-            arg_types[0] = TypeId::of::<ScriptObject>();
-            let function = ::rhai::RhaiFunc::Pure {
-                func: ::rhai::Shared::new(
-                    move |context: Option<::rhai::NativeCallContext>, args: &mut [&mut Dynamic]| {
-                        let class = args
-                            .first()
-                            .and_then(|object| object.read_lock::<ScriptObject>())
-                            .map(|object| object.class().name);
-                        match classes.iter().find(|(c, _)| *c == class) {
-                            Some((_, ::rhai::RhaiFunc::Pure { func, .. })) => func(context, args),
-                            _ => Err(at_call(no_such_method(name, class, errors), context)),
-                        }
-                    },
-                ),
-                has_context: true,
-                is_pure: true,
-                is_volatile: false,
-            };
-            FuncRegistration::new(name).set_into_module_raw(&mut out, &arg_types, function);
+    for (class, methods, slot) in classes {
+        for name in &names {
+            match methods.iter().find(|m| m.spec().short_name() == *name) {
+                Some(method) => register(&mut out, name, method.bind(ctx), calls, Some(*slot)),
+                None => {
+                    let (class, name, errors) = (*class, *name, calls.errors);
+                    let refuse: MethodCall = std::sync::Arc::new(move |context, _, _| {
+                        Err(at_call(no_such_method(name, class, errors), context))
+                    });
+                    for count in 1..=MOST_PARAMS + 1 {
+                        let mut arg_types = vec![TypeId::of::<Dynamic>(); count];
+                        arg_types[0] = slot.type_id();
+                        FuncRegistration::new(name).set_into_module_raw(
+                            &mut out,
+                            &arg_types,
+                            slot.method(std::sync::Arc::clone(&refuse)),
+                        );
+                    }
+                }
+            }
         }
     }
     out
@@ -315,8 +326,7 @@ fn class_methods(modules: &[&Module], ctx: &Context, errors: ErrorValues) -> Rha
 
 /// The error of a method `name` called on an object of `class`, which has none.
 #[cold]
-fn no_such_method(name: &str, class: Option<&str>, errors: ErrorValues) -> Box<EvalAltResult> {
-    let class = class.unwrap_or("object");
+fn no_such_method(name: &str, class: &str, errors: ErrorValues) -> Box<EvalAltResult> {
     let error = goost_bind::Error::msg(Registry::global().no_such_method(class, name));
     match errors {
         ErrorValues::Text => runtime_error::<AsText>(error),
@@ -345,30 +355,46 @@ const MOST_PARAMS: usize = 20;
 /// - each count again with every parameter `Dynamic` (listed untyped, under
 ///   [`WRONG_COUNT_COMMENT`]), which takes every other call: an int where a float goes, a
 ///   `Blob` where a string goes, or a wrong type or count, which the glue refuses.
-fn register(out: &mut RhaiModule, name: &str, bound: BoundNative, calls: Calls) {
+fn register(
+    out: &mut RhaiModule,
+    name: &str,
+    bound: BoundNative,
+    calls: Calls,
+    receiver: Option<&'static dyn Slot>,
+) {
     let spec = bound.native().spec();
     let bound = std::sync::Arc::new(bound);
-    let takes = spec.required_params()..=spec.params.len();
-    for count in 0..=MOST_PARAMS.max(spec.params.len()) {
-        let untyped = vec![TypeId::of::<Dynamic>(); count];
+    // A method's argument 0 is its object: the slot's type, typed or not.
+    let first = usize::from(receiver.is_some());
+    let takes = spec.required_params() + first..=spec.params.len() + first;
+    for count in first..=(MOST_PARAMS + first).max(spec.params.len() + first) {
+        let mut untyped = vec![TypeId::of::<Dynamic>(); count];
+        if let (Some(slot), Some(object)) = (receiver, untyped.first_mut()) {
+            *object = slot.type_id();
+        }
         if takes.contains(&count) {
-            let typed: Vec<TypeId> = spec.params[..count]
+            let typed: Vec<TypeId> = untyped[..first]
                 .iter()
-                .map(|p| rhai_type_id(p.ty.when_passed()))
+                .copied()
+                .chain(
+                    spec.params[..count - first]
+                        .iter()
+                        .map(|p| rhai_type_id(p.ty.when_passed())),
+                )
                 .collect();
             let registration = described(
                 FuncRegistration::new(name).in_internal_namespace(),
                 spec,
-                count,
+                count - first,
             );
-            register_count(out, registration, &typed, &bound, calls);
+            register_count(out, registration, &typed, &bound, calls, receiver);
             if typed == untyped {
                 continue;
             }
         }
         let registration =
             described_untyped(FuncRegistration::new(name).in_internal_namespace(), count);
-        register_count(out, registration, &untyped, &bound, calls);
+        register_count(out, registration, &untyped, &bound, calls, receiver);
     }
 }
 
@@ -427,47 +453,114 @@ fn rhai_type_id(ty: ScriptType) -> TypeId {
         ScriptType::List(_) => TypeId::of::<::rhai::Array>(),
         ScriptType::Map(_) | ScriptType::Record(_) => TypeId::of::<::rhai::Map>(),
         ScriptType::Enum(_) => TypeId::of::<ImmutableString>(),
-        ScriptType::Void | ScriptType::Optional(_) | ScriptType::Class(_) => {
-            TypeId::of::<Dynamic>()
+        ScriptType::Class(class) => {
+            object::slot_of(class.name).map_or_else(TypeId::of::<Dynamic>, |slot| slot.type_id())
         }
+        ScriptType::Void | ScriptType::Optional(_) => TypeId::of::<Dynamic>(),
     }
 }
 
-/// Registers `bound` with `registration` for calls with arguments of `arg_types`. Each
-/// count up to [`MOST_PARAMS`] gets an entry that holds its arguments in an array of that
-/// length, so a call allocates nothing to hold them.
+/// Registers `bound` with `registration` for calls with arguments of `arg_types`, as a
+/// method of the class in `receiver`'s slot or as a function. Each count up to
+/// [`MOST_PARAMS`] gets an entry that holds its arguments in an array of that length, so
+/// a call allocates nothing to hold them.
 fn register_count(
     out: &mut RhaiModule,
     registration: FuncRegistration,
     arg_types: &[TypeId],
     bound: &std::sync::Arc<BoundNative>,
     calls: Calls,
+    receiver: Option<&'static dyn Slot>,
 ) {
     let bound = std::sync::Arc::clone(bound);
-    let function = match calls.errors {
-        ErrorValues::Text => function_for::<AsText>(arg_types.len(), bound, calls.conversion_limit),
-        ErrorValues::Error => {
-            function_for::<AsError>(arg_types.len(), bound, calls.conversion_limit)
+    let (count, limit) = (arg_types.len(), calls.conversion_limit);
+    let function = match (receiver, calls.errors) {
+        (None, ErrorValues::Text) => function_for::<AsText, _>(count, bound, limit, AsFunction),
+        (None, ErrorValues::Error) => function_for::<AsError, _>(count, bound, limit, AsFunction),
+        (Some(slot), ErrorValues::Text) => {
+            slot.method(function_for::<AsText, _>(count, bound, limit, AsMethod))
+        }
+        (Some(slot), ErrorValues::Error) => {
+            slot.method(function_for::<AsError, _>(count, bound, limit, AsMethod))
         }
     };
     registration.set_into_module_raw(out, arg_types, function);
 }
 
-/// The Rhai function of `bound` for calls of `count` arguments, its errors in style `S`.
-fn function_for<S: ErrorStyle>(
+/// What a bridge call becomes as Rhai registers it: a function, or the part of a method
+/// that runs once its slot's type has read the object ([`Slot::method`]).
+trait Wrap {
+    /// The registered form.
+    type Out;
+    /// `call`, given the object a method is called on (or `None`) and the arguments, in
+    /// the registered form.
+    fn wrap<F>(self, call: F) -> Self::Out
+    where
+        F: Fn(Option<&ScriptObject>, &[&mut Dynamic]) -> Outcome + Send + Sync + 'static;
+}
+
+/// A free function: no object.
+struct AsFunction;
+
+impl Wrap for AsFunction {
+    type Out = ::rhai::RhaiFunc;
+    #[inline(always)]
+    fn wrap<F>(self, call: F) -> ::rhai::RhaiFunc
+    where
+        F: Fn(Option<&ScriptObject>, &[&mut Dynamic]) -> Outcome + Send + Sync + 'static,
+    {
+        pure(move |args| call(None, args))
+    }
+}
+
+/// A method: its slot reads the object.
+struct AsMethod;
+
+impl Wrap for AsMethod {
+    type Out = MethodCall;
+    fn wrap<F>(self, call: F) -> MethodCall
+    where
+        F: Fn(Option<&ScriptObject>, &[&mut Dynamic]) -> Outcome + Send + Sync + 'static,
+    {
+        std::sync::Arc::new(move |context, receiver, args| {
+            call(receiver, args).map_err(|error| at_call(error, context))
+        })
+    }
+}
+
+/// The Rhai function of `bound` for calls of `count` arguments, its errors in style `S`,
+/// in `wrap`'s form.
+fn function_for<S: ErrorStyle, W: Wrap>(
     count: usize,
     bound: std::sync::Arc<BoundNative>,
     conversion_limit: usize,
-) -> ::rhai::RhaiFunc {
+    wrap: W,
+) -> W::Out {
     macro_rules! counts {
         ($($n:literal),* $(,)?) => {
             match count {
                 $($n => {
-                    let expected: [Option<ScriptType>; $n] =
-                        std::array::from_fn(|index| expected_type(bound.native(), index));
-                    pure(move |args| bridge::<$n, S>(&bound, &expected, conversion_limit, args))
+                    let registered = Registered::<$n> {
+                        expected: std::array::from_fn(|index| {
+                            expected_type(bound.native(), index)
+                        }),
+                        conversion_limit,
+                        returns: ResultClass::of(bound.native()),
+                        bound,
+                    };
+                    wrap.wrap(move |receiver, args| bridge::<$n, S>(&registered, receiver, args))
                 })*
-                _ => pure(move |args| bridge_collected::<S>(&bound, conversion_limit, args)),
+                _ => {
+                    let registered = Registered::<0> {
+                        expected: [],
+                        conversion_limit,
+                        returns: ResultClass::of(bound.native()),
+                        bound,
+                    };
+                    wrap.wrap(move |receiver, args| {
+                        bridge_collected::<S>(&registered, receiver, args)
+                    })
+                }
             }
         };
     }
@@ -487,17 +580,37 @@ fn expected_type(native: &Native, index: usize) -> Option<ScriptType> {
     }
 }
 
-/// A pure Rhai function (it leaves its arguments as they are) calling `call`. Its error
-/// is placed at the call, as Rhai's own errors are (Rhai does not place the errors of
-/// a module's native functions itself); that is what the call context is asked for.
-fn pure(call: impl Fn(&mut [&mut Dynamic]) -> Outcome + Send + Sync + 'static) -> ::rhai::RhaiFunc {
-    ::rhai::RhaiFunc::Pure {
-        func: ::rhai::Shared::new(
-            move |context: Option<::rhai::NativeCallContext>, args: &mut [&mut Dynamic]| {
-                call(args).map_err(|error| at_call(error, context))
-            },
-        ),
-        has_context: true,
+/// A Rhai function calling `call`, which only reads its arguments. Its error is placed at
+/// the call, as Rhai's own errors are (Rhai does not place the errors of a module's native
+/// functions itself); that is what the call context is asked for.
+fn pure(call: impl Fn(&[&mut Dynamic]) -> Outcome + Send + Sync + 'static) -> ::rhai::RhaiFunc {
+    reading(
+        move |context: Option<::rhai::NativeCallContext>, args: &mut [&mut Dynamic]| {
+            call(args).map_err(|error| at_call(error, context))
+        },
+        true,
+    )
+}
+
+/// `func` as Rhai registers a function that only reads its arguments: a "method" in
+/// Rhai's terms (its first argument lent, not copied) that is pure (callable on a
+/// constant). Rhai copies the first argument of any other function when a script passes a
+/// variable there (a whole object map, for a record), to keep the variable from being
+/// changed; a bridge call never changes an argument, so it is spared the copy.
+///
+/// With `has_context`, Rhai makes the call's context for `func` (its position): a
+/// module's function places its own errors with it, since Rhai places only the errors of
+/// the functions it calls unqualified (a method's).
+pub(crate) fn reading(
+    func: impl Fn(Option<::rhai::NativeCallContext>, &mut [&mut Dynamic]) -> Outcome
+    + Send
+    + Sync
+    + 'static,
+    has_context: bool,
+) -> ::rhai::RhaiFunc {
+    ::rhai::RhaiFunc::Method {
+        func: ::rhai::Shared::new(func),
+        has_context,
         is_pure: true,
         is_volatile: false,
     }
@@ -516,30 +629,73 @@ fn at_call(
     error
 }
 
+/// What a registration of a native for `N` arguments finds out once, before any call.
+struct Registered<const N: usize> {
+    bound: std::sync::Arc<BoundNative>,
+    /// Each argument's script type (`None` past the last parameter).
+    expected: [Option<ScriptType>; N],
+    /// The context's conversion limit, for array arguments.
+    conversion_limit: usize,
+    /// The class of the native's result, if it is one.
+    returns: Option<ResultClass>,
+}
+
+/// The class a native returns, with its slot, so that its result object goes to Rhai
+/// without the class being looked up.
+#[derive(Clone, Copy)]
+struct ResultClass {
+    name: &'static str,
+    slot: &'static dyn Slot,
+}
+
+impl ResultClass {
+    /// The class `native` returns (itself, or as an optional), if it has a slot.
+    fn of(native: &Native) -> Option<ResultClass> {
+        match native.spec().ret.when_passed() {
+            ScriptType::Class(class) => object::slot_of(class.name).map(|slot| ResultClass {
+                name: class.name,
+                slot,
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// One call with `N` arguments: each borrowed where Rhai holds it (a string or blob is
 /// not copied), lent to the glue, the native called, its result converted back. A call
 /// with int, float, bool or string arguments allocates nothing; an array is converted as
-/// far as its parameter's type asks, within `conversion_limit` bytes for the call (see
+/// far as its parameter's type asks, within the conversion limit for the call (see
 /// [`conversion`](super::conversion)).
-///
-/// `expected` is each parameter's script type, found when the native was registered.
 fn bridge<const N: usize, S: ErrorStyle>(
-    bound: &BoundNative,
-    expected: &[Option<ScriptType>; N],
-    conversion_limit: usize,
-    args: &mut [&mut Dynamic],
+    registered: &Registered<N>,
+    receiver: Option<&ScriptObject>,
+    args: &[&mut Dynamic],
 ) -> Outcome {
+    let Registered {
+        bound,
+        expected,
+        conversion_limit,
+        returns,
+    } = registered;
     let native = bound.native();
-    let mut conversion = Conversion::new(conversion_limit);
+    let mut conversion = Conversion::new(*conversion_limit);
     let mut held: [Held<'_>; N] = [const { Held::Scalar(ArgRef::Void) }; N];
-    for (index, ((arg, slot), expected)) in args.iter().zip(&mut held).zip(expected).enumerate() {
+    // A method's object, read already by its slot.
+    let mut first = 0;
+    if let (Some(object), Some(slot)) = (receiver, held.first_mut()) {
+        *slot = Held::Object(object);
+        first = 1;
+    }
+    let rest = args.get(first..).unwrap_or_default().iter();
+    let pairs = rest.zip(&mut held[first..]).zip(&expected[first..]);
+    for (index, ((arg, slot), expected)) in (first..).zip(pairs) {
         *slot = hold(native, *expected, index, arg, &mut conversion).map_err(runtime_error::<S>)?;
     }
     let mut lent = [ArgRef::Void; N];
     for (arg, held) in lent.iter_mut().zip(&held) {
         *arg = held.lend(&conversion);
     }
-    finish::<S>(call_within(bound, &lent, &conversion))
+    finish::<S>(call_within(bound, &lent, &conversion), *returns)
 }
 
 /// Calls `bound` with `lent`; when an array was converted for the call, the native may
@@ -558,28 +714,41 @@ fn call_within(
 
 /// [`bridge`] for a call of more than [`MOST_PARAMS`] arguments, held in a `Vec`.
 fn bridge_collected<S: ErrorStyle>(
-    bound: &BoundNative,
-    conversion_limit: usize,
-    args: &mut [&mut Dynamic],
+    registered: &Registered<0>,
+    receiver: Option<&ScriptObject>,
+    args: &[&mut Dynamic],
 ) -> Outcome {
-    let mut conversion = Conversion::new(conversion_limit);
+    let bound = &registered.bound;
+    let mut conversion = Conversion::new(registered.conversion_limit);
     let held = args
         .iter()
         .enumerate()
-        .map(|(index, arg)| {
-            let expected = expected_type(bound.native(), index);
-            hold(bound.native(), expected, index, arg, &mut conversion)
+        .map(|(index, arg)| match (index, receiver) {
+            (0, Some(object)) => Ok(Held::Object(object)),
+            _ => {
+                let expected = expected_type(bound.native(), index);
+                hold(bound.native(), expected, index, arg, &mut conversion)
+            }
         })
         .collect::<Result<Vec<Held<'_>>, _>>()
         .map_err(runtime_error::<S>)?;
     let lent: Vec<ArgRef<'_>> = held.iter().map(|held| held.lend(&conversion)).collect();
-    finish::<S>(call_within(bound, &lent, &conversion))
+    finish::<S>(call_within(bound, &lent, &conversion), registered.returns)
 }
 
-/// The native's result as Rhai's, or its error as a Rhai runtime error with its text.
+/// The native's result as Rhai's, or its error as a Rhai runtime error with its text. An
+/// object of the class the native returns takes that class's slot without a lookup.
 #[inline(always)]
-fn finish<S: ErrorStyle>(result: Result<Value, goost_bind::Error>) -> Outcome {
-    Ok(to_rhai(result.map_err(runtime_error::<S>)?))
+fn finish<S: ErrorStyle>(
+    result: Result<Value, goost_bind::Error>,
+    returns: Option<ResultClass>,
+) -> Outcome {
+    match (result.map_err(runtime_error::<S>)?, returns) {
+        (Value::Object(object), Some(class)) if object.class().name == class.name => {
+            Ok(class.slot.to_dynamic(object))
+        }
+        (value, _) => Ok(to_rhai(value)),
+    }
 }
 
 /// A Rhai argument, held for the length of a call so that the glue can borrow it.
@@ -590,8 +759,8 @@ enum Held<'d> {
     Text(DynamicReadLock<'d, ImmutableString>),
     /// A `Blob`, read where it is and lent as its bytes.
     Blob(DynamicReadLock<'d, ::rhai::Blob>),
-    /// An object of a spec class, read where it is.
-    Object(DynamicReadLock<'d, ScriptObject>),
+    /// The object a method is called on, read by its slot's type.
+    Object(&'d ScriptObject),
     /// Any other value, converted (an `Array` into a script list).
     Value(Value),
     /// An object map's fields, for a record parameter, kept by the call's conversion
@@ -638,7 +807,7 @@ fn hold<'d>(
         Some(ScriptType::Bool) => arg
             .read_lock::<bool>()
             .map(|b| Held::Scalar(ArgRef::Bool(*b))),
-        Some(ScriptType::Class(_)) => arg.read_lock::<ScriptObject>().map(Held::Object),
+        Some(ScriptType::Class(_)) => object::object_of(arg).map(|o| Held::Value(Value::Object(o))),
         _ => None,
     };
     match held {
@@ -664,8 +833,8 @@ fn hold_any<'d>(
     if let Some(bytes) = arg.read_lock::<::rhai::Blob>() {
         return Ok(Held::Blob(bytes));
     }
-    if let Some(object) = arg.read_lock::<ScriptObject>() {
-        return Ok(Held::Object(object));
+    if let Some(object) = object::object_of(arg) {
+        return Ok(Held::Value(Value::Object(object)));
     }
     // A record argument's fields are lent from here, not made into a record.
     if let (Some(Container::Record(record)), Some(map)) =
@@ -764,8 +933,8 @@ fn element_from_rhai(
     if let Some((converted, _)) = container_value(item, element, depth + 1, conversion) {
         return converted;
     }
-    if let Some(object) = item.read_lock::<ScriptObject>() {
-        return Ok(Value::Object(object.clone()));
+    if let Some(object) = object::object_of(item) {
+        return Ok(Value::Object(object));
     }
     Err(no_script_type(item).into())
 }
@@ -908,7 +1077,7 @@ fn shared_to_rhai(value: Value) -> Dynamic {
             Dynamic::from_map(map)
         }
         // An object stays itself: a Rhai custom value sharing it.
-        Value::Object(object) => Dynamic::from(object),
+        Value::Object(object) => object::to_dynamic(object),
         // An object map of the present fields, inserted one by one (collecting into a
         // `BTreeMap` sorts a `Vec` of them first).
         Value::Record(record) => {

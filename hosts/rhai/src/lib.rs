@@ -67,6 +67,7 @@
 mod bridge;
 pub mod check;
 mod names;
+mod object;
 
 // Rhai's `no_float` takes away the Rhai type a script `float` is, so this crate cannot
 // work with it: built with `no_float`, this import is the error that says so.
