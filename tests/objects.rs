@@ -147,6 +147,58 @@ fn a_method_called_on_something_else_names_the_method_and_what_it_got() {
     );
 }
 
+/// An object belongs to the context whose native made it: a native of another context
+/// refuses it, as the object of a method call and as an argument (alone or in a list),
+/// naming the argument; an object no native has returned yet (a host's own) is taken by
+/// any context, and then belongs to the first that returns it.
+#[test]
+fn an_object_of_another_context_is_refused_by_name() {
+    let (a, b) = (context(), context());
+    let made_in_a = Registry::global()
+        .get("paths.path.new")
+        .unwrap()
+        .bind(&a)
+        .call(&[Value::str("a")])
+        .unwrap();
+    let Value::Object(object) = &made_in_a else {
+        panic!("a constructor returns an object: {made_in_a:?}");
+    };
+    assert_eq!(object.context(), Some(a.id()));
+    assert_ne!(a.id(), b.id());
+    let push_in_b = Registry::global().method("paths.Path", "push").unwrap();
+    let points = Registry::global().get("paths.path.points").unwrap();
+    let args = [made_in_a.clone(), Value::Float(1.0), Value::Float(2.0)];
+    assert_eq!(
+        push_in_b.bind(&b).call(&args).unwrap_err().to_string(),
+        "paths.Path.push(x: float, y: float) -> int: is called on a paths.Path object of another context"
+    );
+    // The unbound call checks the same.
+    assert_eq!(
+        points
+            .call(&b, &[made_in_a.clone()])
+            .unwrap_err()
+            .to_string(),
+        "paths.path.points(path: paths.Path) -> int: argument 1 (path) holds a paths.Path object of another context"
+    );
+    // Its own context takes it, and nothing was changed by the refusals.
+    assert_eq!(
+        points.bind(&a).call(&[made_in_a.clone()]),
+        Ok(Value::Int(0))
+    );
+    assert_eq!(push_in_b.bind(&a).call(&args), Ok(Value::Int(1)));
+    // A host's own object: no context until a native returns it.
+    let hosts = goost_memory::ScriptObject::new(paths::new(
+        a.state::<PathsState>().unwrap(),
+        "host's".to_string(),
+    ));
+    assert_eq!(hosts.context(), None);
+    assert_eq!(
+        points.bind(&b).call(&[Value::Object(hosts.clone())]),
+        Ok(Value::Int(0))
+    );
+    assert_eq!(hosts.context(), None);
+}
+
 #[test]
 fn objects_are_shared_across_threads_of_one_context() {
     let ctx = context();
@@ -227,6 +279,27 @@ mod rhai {
             ),
             "0"
         );
+    }
+
+    /// A host that hands an object from one tenant's engine to another's gets the error
+    /// naming the method: the object belongs to the context that made it.
+    #[test]
+    fn rhai_refuses_an_object_of_another_tenant() {
+        let (a, b) = (context(), context());
+        let path: rhai::Dynamic = engine(&a).eval("paths::path::new(\"a's\")").unwrap();
+        let mut scope = rhai::Scope::new();
+        scope.push("p", path);
+        let error = engine(&b)
+            .eval_with_scope::<rhai::Dynamic>(&mut scope, "p.push(1.0, 2.0)")
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "Runtime error: paths.Path.push(x: float, y: float) -> int: is called on a paths.Path object of another context (line 1, position 3)"
+        );
+        let count = engine(&a)
+            .eval_with_scope::<rhai::Dynamic>(&mut scope, "p.push(1.0, 2.0)")
+            .unwrap();
+        assert_eq!(count.to_string(), "1");
     }
 
     #[test]

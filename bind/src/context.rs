@@ -3,6 +3,7 @@
 
 use std::any::{Any, TypeId};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::collector::{CollectorId, CollectorPanic, Collectors};
 use crate::state::{DefaultState, States};
@@ -24,6 +25,8 @@ use crate::state::{DefaultState, States};
 pub struct Context(Arc<Inner>);
 
 struct Inner {
+    /// Tells this context from every other of the process (never reused).
+    id: u64,
     states: States,
     collectors: Collectors,
     conversion_limit: usize,
@@ -103,7 +106,10 @@ impl ContextBuilder {
                 states.insert(type_id, default.make());
             }
         }
+        /// The last context id given out.
+        static LAST_ID: AtomicU64 = AtomicU64::new(0);
         Context(Arc::new(Inner {
+            id: LAST_ID.fetch_add(1, Ordering::Relaxed) + 1,
             states,
             collectors: Collectors::new(),
             conversion_limit: self
@@ -124,6 +130,14 @@ impl Context {
     /// A builder, for a context with states the host provides.
     pub fn builder() -> ContextBuilder {
         ContextBuilder::default()
+    }
+
+    /// A number telling this context from every other context of the process, never
+    /// reused (from 1): the objects it makes belong to it ([`ScriptObject::context`]).
+    ///
+    /// [`ScriptObject::context`]: crate::ScriptObject::context
+    pub fn id(&self) -> u64 {
+        self.0.id
     }
 
     /// The context's `T`, if it holds one.

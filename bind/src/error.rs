@@ -45,6 +45,16 @@ pub enum ErrorKind {
         /// What it was called on.
         got: Mismatch,
     },
+    /// An object of another context reached a native: it is the object a method was
+    /// called on (`argument` is `None`), or it is or is in argument `argument`
+    /// (`(position from 1, name)`). An object belongs to the context whose native made it.
+    #[error("{}", foreign_object_message(*.argument, .class))]
+    ForeignObject {
+        /// The argument holding it; `None` for the object of a method call.
+        argument: Option<(usize, &'static str)>,
+        /// The object's class.
+        class: &'static str,
+    },
     /// An argument (a table or array) would take more than the context's conversion limit
     /// to convert. `position` counts from 1.
     #[error(
@@ -188,6 +198,16 @@ fn argument_type_message(
     goost_spec::check::argument_message(position, name, expected, got)
 }
 
+/// The words of [`ErrorKind::ForeignObject`].
+fn foreign_object_message(argument: Option<(usize, &str)>, class: &str) -> String {
+    match argument {
+        None => format!("is called on a {class} object of another context"),
+        Some((position, name)) => {
+            format!("argument {position} ({name}) holds a {class} object of another context")
+        }
+    }
+}
+
 /// As `From<String>`: `Err("no such name")`.
 impl From<&str> for Error {
     fn from(text: &str) -> Self {
@@ -268,6 +288,19 @@ impl Error {
     pub fn receiver(spec: &'static FnSpec, got: Mismatch) -> Error {
         let class = spec.receiver.map_or("no", |class| class.name);
         Error::under_signature(spec, ErrorKind::Receiver { class, got })
+    }
+
+    /// An object of class `class` and of another context is argument `index` (from 0) of
+    /// `spec`, or in it, or, with `None`, is the object a method was called on (reported
+    /// under its signature).
+    #[cold]
+    pub fn foreign_object(
+        spec: &'static FnSpec,
+        index: Option<usize>,
+        class: &'static str,
+    ) -> Error {
+        let argument = index.map(|index| (index + 1, spec.params[index].name));
+        Error::under_signature(spec, ErrorKind::ForeignObject { argument, class })
     }
 
     /// Argument `index` (from 0) of `spec` has the wrong type (reported under its signature).

@@ -2,6 +2,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use crate::object::{claim_objects, foreign_object, meets_objects};
 use crate::{
     ArgRef, ClassType, Context, Error, ScriptList, ScriptMap, ScriptObject, ScriptRecord,
     ScriptString, ScriptType, Value,
@@ -266,6 +267,10 @@ impl Native {
     /// a build with `panic = "abort"` cannot contain panics at all.)
     #[inline]
     pub fn call(&self, ctx: &Context, args: &[Value]) -> Result<Value, Error> {
+        if meets_objects(self.spec) {
+            let call = || (self.glue)(ctx, args).into_result();
+            return with_objects(self.spec, ctx.id(), args.iter().map(Value::lend), call);
+        }
         (self.glue)(ctx, args).into_result()
     }
 
@@ -277,6 +282,7 @@ impl Native {
         BoundNative {
             native: self,
             glue: (self.bind)(ctx),
+            objects: meets_objects(self.spec).then(|| ctx.id()),
         }
     }
 }
@@ -286,6 +292,9 @@ impl Native {
 pub struct BoundNative {
     native: &'static Native,
     glue: BoundGlue,
+    /// The context's id, for a native that passes or returns objects (see
+    /// [`with_objects`]).
+    objects: Option<u64>,
 }
 
 impl std::fmt::Debug for BoundNative {
@@ -306,6 +315,15 @@ impl BoundNative {
     /// [`Native::call`].
     #[inline(always)]
     pub fn call(&self, args: &[Value]) -> Result<Value, Error> {
+        if let Some(context) = self.objects {
+            let call = || self.glue.call_values(args).into_result();
+            return with_objects(
+                self.native.spec,
+                context,
+                args.iter().map(Value::lend),
+                call,
+            );
+        }
         self.glue.call_values(args).into_result()
     }
 
@@ -314,8 +332,30 @@ impl BoundNative {
     /// `&str` parameter without a copy.
     #[inline(always)]
     pub fn call_lent(&self, args: &[ArgRef<'_>]) -> Result<Value, Error> {
+        if let Some(context) = self.objects {
+            let call = || self.glue.call_lent(args).into_result();
+            return with_objects(self.native.spec, context, args.iter().copied(), call);
+        }
         self.glue.call_lent(args).into_result()
     }
+}
+
+/// A call of `spec`, which passes or returns objects, on context `context`: refused with
+/// the error naming the argument when one holds an object of another context; otherwise
+/// `call`, whose result's objects then belong to `context`.
+#[inline(always)]
+fn with_objects<'a>(
+    spec: &'static FnSpec,
+    context: u64,
+    args: impl Iterator<Item = ArgRef<'a>>,
+    call: impl FnOnce() -> Result<Value, Error>,
+) -> Result<Value, Error> {
+    if let Some(error) = foreign_object(spec, context, args) {
+        return Err(error);
+    }
+    let result = call()?;
+    claim_objects(&result, spec.ret, context);
+    Ok(result)
 }
 
 /// Runs the body of a glue, turning a panic inside it into an error naming `spec`'s

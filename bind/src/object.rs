@@ -2,12 +2,16 @@
 //! reference. It lives as long as a script value refers to it and is dropped exactly once,
 //! when the last reference goes (a goost variable reassigned or out of scope, a Lua value
 //! collected, a Rhai value dropped).
+//!
+//! An object belongs to the context whose native made it (a native's result claims the
+//! objects in it), and a native of another context refuses it: see [`foreign_object`].
 
 use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::{ArgRef, ClassType, FromValue, Mismatch, ScriptType};
+use crate::{ArgRef, ClassType, FnSpec, FromValue, Mismatch, ScriptType, Value};
 
 /// A Rust type bound to a spec class with `#[spec_class("geo.Path")]`: its objects cross
 /// into scripts as [`ScriptObject`]s. `Send + Sync`, since one context runs natives from
@@ -25,6 +29,9 @@ pub struct ScriptObject(Arc<ObjectCell>);
 /// What an object's allocation holds.
 struct ObjectCell {
     class: &'static ClassType,
+    /// The [`Context::id`](crate::Context::id) of the context it belongs to; 0 until a
+    /// native's result claims it.
+    context: AtomicU64,
     value: Box<dyn Any + Send + Sync>,
 }
 
@@ -43,8 +50,34 @@ impl ScriptObject {
     pub fn new<T: ScriptClass>(value: T) -> ScriptObject {
         ScriptObject(Arc::new(ObjectCell {
             class: T::CLASS,
+            context: AtomicU64::new(0),
             value: Box::new(value),
         }))
+    }
+
+    /// The id of the context the object belongs to ([`Context::id`](crate::Context::id)):
+    /// the context whose native returned it first. `None` for an object no native has
+    /// returned yet (one a host made with [`ScriptObject::new`]), which any context takes.
+    pub fn context(&self) -> Option<u64> {
+        match self.0.context.load(Ordering::Relaxed) {
+            0 => None,
+            id => Some(id),
+        }
+    }
+
+    /// Whether a native of context `context` may take the object.
+    #[inline]
+    fn belongs_to(&self, context: u64) -> bool {
+        let owner = self.0.context.load(Ordering::Relaxed);
+        owner == context || owner == 0
+    }
+
+    /// Makes the object belong to `context`, unless it belongs to a context already.
+    fn claim(&self, context: u64) {
+        let _ = self
+            .0
+            .context
+            .compare_exchange(0, context, Ordering::Relaxed, Ordering::Relaxed);
     }
 
     /// The object's class.
@@ -129,6 +162,85 @@ impl<'a, T: ScriptClass> FromValue<'a> for ObjectRef<'a, T> {
             other => Err(Mismatch::of(other)),
         }
     }
+}
+
+/// The class a value of type `ty` may be an object of (itself, or inside a list, map or
+/// optional), if any.
+pub(crate) fn class_in(ty: ScriptType) -> Option<&'static str> {
+    match ty {
+        ScriptType::Class(class) => Some(class.name),
+        ScriptType::List(inner) | ScriptType::Map(inner) | ScriptType::Optional(inner) => {
+            class_in(*inner)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a call of `spec` passes or returns objects: a method, or a parameter or result
+/// whose type may hold one. Only such a call checks and claims them.
+pub(crate) fn meets_objects(spec: &FnSpec) -> bool {
+    spec.receiver.is_some()
+        || class_in(spec.ret).is_some()
+        || spec.params.iter().any(|p| class_in(p.ty).is_some())
+}
+
+/// Calls `visit` on each object in `arg` read as a value of type `ty` (as deep as `ty`
+/// can hold objects, so never deeper than a type of the spec), until it says stop; the
+/// object it stopped at.
+fn find_object<'a>(
+    arg: ArgRef<'a>,
+    ty: ScriptType,
+    visit: &mut impl FnMut(&'a ScriptObject) -> bool,
+) -> Option<&'a ScriptObject> {
+    match (arg, ty) {
+        (ArgRef::Object(object), ScriptType::Class(_)) => visit(object).then_some(object),
+        (_, ScriptType::Optional(inner)) => find_object(arg, *inner, visit),
+        (ArgRef::List(items), ScriptType::List(inner)) if class_in(*inner).is_some() => items
+            .iter()
+            .find_map(|item| find_object(item.lend(), *inner, visit)),
+        (ArgRef::Map(entries), ScriptType::Map(inner)) if class_in(*inner).is_some() => entries
+            .iter()
+            .find_map(|(_, item)| find_object(item.lend(), *inner, visit)),
+        _ => None,
+    }
+}
+
+/// The error of a call of `spec` on context `context` whose arguments (`args`, the object
+/// first for a method) hold an object of another context: the first such, named by its
+/// argument. Arguments past the parameters are not looked at (the glue refuses them).
+#[cold]
+#[inline(never)]
+pub(crate) fn foreign_object<'a>(
+    spec: &'static FnSpec,
+    context: u64,
+    mut args: impl Iterator<Item = ArgRef<'a>>,
+) -> Option<crate::Error> {
+    let mut foreign = |object: &ScriptObject| !object.belongs_to(context);
+    if let Some(class) = spec.receiver {
+        let receiver = args.next()?;
+        if let Some(object) = find_object(receiver, ScriptType::Class(class), &mut foreign) {
+            return Some(crate::Error::foreign_object(
+                spec,
+                None,
+                object.class().name,
+            ));
+        }
+    }
+    args.zip(spec.params)
+        .enumerate()
+        .find_map(|(index, (arg, param))| {
+            find_object(arg, param.ty, &mut foreign)
+                .map(|object| crate::Error::foreign_object(spec, Some(index), object.class().name))
+        })
+}
+
+/// Makes the objects in `result`, a value of type `ty`, belong to context `context` (those
+/// that belong to none yet).
+pub(crate) fn claim_objects(result: &Value, ty: ScriptType, context: u64) {
+    find_object(result.lend(), ty, &mut |object| {
+        object.claim(context);
+        false
+    });
 }
 
 #[cfg(test)]

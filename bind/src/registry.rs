@@ -18,7 +18,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::OnceLock;
 
-use crate::{ModuleSpec, Native, ScriptType};
+use crate::object::class_in;
+use crate::{ModuleSpec, Native};
 
 /// All registered natives, by full name.
 pub struct Registry {
@@ -252,18 +253,6 @@ impl Registry {
         } else {
             Err(mismatch)
         }
-    }
-}
-
-/// The class a value of type `ty` may be an object of (itself, or inside a list, map or
-/// optional), if any.
-fn class_in(ty: ScriptType) -> Option<&'static str> {
-    match ty {
-        ScriptType::Class(class) => Some(class.name),
-        ScriptType::List(inner) | ScriptType::Map(inner) | ScriptType::Optional(inner) => {
-            class_in(*inner)
-        }
-        _ => None,
     }
 }
 
