@@ -175,14 +175,14 @@ fn an_object_of_another_context_is_refused_by_name() {
     // The unbound call checks the same.
     assert_eq!(
         points
-            .call(&b, &[made_in_a.clone()])
+            .call(&b, std::slice::from_ref(&made_in_a))
             .unwrap_err()
             .to_string(),
         "paths.path.points(path: paths.Path) -> int: argument 1 (path) holds a paths.Path object of another context"
     );
     // Its own context takes it, and nothing was changed by the refusals.
     assert_eq!(
-        points.bind(&a).call(&[made_in_a.clone()]),
+        points.bind(&a).call(std::slice::from_ref(&made_in_a)),
         Ok(Value::Int(0))
     );
     assert_eq!(push_in_b.bind(&a).call(&args), Ok(Value::Int(1)));
