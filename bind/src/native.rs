@@ -2,7 +2,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::object::{claim_objects, foreign_object, meets_objects};
+use crate::object::{ObjectsGlue, meets_objects, with_objects};
 use crate::{
     ArgRef, ClassType, Context, Error, ScriptList, ScriptMap, ScriptObject, ScriptRecord,
     ScriptString, ScriptType, Value,
@@ -159,6 +159,18 @@ enum Outcome {
 }
 
 impl GlueResult {
+    /// The result, lent, if the call returned a list, a map or an object: what may hold
+    /// objects.
+    #[inline(always)]
+    pub(crate) fn holder(&self) -> Option<ArgRef<'_>> {
+        match &self.0 {
+            Outcome::List(items) => Some(ArgRef::List(items)),
+            Outcome::Map(entries) => Some(ArgRef::Map(entries)),
+            Outcome::Object(object) => Some(ArgRef::Object(object)),
+            _ => None,
+        }
+    }
+
     /// A failed call.
     #[inline(always)]
     pub fn err(error: Error) -> GlueResult {
@@ -205,6 +217,8 @@ impl From<Result<Value, Error>> for GlueResult {
 #[derive(Debug)]
 pub struct Native {
     spec: &'static FnSpec,
+    /// Whether its calls pass or return objects ([`meets_objects`]), found once.
+    meets_objects: bool,
     glue: Glue,
     bind: Bind,
     rust_path: &'static str,
@@ -225,6 +239,7 @@ impl Native {
     ) -> Native {
         Native {
             spec,
+            meets_objects: meets_objects(spec),
             glue,
             bind,
             rust_path,
@@ -267,11 +282,16 @@ impl Native {
     /// a build with `panic = "abort"` cannot contain panics at all.)
     #[inline]
     pub fn call(&self, ctx: &Context, args: &[Value]) -> Result<Value, Error> {
-        if meets_objects(self.spec) {
-            let call = || (self.glue)(ctx, args).into_result();
-            return with_objects(self.spec, ctx.id(), args.iter().map(Value::lend), call);
+        if self.meets_objects {
+            return self.call_with_objects(ctx, args);
         }
         (self.glue)(ctx, args).into_result()
+    }
+
+    /// [`Native::call`] of a native that passes or returns objects (see [`with_objects`]).
+    #[inline(never)]
+    fn call_with_objects(&self, ctx: &Context, args: &[Value]) -> Result<Value, Error> {
+        with_objects(self.spec, ctx.id(), args, || (self.glue)(ctx, args)).into_result()
     }
 
     /// The native with the module states it takes found in `ctx` once (and `ctx` kept, if
@@ -281,8 +301,7 @@ impl Native {
     pub fn bind(&'static self, ctx: &Context) -> BoundNative {
         BoundNative {
             native: self,
-            glue: (self.bind)(ctx),
-            objects: meets_objects(self.spec).then(|| ctx.id()),
+            glue: ObjectsGlue::wrap(self.spec, self.meets_objects, ctx, (self.bind)(ctx)),
         }
     }
 }
@@ -292,9 +311,6 @@ impl Native {
 pub struct BoundNative {
     native: &'static Native,
     glue: BoundGlue,
-    /// The context's id, for a native that passes or returns objects (see
-    /// [`with_objects`]).
-    objects: Option<u64>,
 }
 
 impl std::fmt::Debug for BoundNative {
@@ -315,15 +331,6 @@ impl BoundNative {
     /// [`Native::call`].
     #[inline(always)]
     pub fn call(&self, args: &[Value]) -> Result<Value, Error> {
-        if let Some(context) = self.objects {
-            let call = || self.glue.call_values(args).into_result();
-            return with_objects(
-                self.native.spec,
-                context,
-                args.iter().map(Value::lend),
-                call,
-            );
-        }
         self.glue.call_values(args).into_result()
     }
 
@@ -332,30 +339,8 @@ impl BoundNative {
     /// `&str` parameter without a copy.
     #[inline(always)]
     pub fn call_lent(&self, args: &[ArgRef<'_>]) -> Result<Value, Error> {
-        if let Some(context) = self.objects {
-            let call = || self.glue.call_lent(args).into_result();
-            return with_objects(self.native.spec, context, args.iter().copied(), call);
-        }
         self.glue.call_lent(args).into_result()
     }
-}
-
-/// A call of `spec`, which passes or returns objects, on context `context`: refused with
-/// the error naming the argument when one holds an object of another context; otherwise
-/// `call`, whose result's objects then belong to `context`.
-#[inline(always)]
-fn with_objects<'a>(
-    spec: &'static FnSpec,
-    context: u64,
-    args: impl Iterator<Item = ArgRef<'a>>,
-    call: impl FnOnce() -> Result<Value, Error>,
-) -> Result<Value, Error> {
-    if let Some(error) = foreign_object(spec, context, args) {
-        return Err(error);
-    }
-    let result = call()?;
-    claim_objects(&result, spec.ret, context);
-    Ok(result)
 }
 
 /// Runs the body of a glue, turning a panic inside it into an error naming `spec`'s

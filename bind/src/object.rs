@@ -11,6 +11,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::native::{BoundCall, BoundGlue, GlueResult};
 use crate::{ArgRef, ClassType, FnSpec, FromValue, Mismatch, ScriptType, Value};
 
 /// A Rust type bound to a spec class with `#[spec_class("geo.Path")]`: its objects cross
@@ -166,7 +167,7 @@ impl<'a, T: ScriptClass> FromValue<'a> for ObjectRef<'a, T> {
 
 /// The class a value of type `ty` may be an object of (itself, or inside a list, map or
 /// optional), if any.
-pub(crate) fn class_in(ty: ScriptType) -> Option<&'static str> {
+pub(crate) const fn class_in(ty: ScriptType) -> Option<&'static str> {
     match ty {
         ScriptType::Class(class) => Some(class.name),
         ScriptType::List(inner) | ScriptType::Map(inner) | ScriptType::Optional(inner) => {
@@ -178,10 +179,18 @@ pub(crate) fn class_in(ty: ScriptType) -> Option<&'static str> {
 
 /// Whether a call of `spec` passes or returns objects: a method, or a parameter or result
 /// whose type may hold one. Only such a call checks and claims them.
-pub(crate) fn meets_objects(spec: &FnSpec) -> bool {
-    spec.receiver.is_some()
-        || class_in(spec.ret).is_some()
-        || spec.params.iter().any(|p| class_in(p.ty).is_some())
+pub(crate) const fn meets_objects(spec: &FnSpec) -> bool {
+    if spec.receiver.is_some() || class_in(spec.ret).is_some() {
+        return true;
+    }
+    let mut index = 0;
+    while index < spec.params.len() {
+        if class_in(spec.params[index].ty).is_some() {
+            return true;
+        }
+        index += 1;
+    }
+    false
 }
 
 /// Calls `visit` on each object in `arg` read as a value of type `ty` (as deep as `ty`
@@ -205,42 +214,162 @@ fn find_object<'a>(
     }
 }
 
-/// The error of a call of `spec` on context `context` whose arguments (`args`, the object
-/// first for a method) hold an object of another context: the first such, named by its
-/// argument. Arguments past the parameters are not looked at (the glue refuses them).
-#[cold]
-#[inline(never)]
-pub(crate) fn foreign_object<'a>(
-    spec: &'static FnSpec,
-    context: u64,
-    mut args: impl Iterator<Item = ArgRef<'a>>,
-) -> Option<crate::Error> {
-    let mut foreign = |object: &ScriptObject| !object.belongs_to(context);
-    if let Some(class) = spec.receiver {
-        let receiver = args.next()?;
-        if let Some(object) = find_object(receiver, ScriptType::Class(class), &mut foreign) {
-            return Some(crate::Error::foreign_object(
-                spec,
-                None,
-                object.class().name,
-            ));
-        }
-    }
-    args.zip(spec.params)
-        .enumerate()
-        .find_map(|(index, (arg, param))| {
-            find_object(arg, param.ty, &mut foreign)
-                .map(|object| crate::Error::foreign_object(spec, Some(index), object.class().name))
-        })
+/// The arguments of a call of `spec` that may hold objects, besides a method's object:
+/// each one's position in the call (a method's object is 0, its parameters follow) and its
+/// type.
+fn holders(spec: &'static FnSpec) -> impl Iterator<Item = (usize, ScriptType)> {
+    let first = usize::from(spec.receiver.is_some());
+    let params = spec.params.iter().enumerate();
+    let params = params.filter(|(_, param)| class_in(param.ty).is_some());
+    params.map(move |(index, param)| (index + first, param.ty))
 }
 
-/// Makes the objects in `result`, a value of type `ty`, belong to context `context` (those
-/// that belong to none yet).
-pub(crate) fn claim_objects(result: &Value, ty: ScriptType, context: u64) {
-    find_object(result.lend(), ty, &mut |object| {
-        object.claim(context);
-        false
-    });
+/// How a call of `spec` on context `context` treats objects: it refuses an argument that
+/// holds an object of another context, and claims the objects of its result for
+/// `context`.
+struct ObjectRule {
+    spec: &'static FnSpec,
+    context: u64,
+    /// Whether the result may hold objects.
+    claims: bool,
+}
+
+impl ObjectRule {
+    /// The rule of calls of `spec` on context `context`.
+    fn of(spec: &'static FnSpec, context: u64) -> ObjectRule {
+        ObjectRule {
+            spec,
+            context,
+            claims: class_in(spec.ret).is_some(),
+        }
+    }
+
+    /// The error of a method's object (argument 0) or of the first argument of `holders`
+    /// (what [`holders`] gives; each found by `arg_at`, by position) that is or holds an
+    /// object of another context, as the call's result.
+    #[inline(always)]
+    fn refusal<'a>(
+        &self,
+        holders: impl Iterator<Item = (usize, ScriptType)>,
+        arg_at: impl Fn(usize) -> Option<ArgRef<'a>>,
+    ) -> Option<GlueResult> {
+        // A method's object: the common case, inline.
+        if let (Some(_), Some(ArgRef::Object(object))) = (self.spec.receiver, arg_at(0)) {
+            if !object.belongs_to(self.context) {
+                return Some(GlueResult::err(self.error(0, object)));
+            }
+        }
+        for (position, ty) in holders {
+            let Some(arg) = arg_at(position) else {
+                continue;
+            };
+            let foreign = find_object(arg, ty, &mut |object| !object.belongs_to(self.context));
+            if let Some(object) = foreign {
+                return Some(GlueResult::err(self.error(position, object)));
+            }
+        }
+        None
+    }
+
+    /// The error of argument `position` holding `object`, of another context.
+    #[cold]
+    #[inline(never)]
+    fn error(&self, position: usize, object: &ScriptObject) -> crate::Error {
+        let class = object.class().name;
+        match (self.spec.receiver, position) {
+            (Some(_), 0) => crate::Error::foreign_object(self.spec, None, class),
+            (Some(_), position) => {
+                crate::Error::foreign_object(self.spec, Some(position - 1), class)
+            }
+            (None, position) => crate::Error::foreign_object(self.spec, Some(position), class),
+        }
+    }
+
+    /// Makes the objects of `result` belong to the context (those that belong to none yet).
+    #[inline(always)]
+    fn claim(&self, result: &GlueResult) {
+        if let (true, Some(value)) = (self.claims, result.holder()) {
+            find_object(value, self.spec.ret, &mut |object| {
+                object.claim(self.context);
+                false
+            });
+        }
+    }
+
+    /// `call`, under the rule: refused, or called and its result's objects claimed.
+    #[inline(always)]
+    fn call<'a>(
+        &self,
+        holders: impl Iterator<Item = (usize, ScriptType)>,
+        arg_at: impl Fn(usize) -> Option<ArgRef<'a>>,
+        call: impl FnOnce() -> GlueResult,
+    ) -> GlueResult {
+        if let Some(refused) = self.refusal(holders, arg_at) {
+            return refused;
+        }
+        let result = call();
+        self.claim(&result);
+        result
+    }
+}
+
+/// A call of `spec`, which passes or returns objects, on context `context`, as
+/// [`Native::call`](crate::Native::call) makes it: refused with the error naming the
+/// argument when one holds an object of another context; otherwise `call`, whose
+/// result's objects then belong to `context`.
+pub(crate) fn with_objects(
+    spec: &'static FnSpec,
+    context: u64,
+    args: &[Value],
+    call: impl FnOnce() -> GlueResult,
+) -> GlueResult {
+    let arg_at = |position| args.get(position).map(Value::lend);
+    ObjectRule::of(spec, context).call(holders(spec), arg_at, call)
+}
+
+/// The bound glue of a native that passes or returns objects, around the macro's: each
+/// call keeps the [`ObjectRule`] (its arguments that may hold objects found once, at
+/// binding). Other natives are bound to their glue alone, so they pay nothing for objects.
+pub(crate) struct ObjectsGlue {
+    glue: BoundGlue,
+    rule: ObjectRule,
+    /// What [`holders`] gives for the native.
+    holders: Box<[(usize, ScriptType)]>,
+}
+
+impl ObjectsGlue {
+    /// `glue`, bound to `ctx`, wrapped if `meets_objects`.
+    pub(crate) fn wrap(
+        spec: &'static FnSpec,
+        meets_objects: bool,
+        ctx: &crate::Context,
+        glue: BoundGlue,
+    ) -> BoundGlue {
+        if !meets_objects {
+            return glue;
+        }
+        Box::new(ObjectsGlue {
+            glue,
+            rule: ObjectRule::of(spec, ctx.id()),
+            holders: holders(spec).collect(),
+        })
+    }
+}
+
+impl BoundCall for ObjectsGlue {
+    fn call_values(&self, args: &[Value]) -> GlueResult {
+        let arg_at = |position| args.get(position).map(Value::lend);
+        let holders = self.holders.iter().copied();
+        self.rule
+            .call(holders, arg_at, || self.glue.call_values(args))
+    }
+
+    fn call_lent(&self, args: &[ArgRef<'_>]) -> GlueResult {
+        let arg_at = |position| args.get(position).copied();
+        let holders = self.holders.iter().copied();
+        self.rule
+            .call(holders, arg_at, || self.glue.call_lent(args))
+    }
 }
 
 #[cfg(test)]
