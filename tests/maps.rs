@@ -28,6 +28,64 @@ fn entries(counts: BTreeMap<String, i64>) -> Vec<Entry> {
         .collect()
 }
 
+/// The spec's `tally.Ranked`: a record with a record in it.
+#[spec_record("tally.Ranked", spec = "tests/fixture/tally.spec")]
+#[derive(Clone, Debug, PartialEq)]
+struct Ranked {
+    entry: Entry,
+    rank: i64,
+}
+
+#[native("tally.words.best", spec = "tests/fixture/tally.spec")]
+fn best(ranked: BTreeMap<String, Ranked>) -> String {
+    ranked
+        .into_values()
+        .min_by_key(|ranked| ranked.rank)
+        .map(|ranked| ranked.entry.word)
+        .unwrap_or_default()
+}
+
+/// The signature of `tally.words.best`, which the path errors are reported under.
+const BEST: &str = "tally.words.best(ranked: map<tally.Ranked>) -> string";
+
+/// A mistake deep in an argument, in each engine's literal syntax, with the path the
+/// error names (`{goost}`, `{lua}`, `{rhai}` argument texts; the expected words).
+const DEEP_MISTAKES: [(&str, &str, &str, &str); 3] = [
+    (
+        r#"{a: {entry: {word: "x", count: "2"}, rank: 1}}"#,
+        r#"{ a = { entry = { word = "x", count = "2" }, rank = 1 } }"#,
+        r#"#{a: #{entry: #{word: "x", count: "2"}, rank: 1}}"#,
+        r#"argument 1 (ranked) entry "a" field entry.count expects int, got string"#,
+    ),
+    (
+        r#"{a: {entry: {word: "x"}, rank: 1}}"#,
+        r#"{ a = { entry = { word = "x" }, rank = 1 } }"#,
+        r#"#{a: #{entry: #{word: "x"}, rank: 1}}"#,
+        "argument 1 (ranked) entry \"a\" field entry expects tally.Entry, got a map without the field `count`",
+    ),
+    (
+        r#"{a: {entry: {word: "x", count: 2}, rnak: 1}}"#,
+        r#"{ a = { entry = { word = "x", count = 2 }, rnak = 1 } }"#,
+        r#"#{a: #{entry: #{word: "x", count: 2}, rnak: 1}}"#,
+        "argument 1 (ranked) entry \"a\" expects tally.Ranked, got a map with a field the record does not have (the nearest is `rank`)",
+    ),
+];
+
+#[test]
+fn goost_names_the_path_to_a_mistake_deep_in_an_argument() {
+    assert_eq!(
+        goost(r#"print(tally.words.best({a: {entry: {word: "x", count: 2}, rank: 1}}))"#),
+        Ok("x\n".to_string())
+    );
+    for (literal, _, _, words) in DEEP_MISTAKES {
+        assert_eq!(
+            goost(&format!("tally.words.best({literal})")),
+            Err(format!("t.goost:2:1: {BEST}: {words}")),
+            "{literal}"
+        );
+    }
+}
+
 #[native("tally.words.weight", spec = "tests/fixture/tally.spec")]
 fn weight(entry: Entry) -> i64 {
     entry.count * entry.word.len() as i64 + entry.note.map_or(0, |n| n.len() as i64)
@@ -244,6 +302,36 @@ fn every_check_reports_record_and_map_literal_mistakes_before_the_script_runs() 
     }
 }
 
+/// The checks of goost, Lua and Rhai name a mistake deep in a literal by the same path,
+/// in the same words, as the run-time error does.
+#[test]
+fn every_check_names_the_path_the_run_time_error_names() {
+    let spec = goost_spec::parse(include_str!("fixture/tally.spec")).unwrap();
+    let checker = goost_spec::check::Checker::new([&spec]);
+    for (goost, lua, rhai, words) in DEEP_MISTAKES {
+        let expected = vec![format!("{BEST}: {words}")];
+        let source = format!("import tally\ntally.words.best({goost})\n");
+        let found = goost_memory::host::check(&source, &checker);
+        let found: Vec<String> = found.iter().map(|f| f.message.clone()).collect();
+        assert_eq!(found, expected, "{goost}");
+        #[cfg(feature = "lua")]
+        {
+            let source = format!("local tally = require('tally')\ntally.words.best({lua})\n");
+            let found = goost_memory::hosts::lua::check::check(&source, &checker);
+            let found: Vec<String> = found.iter().map(|f| f.message.clone()).collect();
+            assert_eq!(found, expected, "{lua}");
+        }
+        #[cfg(feature = "rhai")]
+        {
+            let source = format!("tally::words::best({rhai});\n");
+            let found = goost_memory::hosts::rhai::check::check(&source, &checker);
+            let found: Vec<String> = found.iter().map(|f| f.message.clone()).collect();
+            assert_eq!(found, expected, "{rhai}");
+        }
+        let _ = (lua, rhai);
+    }
+}
+
 #[test]
 fn a_record_crosses_as_a_map_of_its_fields_in_goost() {
     assert_eq!(
@@ -410,6 +498,18 @@ mod lua {
     }
 
     #[test]
+    fn lua_names_the_path_to_a_mistake_deep_in_an_argument() {
+        let vm = lua_vm();
+        for (_, literal, _, words) in super::DEEP_MISTAKES {
+            assert_eq!(
+                error(&vm, &format!("require('tally').words.best({literal})")),
+                format!("{}: {words}", super::BEST),
+                "{literal}"
+            );
+        }
+    }
+
+    #[test]
     fn lua_tables_that_are_not_maps_get_the_glues_errors() {
         let vm = lua_vm();
         let t = "local t = require('tally').words; ";
@@ -507,6 +607,25 @@ mod rhai {
             message(r#"tally::words::weight(#{word: "a", count: 2, nots: 1})"#),
             "Runtime error: tally.words.weight(entry: tally.Entry) -> int: argument 1 (entry) expects tally.Entry, got a map with a field the record does not have (the nearest is `note`) (line 1, position 15)"
         );
+    }
+
+    #[test]
+    fn rhai_names_the_path_to_a_mistake_deep_in_an_argument() {
+        let engine = engine();
+        for (_, _, literal, words) in super::DEEP_MISTAKES {
+            let error = engine
+                .run(&format!("tally::words::best({literal})"))
+                .unwrap_err()
+                .to_string();
+            assert_eq!(
+                error,
+                format!(
+                    "Runtime error: {}: {words} (line 1, position 15)",
+                    super::BEST
+                ),
+                "{literal}"
+            );
+        }
     }
 
     #[test]

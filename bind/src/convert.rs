@@ -20,6 +20,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::hash::BuildHasher;
 
+use goost_spec::check::Step;
+
 use crate::record::{present_fields, same_record};
 use crate::{
     ArgRef, DEFAULT_CONVERSION_LIMIT, EnumType, Error, FieldType, RecordType, ScriptList,
@@ -27,7 +29,7 @@ use crate::{
 };
 
 /// Why an argument did not convert: the glue puts it in the error it reports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Mismatch {
     /// The value is of another type (its [`Value::type_name`]).
     Type(&'static str),
@@ -47,14 +49,9 @@ pub enum Mismatch {
     },
     /// A string that is none of the values of this enum.
     NotInEnum(&'static EnumType),
-    /// A field of a record did not convert: its name, and its value's type name (`None`
-    /// for a string that is not UTF-8 text, or a value that is itself a wrong record).
-    Field {
-        /// The field (a thin pointer: the mismatch stays as small as the others).
-        field: &'static FieldType,
-        /// Its value's type name, if that says what is wrong.
-        got: Option<&'static str>,
-    },
+    /// A mistake inside a record, or inside a list or map of records: where, and what
+    /// (boxed: only an error pays for it, and the mismatch stays small).
+    Inside(Box<Inside>),
     /// A record without this required field.
     MissingField(&'static str),
     /// A record with a key none of its fields has; the nearest field's name, if one is
@@ -97,9 +94,14 @@ impl Mismatch {
         Mismatch::UnknownField { nearest }
     }
 
-    /// This mismatch, found at element `index` of a list.
-    pub(crate) fn in_element(self, index: usize) -> Mismatch {
+    /// This mismatch, found at element `index` (from 0) of a list of `element`s: a path,
+    /// when the mistake is in a record; otherwise the list described by its element.
+    pub fn in_element(self, index: usize, element: ScriptType) -> Mismatch {
         match self {
+            Mismatch::Inside(inside) => inside.under(Step::Element(index + 1)),
+            Mismatch::MissingField(_) | Mismatch::UnknownField { .. } => {
+                Inside::at(Step::Element(index + 1), element, self)
+            }
             Mismatch::Type(got) => Mismatch::Element {
                 index,
                 got: Some(got),
@@ -114,33 +116,27 @@ impl Mismatch {
                 index,
                 got: Some("a string that is no value of its enum"),
             },
-            Mismatch::Field { .. } | Mismatch::MissingField(_) | Mismatch::UnknownField { .. } => {
-                Mismatch::Element {
-                    index,
-                    got: Some(goost_spec::check::NOT_THE_RECORD),
-                }
-            }
         }
     }
 
-    /// This mismatch, found in field `field` of a record.
+    /// This mismatch, found in field `field` of a record: a path to it.
     pub fn in_field(self, field: &'static FieldType) -> Mismatch {
-        let got = match self {
-            Mismatch::Type(got) => Some(got),
-            Mismatch::Element { got, .. } | Mismatch::Entry { got } => got,
-            Mismatch::NotInEnum(_) => Some("a string that is no value of its enum"),
-            Mismatch::Field { .. } | Mismatch::MissingField(_) | Mismatch::UnknownField { .. } => {
-                Some(goost_spec::check::NOT_THE_RECORD)
-            }
-            Mismatch::NotText { .. } => None,
-            too_large @ Mismatch::TooLargeToCopy { .. } => return too_large,
-        };
-        Mismatch::Field { field, got }
+        match self {
+            Mismatch::Inside(inside) => inside.under(Step::Field(field.name)),
+            too_large @ Mismatch::TooLargeToCopy { .. } => too_large,
+            other => Inside::at(Step::Field(field.name), field.ty, other),
+        }
     }
 
-    /// This mismatch, found in a value of a map.
-    pub(crate) fn in_entry(self) -> Mismatch {
+    /// This mismatch, found in the value of a map's entry `key`, a `value`: a path, when
+    /// the mistake is in a record; otherwise the map described by its value.
+    pub fn in_entry(self, key: &[u8], value: ScriptType) -> Mismatch {
+        let step = || Step::Entry(String::from_utf8_lossy(key).into_owned());
         match self {
+            Mismatch::Inside(inside) => inside.under(step()),
+            Mismatch::MissingField(_) | Mismatch::UnknownField { .. } => {
+                Inside::at(step(), value, self)
+            }
             Mismatch::Type(got) => Mismatch::Entry { got: Some(got) },
             Mismatch::NotText { .. } => Mismatch::Entry { got: None },
             Mismatch::Element { got, .. } | Mismatch::Entry { got } => Mismatch::Entry { got },
@@ -148,12 +144,36 @@ impl Mismatch {
             Mismatch::NotInEnum(_) => Mismatch::Entry {
                 got: Some("a string that is no value of its enum"),
             },
-            Mismatch::Field { .. } | Mismatch::MissingField(_) | Mismatch::UnknownField { .. } => {
-                Mismatch::Entry {
-                    got: Some(goost_spec::check::NOT_THE_RECORD),
-                }
-            }
         }
+    }
+}
+
+/// A mistake inside a record argument (or a list or map of records): the path to it,
+/// outermost first, the type expected there, and what is there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inside {
+    /// Fields, elements and entries, outermost first.
+    pub path: Vec<Step>,
+    /// The type expected where the path ends.
+    pub expected: ScriptType,
+    /// What is there instead.
+    pub got: Mismatch,
+}
+
+impl Inside {
+    /// `got`, found at `step` where `expected` goes.
+    fn at(step: Step, expected: ScriptType, got: Mismatch) -> Mismatch {
+        Mismatch::Inside(Box::new(Inside {
+            path: vec![step],
+            expected,
+            got,
+        }))
+    }
+
+    /// This, one step further in.
+    fn under(mut self: Box<Self>, step: Step) -> Mismatch {
+        self.path.insert(0, step);
+        Mismatch::Inside(self)
     }
 }
 
@@ -180,14 +200,11 @@ impl fmt::Display for Mismatch {
                 index + 1
             ),
             Mismatch::NotInEnum(choice) => f.write_str(&goost_spec::check::not_in_enum(choice)),
-            Mismatch::Field {
-                field,
-                got: Some(got),
-            } => write!(f, "a map whose field `{}` is {got}", field.name),
-            Mismatch::Field { field, got: None } => write!(
+            Mismatch::Inside(inside) => write!(
                 f,
-                "a map whose field `{}` is a string that is not UTF-8 text",
-                field.name
+                "a value whose {} is {}",
+                goost_spec::check::path_words(&inside.path),
+                inside.got
             ),
             Mismatch::MissingField(field) => f.write_str(&goost_spec::check::missing_field(field)),
             Mismatch::UnknownField { nearest } => {
@@ -391,7 +408,9 @@ impl<'a, T: FromValue<'a>> FromValue<'a> for Vec<T> {
             ArgRef::List(items) => items
                 .iter()
                 .enumerate()
-                .map(|(index, item)| T::from_value(item.lend()).map_err(|m| m.in_element(index)))
+                .map(|(index, item)| {
+                    T::from_value(item.lend()).map_err(|m| m.in_element(index, T::TYPE))
+                })
                 .collect(),
             other => Err(Mismatch::of(other)),
         }
@@ -417,7 +436,8 @@ fn map_from_value<'a, T: FromValue<'a>, M: FromIterator<(String, T)>>(
         .map(|(key, item)| {
             let key =
                 std::str::from_utf8(key.as_bytes()).map_err(|_| Mismatch::Entry { got: None })?;
-            let item = T::from_value(item.lend()).map_err(Mismatch::in_entry)?;
+            let item =
+                T::from_value(item.lend()).map_err(|m| m.in_entry(key.as_bytes(), T::TYPE))?;
             Ok((key.to_string(), item))
         })
         .collect()
@@ -494,7 +514,7 @@ impl<'a, T: FromValue<'a>> FromValue<'a> for ListRef<'a, T> {
             ArgRef::List(items) => {
                 let items: &'a [Value] = items;
                 for (index, item) in items.iter().enumerate() {
-                    T::from_value(item.lend()).map_err(|m| m.in_element(index))?;
+                    T::from_value(item.lend()).map_err(|m| m.in_element(index, T::TYPE))?;
                 }
                 Ok(ListRef {
                     items,

@@ -4,7 +4,7 @@ use std::any::{Any, TypeId};
 use std::fmt;
 use std::sync::Arc;
 
-use crate::{FnSpec, Mismatch, ScriptType};
+use crate::{FnSpec, Inside, Mismatch, ScriptType};
 
 /// What went wrong, without saying where. [`Error`] adds the function.
 ///
@@ -191,9 +191,13 @@ fn argument_type_message(
     expected: ScriptType,
     got: &Mismatch,
 ) -> String {
-    if let Mismatch::Field { field, got } = got {
-        let got = got.unwrap_or("a string that is not UTF-8 text");
-        return goost_spec::check::field_message(position, name, field, &got);
+    if let Mismatch::Inside(inside) = got {
+        let Inside {
+            path,
+            expected,
+            got,
+        } = &**inside;
+        return goost_spec::check::path_message(position, name, path, *expected, got);
     }
     goost_spec::check::argument_message(position, name, expected, got)
 }

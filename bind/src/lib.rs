@@ -65,8 +65,11 @@ pub mod bridge;
 pub use arg::ArgRef;
 pub use collector::{CollectorId, CollectorPanic, Collectors};
 pub use context::{Context, ContextBuilder, DEFAULT_CONVERSION_LIMIT};
-pub use convert::{FromValue, IntoValue, ListRef, Mismatch, copy_allowance, with_copy_allowance};
+pub use convert::{
+    FromValue, Inside, IntoValue, ListRef, Mismatch, copy_allowance, with_copy_allowance,
+};
 pub use error::{Error, ErrorKind, ModuleError, panic_message};
+pub use goost_spec::check::Step;
 pub use goost_spec::{ClassType, EnumType, FieldType, RecordType, ScriptType};
 pub use map::{MapError, ScriptMap};
 pub use memory_macros::{module_spec, native, spec_class, spec_enum, spec_methods, spec_record};

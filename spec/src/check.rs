@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use crate::{Engine, EnumType, FieldType, RecordType, ScriptType, Spec, ValueKind};
+use crate::{Engine, EnumType, RecordType, ScriptType, Spec, ValueKind};
 
 /// An argument as a checker front end sees it.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,24 +47,56 @@ enum Wrong {
     Got(String),
     /// A map that is not the record (a field missing, a key that is no field).
     NotTheRecord(String),
-    /// The record field `field` holds the value described.
-    Field(&'static FieldType, String),
+    /// A mismatch inside a record, or inside a list or map of records: the path to it,
+    /// outermost first, the type expected there and what is there.
+    Inside(Vec<Step>, ScriptType, String),
 }
 
 impl Wrong {
-    /// What the value is, as a list, map or record that holds it describes it (the
-    /// run-time error does not follow a path into a nested record).
-    fn held(self) -> String {
+    /// This, found in a value of type `ty` reached by `step` (a record's field, a list's
+    /// element, a map's entry): a path, when the mistake is in a record; otherwise what a
+    /// list or map is described as (`a list whose element 2 is string`), by `flat`.
+    fn inside(self, step: Step, ty: ScriptType, flat: impl FnOnce(String) -> String) -> Wrong {
         match self {
-            Wrong::Got(got) => got,
-            Wrong::NotTheRecord(_) | Wrong::Field(..) => NOT_THE_RECORD.to_string(),
+            Wrong::Inside(mut path, expected, got) => {
+                path.insert(0, step);
+                Wrong::Inside(path, expected, got)
+            }
+            Wrong::NotTheRecord(got) => Wrong::Inside(vec![step], ty, got),
+            Wrong::Got(got) if matches!(step, Step::Field(_)) => Wrong::Inside(vec![step], ty, got),
+            Wrong::Got(got) => Wrong::Got(flat(got)),
         }
     }
 }
 
-/// What a map is, inside a list, map or record, where it is not the record expected (the
-/// run-time error and the checker both say it so).
-pub const NOT_THE_RECORD: &str = "a map that is not the record";
+/// A step into an argument, on the way to a mistake inside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// A record's field, by name.
+    Field(&'static str),
+    /// A list's element, counted from 1.
+    Element(usize),
+    /// A map's entry, by key.
+    Entry(String),
+}
+
+/// `field a.x`, `element 2 field x`, `entry "home" field x`: where in an argument a
+/// mistake is, outermost first (fields in a row joined by dots), as the run-time error
+/// and the checker both word it.
+pub fn path_words(path: &[Step]) -> String {
+    let mut words = String::new();
+    let mut after_field = false;
+    for step in path {
+        match step {
+            Step::Field(name) if after_field => words.push_str(&format!(".{name}")),
+            Step::Field(name) => words.push_str(&format!(" field {name}")),
+            Step::Element(position) => words.push_str(&format!(" element {position}")),
+            Step::Entry(key) => words.push_str(&format!(" entry {key:?}")),
+        }
+        after_field = matches!(step, Step::Field(_));
+    }
+    words.trim_start().to_string()
+}
 
 impl Arg {
     /// What is wrong with a literal for `ty`, or `None` when it is fine or its type is
@@ -93,18 +125,19 @@ impl Arg {
             (Arg::List(items), ScriptType::List(element)) => {
                 return items.iter().enumerate().find_map(|(index, item)| {
                     item.mismatch(*element).map(|wrong| {
-                        Wrong::Got(format!(
-                            "a list whose element {} is {}",
-                            index + 1,
-                            wrong.held()
-                        ))
+                        let position = index + 1;
+                        wrong.inside(Step::Element(position), *element, |got| {
+                            format!("a list whose element {position} is {got}")
+                        })
                     })
                 });
             }
             (Arg::Map(entries), ScriptType::Map(value)) => {
-                return entries.iter().find_map(|(_, item)| {
+                return entries.iter().find_map(|(key, item)| {
                     item.mismatch(*value).map(|wrong| {
-                        Wrong::Got(format!("a map with a value that is {}", wrong.held()))
+                        wrong.inside(Step::Entry(key.clone()), *value, |got| {
+                            format!("a map with a value that is {got}")
+                        })
                     })
                 });
             }
@@ -150,7 +183,7 @@ fn record_mismatch(entries: &[(String, Arg)], record: &'static RecordType) -> Op
             None => Some(Wrong::NotTheRecord(missing_field(field.name))),
             Some((_, item)) => item
                 .mismatch(field.ty)
-                .map(|wrong| Wrong::Field(field, wrong.held())),
+                .map(|wrong| wrong.inside(Step::Field(field.name), field.ty, |got| got)),
         },
     )
 }
@@ -209,17 +242,19 @@ pub fn argument_message(
     format!("argument {position} ({name}) expects {expected}, got {got}")
 }
 
-/// `argument 1 (a) field x expects float, got string`: a record field of the wrong type,
-/// as the run-time error and the checker both word it.
-pub fn field_message(
+/// `argument 1 (a) field x expects float, got string`: a mistake inside a record
+/// argument (or a list or map of records), at `path`, where `expected` goes, as the
+/// run-time error and the checker both word it.
+pub fn path_message(
     position: usize,
     name: &str,
-    field: &FieldType,
+    path: &[Step],
+    expected: ScriptType,
     got: &dyn fmt::Display,
 ) -> String {
     format!(
-        "argument {position} ({name}) field {} expects {}, got {got}",
-        field.name, field.ty
+        "argument {position} ({name}) {} expects {expected}, got {got}",
+        path_words(path)
     )
 }
 
@@ -333,7 +368,9 @@ fn check_args(function: &crate::Function, args: &[Arg]) -> Option<String> {
                 Wrong::Got(got) | Wrong::NotTheRecord(got) => {
                     argument_message(index + 1, &param.name, param.ty, &got)
                 }
-                Wrong::Field(field, got) => field_message(index + 1, &param.name, field, &got),
+                Wrong::Inside(path, expected, got) => {
+                    path_message(index + 1, &param.name, &path, expected, &got)
+                }
             };
             Some(format!("{signature}: {message}"))
         })
@@ -403,7 +440,7 @@ mod tests {
     }
 
     #[test]
-    fn a_record_literal_inside_a_list_or_another_record_is_a_map_that_is_not_the_record() {
+    fn a_mistake_inside_a_record_literal_is_named_by_its_path() {
         let spec = parse(
             "module m\nrecord m.P\n  field x: float\n    | X\nrecord m.Line\n  field a: m.P\n    | A\n  field tag: string?\n    | T\ngroup m.g\n  fn f(ps: list<m.P>, line: m.Line?) -> void\n    | F\n",
         )
@@ -414,11 +451,20 @@ mod tests {
         assert_eq!(call(&[Arg::List(vec![point(Arg::Int)]), Arg::Nil]), None);
         assert_eq!(
             call(&[Arg::List(vec![point(Arg::Int), point(Arg::Bool)])]),
-            Some("m.g.f(ps: list<m.P>, line: m.Line?) -> void: argument 1 (ps) expects list<m.P>, got a list whose element 2 is a map that is not the record".into())
+            Some("m.g.f(ps: list<m.P>, line: m.Line?) -> void: argument 1 (ps) element 2 field x expects float, got bool".into())
         );
         assert_eq!(
             call(&[Arg::Unknown, Arg::Map(vec![("a".into(), Arg::Map(vec![]))])]),
-            Some("m.g.f(ps: list<m.P>, line: m.Line?) -> void: argument 2 (line) field a expects m.P, got a map that is not the record".into())
+            Some("m.g.f(ps: list<m.P>, line: m.Line?) -> void: argument 2 (line) field a expects m.P, got a map without the field `x`".into())
+        );
+        assert_eq!(
+            call(&[Arg::Unknown, Arg::Map(vec![("a".into(), point(Arg::String))])]),
+            Some("m.g.f(ps: list<m.P>, line: m.Line?) -> void: argument 2 (line) field a.x expects float, got string".into())
+        );
+        // A list element of a plain wrong type is still the list described.
+        assert_eq!(
+            call(&[Arg::List(vec![Arg::Int])]),
+            Some("m.g.f(ps: list<m.P>, line: m.Line?) -> void: argument 1 (ps) expects list<m.P>, got a list whose element 1 is int".into())
         );
         // An empty Lua table constructor is a map without the record's required fields.
         assert_eq!(

@@ -40,10 +40,11 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    /// The same refusal, found at element `position` (from 1) of an enclosing list.
-    pub fn in_element(self, position: usize) -> Refusal {
+    /// The same refusal, found at element `position` (from 1) of an enclosing list of
+    /// `element`s.
+    pub fn in_element(self, position: usize, element: ScriptType) -> Refusal {
         match self {
-            Refusal::Type(mismatch) => Refusal::Type(mismatch.in_element(position - 1)),
+            Refusal::Type(mismatch) => Refusal::Type(mismatch.in_element(position - 1, element)),
             Refusal::Unconverted(unconverted) => {
                 Refusal::Unconverted(unconverted.in_element(position))
             }
@@ -59,10 +60,11 @@ impl Refusal {
         }
     }
 
-    /// The same refusal, found in a value of an enclosing map.
-    pub fn in_entry(self) -> Refusal {
+    /// The same refusal, found in the value of entry `key` of an enclosing map of
+    /// `value`s.
+    pub fn in_entry(self, key: &[u8], value: ScriptType) -> Refusal {
         match self {
-            Refusal::Type(mismatch) => Refusal::Type(mismatch.in_entry()),
+            Refusal::Type(mismatch) => Refusal::Type(mismatch.in_entry(key, value)),
             other => other,
         }
     }
@@ -204,7 +206,8 @@ impl Conversion {
         self.charge(slots.saturating_add(HEADER))?;
         let mut items = Vec::with_capacity(len);
         for position in 1..=len {
-            items.push(item(self, position).map_err(|refusal| refusal.in_element(position))?);
+            let converted = item(self, position);
+            items.push(converted.map_err(|refusal| refusal.in_element(position, element))?);
         }
         let list = ScriptList::new(items).map_err(|too_deep| {
             Refusal::from(Unconverted::new(format!(

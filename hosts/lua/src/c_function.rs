@@ -418,7 +418,7 @@ fn table_to_map(
                 conversion.entry()?;
                 let key = conversion.string(bytes.as_ptr() as usize, bytes)?;
                 let item = element_value(stack, item, value, depth, conversion)
-                    .map_err(Refusal::in_entry)?;
+                    .map_err(|refusal| refusal.in_entry(bytes, value))?;
                 Ok((key, item))
             });
             match entry {

@@ -986,8 +986,8 @@ fn object_map_to_map(
                 conversion.entry()?;
                 let bytes = name.as_bytes();
                 let key = conversion.string(bytes.as_ptr() as usize, bytes)?;
-                let item =
-                    element_from_rhai(item, value, depth, conversion).map_err(Refusal::in_entry)?;
+                let item = element_from_rhai(item, value, depth, conversion)
+                    .map_err(|refusal| refusal.in_entry(bytes, value))?;
                 Ok((key, item))
             })
             .collect()
