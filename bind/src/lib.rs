@@ -89,5 +89,6 @@ pub mod __private {
     pub use crate::native::{
         Bind, BoundCall, BoundGlue, Glue, GlueResult, MissingState, contained,
     };
+    pub use crate::object::{claim_objects, of_context};
     pub use inventory;
 }

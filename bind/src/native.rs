@@ -159,18 +159,6 @@ enum Outcome {
 }
 
 impl GlueResult {
-    /// The result, lent, if the call returned a list, a map or an object: what may hold
-    /// objects.
-    #[inline(always)]
-    pub(crate) fn holder(&self) -> Option<ArgRef<'_>> {
-        match &self.0 {
-            Outcome::List(items) => Some(ArgRef::List(items)),
-            Outcome::Map(entries) => Some(ArgRef::Map(entries)),
-            Outcome::Object(object) => Some(ArgRef::Object(object)),
-            _ => None,
-        }
-    }
-
     /// A failed call.
     #[inline(always)]
     pub fn err(error: Error) -> GlueResult {
@@ -288,7 +276,7 @@ impl Native {
         (self.glue)(ctx, args).into_result()
     }
 
-    /// [`Native::call`] of a native that passes or returns objects (see [`with_objects`]).
+    /// [`Native::call`] of a native that takes objects as arguments (see [`with_objects`]).
     #[inline(never)]
     fn call_with_objects(&self, ctx: &Context, args: &[Value]) -> Result<Value, Error> {
         with_objects(self.spec, ctx.id(), args, || (self.glue)(ctx, args)).into_result()

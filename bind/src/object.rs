@@ -3,8 +3,9 @@
 //! when the last reference goes (a goost variable reassigned or out of scope, a Lua value
 //! collected, a Rhai value dropped).
 //!
-//! An object belongs to the context whose native made it (a native's result claims the
-//! objects in it), and a native of another context refuses it: see [`foreign_object`].
+//! An object belongs to the context whose native made it (a native's glue claims the
+//! objects of its result), and a native of another context refuses it: a method's glue its
+//! own object ([`of_context`]), [`ObjectsGlue`] an object argument.
 
 use std::any::Any;
 use std::fmt;
@@ -47,6 +48,10 @@ impl Drop for ObjectCell {
 }
 
 impl ScriptObject {
+    /// The bytes of an object's shared allocation (its two reference counts, its class,
+    /// its context and the box of its value), besides the value's own box.
+    pub const CELL_BYTES: usize = 2 * size_of::<usize>() + size_of::<ObjectCell>();
+
     /// A new object holding `value`, of `T`'s class.
     pub fn new<T: ScriptClass>(value: T) -> ScriptObject {
         ScriptObject(Arc::new(ObjectCell {
@@ -165,24 +170,27 @@ impl<'a, T: ScriptClass> FromValue<'a> for ObjectRef<'a, T> {
     }
 }
 
+/// Whether a native of context `context` may take `object` (a method's glue asks it of
+/// its object).
+#[doc(hidden)]
+#[inline(always)]
+pub fn of_context(object: &ScriptObject, context: u64) -> bool {
+    object.belongs_to(context)
+}
+
 /// The class a value of type `ty` may be an object of (itself, or inside a list, map or
 /// optional), if any.
 pub(crate) const fn class_in(ty: ScriptType) -> Option<&'static str> {
-    match ty {
-        ScriptType::Class(class) => Some(class.name),
-        ScriptType::List(inner) | ScriptType::Map(inner) | ScriptType::Optional(inner) => {
-            class_in(*inner)
-        }
-        _ => None,
+    match ty.class_within() {
+        Some(class) => Some(class.name),
+        None => None,
     }
 }
 
-/// Whether a call of `spec` passes or returns objects: a method, or a parameter or result
-/// whose type may hold one. Only such a call checks and claims them.
+/// Whether a call of `spec` takes objects other than a method's own (a parameter whose
+/// type may hold one). Only such a call checks them here; a method's glue checks its own
+/// object, and the glue of a native whose result may hold objects claims them.
 pub(crate) const fn meets_objects(spec: &FnSpec) -> bool {
-    if spec.receiver.is_some() || class_in(spec.ret).is_some() {
-        return true;
-    }
     let mut index = 0;
     while index < spec.params.len() {
         if class_in(spec.params[index].ty).is_some() {
@@ -214,6 +222,18 @@ fn find_object<'a>(
     }
 }
 
+/// Makes the objects in `result`, a value of type `ty`, belong to context `context` (those
+/// that belong to none yet): the glue of a native whose result may hold objects calls it.
+#[doc(hidden)]
+pub fn claim_objects(result: &Result<Value, crate::Error>, ty: ScriptType, context: u64) {
+    if let Ok(result) = result {
+        find_object(result.lend(), ty, &mut |object| {
+            object.claim(context);
+            false
+        });
+    }
+}
+
 /// The arguments of a call of `spec` that may hold objects, besides a method's object:
 /// each one's position in the call (a method's object is 0, its parameters follow) and its
 /// type.
@@ -224,99 +244,36 @@ fn holders(spec: &'static FnSpec) -> impl Iterator<Item = (usize, ScriptType)> {
     params.map(move |(index, param)| (index + first, param.ty))
 }
 
-/// How a call of `spec` on context `context` treats objects: it refuses an argument that
-/// holds an object of another context, and claims the objects of its result for
-/// `context`.
-struct ObjectRule {
+/// The error of a call of `spec` on context `context` whose argument among `holders` (what
+/// [`holders`] gives; each found by `arg_at`, by position) is or holds an object of
+/// another context: the first such, named by its parameter.
+#[inline(always)]
+fn foreign_argument<'a>(
     spec: &'static FnSpec,
     context: u64,
-    /// Whether the result may hold objects.
-    claims: bool,
+    holders: impl Iterator<Item = (usize, ScriptType)>,
+    arg_at: impl Fn(usize) -> Option<ArgRef<'a>>,
+) -> Option<crate::Error> {
+    for (position, ty) in holders {
+        let Some(arg) = arg_at(position) else {
+            continue;
+        };
+        if let Some(object) = find_object(arg, ty, &mut |object| !object.belongs_to(context)) {
+            // A method's parameters come after its object.
+            let index = position - usize::from(spec.receiver.is_some());
+            return Some(crate::Error::foreign_object(
+                spec,
+                Some(index),
+                object.class().name,
+            ));
+        }
+    }
+    None
 }
 
-impl ObjectRule {
-    /// The rule of calls of `spec` on context `context`.
-    fn of(spec: &'static FnSpec, context: u64) -> ObjectRule {
-        ObjectRule {
-            spec,
-            context,
-            claims: class_in(spec.ret).is_some(),
-        }
-    }
-
-    /// The error of a method's object (argument 0) or of the first argument of `holders`
-    /// (what [`holders`] gives; each found by `arg_at`, by position) that is or holds an
-    /// object of another context, as the call's result.
-    #[inline(always)]
-    fn refusal<'a>(
-        &self,
-        holders: impl Iterator<Item = (usize, ScriptType)>,
-        arg_at: impl Fn(usize) -> Option<ArgRef<'a>>,
-    ) -> Option<GlueResult> {
-        // A method's object: the common case, inline.
-        if let (Some(_), Some(ArgRef::Object(object))) = (self.spec.receiver, arg_at(0)) {
-            if !object.belongs_to(self.context) {
-                return Some(GlueResult::err(self.error(0, object)));
-            }
-        }
-        for (position, ty) in holders {
-            let Some(arg) = arg_at(position) else {
-                continue;
-            };
-            let foreign = find_object(arg, ty, &mut |object| !object.belongs_to(self.context));
-            if let Some(object) = foreign {
-                return Some(GlueResult::err(self.error(position, object)));
-            }
-        }
-        None
-    }
-
-    /// The error of argument `position` holding `object`, of another context.
-    #[cold]
-    #[inline(never)]
-    fn error(&self, position: usize, object: &ScriptObject) -> crate::Error {
-        let class = object.class().name;
-        match (self.spec.receiver, position) {
-            (Some(_), 0) => crate::Error::foreign_object(self.spec, None, class),
-            (Some(_), position) => {
-                crate::Error::foreign_object(self.spec, Some(position - 1), class)
-            }
-            (None, position) => crate::Error::foreign_object(self.spec, Some(position), class),
-        }
-    }
-
-    /// Makes the objects of `result` belong to the context (those that belong to none yet).
-    #[inline(always)]
-    fn claim(&self, result: &GlueResult) {
-        if let (true, Some(value)) = (self.claims, result.holder()) {
-            find_object(value, self.spec.ret, &mut |object| {
-                object.claim(self.context);
-                false
-            });
-        }
-    }
-
-    /// `call`, under the rule: refused, or called and its result's objects claimed.
-    #[inline(always)]
-    fn call<'a>(
-        &self,
-        holders: impl Iterator<Item = (usize, ScriptType)>,
-        arg_at: impl Fn(usize) -> Option<ArgRef<'a>>,
-        call: impl FnOnce() -> GlueResult,
-    ) -> GlueResult {
-        if let Some(refused) = self.refusal(holders, arg_at) {
-            return refused;
-        }
-        let result = call();
-        self.claim(&result);
-        result
-    }
-}
-
-/// A call of `spec`, which passes or returns objects, on context `context`, as
+/// A call of `spec`, which takes objects as arguments, on context `context`, as
 /// [`Native::call`](crate::Native::call) makes it: refused with the error naming the
-/// argument when one holds an object of another context; otherwise `call`, whose
-/// result's objects then belong to `context`.
+/// argument when one holds an object of another context; otherwise `call`.
 pub(crate) fn with_objects(
     spec: &'static FnSpec,
     context: u64,
@@ -324,15 +281,20 @@ pub(crate) fn with_objects(
     call: impl FnOnce() -> GlueResult,
 ) -> GlueResult {
     let arg_at = |position| args.get(position).map(Value::lend);
-    ObjectRule::of(spec, context).call(holders(spec), arg_at, call)
+    match foreign_argument(spec, context, holders(spec), arg_at) {
+        Some(error) => GlueResult::err(error),
+        None => call(),
+    }
 }
 
-/// The bound glue of a native that passes or returns objects, around the macro's: each
-/// call keeps the [`ObjectRule`] (its arguments that may hold objects found once, at
-/// binding). Other natives are bound to their glue alone, so they pay nothing for objects.
+/// The bound glue of a native that takes objects as arguments, around the macro's: each
+/// call first refuses an object of another context (its arguments that may hold objects
+/// found once, at binding). Other natives are bound to their glue alone, so they pay
+/// nothing for it.
 pub(crate) struct ObjectsGlue {
     glue: BoundGlue,
-    rule: ObjectRule,
+    spec: &'static FnSpec,
+    context: u64,
     /// What [`holders`] gives for the native.
     holders: Box<[(usize, ScriptType)]>,
 }
@@ -350,25 +312,28 @@ impl ObjectsGlue {
         }
         Box::new(ObjectsGlue {
             glue,
-            rule: ObjectRule::of(spec, ctx.id()),
+            spec,
+            context: ctx.id(),
             holders: holders(spec).collect(),
         })
+    }
+
+    /// The refusal of a call whose arguments `arg_at` finds, if one is foreign.
+    fn refusal<'a>(&self, arg_at: impl Fn(usize) -> Option<ArgRef<'a>>) -> Option<GlueResult> {
+        let holders = self.holders.iter().copied();
+        foreign_argument(self.spec, self.context, holders, arg_at).map(GlueResult::err)
     }
 }
 
 impl BoundCall for ObjectsGlue {
     fn call_values(&self, args: &[Value]) -> GlueResult {
-        let arg_at = |position| args.get(position).map(Value::lend);
-        let holders = self.holders.iter().copied();
-        self.rule
-            .call(holders, arg_at, || self.glue.call_values(args))
+        let refused = self.refusal(|position| args.get(position).map(Value::lend));
+        refused.unwrap_or_else(|| self.glue.call_values(args))
     }
 
     fn call_lent(&self, args: &[ArgRef<'_>]) -> GlueResult {
-        let arg_at = |position| args.get(position).copied();
-        let holders = self.holders.iter().copied();
-        self.rule
-            .call(holders, arg_at, || self.glue.call_lent(args))
+        let refused = self.refusal(|position| args.get(position).copied());
+        refused.unwrap_or_else(|| self.glue.call_lent(args))
     }
 }
 

@@ -391,7 +391,10 @@ impl<'n> ParamCode<'n> {
 
 /// The pieces of the context parameter, where the function takes `&Context`: the body's
 /// parameter, what each entry passes it, the bound glue's field, how `bind` fills it and
-/// how a bound call passes it. All empty when the function does not take it.
+/// how a bound call passes it. A native that does not take it but meets objects (a
+/// method, which checks its object against it; a function whose result may hold objects,
+/// which claims them) gets the context's id instead (`id`: the body's expression of it).
+/// All empty for any other native that does not take it.
 #[derive(Default)]
 struct ContextCode {
     param: TokenStream,
@@ -399,20 +402,32 @@ struct ContextCode {
     field: TokenStream,
     kept: TokenStream,
     bound: TokenStream,
+    id: TokenStream,
 }
 
 impl ContextCode {
-    fn new(krate: &syn::Path, params: &[ParamCode<'_>]) -> ContextCode {
-        if !params.iter().any(|p| matches!(p, ParamCode::Context)) {
-            return ContextCode::default();
+    fn new(krate: &syn::Path, params: &[ParamCode<'_>], needs_id: bool) -> ContextCode {
+        if params.iter().any(|p| matches!(p, ParamCode::Context)) {
+            return ContextCode {
+                param: quote!(__goost_ctx: &#krate::Context,),
+                pass: quote!(__goost_ctx,),
+                field: quote!(__goost_ctx: #krate::Context,),
+                kept: quote!(__goost_ctx: ::core::clone::Clone::clone(__goost_ctx),),
+                bound: quote!(&self.__goost_ctx,),
+                id: quote!(__goost_ctx.id()),
+            };
         }
-        ContextCode {
-            param: quote!(__goost_ctx: &#krate::Context,),
-            pass: quote!(__goost_ctx,),
-            field: quote!(__goost_ctx: #krate::Context,),
-            kept: quote!(__goost_ctx: ::core::clone::Clone::clone(__goost_ctx),),
-            bound: quote!(&self.__goost_ctx,),
+        if needs_id {
+            return ContextCode {
+                param: quote!(__goost_context: u64,),
+                pass: quote!(__goost_ctx.id(),),
+                field: quote!(__goost_context: u64,),
+                kept: quote!(__goost_context: __goost_ctx.id(),),
+                bound: quote!(self.__goost_context,),
+                id: quote!(__goost_context),
+            };
         }
+        ContextCode::default()
     }
 }
 
@@ -552,15 +567,32 @@ pub fn native_glue(
     let take_arguments = take_arguments(krate, function.required_params(), &slots);
     let (state_locals, state_types): (Vec<_>, Vec<_>) =
         params.iter().filter_map(ParamCode::state).unzip();
-    let context = ContextCode::new(krate, &params);
+    // A method checks its object's context; a function whose result may hold objects
+    // claims them for its context.
+    let returns_objects = function.ret.class_within().is_some();
+    let needs_id = returns_objects || matches!(callee, Callee::Method { .. });
+    let context = ContextCode::new(krate, &params, needs_id);
+    let id = &context.id;
+    let claim = if returns_objects {
+        quote! {
+            #krate::__private::claim_objects(&__goost_value, __GOOST_SPEC.ret, #id);
+        }
+    } else {
+        TokenStream::new()
+    };
     let ContextCode {
         param: context_param,
         pass: context_pass,
+        id: context_id,
         ..
     } = &context;
 
     let tracking = rebuild_tracking(loaded);
     let ident = native.ident();
+    let class_name = match callee {
+        Callee::Method { class, .. } => class.name.to_string(),
+        Callee::Function => String::new(),
+    };
     let (fn_spec, receiver, call, rust_path) = match callee {
         Callee::Function => (
             fn_spec_tokens(krate, function, None),
@@ -589,6 +621,14 @@ pub fn native_glue(
                         );
                     }
                 };
+                // An object of another context is refused: see `ScriptObject::context`.
+                if !#krate::__private::of_context(__goost_self.object(), #context_id) {
+                    return #krate::__private::GlueResult::err(#krate::Error::foreign_object(
+                        &__GOOST_SPEC,
+                        ::core::option::Option::None,
+                        #class_name,
+                    ));
+                }
             },
             quote!(<#self_ty>::#ident(&*__goost_self, #(#call_args),*)),
             format!("{}::{ident}", quote!(#self_ty)),
@@ -628,9 +668,9 @@ pub fn native_glue(
                 #take_arguments
                 #(#conversions)*
                 let __goost_result = #call;
-                #krate::__private::GlueResult::from(
-                    #into_value.map_err(|e| e.in_native(&__GOOST_SPEC)),
-                )
+                let __goost_value = #into_value.map_err(|e| e.in_native(&__GOOST_SPEC));
+                #claim
+                #krate::__private::GlueResult::from(__goost_value)
             }
 
             #glue

@@ -96,6 +96,18 @@ pub struct TypeError {
 }
 
 impl ScriptType {
+    /// The class a value of this type may be an object of (itself, or inside a list, map
+    /// or optional), if any: where a value of it may hold objects.
+    pub const fn class_within(self) -> Option<&'static ClassType> {
+        match self {
+            ScriptType::Class(class) => Some(class),
+            ScriptType::List(inner) | ScriptType::Map(inner) | ScriptType::Optional(inner) => {
+                inner.class_within()
+            }
+            _ => None,
+        }
+    }
+
     /// The types without parts, in the order the spec format lists them.
     pub const BASE: [ScriptType; 5] = [
         ScriptType::Int,

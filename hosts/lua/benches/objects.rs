@@ -98,11 +98,12 @@ fn objects(c: &mut Criterion) {
     by_hand(&hand_vm, state).expect("binds by hand");
     println!(
         "Lua memory per live object ({}): bridge {:.0} bytes, by hand {:.0} bytes; \
-         Rust heap per object: bridge the Path in a Box plus a 40-byte shared cell (count, class, box), \
-         by hand the Path inside the userdata",
+         Rust heap per object: bridge the Path in a Box plus a {}-byte shared cell (counts, class, \
+         context, box), by hand the Path inside the userdata",
         flavour::NAME,
         memory_per_object(&bridge_vm),
         memory_per_object(&hand_vm),
+        goost_bind::ScriptObject::CELL_BYTES,
     );
     let mut group = c.benchmark_group(format!("{} objects", flavour::NAME));
     group.sample_size(10);
