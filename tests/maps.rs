@@ -45,6 +45,53 @@ fn best(ranked: BTreeMap<String, Ranked>) -> String {
         .unwrap_or_default()
 }
 
+#[native("tally.words.words", spec = "tests/fixture/tally.spec")]
+fn words(entries: Vec<Entry>) -> Vec<String> {
+    entries.into_iter().map(|entry| entry.word).collect()
+}
+
+/// The signature of `tally.words.words`.
+const WORDS: &str = "tally.words.words(entries: list<tally.Entry>) -> list<string>";
+
+/// A list of records with a mistake in element 2, in each engine's literal syntax, and
+/// the words of the error (a list of records reaches the glue lent as the records'
+/// fields in Lua and Rhai, as a list of maps in goost: the same words).
+const LIST_MISTAKES: [(&str, &str, &str, &str); 3] = [
+    (
+        r#"[{word: "a", count: 1}, 7]"#,
+        r#"{ { word = "a", count = 1 }, 7 }"#,
+        r#"[#{word: "a", count: 1}, 7]"#,
+        "argument 1 (entries) expects list<tally.Entry>, got a list whose element 2 is int",
+    ),
+    (
+        r#"[{word: "a", count: 1}, {word: "b"}]"#,
+        r#"{ { word = "a", count = 1 }, { word = "b" } }"#,
+        r#"[#{word: "a", count: 1}, #{word: "b"}]"#,
+        "argument 1 (entries) element 2 expects tally.Entry, got a map without the field `count`",
+    ),
+    (
+        r#"[{word: "a", count: 1}, {word: "b", count: "2"}]"#,
+        r#"{ { word = "a", count = 1 }, { word = "b", count = "2" } }"#,
+        r#"[#{word: "a", count: 1}, #{word: "b", count: "2"}]"#,
+        "argument 1 (entries) element 2 field count expects int, got string",
+    ),
+];
+
+#[test]
+fn goost_names_the_element_of_a_list_of_records_that_is_wrong() {
+    assert_eq!(
+        goost(r#"print(tally.words.words([{word: "a", count: 1}, {word: "b", count: 2}]))"#),
+        Ok("[a b]\n".to_string())
+    );
+    for (literal, _, _, words) in LIST_MISTAKES {
+        assert_eq!(
+            goost(&format!("tally.words.words({literal})")),
+            Err(format!("t.goost:2:1: {WORDS}: {words}")),
+            "{literal}"
+        );
+    }
+}
+
 /// The signature of `tally.words.best`, which the path errors are reported under.
 const BEST: &str = "tally.words.best(ranked: map<tally.Ranked>) -> string";
 
@@ -510,6 +557,23 @@ mod lua {
     }
 
     #[test]
+    fn lua_names_the_element_of_a_list_of_records_that_is_wrong() {
+        let vm = lua_vm();
+        let t = "local t = require('tally').words; ";
+        let ok = format!(
+            "{t}return table.concat(t.words({{ {{ word = 'a', count = 1 }}, {{ word = 'b', count = 2 }} }}), ',')"
+        );
+        assert_eq!(vm.load(&ok).eval::<String>().unwrap(), "a,b");
+        for (_, literal, _, words) in super::LIST_MISTAKES {
+            assert_eq!(
+                error(&vm, &format!("{t}t.words({literal})")),
+                format!("{}: {words}", super::WORDS),
+                "{literal}"
+            );
+        }
+    }
+
+    #[test]
     fn lua_tables_that_are_not_maps_get_the_glues_errors() {
         let vm = lua_vm();
         let t = "local t = require('tally').words; ";
@@ -622,6 +686,29 @@ mod rhai {
                 format!(
                     "Runtime error: {}: {words} (line 1, position 15)",
                     super::BEST
+                ),
+                "{literal}"
+            );
+        }
+    }
+
+    #[test]
+    fn rhai_names_the_element_of_a_list_of_records_that_is_wrong() {
+        let engine = engine();
+        let words: rhai::Array = engine
+            .eval(r#"tally::words::words([#{word: "a", count: 1}, #{word: "b", count: 2}])"#)
+            .unwrap();
+        assert_eq!(format!("{words:?}"), r#"["a", "b"]"#);
+        for (_, _, literal, words) in super::LIST_MISTAKES {
+            let error = engine
+                .run(&format!("tally::words::words({literal})"))
+                .unwrap_err()
+                .to_string();
+            assert_eq!(
+                error,
+                format!(
+                    "Runtime error: {}: {words} (line 1, position 15)",
+                    super::WORDS
                 ),
                 "{literal}"
             );

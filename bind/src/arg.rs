@@ -38,6 +38,49 @@ pub enum ArgRef<'a> {
     /// A `string` whose bytes an engine lends (a Lua string, a Rhai string or blob). A
     /// [`ScriptString`] parameter copies them; `&[u8]` and `&str` parameters borrow them.
     Bytes(&'a [u8]),
+    /// A list of records that an engine's bridge lends as it converted them, each its
+    /// fields, without making records or a [`ScriptList`] (to a script, a list).
+    Records(&'a [RecordFields]),
+}
+
+/// The elements of a list argument, however it is lent: values, or records' fields.
+#[derive(Clone, Copy, Debug)]
+pub enum ListItems<'a> {
+    /// A [`ScriptList`]'s values.
+    Values(&'a [Value]),
+    /// Records' fields ([`ArgRef::Records`]).
+    Records(&'a [RecordFields]),
+}
+
+impl<'a> ListItems<'a> {
+    /// How many elements.
+    #[inline]
+    pub fn len(self) -> usize {
+        match self {
+            ListItems::Values(values) => values.len(),
+            ListItems::Records(records) => records.len(),
+        }
+    }
+
+    /// Whether there are none.
+    #[inline]
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// Element `index` (from 0), lent.
+    #[inline]
+    pub fn get(self, index: usize) -> Option<ArgRef<'a>> {
+        match self {
+            ListItems::Values(values) => values.get(index).map(Value::lend),
+            ListItems::Records(records) => records.get(index).map(ArgRef::Fields),
+        }
+    }
+
+    /// The elements, lent, in order.
+    pub fn iter(self) -> impl Iterator<Item = ArgRef<'a>> {
+        (0..self.len()).filter_map(move |index| self.get(index))
+    }
 }
 
 impl<'a> ArgRef<'a> {
@@ -45,7 +88,7 @@ impl<'a> ArgRef<'a> {
     /// [`Value::type_name`]. A table lookup by the variant's position.
     #[inline(always)]
     pub fn type_name(self) -> &'static str {
-        const NAMES: [&str; 11] = [
+        const NAMES: [&str; 12] = [
             ValueKind::Nil.name(),
             ValueKind::Int.name(),
             ValueKind::Float.name(),
@@ -57,6 +100,7 @@ impl<'a> ArgRef<'a> {
             "object",
             ValueKind::Map.name(),
             ValueKind::String.name(),
+            ValueKind::List.name(),
         ];
         let position = match self {
             ArgRef::Void => 0,
@@ -70,6 +114,7 @@ impl<'a> ArgRef<'a> {
             ArgRef::Object(_) => 8,
             ArgRef::Fields(_) => 9,
             ArgRef::Bytes(_) => 10,
+            ArgRef::Records(_) => 11,
         };
         NAMES[position]
     }
@@ -98,6 +143,25 @@ impl<'a> ArgRef<'a> {
             ArgRef::Record(record) => Value::Record(record.clone()),
             ArgRef::Object(object) => Value::Object(object.clone()),
             ArgRef::Fields(fields) => Value::Record(fields.to_record()),
+            ArgRef::Records(records) => {
+                let items = records
+                    .iter()
+                    .map(|fields| Value::Record(fields.to_record()));
+                // A bridge lends records only as deep as a list may nest, so this list is
+                // never too deep; were it, the argument would read as `nil`.
+                ScriptList::new(items.collect()).map_or(Value::Void, Value::List)
+            }
+        }
+    }
+
+    /// The elements of a list argument (a list's values, or lent records' fields); `None`
+    /// for any other argument.
+    #[inline]
+    pub fn list_items(self) -> Option<ListItems<'a>> {
+        match self {
+            ArgRef::List(items) => Some(ListItems::Values(items)),
+            ArgRef::Records(records) => Some(ListItems::Records(records)),
+            _ => None,
         }
     }
 }

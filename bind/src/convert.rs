@@ -22,6 +22,7 @@ use std::hash::BuildHasher;
 
 use goost_spec::check::Step;
 
+use crate::arg::ListItems;
 use crate::record::{present_fields, same_record};
 use crate::{
     ArgRef, DEFAULT_CONVERSION_LIMIT, EnumType, Error, FieldType, RecordType, ScriptList,
@@ -387,9 +388,9 @@ impl<'a, T: FromValue<'a>> FromValue<'a> for Vec<T> {
     const TYPE: ScriptType = ScriptType::List(&T::TYPE);
     const COPIES_BYTES: bool = T::COPIES_BYTES;
     fn copied_bytes(value: ArgRef<'_>) -> usize {
-        match value {
-            ArgRef::List(items) if T::COPIES_BYTES => items.iter().fold(0usize, |total, item| {
-                total.saturating_add(T::copied_bytes(item.lend()))
+        match value.list_items() {
+            Some(items) if T::COPIES_BYTES => items.iter().fold(0usize, |total, item| {
+                total.saturating_add(T::copied_bytes(item))
             }),
             _ => 0,
         }
@@ -404,15 +405,13 @@ impl<'a, T: FromValue<'a>> FromValue<'a> for Vec<T> {
                 return Err(Mismatch::TooLargeToCopy { bytes, allowance });
             }
         }
-        match value {
-            ArgRef::List(items) => items
+        match value.list_items() {
+            Some(items) => items
                 .iter()
                 .enumerate()
-                .map(|(index, item)| {
-                    T::from_value(item.lend()).map_err(|m| m.in_element(index, T::TYPE))
-                })
+                .map(|(index, item)| T::from_value(item).map_err(|m| m.in_element(index, T::TYPE)))
                 .collect(),
-            other => Err(Mismatch::of(other)),
+            None => Err(Mismatch::of(value)),
         }
     }
 }
@@ -483,7 +482,7 @@ impl<'a, T: FromValue<'a>> FromValue<'a> for BTreeMap<String, T> {
 /// which for ints, floats, bools and byte slices is a load.
 #[derive(Clone, Copy, Debug)]
 pub struct ListRef<'a, T> {
-    items: &'a [Value],
+    items: ListItems<'a>,
     element: std::marker::PhantomData<fn() -> T>,
 }
 
@@ -503,26 +502,23 @@ impl<'a, T: FromValue<'a>> ListRef<'a, T> {
         // Every element converted when the call was made, and values do not change.
         self.items
             .iter()
-            .filter_map(|item| T::from_value(item.lend()).ok())
+            .filter_map(|item| T::from_value(item).ok())
     }
 }
 
 impl<'a, T: FromValue<'a>> FromValue<'a> for ListRef<'a, T> {
     const TYPE: ScriptType = ScriptType::List(&T::TYPE);
     fn from_value(value: ArgRef<'a>) -> Result<Self, Mismatch> {
-        match value {
-            ArgRef::List(items) => {
-                let items: &'a [Value] = items;
-                for (index, item) in items.iter().enumerate() {
-                    T::from_value(item.lend()).map_err(|m| m.in_element(index, T::TYPE))?;
-                }
-                Ok(ListRef {
-                    items,
-                    element: std::marker::PhantomData,
-                })
-            }
-            other => Err(Mismatch::of(other)),
+        let Some(items) = value.list_items() else {
+            return Err(Mismatch::of(value));
+        };
+        for (index, item) in items.iter().enumerate() {
+            T::from_value(item).map_err(|m| m.in_element(index, T::TYPE))?;
         }
+        Ok(ListRef {
+            items,
+            element: std::marker::PhantomData,
+        })
     }
 }
 

@@ -62,7 +62,7 @@ mod value;
 
 pub mod bridge;
 
-pub use arg::ArgRef;
+pub use arg::{ArgRef, ListItems};
 pub use collector::{CollectorId, CollectorPanic, Collectors};
 pub use context::{Context, ContextBuilder, DEFAULT_CONVERSION_LIMIT};
 pub use convert::{

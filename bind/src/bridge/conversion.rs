@@ -22,8 +22,8 @@ use smallvec::SmallVec;
 
 use super::{Unconverted, with_article};
 use crate::{
-    ArgRef, Error, FieldType, Mismatch, Native, RecordFields, RecordType, ScriptList, ScriptMap,
-    ScriptRecord, ScriptString, ScriptType, Value,
+    ArgRef, Error, FieldType, FnSpec, Mismatch, Native, RecordFields, RecordType, ScriptList,
+    ScriptMap, ScriptRecord, ScriptString, ScriptType, Value,
 };
 
 /// Bytes charged for each string or list besides its payload: its allocation's header.
@@ -106,6 +106,28 @@ pub fn container(ty: ScriptType) -> Option<Container> {
     }
 }
 
+/// The script type of argument `position` (from 0) of a call of `spec`, as a caller
+/// passes it (`None` past the last parameter): for a method, argument 0 is the object it
+/// is called on, and its parameters follow.
+pub fn argument_type(spec: &FnSpec, position: usize) -> Option<ScriptType> {
+    match (spec.receiver, position) {
+        (Some(class), 0) => Some(ScriptType::Class(class)),
+        (Some(_), position) => spec.params.get(position - 1).map(|p| p.ty.when_passed()),
+        (None, position) => spec.params.get(position).map(|p| p.ty.when_passed()),
+    }
+}
+
+/// The record of a parameter of type `ty` that is a list of records (`list<geo.Point>`,
+/// or an optional one): a bridge lends such a list's elements as the records' fields
+/// ([`Conversion::record_list`]). `None` for any other type (a `list<geo.Point?>`
+/// among them: an element may be `nil`).
+pub fn records_of(ty: ScriptType) -> Option<&'static RecordType> {
+    match ty.when_passed() {
+        ScriptType::List(ScriptType::Record(record)) => Some(record),
+        _ => None,
+    }
+}
+
 /// What a table, array or object map becomes, by the type of where it goes.
 #[derive(Clone, Copy)]
 pub enum Container {
@@ -128,6 +150,8 @@ pub struct Conversion {
     maps: Option<HashMap<(usize, ScriptType, usize), ScriptMap>>,
     /// Record arguments kept for the call, lent to the glue as they are.
     kept: SmallVec<[RecordFields; 1]>,
+    /// Arguments that are lists of records, kept for the call as their fields.
+    kept_lists: Vec<Vec<RecordFields>>,
 }
 
 impl Conversion {
@@ -141,6 +165,7 @@ impl Conversion {
             lists: None,
             maps: None,
             kept: SmallVec::new(),
+            kept_lists: Vec::new(),
         }
     }
 
@@ -300,6 +325,49 @@ impl Conversion {
     /// as it is (`nil` for a number this conversion did not give).
     pub fn kept_arg(&self, kept: usize) -> ArgRef<'_> {
         self.kept.get(kept).map_or(ArgRef::Void, ArgRef::Fields)
+    }
+
+    /// The engine's table or array (a `container`) of `len` elements as a list of values
+    /// of `record` at nesting `depth`, kept for the rest of the call as the records'
+    /// fields, not made into records or a list (the glue borrows them as they are,
+    /// [`ArgRef::Records`](crate::ArgRef::Records)): past [`Value::MAX_NESTING`] it is
+    /// refused; otherwise the list's slots are charged before anything is allocated, and
+    /// `element(self, position, fields)` fills element `position` (from 1) as
+    /// [`Conversion::record_fields`] fills one record. The number returned finds the list
+    /// ([`Conversion::kept_list_arg`]).
+    pub fn record_list(
+        &mut self,
+        record: &'static RecordType,
+        depth: usize,
+        container: &str,
+        len: usize,
+        mut element: impl FnMut(&mut Conversion, usize, &mut RecordFields) -> Result<(), Refusal>,
+    ) -> Result<usize, Refusal> {
+        refuse_past_nesting(depth, container)?;
+        let slots = len
+            .checked_mul(std::mem::size_of::<RecordFields>())
+            .ok_or(Refusal::TooLarge)?;
+        self.charge(slots.saturating_add(HEADER))?;
+        let mut list = Vec::with_capacity(len);
+        for position in 1..=len {
+            let fields = self.record_fields(record, depth + 1, container, |conversion, fields| {
+                element(conversion, position, fields)
+            });
+            list.push(
+                fields
+                    .map_err(|refusal| refusal.in_element(position, ScriptType::Record(record)))?,
+            );
+        }
+        self.kept_lists.push(list);
+        Ok(self.kept_lists.len() - 1)
+    }
+
+    /// The list of records kept as `kept` ([`Conversion::record_list`]), lent to the glue
+    /// as it is (`nil` for a number this conversion did not give).
+    pub fn kept_list_arg(&self, kept: usize) -> ArgRef<'_> {
+        self.kept_lists
+            .get(kept)
+            .map_or(ArgRef::Void, |list| ArgRef::Records(list))
     }
 
     /// Converts the value under the key `key` of a table or map being converted into

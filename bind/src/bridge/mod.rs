@@ -6,7 +6,7 @@
 
 mod conversion;
 
-pub use conversion::{Container, Conversion, Refusal, container};
+pub use conversion::{Container, Conversion, Refusal, argument_type, container, records_of};
 
 /// Why an engine's value did not convert to a script value: what it is, and where, if it
 /// sits inside a table or array (the 1-based element positions, outermost first).

@@ -28,7 +28,9 @@ use std::sync::Arc;
 use mlua::{Function, LightUserData, Lua, ffi};
 use smallvec::SmallVec;
 
-use goost_bind::bridge::{Container, Conversion, Refusal, Unconverted, container};
+use goost_bind::bridge::{
+    Container, Conversion, Refusal, Unconverted, argument_type, container, records_of,
+};
 use goost_bind::{
     ArgRef, BoundNative, CollectorId, Context, Error, FnSpec, Mismatch, RecordFields, RecordType,
     ScriptList, ScriptMap, ScriptRecord, ScriptType, Value, with_copy_allowance,
@@ -288,19 +290,23 @@ fn call_with_stack_arguments(stack: CallStack<'_>, native: &LuaNative) -> Outcom
 #[inline(never)]
 fn call_with_tables(stack: CallStack<'_>, native: &LuaNative) -> Outcome {
     let bound = &native.bound;
-    let params = bound.native().spec().params;
+    let spec = bound.native().spec();
     let mut conversion = Conversion::new(native.conversion_limit);
     let mut converted = SmallVec::<[Converted; STACK_ARGS]>::new();
     for (position, slot) in stack.args().enumerate() {
-        let (Some(table), Some(param)) = (slot.as_table(), params.get(position)) else {
+        let (Some(table), Some(ty)) = (slot.as_table(), argument_type(spec, position)) else {
             continue;
         };
-        let made = match container(param.ty) {
+        let made = match (container(ty), records_of(ty)) {
             // A record argument's fields are lent from here, not made into a record.
-            Some(Container::Record(record)) => conversion
+            (Some(Container::Record(record)), _) => conversion
                 .record_fields(record, 0, "table", fill_record(stack, table, 0))
                 .map(|fields| Converted::Fields(conversion.keep_fields(fields))),
-            _ => table_value(stack, table, param.ty, 0, &mut conversion).map(Converted::Value),
+            // So are the records of a list of records: no record or list is made.
+            (_, Some(record)) => {
+                table_to_records(stack, table, record, &mut conversion).map(Converted::Records)
+            }
+            _ => table_value(stack, table, ty, 0, &mut conversion).map(Converted::Value),
         };
         match made {
             Ok(made) => converted.push(made),
@@ -314,9 +320,10 @@ fn call_with_tables(stack: CallStack<'_>, native: &LuaNative) -> Outcome {
     for (position, slot) in stack.args().enumerate() {
         lent.push(match slot.lend() {
             Ok(Some(arg)) => arg,
-            Ok(None) if position < params.len() => match tables.next() {
+            Ok(None) if argument_type(spec, position).is_some() => match tables.next() {
                 Some(Converted::Value(value)) => value.lend(),
                 Some(Converted::Fields(kept)) => conversion.kept_arg(*kept),
+                Some(Converted::Records(kept)) => conversion.kept_list_arg(*kept),
                 None => ArgRef::Void,
             },
             Ok(None) => ArgRef::Void,
@@ -333,6 +340,8 @@ enum Converted {
     Value(Value),
     /// A record's fields, kept by the call's conversion and lent as they are.
     Fields(usize),
+    /// A list of records' fields, kept by the call's conversion and lent as they are.
+    Records(usize),
 }
 
 /// The error of argument `index` (from 1) that does not convert.
@@ -387,6 +396,28 @@ fn table_to_list(
             })?
         },
     )
+}
+
+/// The sequence `table` as a list of values of `record`, kept by `conversion` as the
+/// records' fields (see [`Conversion::record_list`]); the number that finds it. An
+/// element that is no table is refused with its type, as a list element of the wrong type
+/// is.
+fn table_to_records(
+    stack: CallStack<'_>,
+    table: Table<'_>,
+    record: &'static goost_bind::RecordType,
+    conversion: &mut Conversion,
+) -> Result<usize, Refusal> {
+    let len = sequence_len(stack, table)?;
+    conversion.record_list(record, 0, "table", len, |conversion, position, fields| {
+        stack.with_raw_get(table, position, |item| match item.as_table() {
+            Some(element) => fill_record(stack, element, 1)(conversion, fields),
+            None => {
+                let value = element_value(stack, item, ScriptType::Record(record), 0, conversion)?;
+                Err(Refusal::Type(Mismatch::of(value.lend())))
+            }
+        })?
+    })
 }
 
 /// The string key `key` of a table converted to a map or a record, or the refusal of a

@@ -9,7 +9,9 @@ use ::rhai::{
     Module as RhaiModule, Token,
 };
 
-use goost_bind::bridge::{Container, Conversion, Refusal, Unconverted, container};
+use goost_bind::bridge::{
+    Container, Conversion, Refusal, Unconverted, argument_type, container, records_of,
+};
 use goost_bind::{
     ArgRef, BoundNative, Context, Mismatch, Module, Native, RecordFields, RecordType, Registry,
     ScriptList, ScriptMap, ScriptObject, ScriptRecord, ScriptType, UnknownModule, Value,
@@ -542,7 +544,7 @@ fn function_for<S: ErrorStyle, W: Wrap>(
                 $($n => {
                     let registered = Registered::<$n> {
                         expected: std::array::from_fn(|index| {
-                            expected_type(bound.native(), index)
+                            argument_type(bound.native().spec(), index)
                         }),
                         conversion_limit,
                         returns: ResultClass::of(bound.native()),
@@ -567,17 +569,6 @@ fn function_for<S: ErrorStyle, W: Wrap>(
     counts!(
         0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20
     )
-}
-
-/// The script type of `native`'s argument `index` as a caller passes it (`None` past its
-/// last parameter): for a method, argument 0 is the object it is called on.
-fn expected_type(native: &Native, index: usize) -> Option<ScriptType> {
-    let spec = native.spec();
-    match (spec.receiver, index) {
-        (Some(class), 0) => Some(ScriptType::Class(class)),
-        (Some(_), index) => spec.params.get(index - 1).map(|p| p.ty.when_passed()),
-        (None, index) => spec.params.get(index).map(|p| p.ty.when_passed()),
-    }
 }
 
 /// A Rhai function calling `call`, which only reads its arguments. Its error is placed at
@@ -726,7 +717,7 @@ fn bridge_collected<S: ErrorStyle>(
         .map(|(index, arg)| match (index, receiver) {
             (0, Some(object)) => Ok(Held::Object(object)),
             _ => {
-                let expected = expected_type(bound.native(), index);
+                let expected = argument_type(bound.native().spec(), index);
                 hold(bound.native(), expected, index, arg, &mut conversion)
             }
         })
@@ -766,6 +757,9 @@ enum Held<'d> {
     /// An object map's fields, for a record parameter, kept by the call's conversion
     /// ([`Conversion::keep_fields`]) and lent as they are.
     Fields(usize),
+    /// An array's object maps as records' fields, for a parameter that is a list of
+    /// records, kept by the call's conversion ([`Conversion::record_list`]).
+    Records(usize),
 }
 
 impl Held<'_> {
@@ -779,6 +773,7 @@ impl Held<'_> {
             Held::Object(object) => ArgRef::Object(object),
             Held::Value(value) => value.lend(),
             Held::Fields(kept) => conversion.kept_arg(*kept),
+            Held::Records(kept) => conversion.kept_list_arg(*kept),
         }
     }
 }
@@ -844,6 +839,27 @@ fn hold_any<'d>(
             .record_fields(record, 0, "map", fill_record(&map, 0))
             .map(|fields| Held::Fields(conversion.keep_fields(fields)))
             .map_err(|refusal| refusal.into_error(native, index + 1, "map", conversion));
+    }
+    // So are the records of a list of records: no record or list is made.
+    if let (Some(record), Some(array)) = (
+        expected.and_then(records_of),
+        arg.read_lock::<::rhai::Array>(),
+    ) {
+        let element = |conversion: &mut Conversion, position: usize, fields: &mut RecordFields| {
+            let item = &array[position - 1];
+            match item.read_lock::<::rhai::Map>() {
+                Some(map) => fill_record(&map, 1)(conversion, fields),
+                // Not a map: the element's type, as a list element of the wrong type is.
+                None => {
+                    let value = element_from_rhai(item, ScriptType::Record(record), 0, conversion)?;
+                    Err(Refusal::Type(Mismatch::of(value.lend())))
+                }
+            }
+        };
+        return conversion
+            .record_list(record, 0, "array", array.len(), element)
+            .map(Held::Records)
+            .map_err(|refusal| refusal.into_error(native, index + 1, "array", conversion));
     }
     match expected {
         Some(expected) => {
