@@ -41,7 +41,7 @@ fn the_spec_and_the_bound_natives_agree() {
         .iter()
         .map(|(name, _)| *name)
         .collect();
-    assert_eq!(methods, ["length", "name", "push"]);
+    assert_eq!(methods, ["extend", "length", "name", "push"]);
     // Methods are reached through objects, not as module functions.
     let module = Registry::global().module("paths").unwrap();
     let groups: Vec<&str> = module.submodules.keys().copied().collect();
@@ -99,7 +99,7 @@ fn method_mistakes_are_errors_naming_the_method() {
     let cases = [
         (
             "let p = paths.path.new(\"a\")\np.psh(1.0, 2.0)",
-            "t.goost:3:2: paths.Path has no method `psh`; the nearest are `push`, `length`, `name`",
+            "t.goost:3:2: paths.Path has no method `psh`; the nearest are `push`, `extend`, `length`",
         ),
         (
             "let p = paths.path.new(\"a\")\np.push(1.0)",
@@ -370,7 +370,7 @@ fn every_check_reads_method_calls_on_a_constructed_variable() {
     assert_eq!(
         found,
         [
-            "4:2: paths.Path has no method `psh`; the nearest are `push`, `length`, `name`"
+            "4:2: paths.Path has no method `psh`; the nearest are `push`, `extend`, `length`"
                 .to_string(),
             format!("5:2: {push}: expects 2 arguments, got 1"),
             format!("6:2: {push}: argument 2 (y) expects float, got string"),

@@ -60,9 +60,10 @@ fn lua_calls_methods_on_a_userdata_that_names_its_class() {
              local n = p:push(3, 4)
              local q = p
              return n, p:length(), p:name(), paths.path.points(q), p == q,
-                    p == paths.path.new('other'), tostring(p), getmetatable(p)"
+                    p == paths.path.new('other'), tostring(p), getmetatable(p),
+                    p:extend({ 6, 8, 9, 12 })"
         ),
-        "2 5 trip 2 true false paths.Path paths.Path"
+        "2 5 trip 2 true false paths.Path paths.Path 4"
     );
     vm.gc_collect().unwrap();
     vm.gc_collect().unwrap();
@@ -120,7 +121,7 @@ fn lua_method_mistakes_are_the_glues_errors() {
         ),
         (
             "local p = paths.path.new('a') return p:psh(1, 2)",
-            "error: paths.Path has no method `psh`; the nearest are `push`, `length`, `name`"
+            "error: paths.Path has no method `psh`; the nearest are `push`, `extend`, `length`"
                 .to_string(),
         ),
         (
