@@ -148,10 +148,27 @@ pub struct Conversion {
     strings: Option<HashMap<usize, ScriptString>>,
     lists: Option<HashMap<(usize, ScriptType, usize), ScriptList>>,
     maps: Option<HashMap<(usize, ScriptType, usize), ScriptMap>>,
-    /// Record arguments kept for the call, lent to the glue as they are.
-    kept: SmallVec<[RecordFields; 1]>,
-    /// Arguments that are lists of records, kept for the call as their fields.
-    kept_lists: Vec<Vec<RecordFields>>,
+    /// Record arguments, and lists of records, kept for the call, lent to the glue as
+    /// they are.
+    kept: SmallVec<[Kept; 1]>,
+}
+
+/// An argument a call's conversion keeps, to lend it to the glue as it is.
+enum Kept {
+    /// A record's fields.
+    Fields(RecordFields),
+    /// A list of records, their fields.
+    Records(Vec<RecordFields>),
+}
+
+impl Kept {
+    /// The argument, lent.
+    fn lend(&self) -> ArgRef<'_> {
+        match self {
+            Kept::Fields(fields) => ArgRef::Fields(fields),
+            Kept::Records(records) => ArgRef::Records(records),
+        }
+    }
 }
 
 impl Conversion {
@@ -165,7 +182,6 @@ impl Conversion {
             lists: None,
             maps: None,
             kept: SmallVec::new(),
-            kept_lists: Vec::new(),
         }
     }
 
@@ -317,14 +333,15 @@ impl Conversion {
     /// of the call, so that the glue borrows them as they are; the number returned finds
     /// them ([`Conversion::kept_arg`]).
     pub fn keep_fields(&mut self, fields: RecordFields) -> usize {
-        self.kept.push(fields);
+        self.kept.push(Kept::Fields(fields));
         self.kept.len() - 1
     }
 
-    /// The record argument kept as `kept` ([`Conversion::keep_fields`]), lent to the glue
-    /// as it is (`nil` for a number this conversion did not give).
+    /// The record argument or list of records kept as `kept` ([`Conversion::keep_fields`],
+    /// [`Conversion::record_list`]), lent to the glue as it is (`nil` for a number this
+    /// conversion did not give).
     pub fn kept_arg(&self, kept: usize) -> ArgRef<'_> {
-        self.kept.get(kept).map_or(ArgRef::Void, ArgRef::Fields)
+        self.kept.get(kept).map_or(ArgRef::Void, Kept::lend)
     }
 
     /// The engine's table or array (a `container`) of `len` elements as a list of values
@@ -334,7 +351,7 @@ impl Conversion {
     /// refused; otherwise the list's slots are charged before anything is allocated, and
     /// `element(self, position, fields)` fills element `position` (from 1) as
     /// [`Conversion::record_fields`] fills one record. The number returned finds the list
-    /// ([`Conversion::kept_list_arg`]).
+    /// ([`Conversion::kept_arg`]).
     pub fn record_list(
         &mut self,
         record: &'static RecordType,
@@ -358,16 +375,8 @@ impl Conversion {
                     .map_err(|refusal| refusal.in_element(position, ScriptType::Record(record)))?,
             );
         }
-        self.kept_lists.push(list);
-        Ok(self.kept_lists.len() - 1)
-    }
-
-    /// The list of records kept as `kept` ([`Conversion::record_list`]), lent to the glue
-    /// as it is (`nil` for a number this conversion did not give).
-    pub fn kept_list_arg(&self, kept: usize) -> ArgRef<'_> {
-        self.kept_lists
-            .get(kept)
-            .map_or(ArgRef::Void, |list| ArgRef::Records(list))
+        self.kept.push(Kept::Records(list));
+        Ok(self.kept.len() - 1)
     }
 
     /// Converts the value under the key `key` of a table or map being converted into

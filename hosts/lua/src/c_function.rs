@@ -323,7 +323,7 @@ fn call_with_tables(stack: CallStack<'_>, native: &LuaNative) -> Outcome {
             Ok(None) if argument_type(spec, position).is_some() => match tables.next() {
                 Some(Converted::Value(value)) => value.lend(),
                 Some(Converted::Fields(kept)) => conversion.kept_arg(*kept),
-                Some(Converted::Records(kept)) => conversion.kept_list_arg(*kept),
+                Some(Converted::Records(kept)) => conversion.kept_arg(*kept),
                 None => ArgRef::Void,
             },
             Ok(None) => ArgRef::Void,

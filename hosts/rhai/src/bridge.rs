@@ -773,7 +773,7 @@ impl Held<'_> {
             Held::Object(object) => ArgRef::Object(object),
             Held::Value(value) => value.lend(),
             Held::Fields(kept) => conversion.kept_arg(*kept),
-            Held::Records(kept) => conversion.kept_list_arg(*kept),
+            Held::Records(kept) => conversion.kept_arg(*kept),
         }
     }
 }
