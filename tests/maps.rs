@@ -56,7 +56,7 @@ const WORDS: &str = "tally.words.words(entries: list<tally.Entry>) -> list<strin
 /// A list of records with a mistake in element 2, in each engine's literal syntax, and
 /// the words of the error (a list of records reaches the glue lent as the records'
 /// fields in Lua and Rhai, as a list of maps in goost: the same words).
-const LIST_MISTAKES: [(&str, &str, &str, &str); 3] = [
+const LIST_MISTAKES: [Mistake; 3] = [
     (
         r#"[{word: "a", count: 1}, 7]"#,
         r#"{ { word = "a", count = 1 }, 7 }"#,
@@ -77,19 +77,36 @@ const LIST_MISTAKES: [(&str, &str, &str, &str); 3] = [
     ),
 ];
 
+/// A mistake in each engine's literal syntax (goost, Lua, Rhai) and the words its error
+/// ends with.
+type Mistake = (&'static str, &'static str, &'static str, &'static str);
+
+/// Asserts, for each of `mistakes`, that `error_of` the literal `pick` takes from it is
+/// `expected` of its words.
+fn assert_each_mistake(
+    mistakes: &[Mistake],
+    pick: fn(&Mistake) -> &'static str,
+    error_of: impl Fn(&str) -> String,
+    expected: impl Fn(&str) -> String,
+) {
+    for mistake in mistakes {
+        let literal = pick(mistake);
+        assert_eq!(error_of(literal), expected(mistake.3), "{literal}");
+    }
+}
+
 #[test]
 fn goost_names_the_element_of_a_list_of_records_that_is_wrong() {
     assert_eq!(
         goost(r#"print(tally.words.words([{word: "a", count: 1}, {word: "b", count: 2}]))"#),
         Ok("[a b]\n".to_string())
     );
-    for (literal, _, _, words) in LIST_MISTAKES {
-        assert_eq!(
-            goost(&format!("tally.words.words({literal})")),
-            Err(format!("t.goost:2:1: {WORDS}: {words}")),
-            "{literal}"
-        );
-    }
+    assert_each_mistake(
+        &LIST_MISTAKES,
+        |m| m.0,
+        |literal| goost(&format!("tally.words.words({literal})")).unwrap_err(),
+        |words| format!("t.goost:2:1: {WORDS}: {words}"),
+    );
 }
 
 /// The signature of `tally.words.best`, which the path errors are reported under.
@@ -97,7 +114,7 @@ const BEST: &str = "tally.words.best(ranked: map<tally.Ranked>) -> string";
 
 /// A mistake deep in an argument, in each engine's literal syntax, with the path the
 /// error names (`{goost}`, `{lua}`, `{rhai}` argument texts; the expected words).
-const DEEP_MISTAKES: [(&str, &str, &str, &str); 3] = [
+const DEEP_MISTAKES: [Mistake; 3] = [
     (
         r#"{a: {entry: {word: "x", count: "2"}, rank: 1}}"#,
         r#"{ a = { entry = { word = "x", count = "2" }, rank = 1 } }"#,
@@ -124,13 +141,12 @@ fn goost_names_the_path_to_a_mistake_deep_in_an_argument() {
         goost(r#"print(tally.words.best({a: {entry: {word: "x", count: 2}, rank: 1}}))"#),
         Ok("x\n".to_string())
     );
-    for (literal, _, _, words) in DEEP_MISTAKES {
-        assert_eq!(
-            goost(&format!("tally.words.best({literal})")),
-            Err(format!("t.goost:2:1: {BEST}: {words}")),
-            "{literal}"
-        );
-    }
+    assert_each_mistake(
+        &DEEP_MISTAKES,
+        |m| m.0,
+        |literal| goost(&format!("tally.words.best({literal})")).unwrap_err(),
+        |words| format!("t.goost:2:1: {BEST}: {words}"),
+    );
 }
 
 #[native("tally.words.weight", spec = "tests/fixture/tally.spec")]
@@ -547,13 +563,12 @@ mod lua {
     #[test]
     fn lua_names_the_path_to_a_mistake_deep_in_an_argument() {
         let vm = lua_vm();
-        for (_, literal, _, words) in super::DEEP_MISTAKES {
-            assert_eq!(
-                error(&vm, &format!("require('tally').words.best({literal})")),
-                format!("{}: {words}", super::BEST),
-                "{literal}"
-            );
-        }
+        super::assert_each_mistake(
+            &super::DEEP_MISTAKES,
+            |m| m.1,
+            |literal| error(&vm, &format!("require('tally').words.best({literal})")),
+            |words| format!("{}: {words}", super::BEST),
+        );
     }
 
     #[test]
@@ -564,13 +579,12 @@ mod lua {
             "{t}return table.concat(t.words({{ {{ word = 'a', count = 1 }}, {{ word = 'b', count = 2 }} }}), ',')"
         );
         assert_eq!(vm.load(&ok).eval::<String>().unwrap(), "a,b");
-        for (_, literal, _, words) in super::LIST_MISTAKES {
-            assert_eq!(
-                error(&vm, &format!("{t}t.words({literal})")),
-                format!("{}: {words}", super::WORDS),
-                "{literal}"
-            );
-        }
+        super::assert_each_mistake(
+            &super::LIST_MISTAKES,
+            |m| m.1,
+            |literal| error(&vm, &format!("{t}t.words({literal})")),
+            |words| format!("{}: {words}", super::WORDS),
+        );
     }
 
     #[test]
@@ -676,20 +690,20 @@ mod rhai {
     #[test]
     fn rhai_names_the_path_to_a_mistake_deep_in_an_argument() {
         let engine = engine();
-        for (_, _, literal, words) in super::DEEP_MISTAKES {
-            let error = engine
-                .run(&format!("tally::words::best({literal})"))
-                .unwrap_err()
-                .to_string();
-            assert_eq!(
-                error,
+        super::assert_each_mistake(
+            &super::DEEP_MISTAKES,
+            |m| m.2,
+            |literal| {
+                let script = format!("tally::words::best({literal})");
+                engine.run(&script).unwrap_err().to_string()
+            },
+            |words| {
                 format!(
                     "Runtime error: {}: {words} (line 1, position 15)",
                     super::BEST
-                ),
-                "{literal}"
-            );
-        }
+                )
+            },
+        );
     }
 
     #[test]
@@ -699,20 +713,20 @@ mod rhai {
             .eval(r#"tally::words::words([#{word: "a", count: 1}, #{word: "b", count: 2}])"#)
             .unwrap();
         assert_eq!(format!("{words:?}"), r#"["a", "b"]"#);
-        for (_, _, literal, words) in super::LIST_MISTAKES {
-            let error = engine
-                .run(&format!("tally::words::words({literal})"))
-                .unwrap_err()
-                .to_string();
-            assert_eq!(
-                error,
+        super::assert_each_mistake(
+            &super::LIST_MISTAKES,
+            |m| m.2,
+            |literal| {
+                let script = format!("tally::words::words({literal})");
+                engine.run(&script).unwrap_err().to_string()
+            },
+            |words| {
                 format!(
                     "Runtime error: {}: {words} (line 1, position 15)",
                     super::WORDS
-                ),
-                "{literal}"
-            );
-        }
+                )
+            },
+        );
     }
 
     #[test]

@@ -828,9 +828,6 @@ fn hold_any<'d>(
     if let Some(bytes) = arg.read_lock::<::rhai::Blob>() {
         return Ok(Held::Blob(bytes));
     }
-    if let Some(object) = object::object_of(arg) {
-        return Ok(Held::Value(Value::Object(object)));
-    }
     // A record argument's fields are lent from here, not made into a record.
     if let (Some(Container::Record(record)), Some(map)) =
         (expected.and_then(container), arg.read_lock::<::rhai::Map>())
@@ -860,6 +857,9 @@ fn hold_any<'d>(
             .record_list(record, 0, "array", array.len(), element)
             .map(Held::Records)
             .map_err(|refusal| refusal.into_error(native, index + 1, "array", conversion));
+    }
+    if let Some(object) = object::object_of(arg) {
+        return Ok(Held::Value(Value::Object(object)));
     }
     match expected {
         Some(expected) => {
