@@ -708,7 +708,7 @@ fn unknown_field<'k>(
 /// is what `nil` converts to (`None` for an optional field), or
 /// [`Mismatch::MissingField`]. What `#[spec_record]` generates calls; not part of the API.
 #[doc(hidden)]
-#[inline]
+#[inline(always)]
 pub fn record_field<'a, T: FromValue<'a>>(
     source: &RecordSource<'a>,
     record: &'static RecordType,

@@ -444,7 +444,10 @@ fn table_to_map(
 ) -> Result<ScriptMap, Refusal> {
     conversion.map(table.address(), value, depth, "table", |conversion| {
         let mut entries = Vec::new();
-        let walk = stack.for_each_entry(table, |key, item| {
+        // The refusal waits here, so the walk's own value has nothing to drop.
+        let mut refused = None;
+        // A break leaves its refusal in `refused`.
+        let _ = stack.for_each_entry(table, |key, item| {
             let entry = string_key(&key).and_then(|bytes| {
                 conversion.entry()?;
                 let key = conversion.string(bytes.as_ptr() as usize, bytes)?;
@@ -457,13 +460,13 @@ fn table_to_map(
                     entries.push(entry);
                     ControlFlow::Continue(())
                 }
-                Err(refusal) => ControlFlow::Break(refusal),
+                Err(refusal) => {
+                    refused = Some(refusal);
+                    ControlFlow::Break(())
+                }
             }
         })?;
-        match walk {
-            ControlFlow::Break(refusal) => Err(refusal),
-            ControlFlow::Continue(()) => Ok(entries),
-        }
+        refused.map_or(Ok(entries), Err)
     })
 }
 
@@ -488,7 +491,10 @@ fn fill_record<'t>(
     depth: usize,
 ) -> impl FnOnce(&mut Conversion, &mut RecordFields) -> Result<(), Refusal> + 't {
     move |conversion, fields| {
-        let walk = stack.for_each_entry(table, |key, item| {
+        // The refusal waits here, so the walk's own value has nothing to drop.
+        let mut refused = None;
+        // A break leaves its refusal in `refused`.
+        let _ = stack.for_each_entry(table, |key, item| {
             let set = string_key(&key).and_then(|bytes| {
                 conversion.set_field(fields, bytes, "table", |conversion, ty| {
                     element_value(stack, item, ty, depth, conversion)
@@ -496,13 +502,13 @@ fn fill_record<'t>(
             });
             match set {
                 Ok(()) => ControlFlow::Continue(()),
-                Err(refusal) => ControlFlow::Break(refusal),
+                Err(refusal) => {
+                    refused = Some(refusal);
+                    ControlFlow::Break(())
+                }
             }
         })?;
-        match walk {
-            ControlFlow::Break(refusal) => Err(refusal),
-            ControlFlow::Continue(()) => Ok(()),
-        }
+        refused.map_or(Ok(()), Err)
     }
 }
 
