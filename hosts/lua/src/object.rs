@@ -35,12 +35,17 @@ fn mark() -> *const c_void {
     std::ptr::from_ref(&OBJECT_MARK).cast()
 }
 
-/// The start of the registry key of a class's metatable: `goost.class.geo.Path`.
-const METATABLE_PREFIX: &str = "goost.class.";
+/// The registry key of the table of the state's class metatables, each at its class's
+/// place among the program's classes, plus one ([`Registry::class_index`]): an object
+/// finds its metatable by a read of the registry and a read by number, with no string
+/// made.
+const CLASSES_REGISTRY_NAME: &std::ffi::CStr = c"goost.classes";
 
-/// The registry key of `class`'s metatable.
-fn metatable_key(class: &str) -> String {
-    format!("{METATABLE_PREFIX}{class}")
+/// The position of `class`'s metatable in the table of class metatables, if the program's
+/// natives name the class.
+fn class_slot(class: &str) -> Option<ffi::lua_Integer> {
+    let index = Registry::global().class_index(class)?;
+    ffi::lua_Integer::try_from(index + 1).ok()
 }
 
 /// Makes the metatable of `class` in `lua`, its methods `methods` (short name, the Lua
@@ -80,39 +85,63 @@ pub(crate) fn install_class(
         metatable.raw_set("__tostring", lua.create_c_function(object_text)?)?;
         metatable.raw_set("__eq", lua.create_c_function(same_object)?)?;
     }
-    lua.set_named_registry_value(&metatable_key(class), metatable)
+    let Some(slot) = class_slot(class) else {
+        return Err(mlua::Error::runtime(format!(
+            "goost-memory: the class {class} is not one the program's natives name"
+        )));
+    };
+    let name = CLASSES_REGISTRY_NAME.to_str().unwrap_or("goost.classes");
+    let classes: mlua::Table = match lua.named_registry_value::<Option<mlua::Table>>(name)? {
+        Some(classes) => classes,
+        None => {
+            let classes = lua.create_table()?;
+            lua.set_named_registry_value(name, &classes)?;
+            classes
+        }
+    };
+    classes.raw_set(slot, metatable)
 }
 
 /// Pushes a new userdata holding `object`, with its class's metatable, and says so;
 /// `false` (pushing nothing) when the state has no metatable for its class.
 ///
 /// # Safety
-/// `state` is a running C function's state, in protected mode, with room for three
-/// values. It may raise a Lua error (out of memory) before it takes a reference to
-/// `object`, never after.
+/// `state` is a running C function's state, in protected mode (it makes room for the
+/// four values it pushes). It may raise a Lua error (out of memory) before it takes a
+/// reference to `object`, never after.
 pub(crate) unsafe fn push_object(state: *mut ffi::lua_State, object: &ScriptObject) -> bool {
-    let class = object.class().name;
-    // SAFETY: as the function's contract says: the key is made by Lua from two borrowed
-    // strings, so nothing here owns anything when Lua raises.
+    let Some(slot) = class_slot(object.class().name) else {
+        return false;
+    };
+    // SAFETY: as the function's contract says: `lua_checkstack` raises nothing; the reads
+    // are of the registry and of the bridge's own table (no metamethods), and the key
+    // string Lua may make is made before anything here takes a reference.
     unsafe {
-        ffi::lua_pushlstring(
+        if ffi::lua_checkstack(state, 4) == 0 {
+            return false;
+        }
+        ffi::lua_getfield(
             state,
-            METATABLE_PREFIX.as_ptr().cast(),
-            METATABLE_PREFIX.len(),
+            ffi::LUA_REGISTRYINDEX,
+            CLASSES_REGISTRY_NAME.as_ptr(),
         );
-        ffi::lua_pushlstring(state, class.as_ptr().cast(), class.len());
-        ffi::lua_concat(state, 2);
-        ffi::lua_rawget(state, ffi::LUA_REGISTRYINDEX);
         if ffi::lua_type(state, -1) != ffi::LUA_TTABLE {
             ffi::lua_settop(state, -2);
             return false;
         }
+        ffi::lua_rawgeti(state, -1, slot);
+        if ffi::lua_type(state, -1) != ffi::LUA_TTABLE {
+            ffi::lua_settop(state, -3);
+            return false;
+        }
+        // The classes, the metatable; then the userdata.
         let memory = new_userdata(state).cast::<Held>();
         // Lua aligns a userdata's memory for any C type, so for a pointer.
         memory.write(Some(object.clone()));
         ffi::lua_pushvalue(state, -2);
         ffi::lua_setmetatable(state, -2);
-        ffi::lua_rotate(state, -2, 1);
+        // The userdata in the classes' place, then the metatable dropped.
+        ffi::lua_replace(state, -3);
         ffi::lua_settop(state, -2);
     }
     true
