@@ -587,6 +587,30 @@ mod lua {
         );
     }
 
+    /// A list of records is charged against the context's conversion limit before its
+    /// fields are made, as a list is.
+    #[test]
+    fn lua_bounds_a_list_of_records_by_the_conversion_limit() {
+        let vm = mlua::Lua::new();
+        let ctx = Context::builder().conversion_limit(64 << 10).build();
+        lua::install_modules(&vm, ctx, &["tally"]).unwrap();
+        let make = |n: usize| {
+            format!(
+                "local es = {{}} for i = 1, {n} do es[i] = {{ word = 'w', count = i }} end \
+                 return #require('tally').words.words(es)"
+            )
+        };
+        assert_eq!(vm.load(make(100)).eval::<i64>().unwrap(), 100);
+        assert_eq!(
+            error(&vm, &make(10_000)),
+            format!(
+                "{}: argument 1 (entries) would take more than 65536 bytes to convert (the \
+                 context's conversion limit)",
+                super::WORDS
+            )
+        );
+    }
+
     #[test]
     fn lua_tables_that_are_not_maps_get_the_glues_errors() {
         let vm = lua_vm();
@@ -726,6 +750,30 @@ mod rhai {
                     super::WORDS
                 )
             },
+        );
+    }
+
+    /// A list of records is charged against the context's conversion limit before its
+    /// fields are made, as a list is.
+    #[test]
+    fn rhai_bounds_a_list_of_records_by_the_conversion_limit() {
+        let mut engine = rhai::Engine::new();
+        let ctx = Context::builder().conversion_limit(64 << 10).build();
+        bridge::install_modules(&mut engine, ctx, &["tally"]).unwrap();
+        let make = |n: usize| {
+            format!(
+                "let es = []; for i in 0..{n} {{ es.push(#{{word: \"w\", count: i}}); }} \
+                 tally::words::words(es).len()"
+            )
+        };
+        assert_eq!(engine.eval::<i64>(&make(100)).unwrap(), 100);
+        assert_eq!(
+            engine.run(&make(10_000)).unwrap_err().to_string(),
+            format!(
+                "Runtime error: {}: argument 1 (entries) would take more than 65536 bytes to \
+                 convert (the context's conversion limit) (line 1, position 83)",
+                super::WORDS
+            )
         );
     }
 
