@@ -932,6 +932,16 @@ fn element_from_rhai(
     depth: usize,
     conversion: &mut Conversion,
 ) -> Result<Value, Refusal> {
+    // The type the element should be, read first: a record's float field, a list's ints.
+    let exact = match element.when_passed() {
+        ScriptType::Float => item.as_float().ok().map(Value::Float),
+        ScriptType::Int => item.as_int().ok().map(Value::Int),
+        ScriptType::Bool => item.as_bool().ok().map(Value::Bool),
+        _ => None,
+    };
+    if let Some(value) = exact {
+        return Ok(value);
+    }
     if let Some(arg) = scalar(item) {
         return Ok(arg.to_value());
     }
