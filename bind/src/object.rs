@@ -178,22 +178,13 @@ pub fn of_context(object: &ScriptObject, context: u64) -> bool {
     object.belongs_to(context)
 }
 
-/// The class a value of type `ty` may be an object of (itself, or inside a list, map or
-/// optional), if any.
-pub(crate) const fn class_in(ty: ScriptType) -> Option<&'static str> {
-    match ty.class_within() {
-        Some(class) => Some(class.name),
-        None => None,
-    }
-}
-
 /// Whether a call of `spec` takes objects other than a method's own (a parameter whose
 /// type may hold one). Only such a call checks them here; a method's glue checks its own
 /// object, and the glue of a native whose result may hold objects claims them.
 pub(crate) const fn meets_objects(spec: &FnSpec) -> bool {
     let mut index = 0;
     while index < spec.params.len() {
-        if class_in(spec.params[index].ty).is_some() {
+        if spec.params[index].ty.class_within().is_some() {
             return true;
         }
         index += 1;
@@ -212,10 +203,10 @@ fn find_object<'a>(
     match (arg, ty) {
         (ArgRef::Object(object), ScriptType::Class(_)) => visit(object).then_some(object),
         (_, ScriptType::Optional(inner)) => find_object(arg, *inner, visit),
-        (ArgRef::List(items), ScriptType::List(inner)) if class_in(*inner).is_some() => items
+        (ArgRef::List(items), ScriptType::List(inner)) if inner.class_within().is_some() => items
             .iter()
             .find_map(|item| find_object(item.lend(), *inner, visit)),
-        (ArgRef::Map(entries), ScriptType::Map(inner)) if class_in(*inner).is_some() => entries
+        (ArgRef::Map(entries), ScriptType::Map(inner)) if inner.class_within().is_some() => entries
             .iter()
             .find_map(|(_, item)| find_object(item.lend(), *inner, visit)),
         _ => None,
@@ -240,7 +231,7 @@ pub fn claim_objects(result: &Result<Value, crate::Error>, ty: ScriptType, conte
 fn holders(spec: &'static FnSpec) -> impl Iterator<Item = (usize, ScriptType)> {
     let first = usize::from(spec.receiver.is_some());
     let params = spec.params.iter().enumerate();
-    let params = params.filter(|(_, param)| class_in(param.ty).is_some());
+    let params = params.filter(|(_, param)| param.ty.class_within().is_some());
     params.map(move |(index, param)| (index + first, param.ty))
 }
 

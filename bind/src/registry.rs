@@ -18,7 +18,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::OnceLock;
 
-use crate::object::class_in;
 use crate::{ModuleSpec, Native};
 
 /// All registered natives, by full name.
@@ -71,7 +70,7 @@ impl Registry {
             registry
                 .classes
                 .extend(spec.receiver.map(|class| class.name));
-            registry.classes.extend(named.filter_map(class_in));
+            registry.classes.extend(named.filter_map(class_name_in));
             // A method is reached through its objects, not through the module tree.
             if native.spec().receiver.is_none() {
                 registry.insert_in_tree(native);
@@ -153,7 +152,7 @@ impl Registry {
                 classes.entry(class.name).or_default().push(native);
             }
             for ty in spec.params.iter().map(|p| p.ty).chain([spec.ret]) {
-                if let Some(class) = class_in(ty) {
+                if let Some(class) = class_name_in(ty) {
                     classes.entry(class).or_default();
                 }
             }
@@ -254,6 +253,12 @@ impl Registry {
             Err(mismatch)
         }
     }
+}
+
+/// The name of the class a value of type `ty` may be an object of, if any
+/// ([`ScriptType::class_within`]).
+fn class_name_in(ty: crate::ScriptType) -> Option<&'static str> {
+    ty.class_within().map(|class| class.name)
 }
 
 /// A host asked for a module that no linked crate registers.

@@ -207,6 +207,15 @@ impl Conversion {
         }
     }
 
+    /// Charges `count` slots of a `T` and a container's header, or refuses when they would
+    /// pass the limit (a count whose bytes overflow included), charging nothing.
+    fn charge_slots<T>(&mut self, count: usize) -> Result<(), Refusal> {
+        let slots = count
+            .checked_mul(std::mem::size_of::<T>())
+            .ok_or(Refusal::TooLarge)?;
+        self.charge(slots.saturating_add(HEADER))
+    }
+
     /// The engine's string `key` with these `bytes`, copied (and charged) the first time
     /// only.
     pub fn string(&mut self, key: usize, bytes: &[u8]) -> Result<ScriptString, Refusal> {
@@ -241,10 +250,7 @@ impl Conversion {
             return Ok(list.clone());
         }
         let len = len()?;
-        let slots = len
-            .checked_mul(std::mem::size_of::<Value>())
-            .ok_or(Refusal::TooLarge)?;
-        self.charge(slots.saturating_add(HEADER))?;
+        self.charge_slots::<Value>(len)?;
         let mut items = Vec::with_capacity(len);
         for position in 1..=len {
             let converted = item(self, position);
@@ -319,11 +325,7 @@ impl Conversion {
         fill: impl FnOnce(&mut Conversion, &mut RecordFields) -> Result<(), Refusal>,
     ) -> Result<RecordFields, Refusal> {
         refuse_past_nesting(depth, container)?;
-        let slots = record
-            .fields
-            .len()
-            .saturating_mul(std::mem::size_of::<Value>());
-        self.charge(slots.saturating_add(HEADER))?;
+        self.charge_slots::<Value>(record.fields.len())?;
         let mut fields = RecordFields::new(record);
         fill(self, &mut fields)?;
         Ok(fields)
@@ -361,10 +363,7 @@ impl Conversion {
         mut element: impl FnMut(&mut Conversion, usize, &mut RecordFields) -> Result<(), Refusal>,
     ) -> Result<usize, Refusal> {
         refuse_past_nesting(depth, container)?;
-        let slots = len
-            .checked_mul(std::mem::size_of::<RecordFields>())
-            .ok_or(Refusal::TooLarge)?;
-        self.charge(slots.saturating_add(HEADER))?;
+        self.charge_slots::<RecordFields>(len)?;
         let mut list = Vec::with_capacity(len);
         for position in 1..=len {
             let fields = self.record_fields(record, depth + 1, container, |conversion, fields| {

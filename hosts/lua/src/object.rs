@@ -39,7 +39,7 @@ fn mark() -> *const c_void {
 /// place among the program's classes, plus one ([`Registry::class_index`]): an object
 /// finds its metatable by a read of the registry and a read by number, with no string
 /// made.
-const CLASSES_REGISTRY_NAME: &std::ffi::CStr = c"goost.classes";
+const CLASSES_REGISTRY_NAME: &str = "goost.classes";
 
 /// The position of `class`'s metatable in the table of class metatables, if the program's
 /// natives name the class.
@@ -90,7 +90,7 @@ pub(crate) fn install_class(
             "goost-memory: the class {class} is not one the program's natives name"
         )));
     };
-    let name = CLASSES_REGISTRY_NAME.to_str().unwrap_or("goost.classes");
+    let name = CLASSES_REGISTRY_NAME;
     let classes: mlua::Table = match lua.named_registry_value::<Option<mlua::Table>>(name)? {
         Some(classes) => classes,
         None => {
@@ -120,11 +120,9 @@ pub(crate) unsafe fn push_object(state: *mut ffi::lua_State, object: &ScriptObje
         if ffi::lua_checkstack(state, 4) == 0 {
             return false;
         }
-        ffi::lua_getfield(
-            state,
-            ffi::LUA_REGISTRYINDEX,
-            CLASSES_REGISTRY_NAME.as_ptr(),
-        );
+        let name = CLASSES_REGISTRY_NAME;
+        ffi::lua_pushlstring(state, name.as_ptr().cast(), name.len());
+        ffi::lua_rawget(state, ffi::LUA_REGISTRYINDEX);
         if ffi::lua_type(state, -1) != ffi::LUA_TTABLE {
             ffi::lua_settop(state, -2);
             return false;
