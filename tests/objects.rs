@@ -110,6 +110,10 @@ fn method_mistakes_are_errors_naming_the_method() {
             "t.goost:3:2: paths.Path.push(x: float, y: float) -> int: argument 2 (y) expects float, got string",
         ),
         (
+            "let p = paths.path.new(\"a\")\np.extend([1.0, \"a\"])",
+            "t.goost:3:2: paths.Path.extend(xy: list<float>) -> int: argument 1 (xy) expects list<float>, got a list whose element 2 is string",
+        ),
+        (
             "let n = 5\nn.push(1.0, 2.0)",
             "t.goost:3:2: only an object has methods: `.push(..)` of int",
         ),
@@ -317,6 +321,14 @@ mod rhai {
             (
                 "paths::path::points(5)",
                 "paths.path.points(path: paths.Path) -> int: argument 1 (path) expects paths.Path, got int (line 1, position 14)",
+            ),
+            (
+                "let p = paths::path::new(\"a\"); p.extend([1.0, \"a\"])",
+                "paths.Path.extend(xy: list<float>) -> int: argument 1 (xy) expects list<float>, got a list whose element 2 is string (line 1, position 34)",
+            ),
+            (
+                "let p = paths::path::new(\"a\"); p.extend([1.0, Fn(\"f\")])",
+                "paths.Path.extend(xy: list<float>) -> int: argument 1 is an array whose element 2 is a Rhai Fn, which has no script type (line 1, position 34)",
             ),
             // A method another class has, on a stop; a stop where a path goes.
             (

@@ -168,6 +168,12 @@ impl Registry {
         self.classes.binary_search(&class).ok()
     }
 
+    /// The class at `index` among every class the natives name (the inverse of
+    /// [`Registry::class_index`]).
+    pub fn class_name(&self, index: usize) -> Option<&'static str> {
+        self.classes.get(index).copied()
+    }
+
     /// How many classes the natives name.
     pub fn class_count(&self) -> usize {
         self.classes.len()

@@ -69,22 +69,33 @@ impl Refusal {
         }
     }
 
-    /// The error of argument `position` (from 1) of `native`, which `conversion` refused;
-    /// `container` is the engine's word for a table or array.
+    /// The error of argument `position` (from 1, as the caller passes it: see [`Place`])
+    /// of `native`, which `conversion` refused; `container` is the engine's word for a
+    /// table or array.
     pub fn into_error(
         self,
         native: &Native,
         position: usize,
-        container: &str,
+        container: &'static str,
         conversion: &Conversion,
     ) -> Error {
         let spec = native.spec();
-        match self {
-            Refusal::Type(mismatch) => Error::argument_type(spec, position - 1, mismatch),
-            Refusal::Unconverted(unconverted) => {
+        match (self, Place::of(spec, position - 1)) {
+            (Refusal::Unconverted(unconverted), _) => {
                 Error::msg(unconverted.argument_message(native, position, container))
             }
-            Refusal::TooLarge => Error::argument_too_large(spec, position - 1, conversion.limit),
+            (Refusal::Type(mismatch), Place::Parameter(index)) => {
+                Error::argument_type(spec, index, mismatch)
+            }
+            (Refusal::TooLarge, Place::Parameter(index)) => {
+                Error::argument_too_large(spec, index, conversion.limit)
+            }
+            // A bridge converts no table or array where the object goes (its type is a
+            // class); were it to, the object would be refused as the container it is.
+            (Refusal::Type(mismatch), Place::Receiver) => Error::receiver(spec, mismatch),
+            (Refusal::TooLarge, Place::Receiver) => {
+                Error::receiver(spec, Mismatch::Type(container))
+            }
         }
     }
 }
@@ -106,14 +117,33 @@ pub fn container(ty: ScriptType) -> Option<Container> {
     }
 }
 
+/// Where an argument of a call goes, by its position as the caller passes it: for a
+/// method, the first is the object it is called on, and its parameters follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// The object a method is called on.
+    Receiver,
+    /// The spec's parameter at this index (from 0).
+    Parameter(usize),
+}
+
+impl Place {
+    /// Where argument `position` (from 0, as passed) of a call of `spec` goes.
+    pub fn of(spec: &FnSpec, position: usize) -> Place {
+        match (spec.receiver, position) {
+            (Some(_), 0) => Place::Receiver,
+            (Some(_), position) => Place::Parameter(position - 1),
+            (None, position) => Place::Parameter(position),
+        }
+    }
+}
+
 /// The script type of argument `position` (from 0) of a call of `spec`, as a caller
-/// passes it (`None` past the last parameter): for a method, argument 0 is the object it
-/// is called on, and its parameters follow.
+/// passes it (`None` past the last parameter; see [`Place`]).
 pub fn argument_type(spec: &FnSpec, position: usize) -> Option<ScriptType> {
-    match (spec.receiver, position) {
-        (Some(class), 0) => Some(ScriptType::Class(class)),
-        (Some(_), position) => spec.params.get(position - 1).map(|p| p.ty.when_passed()),
-        (None, position) => spec.params.get(position).map(|p| p.ty.when_passed()),
+    match Place::of(spec, position) {
+        Place::Receiver => spec.receiver.map(ScriptType::Class),
+        Place::Parameter(index) => spec.params.get(index).map(|p| p.ty.when_passed()),
     }
 }
 

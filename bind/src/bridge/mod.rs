@@ -6,7 +6,7 @@
 
 mod conversion;
 
-pub use conversion::{Container, Conversion, Refusal, argument_type, container, records_of};
+pub use conversion::{Container, Conversion, Place, Refusal, argument_type, container, records_of};
 
 /// Why an engine's value did not convert to a script value: what it is, and where, if it
 /// sits inside a table or array (the 1-based element positions, outermost first).
@@ -31,22 +31,29 @@ impl Unconverted {
         self
     }
 
-    /// The error text of argument `position` (from 1) of `native` that did not convert:
-    /// `SIGNATURE: argument 1 is a Lua function, ...`, or `... argument 1 is a table whose
-    /// element 2.1 is ...` for a failure inside a `container` (the engine's word for it).
+    /// The error text of argument `position` (from 1, as the caller passes it: see
+    /// [`Place`]) of `native` that did not convert: `SIGNATURE: argument 1 is a Lua
+    /// function, ...`, `... argument 1 is a table whose element 2.1 is ...` for a failure
+    /// inside a `container` (the engine's word for it), or `... the object it is called
+    /// on is ...` for a method's object.
     pub fn argument_message(
         &self,
         native: &crate::Native,
         position: usize,
         container: &str,
     ) -> String {
-        let signature = native.spec().signature;
+        let spec = native.spec();
+        let signature = spec.signature;
+        let place = match Place::of(spec, position - 1) {
+            Place::Receiver => "the object it is called on".to_string(),
+            Place::Parameter(index) => format!("argument {}", index + 1),
+        };
         if self.path.is_empty() {
-            return format!("{signature}: argument {position} {}", self.what);
+            return format!("{signature}: {place} {}", self.what);
         }
         let path: Vec<String> = self.path.iter().map(usize::to_string).collect();
         format!(
-            "{signature}: argument {position} is {} whose element {} {}",
+            "{signature}: {place} is {} whose element {} {}",
             with_article(container),
             path.join("."),
             self.what

@@ -11,7 +11,9 @@
 //! - `__tostring` (the class's name), `__eq` (the same object), `__name`, and
 //!   `__metatable`, so a script can neither read nor replace the metatable;
 //! - a mark (under the address of a private static), by which the bridge knows its own
-//!   objects from any other userdata.
+//!   objects from any other userdata: the class's place among the program's classes, so
+//!   that an object a finalizer kept past its `__gc` (Lua 5.2 on, and LuaJIT's
+//!   `newproxy`, resurrect) is refused as a dropped object of its class.
 //!
 //! Limits: an object whose class no installed module names (no method, no function
 //! returning it) has no metatable in the state, and a native returning one is an error
@@ -73,11 +75,16 @@ pub(crate) fn install_class(
     missing.raw_set("__index", no_such_method)?;
     missing.raw_set("__metatable", class)?;
     index.set_metatable(Some(missing))?;
+    let Some(slot) = class_slot(class) else {
+        return Err(mlua::Error::runtime(format!(
+            "goost-memory: the class {class} is not one the program's natives name"
+        )));
+    };
     let metatable = lua.create_table()?;
     metatable.raw_set("__index", index)?;
     metatable.raw_set("__name", class)?;
     metatable.raw_set("__metatable", class)?;
-    metatable.raw_set(LightUserData(mark().cast_mut()), true)?;
+    metatable.raw_set(LightUserData(mark().cast_mut()), slot)?;
     // SAFETY: each is a C function that keeps Lua's protocol (reads its arguments, pushes
     // its results) and unwinds nothing into Lua (a panic is caught).
     unsafe {
@@ -85,11 +92,6 @@ pub(crate) fn install_class(
         metatable.raw_set("__tostring", lua.create_c_function(object_text)?)?;
         metatable.raw_set("__eq", lua.create_c_function(same_object)?)?;
     }
-    let Some(slot) = class_slot(class) else {
-        return Err(mlua::Error::runtime(format!(
-            "goost-memory: the class {class} is not one the program's natives name"
-        )));
-    };
     let name = CLASSES_REGISTRY_NAME;
     let classes: mlua::Table = match lua.named_registry_value::<Option<mlua::Table>>(name)? {
         Some(classes) => classes,
@@ -163,32 +165,68 @@ unsafe fn new_userdata(state: *mut ffi::lua_State) -> *mut c_void {
     }
 }
 
-/// The object held by the userdata at `index`, if it is one of the bridge's objects and
-/// has not been collected.
+/// What a userdata is to the bridge.
+pub(crate) enum Userdata<'s> {
+    /// One of its objects.
+    Object(&'s ScriptObject),
+    /// One of its objects that Lua has collected (its `__gc` ran) and a finalizer kept:
+    /// the object is dropped; its class's name.
+    Dropped(&'static str),
+    /// Any other userdata.
+    Foreign,
+}
+
+/// What the userdata at `index` is: one of the bridge's objects, one it has dropped, or
+/// another.
 ///
 /// # Safety
-/// `state` is a running C function's state and `index` a valid index of its stack; the
-/// object is borrowed for as long as the userdata stays there.
-pub(crate) unsafe fn object_at<'s>(
-    state: *mut ffi::lua_State,
-    index: c_int,
-) -> Option<&'s ScriptObject> {
+/// `state` is a running C function's state and `index` a valid index of its stack that
+/// holds a userdata; the object is borrowed for as long as the userdata stays there.
+pub(crate) unsafe fn userdata_at<'s>(state: *mut ffi::lua_State, index: c_int) -> Userdata<'s> {
     // SAFETY: as the function's contract says; `lua_checkstack` raises nothing, reading a
     // metatable and a raw field raises nothing, and the two values read are popped.
     unsafe {
         if ffi::lua_checkstack(state, 3) == 0 || ffi::lua_getmetatable(state, index) == 0 {
-            return None;
+            return Userdata::Foreign;
         }
         ffi::lua_rawgetp(state, -1, mark());
-        let ours = ffi::lua_toboolean(state, -1) != 0;
+        let mut is_number = 0;
+        let slot = ffi::lua_tointegerx(state, -1, &mut is_number);
         ffi::lua_settop(state, -3);
-        if !ours {
-            return None;
+        if is_number == 0 {
+            return Userdata::Foreign;
         }
         // Only `push_object` makes userdata with a marked metatable (scripts cannot set
         // one: `__metatable` hides it), so the memory holds a `Held`.
         let memory = ffi::lua_touserdata(state, index).cast::<Held>();
-        memory.as_ref()?.as_ref()
+        match memory.as_ref().and_then(Option::as_ref) {
+            Some(object) => Userdata::Object(object),
+            None => usize::try_from(slot - 1)
+                .ok()
+                .and_then(|index| Registry::global().class_name(index))
+                .map_or(Userdata::Foreign, Userdata::Dropped),
+        }
+    }
+}
+
+/// The object held by the userdata at `index`, if it is one of the bridge's objects and
+/// has not been collected.
+///
+/// # Safety
+/// As [`userdata_at`], but the value at `index` may be of any type.
+pub(crate) unsafe fn object_at<'s>(
+    state: *mut ffi::lua_State,
+    index: c_int,
+) -> Option<&'s ScriptObject> {
+    // SAFETY: as the function's contract says; the type is read first.
+    unsafe {
+        if ffi::lua_type(state, index) != ffi::LUA_TUSERDATA {
+            return None;
+        }
+        match userdata_at(state, index) {
+            Userdata::Object(object) => Some(object),
+            Userdata::Dropped(_) | Userdata::Foreign => None,
+        }
     }
 }
 
@@ -216,13 +254,25 @@ unsafe extern "C" fn destroy_object(_state: *mut ffi::lua_State, memory: *mut c_
     }
 }
 
-/// `__tostring`: the class's name.
+/// `__tostring`: the class's name (`paths.Path (dropped)` for an object a finalizer kept
+/// past its collection).
 unsafe extern "C-unwind" fn object_text(state: *mut ffi::lua_State) -> c_int {
-    // SAFETY: Lua calls it with the object first; pushing a copied string may raise out
-    // of memory, over a frame that owns nothing.
-    unsafe {
-        let name = object_at(state, 1).map_or("collected object", |o| o.class().name);
-        ffi::lua_pushlstring(state, name.as_ptr().cast(), name.len());
+    let push = |text: &'static str| {
+        // SAFETY: pushing a copied string may raise out of memory, over a frame that owns
+        // nothing (the text is static).
+        unsafe { ffi::lua_pushlstring(state, text.as_ptr().cast(), text.len()) };
+    };
+    // SAFETY: Lua calls it with the object first, a userdata with the class's metatable.
+    match unsafe { userdata_at(state, 1) } {
+        Userdata::Object(object) => push(object.class().name),
+        Userdata::Dropped(class) => {
+            push(class);
+            push(" (dropped)");
+            // SAFETY: the two strings just pushed; joining them may raise out of memory,
+            // over a frame that owns nothing.
+            unsafe { ffi::lua_concat(state, 2) };
+        }
+        Userdata::Foreign => push("userdata"),
     }
     1
 }

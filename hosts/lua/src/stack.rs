@@ -24,7 +24,8 @@ use mlua::ffi;
 use goost_bind::bridge::Unconverted;
 use goost_bind::{ArgRef, ScriptObject};
 
-use crate::{flavour, object};
+use crate::flavour;
+use crate::object::{self, Userdata};
 
 /// The stack of a running C function call, whose arguments are at slots `1..=count`.
 #[derive(Clone, Copy)]
@@ -139,6 +140,9 @@ pub(crate) enum Typed<'s> {
     Table(Table<'s>),
     /// One of the bridge's objects (a userdata with a class's metatable).
     Object(&'s ScriptObject),
+    /// One of the bridge's objects that Lua collected and a finalizer kept (its class's
+    /// name): its Rust value is dropped.
+    Dropped(&'static str),
     /// Any other type, by its Lua tag.
     Other(c_int),
 }
@@ -161,9 +165,10 @@ impl<'s> Slot<'s> {
             ffi::LUA_TSTRING => Typed::String(LuaString(self)),
             ffi::LUA_TTABLE => Typed::Table(Table(self)),
             // SAFETY: `index` is a valid index of the live stack while `'s` lasts.
-            ffi::LUA_TUSERDATA => match unsafe { object::object_at(self.state, self.index) } {
-                Some(object) => Typed::Object(object),
-                None => Typed::Other(ffi::LUA_TUSERDATA),
+            ffi::LUA_TUSERDATA => match unsafe { object::userdata_at(self.state, self.index) } {
+                Userdata::Object(object) => Typed::Object(object),
+                Userdata::Dropped(class) => Typed::Dropped(class),
+                Userdata::Foreign => Typed::Other(ffi::LUA_TUSERDATA),
             },
             other => Typed::Other(other),
         }
@@ -183,6 +188,11 @@ impl<'s> Slot<'s> {
             Typed::String(string) => ArgRef::Bytes(string.bytes()),
             Typed::Table(_) => return Ok(None),
             Typed::Object(object) => ArgRef::Object(object),
+            Typed::Dropped(class) => {
+                return Err(Unconverted::new(format!(
+                    "is a {class} object that Lua has collected, so dropped (a finalizer kept it past its __gc)"
+                )));
+            }
             Typed::Other(tag) => {
                 return Err(Unconverted::new(format!(
                     "is a Lua {}, which has no script type",

@@ -133,6 +133,18 @@ fn lua_method_mistakes_are_the_glues_errors() {
             "error: paths.path.points(path: paths.Path) -> int: argument 1 (path) expects paths.Path, got paths.Stop".to_string(),
         ),
         (
+            "local p = paths.path.new('a') return p:extend({ 1, 'a' })",
+            "error: paths.Path.extend(xy: list<float>) -> int: argument 1 (xy) expects list<float>, got a list whose element 2 is string".to_string(),
+        ),
+        (
+            "local p = paths.path.new('a') return p:extend({ 1, print })",
+            "error: paths.Path.extend(xy: list<float>) -> int: argument 1 is a table whose element 2 is a Lua function, which has no script type".to_string(),
+        ),
+        (
+            "local p = paths.path.new('a') local push = p.push return push(coroutine.create(print), 1, 2)",
+            format!("error: {push}: the object it is called on is a Lua thread, which has no script type"),
+        ),
+        (
             "return paths.path.points(coroutine.create(print))",
             "error: paths.path.points(path: paths.Path) -> int: argument 1 is a Lua thread, which has no script type".to_string(),
         ),
@@ -140,4 +152,74 @@ fn lua_method_mistakes_are_the_glues_errors() {
     for (script, expected) in cases {
         assert_eq!(run(&vm, script), expected, "{script}");
     }
+}
+
+#[test]
+fn lua_refuses_an_object_a_finalizer_kept_past_its_collection_as_dropped() {
+    // Luau runs no script finalizers, so nothing there can keep a collected object.
+    if goost_lua::flavour::IS_LUAU {
+        return;
+    }
+    let (ctx, vm) = lua();
+    // The finalizer of a value collected in the same cycle keeps the object: its `__gc`
+    // runs all the same (Lua 5.1 and LuaJIT finalize only userdata, made by `newproxy`).
+    let kept = run(
+        &vm,
+        "local function keep(p)
+             local function hold() kept = p end
+             if newproxy then
+                 getmetatable(newproxy(true)).__gc = hold
+             else
+                 setmetatable({}, { __gc = hold })
+             end
+         end
+         keep(paths.path.new('a'))
+         collectgarbage()
+         collectgarbage()
+         return tostring(kept), paths.stats.alive()",
+    );
+    assert_eq!(kept, "paths.Path (dropped) 0");
+    let length = "paths.Path.length() -> float";
+    let points = "paths.path.points(path: paths.Path) -> int";
+    let dropped = "is a paths.Path object that Lua has collected, so dropped (a finalizer kept it past its __gc)";
+    for (script, expected) in [
+        (
+            "return kept:length()",
+            format!("error: {length}: the object it is called on {dropped}"),
+        ),
+        (
+            "return paths.path.points(kept)",
+            format!("error: {points}: argument 1 {dropped}"),
+        ),
+        (
+            "return kept == kept, kept == paths.path.new('b')",
+            "true false".to_string(),
+        ),
+    ] {
+        assert_eq!(run(&vm, script), expected, "{script}");
+    }
+    drop(vm);
+    assert_eq!(alive(&ctx), 0);
+}
+
+#[test]
+fn a_method_table_argument_past_the_conversion_limit_is_refused_by_its_parameter() {
+    let ctx = Context::builder()
+        .state(PathsState::default())
+        .conversion_limit(4 << 10)
+        .build();
+    let vm = Lua::new();
+    goost_lua::install_modules(&vm, ctx, &["paths"]).unwrap();
+    let extend = |n: usize| {
+        format!(
+            "local xy = {{}} for i = 1, {n} do xy[i] = i end \
+             return paths.path.new('a'):extend(xy)"
+        )
+    };
+    assert_eq!(run(&vm, &extend(10)), "5");
+    assert_eq!(
+        run(&vm, &extend(100_000)),
+        "error: paths.Path.extend(xy: list<float>) -> int: argument 1 (xy) would take more \
+         than 4096 bytes to convert (the context's conversion limit)"
+    );
 }
