@@ -194,7 +194,7 @@ mod tests {
         assert_eq!(f["params"][1]["optional"], true);
         assert_eq!(
             f["signatures"]["rhai"],
-            "m::g::f(xs: Array, n?: float) -> bool"
+            "m::g::f(xs: array, n?: float) -> bool"
         );
         assert_eq!(
             f["signatures"]["lua"],
@@ -244,7 +244,7 @@ mod tests {
         );
         assert_eq!(
             f["signatures"]["rhai"],
-            "m::g::f(p: Map, u?: string) -> Map"
+            "m::g::f(p: map, u?: string) -> map"
         );
     }
 }

@@ -6,6 +6,12 @@
 //!
 //! The file is that text exactly, after two `//` lines naming the spec and the module's
 //! summary; a test registers the memory spec with typed parameters and compares.
+//!
+//! A spec with classes is written as Rhai's `single_file()` writes one: `module static;`
+//! first, with what an install registers in the global namespace (each class's `==`,
+//! `!=`, `to_debug`, `to_string`, then its methods' typed overloads, the object first as
+//! `this`), then the module in a `module NAME { .. }` block. goost-rhai's tests register
+//! the classes of a fixture and compare.
 
 use std::collections::BTreeMap;
 
@@ -47,29 +53,62 @@ pub fn render(spec: &Spec, spec_path: &str) -> String {
             values.join(", ")
         ));
     }
-    for class in &spec.classes {
-        let methods: Vec<String> = class
-            .methods
-            .iter()
-            .map(|m| {
-                let params: Vec<String> = m
-                    .params
-                    .iter()
-                    .map(|p| format!("{}: {}", p.name, p.ty))
-                    .collect();
-                format!("{}({}) -> {}", m.short, params.join(", "), m.ret)
-            })
-            .collect();
+    if spec.classes.is_empty() {
+        out.push_str(&format!("module {};\n\n", spec.module));
+        out.push_str(&module_body(spec));
+        out.push('\n');
+    } else {
         out.push_str(&format!(
-            "// {}: an object; methods {}\n",
-            class.name,
-            methods.join(", ")
+            "module static;\n\n{}\n\nmodule {} {{\n{}\n}}\n",
+            static_body(spec),
+            spec.module,
+            module_body(spec)
         ));
     }
-    out.push_str(&format!("module {};\n\n", spec.module));
-    out.push_str(&module_body(spec));
-    out.push('\n');
     out
+}
+
+/// What `Engine::definitions()` prints in its static part for the classes of `spec`, as
+/// goost-rhai registers them: first each class's type functions (`==` and `!=` by
+/// identity, `to_debug`, `to_string`), then its methods' typed overloads (the object
+/// first, as `this`), each part sorted as Rhai sorts a module's functions (by name, then
+/// argument count, then the parameters, where the classes go in name order). Empty for a
+/// spec without classes.
+pub fn static_body(spec: &Spec) -> String {
+    let mut classes: Vec<&crate::Class> = spec.classes.iter().collect();
+    classes.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut type_functions: Vec<(&str, usize, String)> = Vec::new();
+    for class in &classes {
+        let name = &class.name;
+        type_functions.extend([
+            ("!=", 0, format!("op !=({name}, {name}) -> bool;")),
+            ("==", 0, format!("op ==({name}, {name}) -> bool;")),
+            ("to_debug", 0, format!("fn to_debug(_: {name}) -> string;")),
+            (
+                "to_string",
+                0,
+                format!("fn to_string(_: {name}) -> string;"),
+            ),
+        ]);
+    }
+    let mut methods: Vec<(&str, usize, String)> = Vec::new();
+    for class in &classes {
+        for method in &class.methods {
+            for count in method.required_params()..=method.params.len() {
+                let this = Some(class.name.as_str());
+                methods.push((&method.short, count, overload(method, this, count)));
+            }
+        }
+    }
+    // Stable sorts: the classes stay in name order where name and count agree.
+    type_functions.sort_by(|a, b| a.0.cmp(b.0));
+    methods.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let items: Vec<String> = type_functions
+        .into_iter()
+        .chain(methods)
+        .map(|(_, _, text)| text)
+        .collect();
+    items.join("\n\n")
 }
 
 /// The body of [`render`] without its leading `//` lines and `module NAME;` header: the
@@ -109,7 +148,8 @@ impl Tree<'_> {
         let mut overloads: Vec<(&str, usize, String)> = Vec::new();
         for function in &self.functions {
             for count in function.required_params()..=function.params.len() {
-                overloads.push((function.short.as_str(), count, overload(function, count)));
+                let text = overload(function, None, count);
+                overloads.push((function.short.as_str(), count, text));
             }
         }
         overloads.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
@@ -119,19 +159,25 @@ impl Tree<'_> {
 }
 
 /// One overload: the description comment, then `fn name(p: T, ..) -> R;` with the first
-/// `count` parameters (`op name(T, ..) -> R;` for a name Rhai reserves, as Rhai prints it). An optional parameter an overload takes has its inner type (the
-/// overload without it is the one for callers who leave it out).
-fn overload(function: &Function, count: usize) -> String {
+/// `count` parameters (`op name(T, ..) -> R;` for a name Rhai reserves, as Rhai prints
+/// it), after a method's object `this: CLASS`. An optional parameter an overload takes has
+/// its inner type (the overload without it is the one for callers who leave it out).
+fn overload(function: &Function, this: Option<&str>, count: usize) -> String {
     let rhai = Engine::Rhai;
     let operator = Engine::rhai_reserves(&function.short);
-    let params: Vec<String> = function.params[..count]
-        .iter()
-        .map(|p| {
-            let ty = rhai.type_name(p.ty.when_passed());
+    let this = this.map(|class| ("this", class.to_string()));
+    let params: Vec<String> = this
+        .into_iter()
+        .chain(
+            function.params[..count]
+                .iter()
+                .map(|p| (p.name.as_str(), rhai.type_name(p.ty.when_passed()))),
+        )
+        .map(|(name, ty)| {
             if operator {
                 ty
             } else {
-                format!("{}: {ty}", p.name)
+                format!("{name}: {ty}")
             }
         })
         .collect();
@@ -164,7 +210,7 @@ mod tests {
              \n\
              module a {\n\
              /// F\n\
-             fn f(xs: Array) -> ?;\n\
+             fn f(xs: array) -> ?;\n\
              \n\
              /// New\n\
              op new(int) -> int;}\n\
@@ -191,6 +237,6 @@ mod tests {
             file.contains("// m.P: an object map #{x: float, tag?: string}\n// m.U: a string, one of \"km\", \"mi\"\nmodule m;\n"),
             "{file}"
         );
-        assert!(file.contains("fn f(p: Map, u: string) -> Map;"), "{file}");
+        assert!(file.contains("fn f(p: map, u: string) -> map;"), "{file}");
     }
 }

@@ -54,7 +54,7 @@ impl Engine {
 
     /// The engine's name for a script type, as its own tools write it: LuaLS/EmmyLua
     /// annotations for Lua (`integer`, `string[]`, `number?`), the names
-    /// `Engine::definitions()` prints for Rhai (`int`, `string`, `Array`, `?` for a value
+    /// `Engine::definitions()` prints for Rhai (`int`, `string`, `array`, `?` for a value
     /// that may be `()`).
     pub fn type_name(self, ty: ScriptType) -> String {
         match self {
@@ -82,9 +82,9 @@ impl Engine {
                 ScriptType::String => "string".into(),
                 ScriptType::Bool => "bool".into(),
                 ScriptType::Void => "()".into(),
-                ScriptType::List(_) => "Array".into(),
+                ScriptType::List(_) => "array".into(),
                 ScriptType::Optional(_) => "?".into(),
-                ScriptType::Map(_) | ScriptType::Record(_) => "Map".into(),
+                ScriptType::Map(_) | ScriptType::Record(_) => "map".into(),
                 ScriptType::Enum(_) => "string".into(),
                 // A custom type, by the class's name.
                 ScriptType::Class(class) => class.name.into(),
@@ -217,7 +217,7 @@ mod tests {
         );
         assert_eq!(
             Engine::Rhai.signature(f),
-            "m::g::f(xs: Array, n?: int) -> ?"
+            "m::g::f(xs: array, n?: int) -> ?"
         );
         let g = spec.function("m.g.g").unwrap();
         assert_eq!(Engine::Lua.signature(g), "m.g.g()");

@@ -157,9 +157,9 @@ pub fn render_engines(spec: &Spec, spec_path: &str) -> String {
     out.push(
         "Types: goost `int` is Lua `integer` and Rhai `int`; `float` is `number` and `float`; \
          `string` (bytes) is `string` in both (a Rhai `Blob` for bytes that are not UTF-8); \
-         `bool` is `boolean` and `bool`; `list<T>` is `T[]` and `Array`; `T?` (a value or \
-         nothing) is `T?` and `?`; `map<T>` is `table<string, T>` and `Map`; a record is a \
-         table with string keys (a `---@class`) and a Rhai `Map`; an enum is a string; a \
+         `bool` is `boolean` and `bool`; `list<T>` is `T[]` and `array`; `T?` (a value or \
+         nothing) is `T?` and `?`; `map<T>` is `table<string, T>` and `map`; a record is a \
+         table with string keys (a `---@class`) and a Rhai object map; an enum is a string; a \
          class is an object whose methods are called `p.push(x)` in goost and Rhai and \
          `p:push(x)` in Lua. A parameter marked `name?` may be left out."
             .into(),

