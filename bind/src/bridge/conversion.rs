@@ -170,17 +170,27 @@ pub enum Container {
 }
 
 /// One call's conversions: what they have charged, and what they have made, by the
-/// engine's identity of the value (its address while the call holds it). Making one
-/// costs nothing (a call with no table or array never touches its maps).
+/// engine's identity of the value (its address while the call holds it). Making one and
+/// dropping it cost next to nothing: a call with no table or array makes no [`Made`] and
+/// keeps nothing.
 pub struct Conversion {
     limit: usize,
     used: usize,
-    strings: Option<HashMap<usize, ScriptString>>,
-    lists: Option<HashMap<(usize, ScriptType, usize), ScriptList>>,
-    maps: Option<HashMap<(usize, ScriptType, usize), ScriptMap>>,
+    /// What the call's conversions made, by the engine's identity of the value: made with
+    /// the first string, list or map converted (which allocate anyway).
+    made: Option<Box<Made>>,
     /// Record arguments, and lists of records, kept for the call, lent to the glue as
     /// they are.
     kept: SmallVec<[Kept; 1]>,
+}
+
+/// The strings, lists and maps one call's conversions made, to share each when the same
+/// engine value is reached again.
+#[derive(Default)]
+struct Made {
+    strings: HashMap<usize, ScriptString>,
+    lists: HashMap<(usize, ScriptType, usize), ScriptList>,
+    maps: HashMap<(usize, ScriptType, usize), ScriptMap>,
 }
 
 /// An argument a call's conversion keeps, to lend it to the glue as it is.
@@ -208,11 +218,14 @@ impl Conversion {
         Conversion {
             limit,
             used: 0,
-            strings: None,
-            lists: None,
-            maps: None,
+            made: None,
             kept: SmallVec::new(),
         }
+    }
+
+    /// What the call's conversions made, made with the first thing kept in it.
+    fn made(&mut self) -> &mut Made {
+        self.made.get_or_insert_with(Box::default)
     }
 
     /// The bytes this call's conversions left of the limit: what the native may still copy
@@ -249,14 +262,12 @@ impl Conversion {
     /// The engine's string `key` with these `bytes`, copied (and charged) the first time
     /// only.
     pub fn string(&mut self, key: usize, bytes: &[u8]) -> Result<ScriptString, Refusal> {
-        if let Some(shared) = self.strings.as_ref().and_then(|made| made.get(&key)) {
+        if let Some(shared) = self.made.as_ref().and_then(|made| made.strings.get(&key)) {
             return Ok(shared.clone());
         }
         self.charge(bytes.len().saturating_add(HEADER))?;
         let string = ScriptString::from(bytes);
-        self.strings
-            .get_or_insert_with(HashMap::new)
-            .insert(key, string.clone());
+        self.made().strings.insert(key, string.clone());
         Ok(string)
     }
 
@@ -276,7 +287,7 @@ impl Conversion {
     ) -> Result<ScriptList, Refusal> {
         refuse_past_nesting(depth, container)?;
         let made = (key, element, depth);
-        if let Some(list) = self.lists.as_ref().and_then(|lists| lists.get(&made)) {
+        if let Some(list) = self.made.as_ref().and_then(|m| m.lists.get(&made)) {
             return Ok(list.clone());
         }
         let len = len()?;
@@ -292,9 +303,7 @@ impl Conversion {
                 with_article(container)
             )))
         })?;
-        self.lists
-            .get_or_insert_with(HashMap::new)
-            .insert(made, list.clone());
+        self.made().lists.insert(made, list.clone());
         Ok(list)
     }
 
@@ -312,7 +321,7 @@ impl Conversion {
     ) -> Result<ScriptMap, Refusal> {
         refuse_past_nesting(depth, container)?;
         let made = (key, value, depth);
-        if let Some(map) = self.maps.as_ref().and_then(|maps| maps.get(&made)) {
+        if let Some(map) = self.made.as_ref().and_then(|m| m.maps.get(&made)) {
             return Ok(map.clone());
         }
         self.charge(HEADER)?;
@@ -322,9 +331,7 @@ impl Conversion {
                 with_article(container)
             )))
         })?;
-        self.maps
-            .get_or_insert_with(HashMap::new)
-            .insert(made, map.clone());
+        self.made().maps.insert(made, map.clone());
         Ok(map)
     }
 
