@@ -520,8 +520,14 @@ fn element_value(
     depth: usize,
     conversion: &mut Conversion,
 ) -> Result<Value, Refusal> {
-    if let Some(table) = item.as_table() {
-        return table_value(stack, table, element, depth + 1, conversion);
+    match item.typed() {
+        Typed::Table(table) => return table_value(stack, table, element, depth + 1, conversion),
+        // Where a float goes (a record's float field, a list's floats), a number is read
+        // as one, without asking first whether it is an integer.
+        Typed::Number(number) if matches!(element.when_passed(), ScriptType::Float) => {
+            return Ok(Value::Float(number.number()));
+        }
+        _ => {}
     }
     match item.lend()? {
         Some(ArgRef::Bytes(bytes)) => conversion
