@@ -1,6 +1,6 @@
-//! Objects of spec classes in Lua: each a full userdata holding a [`ScriptObject`] (one
-//! shared pointer), with its class's metatable, made once per class when the modules are
-//! installed:
+//! Objects of spec classes in Lua: each a full userdata holding the bridge's mark and a
+//! [`ScriptObject`] (two words), with its class's metatable, made once per class when the
+//! modules are installed:
 //!
 //! - `__index`: a table of the class's methods, each one of the bridge's C functions, so
 //!   `p:push(3, 4)` finds the method as a table read and calls it with `p` first; a name
@@ -10,10 +10,14 @@
 //!   is dropped when nothing else holds it;
 //! - `__tostring` (the class's name), `__eq` (the same object), `__name`, and
 //!   `__metatable`, so a script can neither read nor replace the metatable;
-//! - a mark (under the address of a private static), by which the bridge knows its own
-//!   objects from any other userdata: the class's place among the program's classes, so
-//!   that an object a finalizer kept past its `__gc` (Lua 5.2 on, and LuaJIT's
-//!   `newproxy`, resurrect) is refused as a dropped object of its class.
+//! - a mark (under the address of a private static): the class's place among the
+//!   program's classes, so that an object a finalizer kept past its `__gc` (Lua 5.2 on,
+//!   and LuaJIT's `newproxy`, resurrect) is refused as a dropped object of its class.
+//!
+//! The bridge knows its own objects from any other userdata by the userdata's memory: it
+//! is as long as a [`Held`] and its first word is the address of a private static, which
+//! no other code knows (a script cannot write a userdata's memory). That is two reads of
+//! the value, where a metatable check is a push, a table read and two pops.
 //!
 //! Limits: an object whose class no installed module names (no method, no function
 //! returning it) has no metatable in the state, and a native returning one is an error
@@ -26,10 +30,17 @@ use mlua::{Function, LightUserData, Lua, Value, ffi};
 
 use goost_bind::{Registry, ScriptObject};
 
-/// What each object userdata holds: the object until the userdata is collected.
-type Held = Option<ScriptObject>;
+/// What each object userdata holds: the bridge's mark, then the object until the
+/// userdata is collected.
+#[repr(C)]
+struct Held {
+    /// [`mark`]: what tells the bridge's userdata from any other.
+    mark: *const c_void,
+    /// The object; `None` once the userdata is collected.
+    object: Option<ScriptObject>,
+}
 
-/// Its address marks the bridge's class metatables.
+/// Its address marks the bridge's userdata and class metatables.
 static OBJECT_MARK: u8 = 0;
 
 /// The mark's key, as a pointer.
@@ -137,7 +148,10 @@ pub(crate) unsafe fn push_object(state: *mut ffi::lua_State, object: &ScriptObje
         // The classes, the metatable; then the userdata.
         let memory = new_userdata(state).cast::<Held>();
         // Lua aligns a userdata's memory for any C type, so for a pointer.
-        memory.write(Some(object.clone()));
+        memory.write(Held {
+            mark: mark(),
+            object: Some(object.clone()),
+        });
         ffi::lua_pushvalue(state, -2);
         ffi::lua_setmetatable(state, -2);
         // The userdata in the classes' place, then the metatable dropped.
@@ -180,53 +194,71 @@ pub(crate) enum Userdata<'s> {
 /// another.
 ///
 /// # Safety
-/// `state` is a running C function's state and `index` a valid index of its stack that
-/// holds a userdata; the object is borrowed for as long as the userdata stays there.
+/// `state` is a running C function's state and `index` a valid index of its stack (a
+/// value of any type: only a full userdata can be one of the bridge's); the object is
+/// borrowed for as long as the userdata stays there.
 pub(crate) unsafe fn userdata_at<'s>(state: *mut ffi::lua_State, index: c_int) -> Userdata<'s> {
-    // SAFETY: as the function's contract says; `lua_checkstack` raises nothing, reading a
-    // metatable and a raw field raises nothing, and the two values read are popped.
+    // SAFETY: as the function's contract says: the memory of a userdata is valid for its
+    // length and aligned for any C type, so a userdata as long as a `Held` may be read as
+    // its first word (any bits are a pointer value); only `push_object` writes the mark's
+    // address there (no other code knows it, and scripts write no userdata memory), so a
+    // userdata that holds it holds a `Held`.
     unsafe {
-        if ffi::lua_checkstack(state, 3) == 0 || ffi::lua_getmetatable(state, index) == 0 {
+        let memory = ffi::lua_touserdata(state, index).cast::<Held>();
+        // At least a `Held` (Luau counts a destructor's room in its userdata's length).
+        if memory.is_null() || ffi::lua_rawlen(state, index) < size_of::<Held>() {
             return Userdata::Foreign;
+        }
+        if memory.cast::<*const c_void>().read() != mark() {
+            return Userdata::Foreign;
+        }
+        match &(*memory).object {
+            Some(object) => Userdata::Object(object),
+            None => Userdata::Dropped(collected_class(state, index)),
+        }
+    }
+}
+
+/// The class of the collected object at `index`, by its metatable's mark.
+///
+/// # Safety
+/// As [`userdata_at`], for one of the bridge's userdata.
+#[cold]
+unsafe fn collected_class(state: *mut ffi::lua_State, index: c_int) -> &'static str {
+    // SAFETY: as the function's contract says; `lua_checkstack` raises nothing, reading a
+    // metatable and a raw field raises nothing, and the values read are popped.
+    let slot = unsafe {
+        if ffi::lua_checkstack(state, 3) == 0 || ffi::lua_getmetatable(state, index) == 0 {
+            return "object";
         }
         ffi::lua_rawgetp(state, -1, mark());
         let mut is_number = 0;
         let slot = ffi::lua_tointegerx(state, -1, &mut is_number);
         ffi::lua_settop(state, -3);
         if is_number == 0 {
-            return Userdata::Foreign;
+            return "object";
         }
-        // Only `push_object` makes userdata with a marked metatable (scripts cannot set
-        // one: `__metatable` hides it), so the memory holds a `Held`.
-        let memory = ffi::lua_touserdata(state, index).cast::<Held>();
-        match memory.as_ref().and_then(Option::as_ref) {
-            Some(object) => Userdata::Object(object),
-            None => usize::try_from(slot - 1)
-                .ok()
-                .and_then(|index| Registry::global().class_name(index))
-                .map_or(Userdata::Foreign, Userdata::Dropped),
-        }
-    }
+        slot
+    };
+    usize::try_from(slot - 1)
+        .ok()
+        .and_then(|index| Registry::global().class_name(index))
+        .unwrap_or("object")
 }
 
-/// The object held by the userdata at `index`, if it is one of the bridge's objects and
-/// has not been collected.
+/// The object held by the value at `index`, if it is one of the bridge's objects and has
+/// not been collected.
 ///
 /// # Safety
-/// As [`userdata_at`], but the value at `index` may be of any type.
+/// As [`userdata_at`].
 pub(crate) unsafe fn object_at<'s>(
     state: *mut ffi::lua_State,
     index: c_int,
 ) -> Option<&'s ScriptObject> {
-    // SAFETY: as the function's contract says; the type is read first.
-    unsafe {
-        if ffi::lua_type(state, index) != ffi::LUA_TUSERDATA {
-            return None;
-        }
-        match userdata_at(state, index) {
-            Userdata::Object(object) => Some(object),
-            Userdata::Dropped(_) | Userdata::Foreign => None,
-        }
+    // SAFETY: as the function's contract says.
+    match unsafe { userdata_at(state, index) } {
+        Userdata::Object(object) => Some(object),
+        Userdata::Dropped(_) | Userdata::Foreign => None,
     }
 }
 
@@ -238,7 +270,7 @@ unsafe extern "C-unwind" fn collect_object(state: *mut ffi::lua_State) -> c_int 
     // SAFETY: as above; the userdata is not used again once collected, and `take` leaves
     // `None` should a finalizer see it again.
     if let Some(held) = unsafe { memory.as_mut() } {
-        let object = held.take();
+        let object = held.object.take();
         let _ = catch_unwind(AssertUnwindSafe(move || drop(object)));
     }
     0
@@ -249,7 +281,7 @@ unsafe extern "C-unwind" fn collect_object(state: *mut ffi::lua_State) -> c_int 
 unsafe extern "C" fn destroy_object(_state: *mut ffi::lua_State, memory: *mut c_void) {
     // SAFETY: Luau calls it once, with the memory `push_object` wrote a `Held` into.
     if let Some(held) = unsafe { memory.cast::<Held>().as_mut() } {
-        let object = held.take();
+        let object = held.object.take();
         let _ = catch_unwind(AssertUnwindSafe(move || drop(object)));
     }
 }
@@ -262,7 +294,7 @@ unsafe extern "C-unwind" fn object_text(state: *mut ffi::lua_State) -> c_int {
         // nothing (the text is static).
         unsafe { ffi::lua_pushlstring(state, text.as_ptr().cast(), text.len()) };
     };
-    // SAFETY: Lua calls it with the object first, a userdata with the class's metatable.
+    // SAFETY: Lua calls it with the object first.
     match unsafe { userdata_at(state, 1) } {
         Userdata::Object(object) => push(object.class().name),
         Userdata::Dropped(class) => {
