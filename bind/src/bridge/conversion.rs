@@ -171,7 +171,7 @@ pub enum Container {
 
 /// One call's conversions: what they have charged, and what they have made, by the
 /// engine's identity of the value (its address while the call holds it). Making one and
-/// dropping it cost next to nothing: a call with no table or array makes no [`Made`] and
+/// dropping it cost next to nothing: a call with no table or array boxes nothing and
 /// keeps nothing.
 pub struct Conversion {
     limit: usize,
