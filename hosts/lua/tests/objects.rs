@@ -223,3 +223,34 @@ fn a_method_table_argument_past_the_conversion_limit_is_refused_by_its_parameter
          than 4096 bytes to convert (the context's conversion limit)"
     );
 }
+
+/// The bridge knows its objects by their memory: a host's userdata as long as one, or
+/// longer, and a light userdata are no objects, whatever their bytes.
+#[test]
+fn a_hosts_userdata_is_no_object_whatever_its_bytes() {
+    let (_ctx, vm) = lua();
+    let points = "paths.path.points(path: paths.Path) -> int";
+    for (name, value) in [
+        (
+            "same_size",
+            mlua::Value::UserData(vm.create_any_userdata([0u64, 0u64]).unwrap()),
+        ),
+        (
+            "larger",
+            mlua::Value::UserData(vm.create_any_userdata([u64::MAX; 8]).unwrap()),
+        ),
+        (
+            "light",
+            mlua::Value::LightUserData(mlua::LightUserData(std::ptr::null_mut())),
+        ),
+    ] {
+        vm.globals().set(name, value).unwrap();
+    }
+    for name in ["same_size", "larger", "light"] {
+        assert_eq!(
+            run(&vm, &format!("return paths.path.points({name})")),
+            format!("error: {points}: argument 1 is a Lua userdata, which has no script type"),
+            "{name}"
+        );
+    }
+}
