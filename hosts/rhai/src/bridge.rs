@@ -425,7 +425,7 @@ fn described(
 ) -> FuncRegistration {
     let params = spec
         .receiver
-        .map(|class| format!("this: {}", class.name))
+        .map(|class| this_param(class.name))
         .into_iter()
         .chain(spec.params[..count].iter().map(|p| {
             let ty = goost_spec::Engine::rhai_rust_type(p.ty.when_passed());
@@ -452,18 +452,24 @@ fn described_untyped(
     count: usize,
     comment: &str,
 ) -> FuncRegistration {
-    let this = receiver.map(|class| format!("this: {class}"));
+    let this = receiver.map(this_param);
     let params = this
         .iter()
         .cloned()
         .chain(std::iter::repeat_n(
             "_: Dynamic".to_string(),
-            count - this.iter().count(),
+            count.saturating_sub(this.iter().count()),
         ))
         .chain(["Dynamic".to_string()]);
     registration
         .with_params_info(params)
         .with_comments([comment])
+}
+
+/// A method's object as its registration names it: `this: geo.Path`.
+#[cfg(feature = "metadata")]
+fn this_param(class: &str) -> String {
+    format!("this: {class}")
 }
 
 /// Without Rhai's `metadata`, a registration carries no names, types or description.
