@@ -4,14 +4,16 @@
 //! pass (a function with optional parameters is one overload per count), sorted by name
 //! and count, each under its description as a `///` comment.
 //!
-//! The file is that text exactly, after two `//` lines naming the spec and the module's
-//! summary; a test registers the memory spec with typed parameters and compares.
+//! The file is that text exactly, after the `//` lines naming the spec and stating the
+//! module's summary and its records and enums.
 //!
 //! A spec with classes is written as Rhai's `single_file()` writes one: `module static;`
 //! first, with what an install registers in the global namespace (each class's `==`,
 //! `!=`, `to_debug`, `to_string`, then its methods' typed overloads, the object first as
-//! `this`), then the module in a `module NAME { .. }` block. goost-rhai's tests register
-//! the classes of a fixture and compare.
+//! `this`), then the module in a `module NAME { .. }` block.
+//!
+//! `examples/geo/tests/definitions.rs` installs the memory and geo modules in a Rhai
+//! engine and compares what Rhai prints with the committed files.
 
 use std::collections::BTreeMap;
 
@@ -74,7 +76,7 @@ pub fn render(spec: &Spec, spec_path: &str) -> String {
 /// first, as `this`), each part sorted as Rhai sorts a module's functions (by name, then
 /// argument count, then the parameters, where the classes go in name order). Empty for a
 /// spec without classes.
-pub fn static_body(spec: &Spec) -> String {
+fn static_body(spec: &Spec) -> String {
     let mut classes: Vec<&crate::Class> = spec.classes.iter().collect();
     classes.sort_by(|a, b| a.name.cmp(&b.name));
     let mut type_functions: Vec<(&str, usize, String)> = Vec::new();
@@ -113,7 +115,7 @@ pub fn static_body(spec: &Spec) -> String {
 
 /// The body of [`render`] without its leading `//` lines and `module NAME;` header: the
 /// text `Engine::definitions().modules()` gives for the module without headers.
-pub fn module_body(spec: &Spec) -> String {
+fn module_body(spec: &Spec) -> String {
     let mut root = Tree::default();
     for group in &spec.groups {
         let mut node = &mut root;
@@ -227,6 +229,31 @@ mod tests {
         );
         assert!(module_body(&spec).starts_with("module a {\n"));
         assert!(module_body(&spec).ends_with("-> string;}"));
+    }
+
+    #[test]
+    fn classes_are_written_as_rhais_single_file_their_methods_taking_this_first() {
+        let spec = parse(
+            "module m\nclass m.P\n  text\n    | A thing.\n  method push(x: float) -> int\n    | Pushes\n  method name() -> string\n    | Its name\ngroup m.p\n  fn make(n: int) -> m.P\n    | Makes one\n",
+        )
+        .unwrap();
+        let file = render(&spec, "m.spec");
+        let body = file.split_once("module static;\n\n").map(|(_, body)| body);
+        assert_eq!(
+            body,
+            Some(
+                "op !=(m.P, m.P) -> bool;\n\n\
+                 op ==(m.P, m.P) -> bool;\n\n\
+                 fn to_debug(_: m.P) -> string;\n\n\
+                 fn to_string(_: m.P) -> string;\n\n\
+                 /// Its name\nfn name(this: m.P) -> string;\n\n\
+                 /// Pushes\nfn push(this: m.P, x: float) -> int;\n\n\
+                 module m {\n\
+                 module p {\n\
+                 /// Makes one\nfn make(n: int) -> m.P;}\n\
+                 }\n"
+            )
+        );
     }
 
     #[test]
