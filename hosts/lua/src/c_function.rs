@@ -420,6 +420,31 @@ fn table_to_records(
     })
 }
 
+/// Calls `each` with the bytes of every key of `table` (a table converted to a map or a
+/// record, so every key must be a string) and its value, in Lua's order (raw reads), until
+/// `each` refuses one: that refusal, the refusal of a key that is not a string, or what
+/// the walk itself could not do.
+#[inline(always)]
+fn for_each_string_entry(
+    stack: CallStack<'_>,
+    table: Table<'_>,
+    mut each: impl for<'v> FnMut(&'v [u8], Slot<'v>) -> Result<(), Refusal>,
+) -> Result<(), Refusal> {
+    // The refusal waits here, so the walk's own value has nothing to drop.
+    let mut refused = None;
+    // A break leaves its refusal in `refused`.
+    let _ = stack.for_each_entry(table, |key, item| {
+        match string_key(&key).and_then(|bytes| each(bytes, item)) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(refusal) => {
+                refused = Some(refusal);
+                ControlFlow::Break(())
+            }
+        }
+    })?;
+    refused.map_or(Ok(()), Err)
+}
+
 /// The string key `key` of a table converted to a map or a record, or the refusal of a
 /// table with a key that is not a string.
 fn string_key<'t>(key: &Slot<'t>) -> Result<&'t [u8], Refusal> {
@@ -444,29 +469,15 @@ fn table_to_map(
 ) -> Result<ScriptMap, Refusal> {
     conversion.map(table.address(), value, depth, "table", |conversion| {
         let mut entries = Vec::new();
-        // The refusal waits here, so the walk's own value has nothing to drop.
-        let mut refused = None;
-        // A break leaves its refusal in `refused`.
-        let _ = stack.for_each_entry(table, |key, item| {
-            let entry = string_key(&key).and_then(|bytes| {
-                conversion.entry()?;
-                let key = conversion.string(bytes.as_ptr() as usize, bytes)?;
-                let item = element_value(stack, item, value, depth, conversion)
-                    .map_err(|refusal| refusal.in_entry(bytes, value))?;
-                Ok((key, item))
-            });
-            match entry {
-                Ok(entry) => {
-                    entries.push(entry);
-                    ControlFlow::Continue(())
-                }
-                Err(refusal) => {
-                    refused = Some(refusal);
-                    ControlFlow::Break(())
-                }
-            }
+        for_each_string_entry(stack, table, |bytes, item| {
+            conversion.entry()?;
+            let key = conversion.string(bytes.as_ptr() as usize, bytes)?;
+            let item = element_value(stack, item, value, depth, conversion)
+                .map_err(|refusal| refusal.in_entry(bytes, value))?;
+            entries.push((key, item));
+            Ok(())
         })?;
-        refused.map_or(Ok(entries), Err)
+        Ok(entries)
     })
 }
 
@@ -491,24 +502,11 @@ fn fill_record<'t>(
     depth: usize,
 ) -> impl FnOnce(&mut Conversion, &mut RecordFields) -> Result<(), Refusal> + 't {
     move |conversion, fields| {
-        // The refusal waits here, so the walk's own value has nothing to drop.
-        let mut refused = None;
-        // A break leaves its refusal in `refused`.
-        let _ = stack.for_each_entry(table, |key, item| {
-            let set = string_key(&key).and_then(|bytes| {
-                conversion.set_field(fields, bytes, "table", |conversion, ty| {
-                    element_value(stack, item, ty, depth, conversion)
-                })
-            });
-            match set {
-                Ok(()) => ControlFlow::Continue(()),
-                Err(refusal) => {
-                    refused = Some(refusal);
-                    ControlFlow::Break(())
-                }
-            }
-        })?;
-        refused.map_or(Ok(()), Err)
+        for_each_string_entry(stack, table, |bytes, item| {
+            conversion.set_field(fields, bytes, "table", |conversion, ty| {
+                element_value(stack, item, ty, depth, conversion)
+            })
+        })
     }
 }
 
