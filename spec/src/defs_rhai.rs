@@ -79,36 +79,26 @@ pub fn render(spec: &Spec, spec_path: &str) -> String {
 fn static_body(spec: &Spec) -> String {
     let mut classes: Vec<&crate::Class> = spec.classes.iter().collect();
     classes.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut type_functions: Vec<(&str, usize, String)> = Vec::new();
+    let mut type_functions: Vec<(&str, String)> = Vec::new();
     for class in &classes {
         let name = &class.name;
         type_functions.extend([
-            ("!=", 0, format!("op !=({name}, {name}) -> bool;")),
-            ("==", 0, format!("op ==({name}, {name}) -> bool;")),
-            ("to_debug", 0, format!("fn to_debug(_: {name}) -> string;")),
-            (
-                "to_string",
-                0,
-                format!("fn to_string(_: {name}) -> string;"),
-            ),
+            ("!=", format!("op !=({name}, {name}) -> bool;")),
+            ("==", format!("op ==({name}, {name}) -> bool;")),
+            ("to_debug", format!("fn to_debug(_: {name}) -> string;")),
+            ("to_string", format!("fn to_string(_: {name}) -> string;")),
         ]);
     }
-    let mut methods: Vec<(&str, usize, String)> = Vec::new();
-    for class in &classes {
-        for method in &class.methods {
-            for count in method.required_params()..=method.params.len() {
-                let this = Some(class.name.as_str());
-                methods.push((&method.short, count, overload(method, this, count)));
-            }
-        }
-    }
-    // Stable sorts: the classes stay in name order where name and count agree.
+    // Stable sorts: the classes stay in name order where name (and count) agree.
     type_functions.sort_by(|a, b| a.0.cmp(b.0));
-    methods.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let methods = classes.iter().flat_map(|class| {
+        let this = Some(class.name.as_str());
+        class.methods.iter().map(move |method| (method, this))
+    });
     let items: Vec<String> = type_functions
         .into_iter()
-        .chain(methods)
-        .map(|(_, _, text)| text)
+        .map(|(_, text)| text)
+        .chain(sorted_overloads(methods))
         .collect();
     items.join("\n\n")
 }
@@ -147,17 +137,27 @@ impl Tree<'_> {
             block.push('}');
             items.push(block);
         }
-        let mut overloads: Vec<(&str, usize, String)> = Vec::new();
-        for function in &self.functions {
-            for count in function.required_params()..=function.params.len() {
-                let text = overload(function, None, count);
-                overloads.push((function.short.as_str(), count, text));
-            }
-        }
-        overloads.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-        items.extend(overloads.into_iter().map(|(_, _, text)| text));
+        items.extend(sorted_overloads(self.functions.iter().map(|f| (*f, None))));
         out.push_str(&items.join("\n\n"));
     }
+}
+
+/// Every overload of each function (one per argument count a caller may pass; a method's
+/// after its object, `this` of the class given), sorted as Rhai sorts a module's
+/// functions: by name, then argument count (a stable sort, so functions that agree in both
+/// stay in the order given).
+fn sorted_overloads<'s>(
+    functions: impl Iterator<Item = (&'s Function, Option<&'s str>)>,
+) -> Vec<String> {
+    let mut overloads: Vec<(&str, usize, String)> = Vec::new();
+    for (function, this) in functions {
+        for count in function.required_params()..=function.params.len() {
+            let text = overload(function, this, count);
+            overloads.push((function.short.as_str(), count, text));
+        }
+    }
+    overloads.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    overloads.into_iter().map(|(_, _, text)| text).collect()
 }
 
 /// One overload: the description comment, then `fn name(p: T, ..) -> R;` with the first
