@@ -50,6 +50,34 @@ fn words(entries: Vec<Entry>) -> Vec<String> {
     entries.into_iter().map(|entry| entry.word).collect()
 }
 
+#[native("tally.words.find", spec = "tests/fixture/tally.spec")]
+fn find(entries: Vec<Entry>, word: &str) -> Option<Entry> {
+    entries.into_iter().find(|entry| entry.word == word)
+}
+
+#[native("tally.words.rank", spec = "tests/fixture/tally.spec")]
+fn rank(entry: Entry, place: i64) -> Result<Ranked, goost_memory::Error> {
+    if place < 1 {
+        return Err(goost_memory::Error::msg(format!(
+            "place {place} is below 1"
+        )));
+    }
+    Ok(Ranked { entry, rank: place })
+}
+
+/// What each engine's script of record results gives, a line per result: an entry found
+/// without its optional note (left out, so `nil`), one found with it, none found (`nil`),
+/// and a record with a record in it. A record result reaches Lua and Rhai as its fields,
+/// with no record made.
+const RECORD_RESULTS: &str = "ab 2 nil\ncd 1 x\nnil\nab 3\n";
+
+/// The entries the scripts of record results search, in goost's literal syntax (Rhai's
+/// object maps open with `#{`, Lua's tables take `=` for `:` and braces for brackets).
+const ENTRIES: &str = r#"[{word: "ab", count: 2}, {word: "cd", count: 1, note: "x"}]"#;
+
+/// The error of `tally.words.rank` at place 0: the native's own, naming it.
+const RANK_REFUSED: &str = "tally.words.rank: place 0 is below 1";
+
 /// The signature of `tally.words.words`.
 const WORDS: &str = "tally.words.words(entries: list<tally.Entry>) -> list<string>";
 
@@ -396,6 +424,66 @@ fn every_check_names_the_path_the_run_time_error_names() {
 }
 
 #[test]
+fn goost_gets_record_results_and_their_errors() {
+    let script = format!(
+        "let es = {ENTRIES}\n\
+         let a = tally.words.find(es, \"ab\")\n\
+         print(a.word, a.count, a.note)\n\
+         let c = tally.words.find(es, \"cd\")\n\
+         print(c.word, c.count, c.note)\n\
+         print(tally.words.find(es, \"zz\"))\n\
+         let r = tally.words.rank(a, 3)\n\
+         print(r.entry.word, r.rank)\n"
+    );
+    assert_eq!(goost(&script), Ok(RECORD_RESULTS.to_string()));
+    assert_eq!(
+        goost("tally.words.rank({word: \"ab\", count: 2}, 0)\n"),
+        Err(format!("t.goost:2:1: {RANK_REFUSED}"))
+    );
+}
+
+/// What a bridge gets from `call_lent_fields`: a record result's type and fields, handed
+/// over with nothing returned; a record left out, or any other result, as a value.
+#[test]
+fn a_record_result_is_handed_over_as_its_fields() {
+    use goost_memory::{ArgRef, RecordType, Registry, ScriptList, ScriptMap, ScriptString, Value};
+    let ctx = Context::new();
+    let bound = |name: &str| Registry::global().get(name).unwrap().bind(&ctx);
+    let mut handed = Vec::new();
+    let mut take = |ty: &'static RecordType, values: &mut [Value]| {
+        handed.push(format!("{} {values:?}", ty.name));
+    };
+    let rank = bound("tally.words.rank");
+    let fields = Value::Map(
+        ScriptMap::new(vec![
+            (ScriptString::from("word"), Value::str("ab")),
+            (ScriptString::from("count"), Value::Int(2)),
+        ])
+        .unwrap(),
+    );
+    let given = rank.call_lent_fields(&[fields.lend(), ArgRef::Int(3)], &mut take);
+    assert_eq!(given, Ok(None));
+    let given = rank.call_lent_fields(&[fields.lend(), ArgRef::Int(0)], &mut take);
+    assert_eq!(given.unwrap_err().to_string(), RANK_REFUSED);
+    let list = Value::List(ScriptList::new(vec![fields.clone()]).unwrap());
+    let find = bound("tally.words.find");
+    let given = find.call_lent_fields(&[list.lend(), ArgRef::Bytes(b"zz")], &mut take);
+    assert_eq!(given, Ok(Some(Value::Void)));
+    let given = find.call_lent_fields(&[list.lend(), ArgRef::Bytes(b"ab")], &mut take);
+    assert_eq!(given, Ok(None));
+    let weight = bound("tally.words.weight");
+    let given = weight.call_lent_fields(&[fields.lend()], &mut take);
+    assert_eq!(given, Ok(Some(Value::Int(4))));
+    assert_eq!(
+        handed,
+        [
+            "tally.Ranked [Record(tally.Entry { word: Str(\"ab\"), count: Int(2) }), Int(3)]",
+            "tally.Entry [Str(\"ab\"), Int(2), Void]",
+        ]
+    );
+}
+
+#[test]
 fn a_record_crosses_as_a_map_of_its_fields_in_goost() {
     assert_eq!(
         goost(
@@ -520,6 +608,35 @@ mod lua {
         assert_eq!(
             error(&vm, "require('tally').words.top({}, 'fastest')"),
             "tally.words.top(counts: map<int>, order: tally.Order?) -> list<string>: argument 2 (order) expects tally.Order?, got a string that is not one of \"most\", \"by_name\""
+        );
+    }
+
+    #[test]
+    fn lua_gets_record_results_and_their_errors() {
+        let vm = lua_vm();
+        let entries = super::ENTRIES
+            .replace(": ", " = ")
+            .replace('[', "{")
+            .replace(']', "}");
+        let script = format!(
+            r#"local t = require("tally").words
+               local es = {entries}
+               local a, c = t.find(es, "ab"), t.find(es, "cd")
+               local r = t.rank(a, 3)
+               return table.concat({{
+                 a.word .. " " .. a.count .. " " .. tostring(a.note),
+                 c.word .. " " .. c.count .. " " .. tostring(c.note),
+                 tostring(t.find(es, "zz")),
+                 r.entry.word .. " " .. r.rank, ""}}, "\n")"#
+        );
+        let lines: String = vm.load(script).eval().unwrap();
+        assert_eq!(lines, super::RECORD_RESULTS);
+        assert_eq!(
+            error(
+                &vm,
+                "require('tally').words.rank({ word = 'ab', count = 2 }, 0)"
+            ),
+            super::RANK_REFUSED
         );
     }
 
@@ -679,6 +796,39 @@ mod rhai {
         assert_eq!(
             error,
             "Runtime error: tally.words.top(counts: map<int>, order: tally.Order?) -> list<string>: argument 2 (order) expects tally.Order?, got a string that is not one of \"most\", \"by_name\" (line 1, position 15)"
+        );
+    }
+
+    #[test]
+    fn rhai_gets_record_results_and_their_errors() {
+        let engine = engine();
+        // A field left out is no key of the object map.
+        let script = format!(
+            r#"let es = {entries};
+               let t = |e| if "note" in e {{ e.note }} else {{ "nil" }};
+               let a = tally::words::find(es, "ab");
+               let c = tally::words::find(es, "cd");
+               let r = tally::words::rank(a, 3);
+               let none = tally::words::find(es, "zz");
+               [`${{a.word}} ${{a.count}} ${{t.call(a)}}`,
+                `${{c.word}} ${{c.count}} ${{t.call(c)}}`,
+                if none == () {{ "nil" }} else {{ "?" }},
+                `${{r.entry.word}} ${{r.rank}}`, ""]"#,
+            entries = super::ENTRIES.replace('{', "#{")
+        );
+        let lines: rhai::Array = engine.eval(&script).unwrap();
+        let lines: Vec<String> = lines.into_iter().map(|line| line.to_string()).collect();
+        assert_eq!(lines.join("\n"), super::RECORD_RESULTS);
+        let error = engine
+            .run(r#"tally::words::rank(#{word: "ab", count: 2}, 0)"#)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            format!(
+                "Runtime error: {} (line 1, position 15)",
+                super::RANK_REFUSED
+            )
         );
     }
 

@@ -23,7 +23,7 @@ use std::hash::BuildHasher;
 use goost_spec::check::Step;
 
 use crate::arg::ListItems;
-use crate::record::{present_fields, same_record};
+use crate::record::{fitting, present_fields, same_record};
 use crate::{
     ArgRef, DEFAULT_CONVERSION_LIMIT, EnumType, Error, FieldType, RecordType, ScriptList,
     ScriptMap, ScriptRecord, ScriptString, ScriptType, Value,
@@ -289,7 +289,30 @@ pub trait IntoValue {
     const TYPE: ScriptType;
     /// The script value (an `Err` passes a native's failure through).
     fn into_value(self) -> Result<Value, Error>;
+
+    /// A record's fields handed to `take` (the record's type and one value per field, in
+    /// its order, [`Value::Void`] for one left out; `take` may move them out), with no
+    /// [`ScriptRecord`] made, and `Ok(None)`; any other value as
+    /// [`into_value`](IntoValue::into_value) makes it. What a bridge converts a record
+    /// result with straight into the engine's own table or map. `#[spec_record]` types
+    /// give their fields; every other type keeps this default.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn into_fields(self, take: &mut TakeFields<'_>) -> Result<Option<Value>, Error>
+    where
+        Self: Sized,
+    {
+        let _ = take;
+        self.into_value().map(Some)
+    }
 }
+
+/// What takes a record result's fields ([`BoundNative::call_lent_fields`]): the record's
+/// type, and one value per field in its order ([`Value::Void`] for one left out), which it
+/// may move out.
+///
+/// [`BoundNative::call_lent_fields`]: crate::BoundNative::call_lent_fields
+pub type TakeFields<'t> = dyn FnMut(&'static RecordType, &mut [Value]) + 't;
 
 impl FromValue<'_> for i64 {
     const TYPE: ScriptType = ScriptType::Int;
@@ -613,6 +636,14 @@ impl<T: IntoValue> IntoValue for Option<T> {
             None => Ok(Value::Void),
         }
     }
+
+    #[inline(always)]
+    fn into_fields(self, take: &mut TakeFields<'_>) -> Result<Option<Value>, Error> {
+        match self {
+            Some(value) => value.into_fields(take),
+            None => Ok(Some(Value::Void)),
+        }
+    }
 }
 
 /// A native that can fail: its error is any type that converts into [`Error`] (the
@@ -622,6 +653,12 @@ impl<T: IntoValue, E: Into<Error>> IntoValue for Result<T, E> {
     const TYPE: ScriptType = T::TYPE;
     fn into_value(self) -> Result<Value, Error> {
         self.map_err(Into::into).and_then(T::into_value)
+    }
+
+    #[inline(always)]
+    fn into_fields(self, take: &mut TakeFields<'_>) -> Result<Option<Value>, Error> {
+        self.map_err(Into::into)
+            .and_then(|value| value.into_fields(take))
     }
 }
 
@@ -739,6 +776,21 @@ pub fn record_value<const N: usize>(
     ScriptRecord::new(record, values.into_iter())
         .map(Value::Record)
         .map_err(|error| Error::msg(error.to_string()))
+}
+
+/// A record result's fields handed to `take` ([`IntoValue::into_fields`]), refused as
+/// [`record_value`] refuses them: a record that would nest too deep. What
+/// `#[spec_record]` generates calls; not part of the API.
+#[doc(hidden)]
+#[inline]
+pub fn record_fields_into<const N: usize>(
+    record: &'static RecordType,
+    mut values: [Value; N],
+    take: &mut TakeFields<'_>,
+) -> Result<Option<Value>, Error> {
+    fitting(record, &values).map_err(|error| Error::msg(error.to_string()))?;
+    take(record, &mut values);
+    Ok(None)
 }
 
 #[cfg(test)]

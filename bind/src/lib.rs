@@ -66,7 +66,8 @@ pub use arg::{ArgRef, ListItems};
 pub use collector::{CollectorId, CollectorPanic, Collectors};
 pub use context::{Context, ContextBuilder, DEFAULT_CONVERSION_LIMIT};
 pub use convert::{
-    FromValue, Inside, IntoValue, ListRef, Mismatch, copy_allowance, with_copy_allowance,
+    FromValue, Inside, IntoValue, ListRef, Mismatch, TakeFields, copy_allowance,
+    with_copy_allowance,
 };
 pub use error::{Error, ErrorKind, ModuleError, panic_message};
 pub use goost_spec::check::Step;
@@ -85,7 +86,9 @@ pub use value::{ScriptList, TooDeep, Value, format_float};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::arg::ScriptArg;
-    pub use crate::convert::{RecordSource, record_field, record_source, record_value};
+    pub use crate::convert::{
+        RecordSource, record_field, record_fields_into, record_source, record_value,
+    };
     pub use crate::native::{
         Bind, BoundCall, BoundGlue, Glue, GlueResult, MissingState, contained,
     };

@@ -5,7 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use crate::object::{ObjectsGlue, meets_objects, with_objects};
 use crate::{
     ArgRef, ClassType, Context, Error, ScriptList, ScriptMap, ScriptObject, ScriptRecord,
-    ScriptString, ScriptType, Value,
+    ScriptString, ScriptType, TakeFields, Value,
 };
 
 /// One parameter of a spec function.
@@ -88,6 +88,14 @@ pub trait BoundCall: Send + Sync {
     fn call_values(&self, args: &[Value]) -> GlueResult;
     /// A call with arguments an engine lends (strings borrowed, not copied).
     fn call_lent(&self, args: &[ArgRef<'_>]) -> GlueResult;
+    /// [`call_lent`](BoundCall::call_lent), a record result's fields handed to `take`
+    /// (see [`BoundNative::call_lent_fields`]). The macro writes it for a native whose
+    /// result is a record; any other keeps this default, which hands nothing over.
+    #[inline(always)]
+    fn call_lent_fields(&self, args: &[ArgRef<'_>], take: &mut TakeFields<'_>) -> GlueResult {
+        let _ = take;
+        self.call_lent(args)
+    }
 }
 
 /// A [`BoundCall`] as [`Bind`] makes it.
@@ -155,6 +163,8 @@ enum Outcome {
     Map(ScriptMap),
     Record(ScriptRecord),
     Object(ScriptObject),
+    /// A record result whose fields went to the caller ([`BoundCall::call_lent_fields`]).
+    Taken,
     Err(Error),
 }
 
@@ -163,6 +173,26 @@ impl GlueResult {
     #[inline(always)]
     pub fn err(error: Error) -> GlueResult {
         GlueResult(Outcome::Err(error))
+    }
+
+    /// What [`IntoValue::into_fields`](crate::IntoValue::into_fields) gave: `Ok(None)`
+    /// when the fields went to the caller.
+    #[inline(always)]
+    pub fn from_fields(given: Result<Option<Value>, Error>) -> GlueResult {
+        match given {
+            Ok(None) => GlueResult(Outcome::Taken),
+            Ok(Some(value)) => GlueResult::from(Ok(value)),
+            Err(error) => GlueResult::err(error),
+        }
+    }
+
+    /// The outcome of a call that may hand a record's fields over: `Ok(None)` when it did.
+    #[inline(always)]
+    fn into_fields_result(self) -> Result<Option<Value>, Error> {
+        match self.0 {
+            Outcome::Taken => Ok(None),
+            other => GlueResult(other).into_result().map(Some),
+        }
     }
 
     /// The outcome as the native ABI states it.
@@ -178,6 +208,10 @@ impl GlueResult {
             Outcome::Map(entries) => Ok(Value::Map(entries)),
             Outcome::Record(record) => Ok(Value::Record(record)),
             Outcome::Object(object) => Ok(Value::Object(object)),
+            // Only `call_lent_fields` hands fields over, and it reads this itself.
+            Outcome::Taken => Err(Error::msg(
+                "internal error: a record result was handed over outside `call_lent_fields`",
+            )),
             Outcome::Err(e) => Err(e),
         }
     }
@@ -328,6 +362,21 @@ impl BoundNative {
     #[inline(always)]
     pub fn call_lent(&self, args: &[ArgRef<'_>]) -> Result<Value, Error> {
         self.glue.call_lent(args).into_result()
+    }
+
+    /// [`call_lent`](BoundNative::call_lent) for a bridge that converts a record result
+    /// straight into the engine's own table or map: a native whose result is a record
+    /// (without objects in it) hands `take` the record's type and its fields' values and
+    /// returns `Ok(None)`, with no [`ScriptRecord`](crate::ScriptRecord) made; any other
+    /// result (an optional record left out, an error, any other native's result) comes
+    /// back as `call_lent` gives it.
+    #[inline(always)]
+    pub fn call_lent_fields(
+        &self,
+        args: &[ArgRef<'_>],
+        take: &mut TakeFields<'_>,
+    ) -> Result<Option<Value>, Error> {
+        self.glue.call_lent_fields(args, take).into_fields_result()
     }
 }
 

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::native::{BoundCall, BoundGlue, GlueResult};
-use crate::{ArgRef, ClassType, FnSpec, FromValue, Mismatch, ScriptType, Value};
+use crate::{ArgRef, ClassType, FnSpec, FromValue, Mismatch, ScriptType, TakeFields, Value};
 
 /// A Rust type bound to a spec class with `#[spec_class("geo.Path")]`: its objects cross
 /// into scripts as [`ScriptObject`]s. `Send + Sync`, since one context runs natives from
@@ -325,6 +325,11 @@ impl BoundCall for ObjectsGlue {
     fn call_lent(&self, args: &[ArgRef<'_>]) -> GlueResult {
         let refused = self.refusal(|position| args.get(position).copied());
         refused.unwrap_or_else(|| self.glue.call_lent(args))
+    }
+
+    fn call_lent_fields(&self, args: &[ArgRef<'_>], take: &mut TakeFields<'_>) -> GlueResult {
+        let refused = self.refusal(|position| args.get(position).copied());
+        refused.unwrap_or_else(|| self.glue.call_lent_fields(args, take))
     }
 }
 

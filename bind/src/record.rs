@@ -157,6 +157,25 @@ pub(crate) fn present_fields<'a>(
         .filter(|(_, value)| !matches!(value, Value::Void))
 }
 
+/// Whether `values` can be the fields of a record of type `ty`: one per field, none
+/// nested so deep that the record would pass [`Value::MAX_NESTING`].
+pub(crate) fn fitting(ty: &'static RecordType, values: &[Value]) -> Result<(), RecordError> {
+    if values.len() != ty.fields.len() {
+        return Err(RecordError::FieldCount {
+            record: ty.name,
+            fields: ty.fields.len(),
+            values: values.len(),
+        });
+    }
+    if values
+        .iter()
+        .any(|value| value.depth() >= Value::MAX_NESTING)
+    {
+        return Err(RecordError::TooDeep);
+    }
+    Ok(())
+}
+
 /// A record's fields as an engine's bridge converts them from a table or map, whose keys
 /// come in any order: each value is set at its field's position. A bridge lends them to a
 /// native's glue as they are ([`ArgRef::Fields`](crate::ArgRef::Fields): no allocation),

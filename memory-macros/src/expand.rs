@@ -644,8 +644,30 @@ pub fn native_glue(
         locals: &state_locals,
         types: &state_types,
     };
-    let glue = glue(krate, &states, context_pass);
-    let bound = bound_glue(krate, &states, &context);
+    // A record result (without objects in it) may go to a bridge as its fields.
+    let takes_fields =
+        matches!(function.ret.when_passed(), ScriptType::Record(_)) && !returns_objects;
+    let fields = FieldsCode::new(krate, takes_fields);
+    let FieldsCode {
+        param: take_param,
+        hand_over,
+        ..
+    } = &fields;
+    let into_fields = {
+        let as_into_value = as_into_value(krate, native);
+        quote_spanned!(native.ret_span()=> #as_into_value::into_fields(__goost_result, __goost_take))
+    };
+    let hand_over = hand_over.then(|| {
+        quote! {
+            if let ::core::option::Option::Some(__goost_take) = __goost_take {
+                return #krate::__private::GlueResult::from_fields(
+                    #into_fields.map_err(|e| e.in_native(&__GOOST_SPEC)),
+                );
+            }
+        }
+    });
+    let glue = glue(krate, &states, context_pass, &fields);
+    let bound = bound_glue(krate, &states, &context, &fields);
     let registration = registration(krate, &rust_path);
     quote! {
         const _: () = {
@@ -663,11 +685,13 @@ pub fn native_glue(
                 #context_param
                 #(#state_locals: &#state_types,)*
                 __goost_args: &[__GoostArg],
+                #take_param
             ) -> #krate::__private::GlueResult {
                 #receiver
                 #take_arguments
                 #(#conversions)*
                 let __goost_result = #call;
+                #hand_over
                 let __goost_value = #into_value.map_err(|e| e.in_native(&__GOOST_SPEC));
                 #claim
                 #krate::__private::GlueResult::from(__goost_value)
@@ -686,9 +710,41 @@ struct StateCode<'s, 'n> {
     types: &'s [&'n syn::Type],
 }
 
+/// What a native whose result is a record adds so that a bridge can take the record's
+/// fields ([`goost_bind::BoundCall::call_lent_fields`]): the body's parameter for the
+/// taker, what each other entry passes for it (none), and the entry itself. Empty for any
+/// other native, which keeps the trait's default entry.
+#[derive(Default)]
+struct FieldsCode {
+    param: TokenStream,
+    none: TokenStream,
+    entry: TokenStream,
+    hand_over: bool,
+}
+
+impl FieldsCode {
+    fn new(krate: &syn::Path, takes_fields: bool) -> FieldsCode {
+        if !takes_fields {
+            return FieldsCode::default();
+        }
+        FieldsCode {
+            param: quote!(__goost_take: ::core::option::Option<&mut #krate::TakeFields<'_>>,),
+            none: quote!(, ::core::option::Option::None),
+            entry: quote!(, ::core::option::Option::Some(__goost_take)),
+            hand_over: true,
+        }
+    }
+}
+
 /// The glue: finds the states in the context on each call, then runs the body contained.
-fn glue(krate: &syn::Path, states: &StateCode<'_, '_>, context_pass: &TokenStream) -> TokenStream {
+fn glue(
+    krate: &syn::Path,
+    states: &StateCode<'_, '_>,
+    context_pass: &TokenStream,
+    fields: &FieldsCode,
+) -> TokenStream {
     let (locals, types) = (states.locals, states.types);
+    let none = &fields.none;
     quote! {
         /// The glue: finds the states in the context on each call.
         fn __goost_glue(
@@ -706,7 +762,7 @@ fn glue(krate: &syn::Path, states: &StateCode<'_, '_>, context_pass: &TokenStrea
                 };
             )*
             #krate::__private::contained(&__GOOST_SPEC, || {
-                __goost_body(#context_pass #(#locals,)* __goost_args)
+                __goost_body(#context_pass #(#locals,)* __goost_args #none)
             })
         }
     }
@@ -714,15 +770,36 @@ fn glue(krate: &syn::Path, states: &StateCode<'_, '_>, context_pass: &TokenStrea
 
 /// The glue bound to one context (its states found once, held shared) and `bind`, which
 /// makes it.
-fn bound_glue(krate: &syn::Path, states: &StateCode<'_, '_>, context: &ContextCode) -> TokenStream {
+fn bound_glue(
+    krate: &syn::Path,
+    states: &StateCode<'_, '_>,
+    context: &ContextCode,
+    fields: &FieldsCode,
+) -> TokenStream {
     let (locals, types) = (states.locals, states.types);
+    let none = &fields.none;
+    let bound = &context.bound;
+    // The entry that hands a record result's fields over, for a native that has one.
+    let fields_entry = fields.hand_over.then(|| {
+        let entry = &fields.entry;
+        quote! {
+            #[inline]
+            fn call_lent_fields(
+                &self,
+                __goost_args: &[#krate::ArgRef<'_>],
+                __goost_take: &mut #krate::TakeFields<'_>,
+            ) -> #krate::__private::GlueResult {
+                #krate::__private::contained(&__GOOST_SPEC, || {
+                    __goost_body(#bound #(&self.#locals,)* __goost_args #entry)
+                })
+            }
+        }
+    });
     let fields = locals
         .iter()
         .zip(types)
         .map(|(local, ty)| quote_spanned!(ty.span()=> #local: ::std::sync::Arc<#ty>));
-    let ContextCode {
-        field, kept, bound, ..
-    } = context;
+    let ContextCode { field, kept, .. } = context;
     quote! {
         /// The glue bound to one context: its states found once, held shared.
         struct __GoostBound {
@@ -737,7 +814,7 @@ fn bound_glue(krate: &syn::Path, states: &StateCode<'_, '_>, context: &ContextCo
                 __goost_args: &[#krate::Value],
             ) -> #krate::__private::GlueResult {
                 #krate::__private::contained(&__GOOST_SPEC, || {
-                    __goost_body(#bound #(&self.#locals,)* __goost_args)
+                    __goost_body(#bound #(&self.#locals,)* __goost_args #none)
                 })
             }
 
@@ -747,9 +824,11 @@ fn bound_glue(krate: &syn::Path, states: &StateCode<'_, '_>, context: &ContextCo
                 __goost_args: &[#krate::ArgRef<'_>],
             ) -> #krate::__private::GlueResult {
                 #krate::__private::contained(&__GOOST_SPEC, || {
-                    __goost_body(#bound #(&self.#locals,)* __goost_args)
+                    __goost_body(#bound #(&self.#locals,)* __goost_args #none)
                 })
             }
+
+            #fields_entry
         }
 
         fn __goost_bind(__goost_ctx: &#krate::Context) -> #krate::__private::BoundGlue {

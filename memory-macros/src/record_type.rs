@@ -144,6 +144,7 @@ pub fn expand(
         let (field, _, _) = bound.iter().find(|(_, _, f)| f.name == spec_field.name)?;
         Some(quote!(#krate::IntoValue::into_value(self.#field)?,))
     });
+    let writes: Vec<TokenStream> = writes.collect();
     Ok(quote! {
         #item
 
@@ -169,6 +170,16 @@ pub fn expand(
             fn into_value(self) -> ::core::result::Result<#krate::Value, #krate::Error> {
                 const RECORD: &#krate::RecordType = #record_tokens;
                 #krate::__private::record_value(RECORD, [#(#writes)*])
+            }
+
+            /// The fields handed to a bridge's `take`, with no record made.
+            #[inline]
+            fn into_fields(
+                self,
+                take: &mut #krate::TakeFields<'_>,
+            ) -> ::core::result::Result<::core::option::Option<#krate::Value>, #krate::Error> {
+                const RECORD: &#krate::RecordType = #record_tokens;
+                #krate::__private::record_fields_into(RECORD, [#(#writes)*], take)
             }
         }
     })

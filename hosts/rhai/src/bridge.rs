@@ -588,7 +588,7 @@ fn function_for<S: ErrorStyle, W: Wrap>(
                             argument_type(bound.native().spec(), index)
                         }),
                         conversion_limit,
-                        returns: ResultClass::of(bound.native()),
+                        returns: Returns::of(bound.native()),
                         bound,
                     };
                     wrap.wrap(move |receiver, args| bridge::<$n, S>(&registered, receiver, args))
@@ -597,7 +597,7 @@ fn function_for<S: ErrorStyle, W: Wrap>(
                     let registered = Registered::<0> {
                         expected: [],
                         conversion_limit,
-                        returns: ResultClass::of(bound.native()),
+                        returns: Returns::of(bound.native()),
                         bound,
                     };
                     wrap.wrap(move |receiver, args| {
@@ -668,29 +668,45 @@ struct Registered<const N: usize> {
     expected: [Option<ScriptType>; N],
     /// The context's conversion limit, for array arguments.
     conversion_limit: usize,
-    /// The class of the native's result, if it is one.
-    returns: Option<ResultClass>,
+    /// How the native's result becomes Rhai's.
+    returns: Returns,
 }
 
-/// The class a native returns, with its slot, so that its result object goes to Rhai
-/// without the class being looked up.
+/// How a native's result becomes a Rhai value, found once at registration.
+#[derive(Clone, Copy)]
+enum Returns {
+    /// An object of this class (or `()`): it takes the class's slot without a lookup.
+    Object(ResultClass),
+    /// A record (or `()`): its fields go straight into an object map, with no record made
+    /// ([`BoundNative::call_lent_fields`]).
+    Record,
+    /// Any other value, by [`to_rhai`].
+    Value,
+}
+
+impl Returns {
+    /// How `native`'s result (itself, or as an optional) becomes Rhai's.
+    fn of(native: &Native) -> Returns {
+        match native.spec().ret.when_passed() {
+            ScriptType::Class(class) => {
+                object::slot_of(class.name).map_or(Returns::Value, |slot| {
+                    Returns::Object(ResultClass {
+                        name: class.name,
+                        slot,
+                    })
+                })
+            }
+            ScriptType::Record(_) => Returns::Record,
+            _ => Returns::Value,
+        }
+    }
+}
+
+/// The class a native returns, with its slot.
 #[derive(Clone, Copy)]
 struct ResultClass {
     name: &'static str,
     slot: &'static dyn Slot,
-}
-
-impl ResultClass {
-    /// The class `native` returns (itself, or as an optional), if it has a slot.
-    fn of(native: &Native) -> Option<ResultClass> {
-        match native.spec().ret.when_passed() {
-            ScriptType::Class(class) => object::slot_of(class.name).map(|slot| ResultClass {
-                name: class.name,
-                slot,
-            }),
-            _ => None,
-        }
-    }
 }
 
 /// One call with `N` arguments: each borrowed where Rhai holds it (a string or blob is
@@ -727,21 +743,65 @@ fn bridge<const N: usize, S: ErrorStyle>(
     for (arg, held) in lent.iter_mut().zip(&held) {
         *arg = held.lend(&conversion);
     }
-    finish::<S>(call_within(bound, &lent, &conversion), *returns)
+    call_within(bound, &lent, &conversion, *returns).map_err(runtime_error::<S>)
 }
 
-/// Calls `bound` with `lent`; when an array was converted for the call, the native may
-/// copy out of lists only what the conversion left of the limit.
+/// Calls `bound` with `lent` and makes its result Rhai's, as `returns` says; when an array
+/// was converted for the call, the native may copy out of lists only what the conversion
+/// left of the limit.
 #[inline(always)]
 fn call_within(
     bound: &BoundNative,
     lent: &[ArgRef<'_>],
     conversion: &Conversion,
-) -> Result<Value, goost_bind::Error> {
+    returns: Returns,
+) -> Result<Dynamic, goost_bind::Error> {
+    let call = || match returns {
+        Returns::Record => {
+            let mut map = Dynamic::UNIT;
+            let mut take = |ty: &'static RecordType, values: &mut [Value]| {
+                map = fields_to_rhai(present_fields(ty, values));
+            };
+            Ok(match bound.call_lent_fields(lent, &mut take)? {
+                Some(value) => to_rhai(value),
+                None => map,
+            })
+        }
+        Returns::Object(class) => bound.call_lent(lent).map(|value| match value {
+            Value::Object(object) if object.class().name == class.name => {
+                class.slot.to_dynamic(object)
+            }
+            value => to_rhai(value),
+        }),
+        Returns::Value => bound.call_lent(lent).map(to_rhai),
+    };
     if conversion.converted_any() {
-        return goost_bind::with_copy_allowance(conversion.remaining(), || bound.call_lent(lent));
+        return goost_bind::with_copy_allowance(conversion.remaining(), call);
     }
-    bound.call_lent(lent)
+    call()
+}
+
+/// The fields a record holds (`name`, value), left out ones skipped, as an object map.
+fn fields_to_rhai(fields: impl Iterator<Item = (&'static str, Value)>) -> Dynamic {
+    let mut map = ::rhai::Map::new();
+    // Inserted one by one: collecting into a `BTreeMap` sorts a `Vec` of them first.
+    for (name, item) in fields {
+        map.insert(name.into(), to_rhai(item));
+    }
+    Dynamic::from_map(map)
+}
+
+/// A record's fields from `values` (one per field of `ty`, in its order), each moved out,
+/// left out ones skipped.
+fn present_fields<'v>(
+    ty: &'static RecordType,
+    values: &'v mut [Value],
+) -> impl Iterator<Item = (&'static str, Value)> + 'v {
+    ty.fields
+        .iter()
+        .zip(values)
+        .filter(|(_, value)| !matches!(value, Value::Void))
+        .map(|(field, value)| (field.name, std::mem::replace(value, Value::Void)))
 }
 
 /// [`bridge`] for a call of more than [`MOST_PARAMS`] arguments, held in a `Vec`.
@@ -765,22 +825,7 @@ fn bridge_collected<S: ErrorStyle>(
         .collect::<Result<Vec<Held<'_>>, _>>()
         .map_err(runtime_error::<S>)?;
     let lent: Vec<ArgRef<'_>> = held.iter().map(|held| held.lend(&conversion)).collect();
-    finish::<S>(call_within(bound, &lent, &conversion), registered.returns)
-}
-
-/// The native's result as Rhai's, or its error as a Rhai runtime error with its text. An
-/// object of the class the native returns takes that class's slot without a lookup.
-#[inline(always)]
-fn finish<S: ErrorStyle>(
-    result: Result<Value, goost_bind::Error>,
-    returns: Option<ResultClass>,
-) -> Outcome {
-    match (result.map_err(runtime_error::<S>)?, returns) {
-        (Value::Object(object), Some(class)) if object.class().name == class.name => {
-            Ok(class.slot.to_dynamic(object))
-        }
-        (value, _) => Ok(to_rhai(value)),
-    }
+    call_within(bound, &lent, &conversion, registered.returns).map_err(runtime_error::<S>)
 }
 
 /// A Rhai argument, held for the length of a call so that the glue can borrow it.
@@ -1148,11 +1193,7 @@ fn shared_to_rhai(value: Value) -> Dynamic {
         // An object map of the present fields, inserted one by one (collecting into a
         // `BTreeMap` sorts a `Vec` of them first).
         Value::Record(record) => {
-            let mut map = ::rhai::Map::new();
-            for (name, item) in record.fields() {
-                map.insert(name.into(), to_rhai(item.clone()));
-            }
-            Dynamic::from_map(map)
+            fields_to_rhai(record.fields().map(|(name, item)| (name, item.clone())))
         }
         // Named one by one, so a new variant is a compile error here, not a recursion.
         scalar @ (Value::Void | Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
