@@ -474,11 +474,24 @@ fn a_record_result_is_handed_over_as_its_fields() {
     let weight = bound("tally.words.weight");
     let given = weight.call_lent_fields(&[fields.lend()], &mut take);
     assert_eq!(given, Ok(Some(Value::Int(4))));
+    // A list of records: each record in turn; none for an empty list.
+    let entries = bound("tally.words.entries");
+    let counts = |entries: Vec<(&str, i64)>| {
+        let entries = entries.into_iter();
+        let entries = entries.map(|(word, n)| (ScriptString::from(word), Value::Int(n)));
+        Value::Map(ScriptMap::new(entries.collect()).unwrap())
+    };
+    let given = entries.call_lent_fields(&[counts(vec![("b", 1), ("a", 2)]).lend()], &mut take);
+    assert_eq!(given, Ok(None));
+    let given = entries.call_lent_fields(&[counts(vec![]).lend()], &mut take);
+    assert_eq!(given, Ok(None));
     assert_eq!(
         handed,
         [
             "tally.Ranked [Record(tally.Entry { word: Str(\"ab\"), count: Int(2) }), Int(3)]",
             "tally.Entry [Str(\"ab\"), Int(2), Void]",
+            "tally.Entry [Str(\"a\"), Int(2), Void]",
+            "tally.Entry [Str(\"b\"), Int(1), Void]",
         ]
     );
 }

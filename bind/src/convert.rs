@@ -295,7 +295,8 @@ pub trait IntoValue {
     /// [`ScriptRecord`] made, and `Ok(None)`; any other value as
     /// [`into_value`](IntoValue::into_value) makes it. What a bridge converts a record
     /// result with straight into the engine's own table or map. `#[spec_record]` types
-    /// give their fields; every other type keeps this default.
+    /// give their fields, a `Vec` of them each one's in turn; every other type keeps this
+    /// default.
     #[doc(hidden)]
     #[inline(always)]
     fn into_fields(self, take: &mut TakeFields<'_>) -> Result<Option<Value>, Error>
@@ -307,9 +308,9 @@ pub trait IntoValue {
     }
 }
 
-/// What takes a record result's fields ([`BoundNative::call_lent_fields`]): the record's
-/// type, and one value per field in its order ([`Value::Void`] for one left out), which it
-/// may move out.
+/// What takes a record result's fields, or each record's of a list of records
+/// ([`BoundNative::call_lent_fields`]): the record's type, and one value per field in its
+/// order ([`Value::Void`] for one left out), which it may move out.
 ///
 /// [`BoundNative::call_lent_fields`]: crate::BoundNative::call_lent_fields
 pub type TakeFields<'t> = dyn FnMut(&'static RecordType, &mut [Value]) + 't;
@@ -625,6 +626,47 @@ impl<T: IntoValue> IntoValue for Vec<T> {
         ScriptList::new(items)
             .map(Value::List)
             .map_err(|too_deep| Error::msg(too_deep.to_string()))
+    }
+
+    /// A list of records hands `take` each record's fields, in order (none for an empty
+    /// list), refused as [`into_value`](IntoValue::into_value) refuses it: a list that
+    /// would nest too deep. Any other list is a value.
+    fn into_fields(self, take: &mut TakeFields<'_>) -> Result<Option<Value>, Error> {
+        if !matches!(T::TYPE, ScriptType::Record(_)) {
+            return self.into_value().map(Some);
+        }
+        // The list is one level more: a record inside it may nest one level less.
+        let mut too_deep = false;
+        let mut element = |ty: &'static RecordType, values: &mut [Value]| {
+            if values
+                .iter()
+                .any(|value| value.depth() + 2 > Value::MAX_NESTING)
+            {
+                too_deep = true;
+            } else if !too_deep {
+                take(ty, values);
+            }
+        };
+        for item in self {
+            match item.into_fields(&mut element)? {
+                None => {}
+                // A record type whose own `IntoValue` makes the record.
+                Some(Value::Record(record)) => {
+                    element(record.ty(), &mut record.values().to_vec());
+                }
+                Some(other) => {
+                    return Err(Error::msg(format!(
+                        "internal error: a value of the record type {} converted to a {}",
+                        T::TYPE,
+                        other.type_name()
+                    )));
+                }
+            }
+        }
+        if too_deep {
+            return Err(Error::msg(crate::TooDeep.to_string()));
+        }
+        Ok(None)
     }
 }
 

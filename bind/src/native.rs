@@ -88,9 +88,10 @@ pub trait BoundCall: Send + Sync {
     fn call_values(&self, args: &[Value]) -> GlueResult;
     /// A call with arguments an engine lends (strings borrowed, not copied).
     fn call_lent(&self, args: &[ArgRef<'_>]) -> GlueResult;
-    /// [`call_lent`](BoundCall::call_lent), a record result's fields handed to `take`
-    /// (see [`BoundNative::call_lent_fields`]). The macro writes it for a native whose
-    /// result is a record; any other keeps this default, which hands nothing over.
+    /// [`call_lent`](BoundCall::call_lent), a record result's fields (or a list of
+    /// records' fields) handed to `take` (see [`BoundNative::call_lent_fields`]). The macro
+    /// writes it for a native whose result is a record or a list of records; any other
+    /// keeps this default, which hands nothing over.
     #[inline(always)]
     fn call_lent_fields(&self, args: &[ArgRef<'_>], take: &mut TakeFields<'_>) -> GlueResult {
         let _ = take;
@@ -366,10 +367,12 @@ impl BoundNative {
 
     /// [`call_lent`](BoundNative::call_lent) for a bridge that converts a record result
     /// straight into the engine's own table or map: a native whose result is a record
-    /// (without objects in it) hands `take` the record's type and its fields' values and
-    /// returns `Ok(None)`, with no [`ScriptRecord`](crate::ScriptRecord) made; any other
-    /// result (an optional record left out, an error, any other native's result) comes
-    /// back as `call_lent` gives it.
+    /// (without objects in it) hands `take` the record's type and its fields' values, once,
+    /// and returns `Ok(None)`, with no [`ScriptRecord`](crate::ScriptRecord) made; one
+    /// whose result is a list of records does so for each record, in order (not at all
+    /// for an empty list), with no list made either. Any other result (an optional record
+    /// left out, an error, any other native's result) comes back as `call_lent` gives it.
+    /// The bridge knows which by the native's result type.
     #[inline(always)]
     pub fn call_lent_fields(
         &self,

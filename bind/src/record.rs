@@ -159,6 +159,7 @@ pub(crate) fn present_fields<'a>(
 
 /// Whether `values` can be the fields of a record of type `ty`: one per field, none
 /// nested so deep that the record would pass [`Value::MAX_NESTING`].
+#[inline]
 pub(crate) fn fitting(ty: &'static RecordType, values: &[Value]) -> Result<(), RecordError> {
     if values.len() != ty.fields.len() {
         return Err(RecordError::FieldCount {
@@ -186,17 +187,25 @@ pub struct RecordFields {
     ty: &'static RecordType,
     /// One per field, in the record's order; each nested less than
     /// [`Value::MAX_NESTING`] deep, so the record is within it.
-    slots: SmallVec<[Value; 4]>,
+    slots: SmallVec<[Value; INLINE_FIELDS]>,
 }
+
+/// How many fields [`RecordFields`] keeps inline.
+const INLINE_FIELDS: usize = 4;
 
 impl RecordFields {
     /// A record of type `ty` with every field left out.
     #[inline]
     pub fn new(ty: &'static RecordType) -> RecordFields {
-        RecordFields {
-            ty,
-            slots: ty.fields.iter().map(|_| Value::Void).collect(),
-        }
+        let count = ty.fields.len();
+        // A record of up to four fields fills its inline buffer directly: collecting the
+        // slots costs several times as much.
+        let slots = if count <= INLINE_FIELDS {
+            SmallVec::from_buf_and_len([const { Value::Void }; INLINE_FIELDS], count)
+        } else {
+            ty.fields.iter().map(|_| Value::Void).collect()
+        };
+        RecordFields { ty, slots }
     }
 
     /// The record's type.

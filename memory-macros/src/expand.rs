@@ -644,9 +644,12 @@ pub fn native_glue(
         locals: &state_locals,
         types: &state_types,
     };
-    // A record result (without objects in it) may go to a bridge as its fields.
-    let takes_fields =
-        matches!(function.ret.when_passed(), ScriptType::Record(_)) && !returns_objects;
+    // A record result, or a list of records, without objects in it, may go to a bridge
+    // as the records' fields.
+    let takes_fields = match function.ret.when_passed() {
+        ScriptType::Record(_) | ScriptType::List(ScriptType::Record(_)) => !returns_objects,
+        _ => false,
+    };
     let fields = FieldsCode::new(krate, takes_fields);
     let FieldsCode {
         param: take_param,

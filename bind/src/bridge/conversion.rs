@@ -446,14 +446,22 @@ impl Conversion {
 
 /// Refuses a `container` (the engine's word) at nesting `depth` past
 /// [`Value::MAX_NESTING`]: converting it could not make a script value.
+#[inline]
 fn refuse_past_nesting(depth: usize, container: &str) -> Result<(), Refusal> {
     if depth < Value::MAX_NESTING {
         return Ok(());
     }
-    Err(Unconverted::new(format!(
+    Err(nested_too_deep(container))
+}
+
+/// The refusal of a `container` nested past [`Value::MAX_NESTING`].
+#[cold]
+#[inline(never)]
+fn nested_too_deep(container: &str) -> Refusal {
+    Unconverted::new(format!(
         "is {} nested more than {} deep",
         with_article(container),
         Value::MAX_NESTING
     ))
-    .into())
+    .into()
 }

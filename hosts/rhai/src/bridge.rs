@@ -680,6 +680,9 @@ enum Returns {
     /// A record (or `()`): its fields go straight into an object map, with no record made
     /// ([`BoundNative::call_lent_fields`]).
     Record,
+    /// A list of records (or `()`): each record's fields go straight into an object map of
+    /// an array, with no record or list made.
+    Records,
     /// Any other value, by [`to_rhai`].
     Value,
 }
@@ -697,6 +700,7 @@ impl Returns {
                 })
             }
             ScriptType::Record(_) => Returns::Record,
+            ScriptType::List(ScriptType::Record(_)) => Returns::Records,
             _ => Returns::Value,
         }
     }
@@ -746,9 +750,7 @@ fn bridge<const N: usize, S: ErrorStyle>(
     call_within(bound, &lent, &conversion, *returns).map_err(runtime_error::<S>)
 }
 
-/// Calls `bound` with `lent` and makes its result Rhai's, as `returns` says; when an array
-/// was converted for the call, the native may copy out of lists only what the conversion
-/// left of the limit.
+/// Calls `bound` with `lent` and makes its result Rhai's, as `returns` says.
 #[inline(always)]
 fn call_within(
     bound: &BoundNative,
@@ -756,8 +758,17 @@ fn call_within(
     conversion: &Conversion,
     returns: Returns,
 ) -> Result<Dynamic, goost_bind::Error> {
-    let call = || match returns {
-        Returns::Record => {
+    match returns {
+        Returns::Value => within(conversion, || bound.call_lent(lent)).map(to_rhai),
+        Returns::Object(class) => {
+            within(conversion, || bound.call_lent(lent)).map(|value| match value {
+                Value::Object(object) if object.class().name == class.name => {
+                    class.slot.to_dynamic(object)
+                }
+                value => to_rhai(value),
+            })
+        }
+        Returns::Record => within(conversion, || {
             let mut map = Dynamic::UNIT;
             let mut take = |ty: &'static RecordType, values: &mut [Value]| {
                 map = fields_to_rhai(present_fields(ty, values));
@@ -766,15 +777,24 @@ fn call_within(
                 Some(value) => to_rhai(value),
                 None => map,
             })
-        }
-        Returns::Object(class) => bound.call_lent(lent).map(|value| match value {
-            Value::Object(object) if object.class().name == class.name => {
-                class.slot.to_dynamic(object)
-            }
-            value => to_rhai(value),
         }),
-        Returns::Value => bound.call_lent(lent).map(to_rhai),
-    };
+        Returns::Records => within(conversion, || {
+            let mut maps = ::rhai::Array::new();
+            let mut take = |ty: &'static RecordType, values: &mut [Value]| {
+                maps.push(fields_to_rhai(present_fields(ty, values)));
+            };
+            Ok(match bound.call_lent_fields(lent, &mut take)? {
+                Some(value) => to_rhai(value),
+                None => Dynamic::from_array(maps),
+            })
+        }),
+    }
+}
+
+/// Runs `call`; when an array was converted for the call, the native may copy out of
+/// lists only what the conversion left of the limit.
+#[inline(always)]
+fn within<T>(conversion: &Conversion, call: impl FnOnce() -> T) -> T {
     if conversion.converted_any() {
         return goost_bind::with_copy_allowance(conversion.remaining(), call);
     }
