@@ -216,13 +216,23 @@ fn find_object<'a>(
 /// Makes the objects in `result`, a value of type `ty`, belong to context `context` (those
 /// that belong to none yet): the glue of a native whose result may hold objects calls it.
 #[doc(hidden)]
+#[inline]
 pub fn claim_objects(result: &Result<Value, crate::Error>, ty: ScriptType, context: u64) {
-    if let Ok(result) = result {
-        find_object(result.lend(), ty, &mut |object| {
-            object.claim(context);
-            false
-        });
+    match result {
+        // An object itself (a constructor's result): no walk.
+        Ok(Value::Object(object)) => object.claim(context),
+        Ok(value) => claim_within(value, ty, context),
+        Err(_) => {}
     }
+}
+
+/// [`claim_objects`] for a list or map that may hold objects.
+#[inline(never)]
+fn claim_within(value: &Value, ty: ScriptType, context: u64) {
+    find_object(value.lend(), ty, &mut |object| {
+        object.claim(context);
+        false
+    });
 }
 
 /// The arguments of a call of `spec` that may hold objects, besides a method's object:

@@ -307,9 +307,8 @@ fn class_methods(classes: &[SlottedClass], ctx: &Context, calls: Calls) -> RhaiM
                 Some(method) => register(&mut out, name, method.bind(ctx), calls, Some(*slot)),
                 None => {
                     let (class, name, errors) = (*class, *name, calls.errors);
-                    let refuse: MethodCall = std::sync::Arc::new(move |context, _, _| {
-                        Err(at_call(no_such_method(name, class, errors), context))
-                    });
+                    let refuse: MethodCall =
+                        std::sync::Arc::new(move |_, _| Err(no_such_method(name, class, errors)));
                     for count in 1..=MOST_PARAMS + 1 {
                         let mut arg_types = vec![TypeId::of::<Dynamic>(); count];
                         arg_types[0] = slot.type_id();
@@ -565,9 +564,7 @@ impl Wrap for AsMethod {
     where
         F: Fn(Option<&ScriptObject>, &[&mut Dynamic]) -> Outcome + Send + Sync + 'static,
     {
-        std::sync::Arc::new(move |context, receiver, args| {
-            call(receiver, args).map_err(|error| at_call(error, context))
-        })
+        std::sync::Arc::new(call)
     }
 }
 
@@ -715,10 +712,53 @@ struct ResultClass {
 
 /// One call with `N` arguments: each borrowed where Rhai holds it (a string or blob is
 /// not copied), lent to the glue, the native called, its result converted back. A call
-/// with int, float, bool or string arguments allocates nothing; an array is converted as
-/// far as its parameter's type asks, within the conversion limit for the call (see
-/// [`conversion`](super::conversion)).
+/// whose arguments are each of its parameter's own int, float, bool, string or class type
+/// makes nothing and converts nothing; any other goes to [`bridge_converting`].
 fn bridge<const N: usize, S: ErrorStyle>(
+    registered: &Registered<N>,
+    receiver: Option<&ScriptObject>,
+    args: &[&mut Dynamic],
+) -> Outcome {
+    let Some(held) = hold_exact_all(registered, receiver, args) else {
+        return bridge_converting::<N, S>(registered, receiver, args);
+    };
+    let mut lent = [ArgRef::Void; N];
+    for (arg, held) in lent.iter_mut().zip(&held) {
+        *arg = held.lend(None);
+    }
+    call_within(&registered.bound, &lent, None, registered.returns).map_err(runtime_error::<S>)
+}
+
+/// Each argument held as its parameter's own scalar, string or class type; `None` as
+/// soon as one is not (nothing is kept).
+#[inline(always)]
+fn hold_exact_all<'d, const N: usize>(
+    registered: &Registered<N>,
+    receiver: Option<&'d ScriptObject>,
+    args: &'d [&mut Dynamic],
+) -> Option<[Held<'d>; N]> {
+    let mut held: [Held<'_>; N] = [const { Held::Scalar(ArgRef::Void) }; N];
+    // A method's object, read already by its slot.
+    let mut first = 0;
+    if let (Some(object), Some(slot)) = (receiver, held.first_mut()) {
+        *slot = Held::Object(object);
+        first = 1;
+    }
+    let rest = args.get(first..).unwrap_or_default().iter();
+    let pairs = rest
+        .zip(&mut held[first..])
+        .zip(&registered.expected[first..]);
+    for ((arg, slot), expected) in pairs {
+        *slot = hold_exact(*expected, arg)?;
+    }
+    Some(held)
+}
+
+/// [`bridge`] for a call with an argument of another type than its parameter's, or an
+/// array or object map: each converted as far as its parameter's type asks, within the
+/// conversion limit for the call (see [`Conversion`]), or refused with the glue's error.
+#[inline(never)]
+fn bridge_converting<const N: usize, S: ErrorStyle>(
     registered: &Registered<N>,
     receiver: Option<&ScriptObject>,
     args: &[&mut Dynamic],
@@ -732,7 +772,6 @@ fn bridge<const N: usize, S: ErrorStyle>(
     let native = bound.native();
     let mut conversion = Conversion::new(*conversion_limit);
     let mut held: [Held<'_>; N] = [const { Held::Scalar(ArgRef::Void) }; N];
-    // A method's object, read already by its slot.
     let mut first = 0;
     if let (Some(object), Some(slot)) = (receiver, held.first_mut()) {
         *slot = Held::Object(object);
@@ -745,9 +784,9 @@ fn bridge<const N: usize, S: ErrorStyle>(
     }
     let mut lent = [ArgRef::Void; N];
     for (arg, held) in lent.iter_mut().zip(&held) {
-        *arg = held.lend(&conversion);
+        *arg = held.lend(Some(&conversion));
     }
-    call_within(bound, &lent, &conversion, *returns).map_err(runtime_error::<S>)
+    call_within(bound, &lent, Some(&conversion), *returns).map_err(runtime_error::<S>)
 }
 
 /// Calls `bound` with `lent` and makes its result Rhai's, as `returns` says.
@@ -755,7 +794,7 @@ fn bridge<const N: usize, S: ErrorStyle>(
 fn call_within(
     bound: &BoundNative,
     lent: &[ArgRef<'_>],
-    conversion: &Conversion,
+    conversion: Option<&Conversion>,
     returns: Returns,
 ) -> Result<Dynamic, goost_bind::Error> {
     match returns {
@@ -794,11 +833,13 @@ fn call_within(
 /// Runs `call`; when an array was converted for the call, the native may copy out of
 /// lists only what the conversion left of the limit.
 #[inline(always)]
-fn within<T>(conversion: &Conversion, call: impl FnOnce() -> T) -> T {
-    if conversion.converted_any() {
-        return goost_bind::with_copy_allowance(conversion.remaining(), call);
+fn within<T>(conversion: Option<&Conversion>, call: impl FnOnce() -> T) -> T {
+    match conversion {
+        Some(conversion) if conversion.converted_any() => {
+            goost_bind::with_copy_allowance(conversion.remaining(), call)
+        }
+        _ => call(),
     }
-    call()
 }
 
 /// The fields a record holds (`name`, value), left out ones skipped, as an object map.
@@ -844,8 +885,11 @@ fn bridge_collected<S: ErrorStyle>(
         })
         .collect::<Result<Vec<Held<'_>>, _>>()
         .map_err(runtime_error::<S>)?;
-    let lent: Vec<ArgRef<'_>> = held.iter().map(|held| held.lend(&conversion)).collect();
-    call_within(bound, &lent, &conversion, registered.returns).map_err(runtime_error::<S>)
+    let lent: Vec<ArgRef<'_>> = held
+        .iter()
+        .map(|held| held.lend(Some(&conversion)))
+        .collect();
+    call_within(bound, &lent, Some(&conversion), registered.returns).map_err(runtime_error::<S>)
 }
 
 /// A Rhai argument, held for the length of a call so that the glue can borrow it.
@@ -869,17 +913,19 @@ enum Held<'d> {
 }
 
 impl Held<'_> {
-    /// The argument lent to the glue; a record argument's fields from `conversion`.
+    /// The argument lent to the glue; a record argument's fields from the `conversion`
+    /// that kept them (`nil` without one: [`hold_exact`] keeps none).
     #[inline(always)]
-    fn lend<'a>(&'a self, conversion: &'a Conversion) -> ArgRef<'a> {
+    fn lend<'a>(&'a self, conversion: Option<&'a Conversion>) -> ArgRef<'a> {
         match self {
             Held::Scalar(arg) => *arg,
             Held::Text(text) => ArgRef::Bytes(text.as_bytes()),
             Held::Blob(bytes) => ArgRef::Bytes(bytes),
             Held::Object(object) => ArgRef::Object(object),
             Held::Value(value) => value.lend(),
-            Held::Fields(kept) => conversion.kept_arg(*kept),
-            Held::Records(kept) => conversion.kept_arg(*kept),
+            Held::Fields(kept) | Held::Records(kept) => {
+                conversion.map_or(ArgRef::Void, |conversion| conversion.kept_arg(*kept))
+            }
         }
     }
 }
@@ -897,7 +943,17 @@ fn hold<'d>(
     arg: &'d Dynamic,
     conversion: &mut Conversion,
 ) -> Result<Held<'d>, goost_bind::Error> {
-    let held = match expected {
+    match hold_exact(expected, arg) {
+        Some(held) => Ok(held),
+        None => hold_any(native, expected, index, arg, conversion),
+    }
+}
+
+/// `arg` held as the parameter's own int, string, float, bool or class type (`expected`),
+/// as a hand-written typed binding reads it; `None` for a value of any other type.
+#[inline(always)]
+fn hold_exact(expected: Option<ScriptType>, arg: &Dynamic) -> Option<Held<'_>> {
+    match expected {
         Some(ScriptType::Int) => arg
             .read_lock::<::rhai::INT>()
             .map(|n| Held::Scalar(ArgRef::Int(*n))),
@@ -910,10 +966,6 @@ fn hold<'d>(
             .map(|b| Held::Scalar(ArgRef::Bool(*b))),
         Some(ScriptType::Class(_)) => object::object_of(arg).map(|o| Held::Value(Value::Object(o))),
         _ => None,
-    };
-    match held {
-        Some(held) => Ok(held),
-        None => hold_any(native, expected, index, arg, conversion),
     }
 }
 

@@ -77,4 +77,11 @@ use ::rhai::FLOAT as GOOST_RHAI_NEEDS_RHAI_FLOATS_SO_RHAI_NO_FLOAT_CANNOT_BE_USE
 /// The Rhai engine this bridge is built on, re-exported so a host needs no dependency of
 /// its own (and never two versions).
 pub use ::rhai;
+
+/// An object of the class in slot `SLOT`, as Rhai holds it (see `object.rs`). Defined
+/// here, at the crate's root, for its short Rust name: Rhai looks a method's receiver up
+/// by that name (`goost_rhai::SlotObject<0>`) on every method call, comparing and
+/// hashing it.
+#[derive(Clone)]
+struct SlotObject<const SLOT: usize>(goost_bind::ScriptObject);
 pub use bridge::{InstallError, Installer, install, install_modules};

@@ -22,22 +22,16 @@ use goost_bind::{Registry, ScriptObject};
 /// How many classes a program can bind and use in Rhai.
 pub const SLOTS: usize = 64;
 
-/// An object of the class in slot `SLOT`, as Rhai holds it.
-#[derive(Clone)]
-struct SlotObject<const SLOT: usize>(ScriptObject);
+use crate::SlotObject;
 
 /// Slot `SLOT` itself: what [`Slot`] does for its objects.
 struct SlotType<const SLOT: usize>;
 
 /// What a method call does once its receiver is read: the object (`None` when argument 0
 /// is no object of the slot's class, which a registration by type never passes) and all
-/// the arguments, the receiver first.
+/// the arguments, the receiver first. Rhai places a method's errors itself.
 pub(crate) type MethodCall = Arc<
-    dyn Fn(
-            Option<NativeCallContext>,
-            Option<&ScriptObject>,
-            &[&mut Dynamic],
-        ) -> Result<Dynamic, Box<EvalAltResult>>
+    dyn Fn(Option<&ScriptObject>, &[&mut Dynamic]) -> Result<Dynamic, Box<EvalAltResult>>
         + Send
         + Sync,
 >;
@@ -93,12 +87,12 @@ impl<const SLOT: usize> Slot for SlotType<SLOT> {
 
     fn method(&self, call: MethodCall) -> RhaiFunc {
         crate::bridge::reading(
-            move |context: Option<NativeCallContext>, args: &mut [&mut Dynamic]| {
+            move |_: Option<NativeCallContext>, args: &mut [&mut Dynamic]| {
                 let args: &[&mut Dynamic] = args;
                 let receiver = args
                     .first()
                     .and_then(|first| first.read_lock::<SlotObject<SLOT>>());
-                call(context, receiver.as_deref().map(|object| &object.0), args)
+                call(receiver.as_deref().map(|object| &object.0), args)
             },
             // Rhai places the errors of what it calls unqualified, as methods are.
             false,
