@@ -348,10 +348,28 @@ mod rhai {
             );
         }
         // A name no class has a method of is Rhai's own error (Rhai finds no function),
-        // which names the class.
+        // which names the class; `with_nearest_methods` words it as the glue does, at the
+        // same place, inside a function's error too. A function no one has is left alone.
+        let script = "let p = paths::path::new(\"a\"); p.psh(1.0, 2.0)";
         assert_eq!(
-            eval(&ctx, "let p = paths::path::new(\"a\"); p.psh(1.0, 2.0)"),
+            eval(&ctx, script),
             "error: Function not found: psh (paths.Path, f64, f64) (line 1, position 34)"
+        );
+        let reworded = |script: &str| {
+            let error = engine(&ctx).run(script).unwrap_err();
+            bridge::with_nearest_methods(error).to_string()
+        };
+        assert_eq!(
+            reworded(script),
+            "Runtime error: paths.Path has no method `psh`; the nearest are `push`, `extend`, `length` (line 1, position 34)"
+        );
+        assert_eq!(
+            reworded("fn measure(p) { p.lenth() } measure(paths::path::new(\"a\"))"),
+            "Runtime error: paths.Path has no method `lenth`; the nearest are `length`, `extend`, `push` (line 1, position 19)\nin call to function 'measure' (line 1, position 29)"
+        );
+        assert_eq!(
+            reworded("nothing(1)"),
+            "Function not found: nothing (i64) (line 1, position 1)"
         );
     }
 }

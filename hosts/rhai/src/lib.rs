@@ -85,3 +85,4 @@ pub use ::rhai;
 #[derive(Clone)]
 struct SlotObject<const SLOT: usize>(goost_bind::ScriptObject);
 pub use bridge::{InstallError, Installer, install, install_modules};
+pub use object::with_nearest_methods;

@@ -142,3 +142,68 @@ pub(crate) fn object_of(value: &Dynamic) -> Option<ScriptObject> {
             .map(|object| object.clone()),
     }
 }
+
+/// `error` reworded, where it is Rhai's "Function not found" for a method that no class of
+/// the program has (`p.psh(1.0, 2.0)` on a `paths.Path`), as the glue's error naming the
+/// nearest methods (`paths.Path has no method `psh`; the nearest are `push`, ...`), at the
+/// same position, inside the same function-call errors; any other error unchanged.
+///
+/// Rhai resolves a method by its name and its arguments' types, so a name no registration
+/// has is Rhai's own error, found before any bridge code runs (a name another class has
+/// reaches the bridge, which words it so itself). The one hook Rhai has for it,
+/// `Engine::on_missing_function`, is one callback per engine that a host may want for
+/// itself and cannot read back, and it runs after every failed call, not only for a
+/// missing function; so the bridge leaves it to the host, and a host that wants the
+/// glue's words passes its errors through this. A call `psh(p, 1.0, 2.0)` reads the same
+/// to Rhai, and is reworded the same.
+pub fn with_nearest_methods(error: Box<EvalAltResult>) -> Box<EvalAltResult> {
+    match *error {
+        EvalAltResult::ErrorFunctionNotFound(signature, position) => {
+            match no_such_method(&signature) {
+                Some(message) => Box::new(EvalAltResult::ErrorRuntime(message.into(), position)),
+                None => Box::new(EvalAltResult::ErrorFunctionNotFound(signature, position)),
+            }
+        }
+        EvalAltResult::ErrorInFunctionCall(name, source, inner, position) => Box::new(
+            EvalAltResult::ErrorInFunctionCall(name, source, with_nearest_methods(inner), position),
+        ),
+        other => Box::new(other),
+    }
+}
+
+/// The glue's words for Rhai's signature of a call no function takes (`psh (paths.Path,
+/// f64, f64)`) when its first argument is an object of a class of the program and the
+/// name is unqualified; `None` otherwise.
+fn no_such_method(signature: &str) -> Option<String> {
+    let (name, types) = signature.split_once(" (")?;
+    let first = types.strip_suffix(')')?.split(", ").next()?;
+    let registry = Registry::global();
+    registry.class_index(first)?;
+    let unqualified = !name.is_empty() && !name.contains("::");
+    unqualified.then(|| registry.no_such_method(first, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOWHERE: ::rhai::Position = ::rhai::Position::NONE;
+
+    #[test]
+    fn only_a_missing_method_of_a_class_is_reworded() {
+        let unchanged = |error: EvalAltResult| {
+            let text = error.to_string();
+            assert_eq!(with_nearest_methods(Box::new(error)).to_string(), text);
+        };
+        // No class is named `no.Such` in this crate's tests; a qualified name; another error.
+        unchanged(EvalAltResult::ErrorFunctionNotFound(
+            "psh (no.Such, f64)".into(),
+            NOWHERE,
+        ));
+        unchanged(EvalAltResult::ErrorFunctionNotFound(
+            "m::psh (i64)".into(),
+            NOWHERE,
+        ));
+        unchanged(EvalAltResult::ErrorRuntime("boom".into(), NOWHERE));
+    }
+}
