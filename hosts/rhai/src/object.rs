@@ -156,18 +156,22 @@ pub(crate) fn object_of(value: &Dynamic) -> Option<ScriptObject> {
 /// missing function; so the bridge leaves it to the host, and a host that wants the
 /// glue's words passes its errors through this. A call `psh(p, 1.0, 2.0)` reads the same
 /// to Rhai, and is reworded the same.
-pub fn with_nearest_methods(error: Box<EvalAltResult>) -> Box<EvalAltResult> {
-    match *error {
+pub fn with_nearest_methods(mut error: Box<EvalAltResult>) -> Box<EvalAltResult> {
+    reword_missing_method(&mut error);
+    error
+}
+
+/// [`with_nearest_methods`] in place.
+fn reword_missing_method(error: &mut EvalAltResult) {
+    match error {
         EvalAltResult::ErrorFunctionNotFound(signature, position) => {
-            match no_such_method(&signature) {
-                Some(message) => Box::new(EvalAltResult::ErrorRuntime(message.into(), position)),
-                None => Box::new(EvalAltResult::ErrorFunctionNotFound(signature, position)),
+            let position = *position;
+            if let Some(message) = no_such_method(signature) {
+                *error = EvalAltResult::ErrorRuntime(message.into(), position);
             }
         }
-        EvalAltResult::ErrorInFunctionCall(name, source, inner, position) => Box::new(
-            EvalAltResult::ErrorInFunctionCall(name, source, with_nearest_methods(inner), position),
-        ),
-        other => Box::new(other),
+        EvalAltResult::ErrorInFunctionCall(.., inner, _) => reword_missing_method(inner),
+        _ => {}
     }
 }
 
