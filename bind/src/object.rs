@@ -9,8 +9,9 @@
 
 use std::any::Any;
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use triomphe::Arc;
 
 use crate::native::{BoundCall, BoundGlue, GlueResult};
 use crate::{ArgRef, ClassType, FnSpec, FromValue, Mismatch, ScriptType, TakeFields, Value};
@@ -24,7 +25,9 @@ pub trait ScriptClass: Any + Send + Sync {
 }
 
 /// An object of a spec class: a shared reference to a Rust value and its class, one word.
-/// Cloning shares it; `==` is identity. The value is dropped when the last clone is.
+/// Cloning shares it; `==` is identity. The value is dropped when the last clone is. (An
+/// object has no weak references, so its count is triomphe's `Arc`: one counter, and one
+/// atomic operation to let go of it.)
 #[derive(Clone)]
 pub struct ScriptObject(Arc<ObjectCell>);
 
@@ -48,9 +51,9 @@ impl Drop for ObjectCell {
 }
 
 impl ScriptObject {
-    /// The bytes of an object's shared allocation (its two reference counts, its class,
-    /// its context and the box of its value), besides the value's own box.
-    pub const CELL_BYTES: usize = 2 * size_of::<usize>() + size_of::<ObjectCell>();
+    /// The bytes of an object's shared allocation (its reference count, its class, its
+    /// context and the box of its value), besides the value's own box.
+    pub const CELL_BYTES: usize = size_of::<usize>() + size_of::<ObjectCell>();
 
     /// A new object holding `value`, of `T`'s class.
     pub fn new<T: ScriptClass>(value: T) -> ScriptObject {

@@ -98,7 +98,7 @@ fn objects(c: &mut Criterion) {
     by_hand(&hand_vm, state).expect("binds by hand");
     println!(
         "Lua memory per live object ({}): bridge {:.0} bytes, by hand {:.0} bytes; \
-         Rust heap per object: bridge the Path in a Box plus a {}-byte shared cell (counts, class, \
+         Rust heap per object: bridge the Path in a Box plus a {}-byte shared cell (count, class, \
          context, box), by hand the Path inside the userdata",
         flavour::NAME,
         memory_per_object(&bridge_vm),
