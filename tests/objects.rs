@@ -285,6 +285,24 @@ mod rhai {
         );
     }
 
+    /// An object a closure captures is shared by Rhai (read through a lock): its methods
+    /// run on it inside and outside the closure, with arguments of their own types and not.
+    #[test]
+    fn rhai_calls_methods_on_an_object_a_closure_shares() {
+        let ctx = context();
+        assert_eq!(
+            eval(
+                &ctx,
+                "let p = paths::path::new(\"a\");
+                 let add = |x| p.push(x, 0.0);
+                 add.call(1.0);
+                 add.call(2);
+                 [p.push(3.0, 4), p.name(), paths::path::points(p)]"
+            ),
+            "[3, \"a\", 3]"
+        );
+    }
+
     /// A host that hands an object from one tenant's engine to another's gets the error
     /// naming the method: the object belongs to the context that made it.
     #[test]
