@@ -719,6 +719,12 @@ fn bridge<const N: usize, S: ErrorStyle>(
     receiver: Option<&ScriptObject>,
     args: &[&mut Dynamic],
 ) -> Outcome {
+    // A method called with its object alone (a getter) holds nothing.
+    if let (1, Some(object)) = (N, receiver) {
+        let lent = [ArgRef::Object(object)];
+        return call_within(&registered.bound, &lent, None, registered.returns)
+            .map_err(runtime_error::<S>);
+    }
     let Some(held) = hold_exact_all(registered, receiver, args) else {
         return bridge_converting::<N, S>(registered, receiver, args);
     };
