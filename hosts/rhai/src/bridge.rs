@@ -743,13 +743,7 @@ fn hold_exact_all<'d, const N: usize>(
     receiver: Option<&'d ScriptObject>,
     args: &'d [&mut Dynamic],
 ) -> Option<[Held<'d>; N]> {
-    let mut held: [Held<'_>; N] = [const { Held::Scalar(ArgRef::Void) }; N];
-    // A method's object, read already by its slot.
-    let mut first = 0;
-    if let (Some(object), Some(slot)) = (receiver, held.first_mut()) {
-        *slot = Held::Object(object);
-        first = 1;
-    }
+    let (mut held, first) = held_receiver::<N>(receiver);
     let rest = args.get(first..).unwrap_or_default().iter();
     let pairs = rest
         .zip(&mut held[first..])
@@ -758,6 +752,20 @@ fn hold_exact_all<'d, const N: usize>(
         *slot = hold_exact(*expected, arg)?;
     }
     Some(held)
+}
+
+/// A call's `N` held arguments with a method's object (read already by its slot) in the
+/// first place, and where the arguments still to hold start (1 after an object, else 0).
+#[inline(always)]
+fn held_receiver<const N: usize>(receiver: Option<&ScriptObject>) -> ([Held<'_>; N], usize) {
+    let mut held: [Held<'_>; N] = [const { Held::Scalar(ArgRef::Void) }; N];
+    match (receiver, held.first_mut()) {
+        (Some(object), Some(slot)) => {
+            *slot = Held::Object(object);
+            (held, 1)
+        }
+        _ => (held, 0),
+    }
 }
 
 /// [`bridge`] for a call with an argument of another type than its parameter's, or an
@@ -777,12 +785,7 @@ fn bridge_converting<const N: usize, S: ErrorStyle>(
     } = registered;
     let native = bound.native();
     let mut conversion = Conversion::new(*conversion_limit);
-    let mut held: [Held<'_>; N] = [const { Held::Scalar(ArgRef::Void) }; N];
-    let mut first = 0;
-    if let (Some(object), Some(slot)) = (receiver, held.first_mut()) {
-        *slot = Held::Object(object);
-        first = 1;
-    }
+    let (mut held, first) = held_receiver::<N>(receiver);
     let rest = args.get(first..).unwrap_or_default().iter();
     let pairs = rest.zip(&mut held[first..]).zip(&expected[first..]);
     for (index, ((arg, slot), expected)) in (first..).zip(pairs) {
