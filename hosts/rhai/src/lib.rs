@@ -77,6 +77,8 @@ use ::rhai::FLOAT as GOOST_RHAI_NEEDS_RHAI_FLOATS_SO_RHAI_NO_FLOAT_CANNOT_BE_USE
 /// The Rhai engine this bridge is built on, re-exported so a host needs no dependency of
 /// its own (and never two versions).
 pub use ::rhai;
+pub use bridge::{InstallError, Installer, install, install_modules};
+pub use object::with_nearest_methods;
 
 /// An object of the class in slot `SLOT`, as Rhai holds it (see `object.rs`). Defined
 /// here, at the crate's root, for its short Rust name: Rhai looks a method's receiver up
@@ -84,5 +86,3 @@ pub use ::rhai;
 /// hashing it.
 #[derive(Clone)]
 struct SlotObject<const SLOT: usize>(goost_bind::ScriptObject);
-pub use bridge::{InstallError, Installer, install, install_modules};
-pub use object::with_nearest_methods;

@@ -19,10 +19,10 @@ use std::sync::Arc;
 use ::rhai::{Dynamic, Engine, EvalAltResult, NativeCallContext, RhaiFunc};
 use goost_bind::{Registry, ScriptObject};
 
+use crate::SlotObject;
+
 /// How many classes a program can bind and use in Rhai.
 pub const SLOTS: usize = 64;
-
-use crate::SlotObject;
 
 /// Slot `SLOT` itself: what [`Slot`] does for its objects.
 struct SlotType<const SLOT: usize>;
