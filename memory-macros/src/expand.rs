@@ -713,15 +713,17 @@ struct StateCode<'s, 'n> {
     types: &'s [&'n syn::Type],
 }
 
-/// What a native whose result is a record adds so that a bridge can take the record's
-/// fields ([`goost_bind::BoundCall::call_lent_fields`]): the body's parameter for the
-/// taker, what each other entry passes for it (none), and the entry itself. Empty for any
-/// other native, which keeps the trait's default entry.
+/// What a native whose result is a record (or a list of records) adds so that a bridge
+/// can take the records' fields ([`goost_bind::BoundCall::call_lent_fields`]): the body's
+/// parameter for the taker, what the other entries pass for it (none), what
+/// `call_lent_fields` passes (its taker), and whether the body hands the result over and
+/// that entry is written at all. Empty for any other native, which keeps the trait's
+/// default entry.
 #[derive(Default)]
 struct FieldsCode {
     param: TokenStream,
     none: TokenStream,
-    entry: TokenStream,
+    some: TokenStream,
     hand_over: bool,
 }
 
@@ -733,7 +735,7 @@ impl FieldsCode {
         FieldsCode {
             param: quote!(__goost_take: ::core::option::Option<&mut #krate::TakeFields<'_>>,),
             none: quote!(, ::core::option::Option::None),
-            entry: quote!(, ::core::option::Option::Some(__goost_take)),
+            some: quote!(, ::core::option::Option::Some(__goost_take)),
             hand_over: true,
         }
     }
@@ -784,7 +786,7 @@ fn bound_glue(
     let bound = &context.bound;
     // The entry that hands a record result's fields over, for a native that has one.
     let fields_entry = fields.hand_over.then(|| {
-        let entry = &fields.entry;
+        let some = &fields.some;
         quote! {
             #[inline]
             fn call_lent_fields(
@@ -793,7 +795,7 @@ fn bound_glue(
                 __goost_take: &mut #krate::TakeFields<'_>,
             ) -> #krate::__private::GlueResult {
                 #krate::__private::contained(&__GOOST_SPEC, || {
-                    __goost_body(#bound #(&self.#locals,)* __goost_args #entry)
+                    __goost_body(#bound #(&self.#locals,)* __goost_args #some)
                 })
             }
         }
